@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets up what it needs first.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: run demo test lint bench setup clean
+
+run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an empty store)
+	$(BIN)/scc serve --demo
+
+test: $(STAMP) lint ## Set up, lint, and run every test
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff, mypy and the import layering contract
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## Benchmarks: ratios against a baseline measured in the same run
+	$(BIN)/python bench/run.py
+
+setup: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): $(UV) pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile --quiet pyproject.toml --extra dev --generate-hashes --no-header --no-annotate \
+		--python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(TOOLS)

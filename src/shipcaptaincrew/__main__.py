@@ -1,0 +1,3 @@
+from shipcaptaincrew.cli import main
+
+main()

@@ -1,0 +1,175 @@
+"""The SQLite store: WAL, synchronous=FULL, foreign keys, BEGIN IMMEDIATE for writes.
+
+One connection per thread, opened on first use; numbered migrations in `migrations/` applied at open
+and tracked in `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
+from shipcaptaincrew.domain.errors import Unavailable
+from shipcaptaincrew.domain.periods import Periods
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SqliteStore:
+    def __init__(self, path: Path, periods: Periods) -> None:
+        self.path = path
+        self.periods = periods
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        migrate(self._connection())
+
+    def writing(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN IMMEDIATE")
+
+    def reading(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN")
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = connect(self.path)
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return connection
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Apply the migrations newer than `PRAGMA user_version`, each in its own transaction; return the version."""
+    current = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in _migrations():
+        if number <= current:
+            continue
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        current = number
+    return int(current)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("shipcaptaincrew.adapters") / "migrations"
+    found = [
+        (int(item.name.split("_")[0]), item.read_text()) for item in folder.iterdir() if item.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers hold semicolons inside BEGIN ... END)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [statement for statement in statements if statement]
+
+
+class SqliteUnitOfWork:
+    def __init__(self, connection: sqlite3.Connection, periods: Periods, begin: str) -> None:
+        self._connection = connection
+        self._begin = begin
+        self.events = SqliteEventRepository(connection, periods)
+        self.credentials = SqliteCredentials(connection)
+        self.audit = SqliteAuditLog(connection)
+
+    def __enter__(self) -> Self:
+        try:
+            self._connection.execute(self._begin)
+        except sqlite3.OperationalError as error:
+            raise Unavailable(f"the database is busy or unavailable ({error}); try again") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            try:
+                self._connection.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as failure:
+                self._rollback()
+                raise Unavailable(f"the change could not be saved ({failure}); nothing was written") from None
+        self._rollback()
+
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
+
+
+class SqliteCredentials:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def admin_password_hash(self) -> str | None:
+        row = self._connection.execute("SELECT value FROM credentials WHERE name = 'admin_password_hash'").fetchone()
+        return None if row is None else str(row[0])
+
+    def set_admin_password_hash(self, password_hash: str) -> None:
+        self._connection.execute(
+            "INSERT INTO credentials (name, value) VALUES ('admin_password_hash', ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (password_hash,),
+        )
+
+    def is_revoked(self, token_id: str) -> bool:
+        return (
+            self._connection.execute("SELECT 1 FROM revoked_tokens WHERE token_id = ?", (token_id,)).fetchone()
+            is not None
+        )
+
+    def revoke(self, token_id: str, expires_at: datetime) -> None:
+        self._connection.execute("DELETE FROM revoked_tokens WHERE expires_at < ?", (datetime.now(UTC).isoformat(),))
+        self._connection.execute(
+            "INSERT OR IGNORE INTO revoked_tokens (token_id, expires_at) VALUES (?, ?)",
+            (token_id, expires_at.isoformat()),
+        )
+
+
+class SqliteAuditLog:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def append(self, action: str, actor: str, at: datetime, data: dict[str, object]) -> None:
+        self._connection.execute(
+            "INSERT INTO audit (action, actor, at, data) VALUES (?, ?, ?, ?)",
+            (action, actor, at.isoformat(), json.dumps(data, sort_keys=True, default=str)),
+        )

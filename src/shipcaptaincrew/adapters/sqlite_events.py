@@ -1,0 +1,138 @@
+"""Events in SQLite: rows to domain records and back, in one place."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
+from shipcaptaincrew.domain.events import Event, EventDetails, Patron, PaymentState
+from shipcaptaincrew.domain.periods import Periods
+
+_COLUMNS = (
+    "slug, date, period, period_starts, patron_first_name, patron_last_name, patron_email, patron_phone, "
+    "party_size, title, notes, amount_due_cents, status, ship, captain, crew, paid_cents, payment_cleared_at, "
+    "waivers_signed, created_at, updated_at, version"
+)
+_PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(", ")))
+_SELECT = f"SELECT {_COLUMNS} FROM events"
+
+
+class SqliteEventRepository:
+    def __init__(self, connection: sqlite3.Connection, periods: Periods) -> None:
+        self._connection = connection
+        self._periods = periods
+
+    def add(self, event: Event) -> None:
+        self._refuse_alias(event.slug)
+        try:
+            self._connection.execute(f"INSERT INTO events ({_COLUMNS}) VALUES ({_PLACEHOLDERS})", self._row(event))
+        except sqlite3.IntegrityError as error:
+            if "events.slug" in str(error):
+                raise _taken(event.slug) from None
+            raise
+
+    def get(self, slug: str) -> Event | None:
+        row = self._connection.execute(f"{_SELECT} WHERE slug = ?", (slug,)).fetchone()
+        if row is None:
+            row = self._connection.execute(
+                f"{_SELECT} WHERE id = (SELECT event_id FROM slug_aliases WHERE alias = ?)", (slug,)
+            ).fetchone()
+        return None if row is None else _event(row)
+
+    def save(self, event: Event, expected_version: int) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in _COLUMNS.split(", ")[1:])
+        changed = self._connection.execute(
+            f"UPDATE events SET {assignments} WHERE slug = ? AND version = ?",
+            (*self._row(event)[1:], event.slug, expected_version),
+        ).rowcount
+        if changed != 1:
+            raise StaleVersion(f"event {event.slug} was changed by someone else; reload it and try again", "version")
+
+    def rename(self, old: str, new: str) -> None:
+        self._refuse_alias(new)
+        try:
+            self._connection.execute("UPDATE events SET slug = ? WHERE slug = ?", (new, old))
+        except sqlite3.IntegrityError:
+            raise _taken(new) from None
+        self._connection.execute(
+            "INSERT INTO slug_aliases (alias, event_id) SELECT ?, id FROM events WHERE slug = ?", (old, new)
+        )
+
+    def aliases(self, slug: str) -> list[str]:
+        rows = self._connection.execute(
+            "SELECT alias FROM slug_aliases JOIN events ON events.id = event_id WHERE slug = ? ORDER BY alias", (slug,)
+        )
+        return [str(row[0]) for row in rows]
+
+    def list_window(self, start: date, end: date, after: tuple[str, str, str] | None, limit: int) -> list[Event]:
+        if after is None:
+            rows = self._connection.execute(
+                f"{_SELECT} WHERE date BETWEEN ? AND ? ORDER BY date, period_starts, slug LIMIT ?",
+                (start.isoformat(), end.isoformat(), limit),
+            )
+        else:
+            rows = self._connection.execute(
+                f"{_SELECT} WHERE date BETWEEN ? AND ? AND (date, period_starts, slug) > (?, ?, ?) "
+                "ORDER BY date, period_starts, slug LIMIT ?",
+                (start.isoformat(), end.isoformat(), *after, limit),
+            )
+        return [_event(row) for row in rows]
+
+    def all_slugs(self) -> Iterator[str]:
+        for row in self._connection.execute("SELECT slug FROM events ORDER BY date, period_starts, slug"):
+            yield str(row[0])
+
+    def count(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def _refuse_alias(self, slug: str) -> None:
+        row = self._connection.execute(
+            "SELECT events.slug FROM slug_aliases JOIN events ON events.id = event_id WHERE alias = ?", (slug,)
+        ).fetchone()
+        if row is not None:
+            raise SlugTaken(f"slug {slug!r} is an old name of event {row[0]!r} and still leads there", "slug")
+
+    def _row(self, event: Event) -> tuple[object, ...]:
+        details, patron = event.details, event.details.patron
+        starts = self._periods.get(details.period).starts.strftime("%H:%M")
+        cleared_at = event.payment.cleared_at.isoformat() if event.payment.cleared_at else None
+        return (
+            event.slug, details.date.isoformat(), details.period, starts,
+            patron.first_name, patron.last_name, patron.email, patron.phone,
+            details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
+            event.ship, event.captain, json.dumps(list(event.crew)), event.payment.paid_cents, cleared_at,
+            event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
+        )  # fmt: skip
+
+
+def _event(row: sqlite3.Row) -> Event:
+    details = EventDetails(
+        date=date.fromisoformat(row["date"]),
+        period=row["period"],
+        patron=Patron(row["patron_first_name"], row["patron_last_name"], row["patron_email"], row["patron_phone"]),
+        party_size=row["party_size"],
+        title=row["title"],
+        notes=row["notes"],
+        amount_due_cents=row["amount_due_cents"],
+        status=row["status"],
+    )
+    cleared_at = row["payment_cleared_at"]
+    return Event(
+        slug=row["slug"],
+        details=details,
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        ship=row["ship"],
+        captain=row["captain"],
+        crew=tuple(json.loads(row["crew"])),
+        version=row["version"],
+        payment=PaymentState(row["paid_cents"], datetime.fromisoformat(cleared_at) if cleared_at else None),
+        waivers_signed=row["waivers_signed"],
+    )
+
+
+def _taken(slug: str) -> SlugTaken:
+    return SlugTaken(f"slug {slug!r} is already taken by another event; choose another", "slug")

@@ -1,0 +1,45 @@
+"""The one place that turns Settings into running parts: it picks the adapters."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
+from shipcaptaincrew.adapters.clock import SystemClock
+from shipcaptaincrew.adapters.sqlite import SqliteStore
+from shipcaptaincrew.config import Settings
+from shipcaptaincrew.ports import Clock
+from shipcaptaincrew.services.context import Context
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> Context:
+    """Open the store (creating the data folder and running migrations) and gather what use cases need."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Context(
+        store=SqliteStore(settings.database_path, settings.periods),
+        clock=clock or SystemClock(),
+        hasher=Argon2Hasher(),
+        secret_key=_secret_key(settings),
+        periods=settings.periods,
+        token_ttl=timedelta(hours=settings.token_ttl_hours),
+        admin_password_hash=settings.admin_password_hash,
+    )
+
+
+def _secret_key(settings: Settings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.data_dir / "secret.key"
+    if not path.exists():
+        _write_private(path, secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Create the file readable by its owner only (0600), refusing to overwrite one that appeared meanwhile."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text + "\n")

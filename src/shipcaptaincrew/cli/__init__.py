@@ -1,0 +1,34 @@
+"""The `scc` command line: serve, admin, events."""
+
+from __future__ import annotations
+
+import click
+
+from shipcaptaincrew import __version__
+from shipcaptaincrew.cli.admin import admin
+from shipcaptaincrew.cli.events import events
+from shipcaptaincrew.cli.serve import serve
+from shipcaptaincrew.config import DOCUMENTED
+
+SETTINGS_HELP = "\n".join(f"  {name:<24} {text} (default: {default})" for name, (default, text) in DOCUMENTED.items())
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+    epilog=f"Settings come from the environment:\n\n\b\n{SETTINGS_HELP}",
+)
+@click.version_option(__version__, prog_name="scc")
+def cli() -> None:
+    """ShipCaptainCrew: booking and dispatch for small charter operators.
+
+    Start with `scc serve`; every command has --help.
+    """
+
+
+cli.add_command(serve)
+cli.add_command(admin)
+cli.add_command(events)
+
+
+def main() -> None:
+    cli(prog_name="scc")

@@ -1,0 +1,42 @@
+"""What every command shares: the settings, the context, and turning errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings, SettingsError
+from shipcaptaincrew.domain.errors import DomainError
+from shipcaptaincrew.services.context import Context
+
+CLI_ACTOR = "cli"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def open_context(settings: Settings | None = None) -> Context:
+    return build_context(settings or load_settings())
+
+
+def reports_errors(command: F) -> F:
+    """Show a domain error as `error: <message>` and exit 1, instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as error:
+            where = f" ({error.field})" if error.field else ""
+            raise click.ClickException(f"{error.message}{where}") from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,37 @@
+"""`scc serve`: the local server."""
+
+from __future__ import annotations
+
+import click
+
+from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
+from shipcaptaincrew.services import admin, demo
+
+
+@click.command()
+@click.option("--host", help="Address to listen on (default SCC_HOST, 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default SCC_PORT, 8000).")
+@click.option("--demo", "with_demo", is_flag=True, help="Load a demo season into an empty store first.")
+@reports_errors
+def serve(host: str | None, port: int | None, with_demo: bool) -> None:
+    """Start the server: the dispatch board at /, the API at /api, guest pages at /g."""
+    import uvicorn
+
+    from shipcaptaincrew.web.app import create_app
+
+    settings = load_settings()
+    ctx = open_context(settings)
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"Data folder: {settings.data_dir.resolve()}")
+    if with_demo:
+        loaded = demo.load_demo_season(ctx)
+        click.echo(f"Demo season: {loaded} events loaded." if loaded else "Demo season: the store has events; skipped.")
+    new_password = admin.ensure_admin_password(ctx)
+    url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
+    click.echo(f"\n  ShipCaptainCrew is at {url}")
+    if new_password:
+        click.echo(f"  Sign in with the admin password (shown once): {new_password}")
+        click.echo("  Change it with: scc admin set-password\n")
+    else:
+        click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
+    uvicorn.run(create_app(ctx, settings.client_ip_header), host=host, port=port, log_level="info")

@@ -1,0 +1,88 @@
+"""Settings, read once from the environment (SCC_*). Nothing else reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
+
+# Every setting, its default and what it does; the README's table and `scc --help` come from here.
+DOCUMENTED: dict[str, tuple[str, str]] = {
+    "SCC_DATA_DIR": ("./scc-data", "Folder for the SQLite database, the secret key and the outbox."),
+    "SCC_HOST": ("127.0.0.1", "Address `scc serve` listens on."),
+    "SCC_PORT": ("8000", "Port `scc serve` listens on."),
+    "SCC_STORE": ("sqlite", "Where data lives: `sqlite` (in SCC_DATA_DIR)."),
+    "SCC_SECRET_KEY": ("(generated)", "Key that signs tokens; unset: generated into SCC_DATA_DIR/secret.key."),
+    "SCC_ADMIN_PASSWORD_HASH": ("(unset)", "An argon2id hash that fixes the admin password; unset: kept in the store."),
+    "SCC_PERIODS": (DEFAULT_PERIODS_SPEC, "Charter periods and time windows, `name=HH:MM-HH:MM`, comma-separated."),
+    "SCC_TOKEN_TTL_HOURS": ("12", "How long a sign-in token lasts."),
+    "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    host: str
+    port: int
+    store: str
+    secret_key: str | None
+    admin_password_hash: str | None
+    periods: Periods
+    token_ttl_hours: float
+    client_ip_header: str | None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            data_dir=Path(env.get("SCC_DATA_DIR", "./scc-data")),
+            host=env.get("SCC_HOST", "127.0.0.1"),
+            port=_number(env, "SCC_PORT", "8000", int, 1, 65535),
+            store=_choice(env, "SCC_STORE", "sqlite", ("sqlite",)),
+            secret_key=env.get("SCC_SECRET_KEY") or None,
+            admin_password_hash=env.get("SCC_ADMIN_PASSWORD_HASH") or None,
+            periods=_periods(env.get("SCC_PERIODS", DEFAULT_PERIODS_SPEC)),
+            token_ttl_hours=_number(env, "SCC_TOKEN_TTL_HOURS", "12", float, 0.01, 24 * 30),
+            client_ip_header=env.get("SCC_CLIENT_IP_HEADER") or None,
+        )
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "scc.sqlite3"
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: str, kind: type[N], low: N, high: N) -> N:
+    raw = env.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number; got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}; got {raw!r}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, default)
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _periods(spec: str) -> Periods:
+    try:
+        return parse_periods(spec)
+    except ValueError as error:
+        raise SettingsError(f"SCC_PERIODS: {error}") from None

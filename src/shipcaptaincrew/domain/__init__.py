@@ -1,0 +1,1 @@
+"""Pure rules of the charter business: standard library only, no I/O."""

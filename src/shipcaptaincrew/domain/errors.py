@@ -1,0 +1,52 @@
+"""The domain's errors. The web layer maps each class to an HTTP status in one table."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class: a message fit to show a user, a stable code, and the field at fault if any."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class SlugTaken(Conflict):
+    code = "slug_taken"
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Throttled(DomainError):
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """The store is busy or down; the request may be retried and nothing was written."""
+
+    code = "unavailable"

@@ -1,0 +1,184 @@
+"""Events (charters): what is booked, for whom, when, and what they owe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
+
+from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain.errors import InvalidInput, StaleVersion
+from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
+
+STATUSES = ("booked", "cancelled", "completed")
+MAX_PARTY = 500
+T = TypeVar("T")
+
+
+class Keep(Enum):
+    """Marks a field an edit leaves as it is (None can be a real value, as for amount_due)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class Patron:
+    """The person who booked the charter."""
+
+    first_name: str
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """What the ledger says about an event; kept beside the event so listing needs no join."""
+
+    paid_cents: int = 0
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """The fields a dispatcher types when booking or editing, already cleaned."""
+
+    date: date
+    period: str
+    patron: Patron
+    party_size: int
+    title: str = ""
+    notes: str = ""
+    amount_due_cents: int | None = None
+    status: str = "booked"
+
+
+@dataclass(frozen=True)
+class Event:
+    slug: str
+    details: EventDetails
+    created_at: datetime
+    updated_at: datetime
+    ship: str | None = None
+    captain: str | None = None
+    crew: tuple[str, ...] = ()
+    version: int = 1
+    payment: PaymentState = field(default_factory=PaymentState)
+    waivers_signed: int = 0
+
+    @property
+    def payment_cleared(self) -> bool:
+        return self.payment.cleared_at is not None
+
+    @property
+    def balance_cents(self) -> int:
+        """Amount due less paid; negative is a credit. An event with no price owes nothing."""
+        return (self.details.amount_due_cents or 0) - self.payment.paid_cents
+
+
+def clean_patron(first_name: str, last_name: str = "", email: str = "", phone: str = "") -> Patron:
+    return Patron(
+        first_name=clean_line(first_name, "patron.first_name", max_len=60),
+        last_name=clean_line(last_name, "patron.last_name", max_len=60, required=False),
+        email=clean_email(email, "patron.email"),
+        phone=clean_phone(phone, "patron.phone"),
+    )
+
+
+def check_details(details: EventDetails, periods: Periods) -> EventDetails:
+    """Validate what cannot be checked field by field; return the details with text cleaned."""
+    periods.get(details.period)
+    if not 1 <= details.party_size <= MAX_PARTY:
+        raise InvalidInput(f"party_size must be between 1 and {MAX_PARTY}", "party_size")
+    if details.status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", "status")
+    if details.amount_due_cents is not None and details.amount_due_cents <= 0:
+        raise InvalidInput("amount_due must be more than zero, or null for no price", "amount_due")
+    patron = details.patron
+    return replace(
+        details,
+        patron=clean_patron(patron.first_name, patron.last_name, patron.email, patron.phone),
+        title=clean_line(details.title, "title", max_len=120, required=False),
+        notes=clean_text(details.notes, "notes", max_len=4000),
+    )
+
+
+def new_event(details: EventDetails, slug: str | None, periods: Periods, now: datetime) -> Event:
+    """A booked event. The slug is built from date, first name and period unless one is given."""
+    details = check_details(details, periods)
+    if slug is None:
+        slug = slugs.build(details.date, details.patron.first_name, details.period, periods)
+    else:
+        _check_slug_matches(slugs.parse(slug, periods), details)
+    return Event(slug=slug, details=details, created_at=now, updated_at=now)
+
+
+def legacy_event(details: EventDetails, slug: str, periods: Periods, now: datetime) -> Event:
+    """An event imported from the old system, whose slug may not follow the pattern."""
+    details = check_details(details, periods)
+    return Event(slug=slugs.check_safe(slug), details=details, created_at=now, updated_at=now)
+
+
+def revise(event: Event, details: EventDetails, expected_version: int, periods: Periods, now: datetime) -> Event:
+    """The event with new details; raise StaleVersion if someone else saved it first."""
+    if expected_version != event.version:
+        raise StaleVersion(
+            f"event {event.slug} was changed by someone else (version {event.version}, yours {expected_version}); "
+            "reload it and apply your change again",
+            "version",
+        )
+    details = check_details(details, periods)
+    return replace(event, details=details, updated_at=now, version=event.version + 1)
+
+
+def _check_slug_matches(parts: slugs.SlugParts, details: EventDetails) -> None:
+    if parts.date != details.date:
+        raise InvalidInput(f"slug date {parts.date} does not match the event date {details.date}", "slug")
+    if parts.period != details.period:
+        raise InvalidInput(f"slug period {parts.period!r} does not match the event period {details.period!r}", "slug")
+
+
+@dataclass(frozen=True)
+class EventChanges:
+    """An edit: each field either a new value or KEEP."""
+
+    date: date | Keep = KEEP
+    period: str | Keep = KEEP
+    first_name: str | Keep = KEEP
+    last_name: str | Keep = KEEP
+    email: str | Keep = KEEP
+    phone: str | Keep = KEEP
+    party_size: int | Keep = KEEP
+    title: str | Keep = KEEP
+    notes: str | Keep = KEEP
+    amount_due_cents: int | Keep | None = KEEP
+    status: str | Keep = KEEP
+
+
+def apply_changes(details: EventDetails, changes: EventChanges) -> EventDetails:
+    """The details with the changed fields replaced (and the patron's cleaned again)."""
+    patron = clean_patron(
+        _pick(changes.first_name, details.patron.first_name),
+        _pick(changes.last_name, details.patron.last_name),
+        _pick(changes.email, details.patron.email),
+        _pick(changes.phone, details.patron.phone),
+    )
+    return EventDetails(
+        date=_pick(changes.date, details.date),
+        period=_pick(changes.period, details.period),
+        patron=patron,
+        party_size=_pick(changes.party_size, details.party_size),
+        title=_pick(changes.title, details.title),
+        notes=_pick(changes.notes, details.notes),
+        amount_due_cents=_pick(changes.amount_due_cents, details.amount_due_cents),
+        status=_pick(changes.status, details.status),
+    )
+
+
+def _pick(new: T | Keep, old: T) -> T:
+    return old if isinstance(new, Keep) else new

@@ -1,0 +1,48 @@
+"""Login throttling: failures counted per client and overall in a sliding window.
+
+A success clears the client's count; every block ends when its window passes, so the real admin
+is slowed down during an attack but never locked out for good.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoginThrottle:
+    per_client: int = 5
+    overall: int = 50
+    window_seconds: float = 900.0
+    max_clients: int = 10_000
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _all: deque[float] = field(default_factory=deque)
+
+    def retry_after(self, client: str, now: float) -> int:
+        """Seconds the client must wait before trying again; 0 when it may try now."""
+        waits = [self._wait(self._all, self.overall, now)]
+        if client in self._failures:
+            waits.append(self._wait(self._failures[client], self.per_client, now))
+        return max(waits)
+
+    def failed(self, client: str, now: float) -> None:
+        if client not in self._failures and len(self._failures) >= self.max_clients:
+            self._forget_oldest()
+        self._failures.setdefault(client, deque()).append(now)
+        self._all.append(now)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+    def _wait(self, times: deque[float], limit: int, now: float) -> int:
+        while times and times[0] <= now - self.window_seconds:
+            times.popleft()
+        if len(times) < limit:
+            return 0
+        return max(1, math.ceil(times[-limit] + self.window_seconds - now))
+
+    def _forget_oldest(self) -> None:
+        oldest = min(self._failures, key=lambda key: self._failures[key][-1] if self._failures[key] else 0.0)
+        del self._failures[oldest]

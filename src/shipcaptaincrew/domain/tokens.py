@@ -1,0 +1,77 @@
+"""Signed, expiring bearer tokens: `<payload>.<signature>`, both base64url, HMAC-SHA256.
+
+A token carries a fingerprint of the admin password hash, so changing the password revokes every
+token issued before, and an id so that signing out can revoke one token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from shipcaptaincrew.domain.errors import Unauthorized
+
+
+@dataclass(frozen=True)
+class Claims:
+    subject: str
+    token_id: str
+    expires_at: datetime
+    password_fingerprint: str
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def issue(secret: bytes, claims: Claims) -> str:
+    fields = {
+        "sub": claims.subject,
+        "jti": claims.token_id,
+        "exp": int(claims.expires_at.timestamp()),
+        "pv": claims.password_fingerprint,
+    }
+    payload = _b64(json.dumps(fields, separators=(",", ":"), sort_keys=True).encode())
+    return f"{payload}.{_sign(secret, payload)}"
+
+
+def verify(secret: bytes, token: str, fingerprint: str, now: datetime) -> Claims:
+    """The token's claims; raise Unauthorized if it is malformed, forged, expired or from an old password."""
+    payload, _, signature = token.partition(".")
+    if not payload or not hmac.compare_digest(signature.encode(), _sign(secret, payload).encode()):
+        raise Unauthorized("the sign-in token is not valid; sign in again")
+    claims = _decode(payload)
+    if now >= claims.expires_at:
+        raise Unauthorized("the sign-in token has expired; sign in again")
+    if not hmac.compare_digest(claims.password_fingerprint, fingerprint):
+        raise Unauthorized("the password was changed since this token was issued; sign in again")
+    return claims
+
+
+def _decode(payload: str) -> Claims:
+    try:
+        fields = json.loads(_unb64(payload))
+        return Claims(
+            subject=str(fields["sub"]),
+            token_id=str(fields["jti"]),
+            expires_at=datetime.fromtimestamp(int(fields["exp"]), UTC),
+            password_fingerprint=str(fields["pv"]),
+        )
+    except (ValueError, KeyError, TypeError, OverflowError):
+        raise Unauthorized("the sign-in token is not valid; sign in again") from None
+
+
+def _sign(secret: bytes, payload: str) -> str:
+    return _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,95 @@
+"""The ports: what the use cases need from the outside world, as Protocols.
+
+Adapters implement them (`adapters/`); `bootstrap.py` picks which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from shipcaptaincrew.domain.events import Event
+
+
+class EventRepository(Protocol):
+    def add(self, event: Event) -> None:
+        """Insert a new event. Raise SlugTaken if the slug, or an alias of that name, exists."""
+
+    def get(self, slug: str) -> Event | None:
+        """The event with this slug, or whose old slug (alias) this is; None if there is none."""
+
+    def save(self, event: Event, expected_version: int) -> None:
+        """Replace the stored event if its version is still `expected_version`; raise StaleVersion if not."""
+
+    def rename(self, old: str, new: str) -> None:
+        """Give the event a new slug and keep the old one as an alias; raise SlugTaken if `new` exists."""
+
+    def aliases(self, slug: str) -> list[str]:
+        """The old slugs that still lead to this event."""
+
+    def list_window(self, start: date, end: date, after: tuple[str, str, str] | None, limit: int) -> list[Event]:
+        """Events with start <= date <= end ordered by (date, period start, slug), after that key if given."""
+
+    def all_slugs(self) -> Iterator[str]:
+        """Every current slug, in date order."""
+
+    def count(self) -> int: ...
+
+
+class Credentials(Protocol):
+    def admin_password_hash(self) -> str | None: ...
+
+    def set_admin_password_hash(self, password_hash: str) -> None: ...
+
+    def is_revoked(self, token_id: str) -> bool: ...
+
+    def revoke(self, token_id: str, expires_at: datetime) -> None:
+        """Refuse this token from now on; it may be forgotten after it expires."""
+
+
+class AuditLog(Protocol):
+    def append(self, action: str, actor: str, at: datetime, data: dict[str, object]) -> None:
+        """Record a state change, e.g. `event.created`. Never updated or deleted."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the `with` block commits; an exception rolls everything back."""
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def credentials(self) -> Credentials: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+class Store(Protocol):
+    def writing(self) -> UnitOfWork:
+        """A unit of work that takes the write lock at its start (no lost updates, no deadlock)."""
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work for reads only: a consistent snapshot."""
+
+    def close(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """True if the password matches; False (never an exception) if not or if the hash is malformed."""

@@ -1,0 +1,81 @@
+"""Admin sign-in: the password, tokens, and throttling of failed attempts."""
+
+from __future__ import annotations
+
+import secrets
+
+from shipcaptaincrew.domain import tokens
+from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized
+from shipcaptaincrew.domain.tokens import Claims
+from shipcaptaincrew.services.context import Context
+
+ADMIN = "admin"
+MIN_PASSWORD = 10
+
+
+def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
+    """A signed token for the admin. Raise Throttled after repeated failures, Unauthorized on a wrong password."""
+    now = ctx.clock.now()
+    wait = ctx.throttle.retry_after(client, now.timestamp())
+    if wait:
+        raise Throttled(f"too many failed sign-ins; try again in {wait} seconds", wait)
+    stored = _password_hash(ctx)
+    if stored is None or not ctx.hasher.verify(stored, password):
+        ctx.throttle.failed(client, now.timestamp())
+        raise Unauthorized("wrong password", "password")
+    ctx.throttle.succeeded(client)
+    claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
+    return tokens.issue(ctx.secret_key, claims), claims
+
+
+def check_token(ctx: Context, token: str) -> str:
+    """The actor a token was issued to; raise Unauthorized if it is invalid, expired, signed out or revoked."""
+    with ctx.store.reading() as uow:
+        stored = ctx.admin_password_hash or uow.credentials.admin_password_hash()
+        if stored is None:
+            raise Unauthorized("no admin password is set; run `scc admin set-password`")
+        claims = tokens.verify(ctx.secret_key, token, tokens.password_fingerprint(stored), ctx.clock.now())
+        if uow.credentials.is_revoked(claims.token_id):
+            raise Unauthorized("this token was signed out; sign in again")
+    return claims.subject
+
+
+def log_out(ctx: Context, token: str) -> None:
+    """Revoke this token. A token that is already invalid needs nothing more."""
+    claims = tokens.verify(ctx.secret_key, token, _fingerprint_or_blank(ctx), ctx.clock.now())
+    with ctx.store.writing() as uow:
+        uow.credentials.revoke(claims.token_id, claims.expires_at)
+        uow.audit.append("admin.logged_out", claims.subject, ctx.clock.now(), {})
+
+
+def set_admin_password(ctx: Context, password: str, actor: str) -> None:
+    """Store a new argon2id hash; every token issued before stops working."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters", "password")
+    if ctx.admin_password_hash:
+        raise InvalidInput("the admin password is fixed by SCC_ADMIN_PASSWORD_HASH; change it there", "password")
+    password_hash = ctx.hasher.hash(password)
+    with ctx.store.writing() as uow:
+        uow.credentials.set_admin_password_hash(password_hash)
+        uow.audit.append("admin.password_changed", actor, ctx.clock.now(), {})
+
+
+def ensure_admin_password(ctx: Context) -> str | None:
+    """On first run, create a random admin password and return it (to print once); None if one exists."""
+    if _password_hash(ctx) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    set_admin_password(ctx, password, actor="first-run")
+    return password
+
+
+def _fingerprint_or_blank(ctx: Context) -> str:
+    stored = _password_hash(ctx)
+    return tokens.password_fingerprint(stored) if stored else ""
+
+
+def _password_hash(ctx: Context) -> str | None:
+    if ctx.admin_password_hash:
+        return ctx.admin_password_hash
+    with ctx.store.reading() as uow:
+        return uow.credentials.admin_password_hash()

@@ -1,0 +1,23 @@
+"""What every use case is handed: the store, the clock and the operator's settings that rules need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
+from shipcaptaincrew.domain.throttle import LoginThrottle
+from shipcaptaincrew.ports import Clock, PasswordHasher, Store
+
+
+@dataclass
+class Context:
+    store: Store
+    clock: Clock
+    hasher: PasswordHasher
+    secret_key: bytes
+    periods: Periods = DEFAULT_PERIODS
+    token_ttl: timedelta = timedelta(hours=12)
+    admin_password_hash: str | None = None
+    """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)

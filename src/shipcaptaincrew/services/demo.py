@@ -1,0 +1,53 @@
+"""A realistic demo season, so a first look at the board is never empty."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from shipcaptaincrew.domain.errors import SlugTaken
+from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.domain.slugs import slug_name
+from shipcaptaincrew.services import booking
+from shipcaptaincrew.services.context import Context
+
+DEMO_ACTOR = "demo"
+FIRST = ["Sarah", "José", "Mary Kate", "Liam", "Noor", "Zoë", "Ahmed", "Priya", "Tom", "Ingrid", "Chen", "Olivia",
+         "Mateo", "Aisling", "Kwame", "Hana", "Björn", "Lucía", "Dev", "Grace"]  # fmt: skip
+LAST = ["Lopez", "O'Brien", "Nakamura", "Okafor", "Schmidt", "Haddad", "Rossi", "Kowalski", "Nguyen", "Patel"]
+TITLES = ["Birthday cruise", "Company outing", "Sunset proposal", "Fishing trip", "Family reunion", "Bachelorette", ""]
+PRICES = {"am": 90000, "pm": 90000, "sunset": 65000, "full": 180000}
+
+
+def load_demo_season(ctx: Context, seed: int = 2026) -> int:
+    """Book about 60 events over two months from today, plus one legacy slug; return how many were loaded.
+
+    Does nothing (returns 0) when the store already holds events, so it never mixes into real data.
+    """
+    with ctx.store.reading() as uow:
+        if uow.events.count():
+            return 0
+    rng, today = random.Random(seed), ctx.clock.now().date()
+    loaded = sum(_book(ctx, rng, today + timedelta(days=offset)) for offset in range(-14, 46))
+    legacy = EventDetails(today + timedelta(days=3), "pm", Patron("Legacy", "Booking"), 6, "Booked in the old system")
+    booking.import_legacy_event(ctx, legacy, (today + timedelta(days=3)).isoformat(), DEMO_ACTOR)
+    return loaded + 1
+
+
+def _book(ctx: Context, rng: random.Random, day: date) -> int:
+    busy = day.weekday() >= 4
+    periods = rng.sample(["am", "pm", "sunset", "full"], k=rng.choice([1, 2] if busy else [0, 1, 1]))
+    if "full" in periods and len(periods) > 1:
+        periods.remove("full")
+    booked = 0
+    for period in periods:
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{slug_name(first)}.{slug_name(last)}@example.org"
+        patron = Patron(first, last, email, f"+1 555 01{rng.randrange(10, 99)}")
+        details = EventDetails(day, period, patron, rng.randint(2, 12), rng.choice(TITLES), "", PRICES[period])
+        try:
+            booking.create_event(ctx, details, DEMO_ACTOR)
+            booked += 1
+        except SlugTaken:
+            continue
+    return booked

@@ -1,0 +1,53 @@
+"""create_app: the one Starlette application, used by uvicorn locally and by Mangum on Lambda."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from shipcaptaincrew import __version__
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web import api, auth, openapi, schemas
+from shipcaptaincrew.web.errors import HANDLERS
+from shipcaptaincrew.web.http import json_response
+from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
+
+DISPATCH = Path(__file__).parent / "static" / "dispatch"
+
+
+def create_app(ctx: Context, client_ip_header: str | None = None) -> Starlette:
+    """The application. Builds nothing global: everything it uses comes in through `ctx`."""
+    spec = openapi.document()
+
+    async def openapi_json(request: Request) -> Response:
+        return json_response(spec)
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/openapi.json", openapi_json, methods=["GET"]),
+        Mount("/api", routes=[*auth.ROUTES, *api.ROUTES]),
+        Route("/", dispatch_page, methods=["GET"]),
+        Mount("/assets", StaticFiles(directory=DISPATCH / "assets"), name="assets"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers=HANDLERS,
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
+    )
+    app.state.ctx = ctx
+    app.state.client_ip_header = client_ip_header
+    return app
+
+
+async def healthz(request: Request) -> Response:
+    return json_response(schemas.HealthOut("ok", __version__))
+
+
+async def dispatch_page(request: Request) -> Response:
+    return FileResponse(DISPATCH / "index.html", headers={"Cache-Control": "no-cache"})

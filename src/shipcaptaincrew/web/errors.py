@@ -1,0 +1,83 @@
+"""The one table from errors to HTTP answers: `{"error": {"code", "message", "field"}}`."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import msgspec
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shipcaptaincrew.domain import errors
+
+log = logging.getLogger("shipcaptaincrew.web")
+
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.InvalidInput: 400,
+    errors.Unauthorized: 401,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Throttled: 429,
+    errors.Unavailable: 503,
+}
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "throttled",
+    500: "internal", 503: "unavailable",
+}  # fmt: skip
+
+_AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_NAMED = re.compile(r"field `(?P<name>[^`]+)`")
+
+
+class ErrorBody(msgspec.Struct, omit_defaults=True):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(msgspec.Struct):
+    error: ErrorBody
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None, **headers: str) -> Response:
+    body = msgspec.json.encode(ErrorOut(ErrorBody(code, message, field)))
+    return Response(body, status, media_type="application/json", headers=headers or None)
+
+
+def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.DomainError)
+    status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.Throttled) else {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return error_response(status, exc.code, exc.message, exc.field, **headers)
+
+
+def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return error_response(exc.status_code, code, str(exc.detail), None, **(exc.headers or {}))
+
+
+def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal", "something went wrong on our side; nothing was saved")
+
+
+def invalid_body(error: msgspec.MsgspecError) -> errors.InvalidInput:
+    """A msgspec decode error as InvalidInput naming the field, e.g. `patron.first_name`."""
+    message = str(error)
+    if isinstance(error, msgspec.DecodeError) and not isinstance(error, msgspec.ValidationError):
+        return errors.InvalidInput(f"the body is not valid JSON: {message}", "body")
+    at, named = _AT.search(message), _NAMED.search(message)
+    path = at.group("path") if at else ""
+    field = ".".join(part for part in (path, named.group("name") if named else "") if part) or "body"
+    text = _AT.sub("", message)
+    return errors.InvalidInput(f"{field}: {text}" if field != "body" else text, field)
+
+
+HANDLERS = {errors.DomainError: domain_error, HTTPException: http_error, Exception: unexpected_error}

@@ -1,0 +1,63 @@
+"""Small helpers every route uses: read a JSON body, answer JSON, find the token and the client."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shipcaptaincrew.domain.errors import InvalidInput, Unauthorized
+from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.errors import invalid_body
+
+T = TypeVar("T")
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+async def read_json(request: Request, kind: type[T]) -> T:
+    """Decode the body into `kind`; raise InvalidInput naming the field at fault."""
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise InvalidInput("send the body as JSON with Content-Type: application/json", "body")
+    body = await request.body()
+    try:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.MsgspecError as error:
+        raise invalid_body(error) from None
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(msgspec.json.encode(value), status, headers=headers, media_type="application/json")
+
+
+def bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("sign in first: send Authorization: Bearer <token> from POST /api/login")
+    return token.strip()
+
+
+def client_address(request: Request) -> str:
+    header = request.app.state.client_ip_header
+    if header and (forwarded := request.headers.get(header)):
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+async def as_admin(request: Request, work: Any, *args: Any) -> Any:
+    """Check the token, then run `work(ctx, actor, *args)`, both in a worker thread (they touch the store)."""
+    token, ctx = bearer_token(request), context(request)
+
+    def call() -> Any:
+        actor = admin.check_token(ctx, token)
+        return work(ctx, actor, *args)
+
+    return await run_in_threadpool(call)

@@ -1,0 +1,101 @@
+"""The OpenAPI 3.1 document, generated from the msgspec schemas and one table of operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from shipcaptaincrew import __version__
+from shipcaptaincrew.web import schemas
+from shipcaptaincrew.web.errors import ErrorOut
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    response: type | None
+    status: int = 200
+    body: type | None = None
+    public: bool = False
+    errors: tuple[int, ...] = (400,)
+    query: tuple[tuple[str, str, str], ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+WINDOW = (
+    ("from", "date", "First day of the window (default today)"),
+    ("to", "date", "Last day, inclusive (default 13 days after from)"),
+    ("cursor", "string", "next_cursor from the previous page"),
+    ("limit", "integer", "Events per page, 1-500 (default 200)"),
+)
+
+OPERATIONS = (
+    Operation("post", "/api/login", "Sign in; returns a bearer token", schemas.TokenOut, body=schemas.LoginIn,
+              public=True, errors=(400, 401, 429)),
+    Operation("post", "/api/logout", "Sign out: revoke this token", None, status=204, errors=(401,)),
+    Operation("get", "/api/events", "Events in a date window, by date and period", schemas.EventPageOut,
+              query=WINDOW),
+    Operation("post", "/api/events", "Book an event; the slug is built unless given", schemas.EventOut, status=201,
+              body=schemas.EventIn, errors=(400, 409)),
+    Operation("get", "/api/events/{slug}", "One event, by slug or old slug", schemas.EventDetailOut, errors=(404,)),
+    Operation("patch", "/api/events/{slug}", "Change an event; `version` must be current", schemas.EventDetailOut,
+              body=schemas.EventPatch, errors=(400, 404, 409)),
+    Operation("get", "/healthz", "Liveness", schemas.HealthOut, public=True, errors=()),
+)  # fmt: skip
+
+REF = "#/components/schemas/{name}"
+
+
+def document() -> dict[str, Any]:
+    kinds = {kind for op in OPERATIONS for kind in (op.body, op.response) if kind is not None}
+    (_, components) = msgspec.json.schema_components(
+        [*sorted(kinds, key=lambda k: k.__name__), ErrorOut], ref_template=REF
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ShipCaptainCrew", "version": __version__},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    spec: dict[str, Any] = {"summary": op.summary, "responses": _responses(op)}
+    parameters = [_query(name, kind, text) for name, kind, text in op.query]
+    if "{slug}" in op.path:
+        parameters.append({"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}})
+    if parameters:
+        spec["parameters"] = parameters
+    if op.body is not None:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
+    if not op.public:
+        spec["security"] = [{"bearer": []}]
+    return spec
+
+
+def _responses(op: Operation) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": "OK"}
+    if op.response is not None:
+        ok["content"] = {"application/json": {"schema": _ref(op.response)}}
+    codes = set(op.errors) | (set() if op.public else {401})
+    error = {"content": {"application/json": {"schema": _ref(ErrorOut)}}}
+    return {str(op.status): ok, **{str(code): {"description": "Error", **error} for code in sorted(codes)}}
+
+
+def _query(name: str, kind: str, text: str) -> dict[str, Any]:
+    schema = {"type": "string", "format": "date"} if kind == "date" else {"type": kind}
+    return {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
+
+
+def _ref(kind: type) -> dict[str, str]:
+    return {"$ref": REF.format(name=kind.__name__)}

@@ -1,0 +1,127 @@
+"""Request and response shapes. They validate input, encode output and generate the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta, Raw, Struct, field
+
+Name = Annotated[str, Meta(min_length=1, max_length=60)]
+Line = Annotated[str, Meta(max_length=120)]
+Text = Annotated[str, Meta(max_length=4000)]
+Email = Annotated[str, Meta(max_length=254)]
+Phone = Annotated[str, Meta(max_length=32)]
+Period = Annotated[str, Meta(pattern="^[a-z]{1,12}$", description="One of the configured periods, e.g. am, pm")]
+Slug = Annotated[str, Meta(min_length=1, max_length=80, examples=["2026-05-23-sarah-pm"])]
+PartySize = Annotated[int, Meta(ge=1, le=500)]
+Version = Annotated[int, Meta(ge=1)]
+Status = Annotated[str, Meta(pattern="^(booked|cancelled|completed)$")]
+Amount = Annotated[
+    Raw,
+    Meta(
+        description='Dollars with at most two decimals, as a string ("125.50") or a number (125.5); null for none',
+        extra_json_schema={"type": ["string", "number", "null"], "examples": ["125.50"]},
+    ),
+]
+
+
+def _null() -> Raw:
+    return Raw(b"null")
+
+
+class Closed(Struct, forbid_unknown_fields=True):
+    """Request bodies refuse fields they do not know."""
+
+
+class PatronIn(Closed):
+    first_name: Name
+    last_name: Annotated[str, Meta(max_length=60)] = ""
+    email: Email = ""
+    phone: Phone = ""
+
+
+class EventIn(Closed):
+    date: date
+    period: Period
+    patron: PatronIn
+    party_size: PartySize
+    slug: Slug | None = None
+    title: Line = ""
+    notes: Text = ""
+    amount_due: Amount = field(default_factory=_null)
+
+
+class PatronPatch(Closed, omit_defaults=True):
+    first_name: Name | msgspec.UnsetType = msgspec.UNSET
+    last_name: Annotated[str, Meta(max_length=60)] | msgspec.UnsetType = msgspec.UNSET
+    email: Email | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
+
+
+class EventPatch(Closed):
+    version: Version
+    date: date | msgspec.UnsetType = msgspec.UNSET
+    period: Period | msgspec.UnsetType = msgspec.UNSET
+    patron: PatronPatch | msgspec.UnsetType = msgspec.UNSET
+    party_size: PartySize | msgspec.UnsetType = msgspec.UNSET
+    title: Line | msgspec.UnsetType = msgspec.UNSET
+    notes: Text | msgspec.UnsetType = msgspec.UNSET
+    amount_due: Amount | msgspec.UnsetType = msgspec.UNSET
+    status: Status | msgspec.UnsetType = msgspec.UNSET
+
+
+class LoginIn(Closed):
+    password: Annotated[str, Meta(min_length=1, max_length=1024)]
+
+
+class TokenOut(Struct):
+    token: str
+    expires_at: datetime
+
+
+class PatronOut(Struct):
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+
+class EventOut(Struct):
+    slug: str
+    slug_conforming: bool
+    date: date
+    period: str
+    patron: PatronOut
+    party_size: int
+    title: str
+    notes: str
+    amount_due_cents: int | None
+    status: str
+    ship: str | None
+    captain: str | None
+    crew: list[str]
+    payment_cleared: bool
+    payment_cleared_at: datetime | None
+    paid_cents: int
+    balance_cents: int
+    waivers_signed: int
+    guest_url: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventDetailOut(EventOut):
+    aliases: list[str] = []
+
+
+class EventPageOut(Struct):
+    events: list[EventOut]
+    next_cursor: str | None
+
+
+class HealthOut(Struct):
+    status: str
+    version: str

@@ -15,7 +15,7 @@ run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an em
 	$(BIN)/scc serve --demo
 
 test: $(STAMP) lint ## Set up, lint, and run every test
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 lint: $(STAMP) ## ruff, mypy and the import layering contract
 	$(BIN)/ruff check src tests bench

@@ -13,11 +13,12 @@ from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.http import as_admin, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
 
 DEFAULT_WINDOW_DAYS = 14
 
 
+@admin_only
 async def list_events(request: Request) -> Response:
     params = request.query_params
     start, end = _date_param(params.get("from"), "from"), _date_param(params.get("to"), "to")
@@ -29,9 +30,10 @@ async def list_events(request: Request) -> Response:
         page = queries.list_events(ctx, first, last, params.get("cursor"), limit)
         return schemas.EventPageOut([convert.event_out(event, ctx.periods) for event in page.events], page.next_cursor)
 
-    return json_response(await as_admin(request, work))
+    return json_response(await in_thread(request, work))
 
 
+@admin_only
 async def create_event(request: Request) -> Response:
     body = await read_json(request, schemas.EventIn)
     details = convert.details_from(body)
@@ -39,14 +41,16 @@ async def create_event(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.EventOut:
         return convert.event_out(booking.create_event(ctx, details, actor, body.slug), ctx.periods)
 
-    created = await as_admin(request, work)
+    created = await in_thread(request, work)
     return json_response(created, 201, {"Location": f"/api/events/{created.slug}"})
 
 
+@admin_only
 async def get_event(request: Request) -> Response:
-    return json_response(await as_admin(request, _detail, request.path_params["slug"]))
+    return json_response(await in_thread(request, _detail, request.path_params["slug"]))
 
 
+@admin_only
 async def patch_event(request: Request) -> Response:
     body = await read_json(request, schemas.EventPatch)
     changes = convert.changes_from(body)
@@ -55,7 +59,7 @@ async def patch_event(request: Request) -> Response:
         event = booking.update_event(ctx, request.path_params["slug"], changes, body.version, actor)
         return _detail(ctx, actor, event.slug)
 
-    return json_response(await as_admin(request, work))
+    return json_response(await in_thread(request, work))
 
 
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
@@ -21,8 +22,11 @@ from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 
 
-def create_app(ctx: Context, client_ip_header: str | None = None) -> Starlette:
-    """The application. Builds nothing global: everything it uses comes in through `ctx`."""
+def create_app(ctx: Context, client_ip_header: str | None = None) -> ASGIApp:
+    """The application. Builds nothing global: everything it uses comes in through `ctx`.
+
+    The security headers wrap Starlette from outside, so they reach even its last-resort 500 answer.
+    """
     spec = openapi.document()
 
     async def openapi_json(request: Request) -> Response:
@@ -38,11 +42,11 @@ def create_app(ctx: Context, client_ip_header: str | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers=HANDLERS,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
+        middleware=[Middleware(BodyLimit)],
     )
     app.state.ctx = ctx
     app.state.client_ip_header = client_ip_header
-    return app
+    return SecurityHeaders(app)
 
 
 async def healthz(request: Request) -> Response:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.web import schemas
-from shipcaptaincrew.web.http import bearer_token, client_address, context, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, bearer_token, client_address, context, json_response, read_json
 
 
 async def login(request: Request) -> Response:
@@ -20,6 +20,7 @@ async def login(request: Request) -> Response:
     return json_response(schemas.TokenOut(token, claims.expires_at))
 
 
+@admin_only
 async def logout(request: Request) -> Response:
     await run_in_threadpool(admin.log_out, context(request), bearer_token(request))
     return Response(status_code=204)

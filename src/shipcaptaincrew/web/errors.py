@@ -64,7 +64,7 @@ def http_error(request: Request, exc: Exception) -> Response:
 
 
 def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal", "something went wrong on our side; nothing was saved")
 
 

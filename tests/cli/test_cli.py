@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from shipcaptaincrew.cli import cli
+from shipcaptaincrew.config import DOCUMENTED
+
+
+@pytest.fixture
+def scc(tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {"SCC_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str, input: str | None = None) -> tuple[int, str]:
+        result = runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+        return result.exit_code, result.output
+
+    return run
+
+
+def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    return scc(
+        "events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "José",
+        "--party-size", "6", "--price", "900", *extra,
+    )  # fmt: skip
+
+
+def test_create_prints_the_built_slug_and_show_finds_it(scc) -> None:  # type: ignore[no-untyped-def]
+    code, out = book(scc)
+
+    assert (code, out.strip()) == (0, "2026-05-23-jose-pm")
+    code, shown = scc("events", "show", "2026-05-23-jose-pm")
+    assert code == 0
+    assert "900.00" in shown and "José" in shown
+
+
+def test_a_bad_field_is_a_clear_error_not_a_traceback(scc) -> None:  # type: ignore[no-untyped-def]
+    code, out = book(scc, "--slug", "2026-05-24-jose-pm")
+
+    assert code == 1
+    assert "Error:" in out and "(slug)" in out and "Traceback" not in out
+
+
+def test_list_shows_the_window(scc) -> None:  # type: ignore[no-untyped-def]
+    book(scc)
+
+    code, out = scc("events", "list", "--from", "2026-05-20", "--to", "2026-05-30")
+
+    assert code == 0
+    assert "2026-05-23-jose-pm" in out and "owes 900.00" in out
+
+
+def test_check_slugs_reports_legacy_slugs_and_rename_fixes_them(scc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from shipcaptaincrew.bootstrap import build_context
+    from shipcaptaincrew.config import Settings
+    from shipcaptaincrew.services import booking
+    from tests.builders import event_details
+
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(tmp_path / "data")}))
+    booking.import_legacy_event(ctx, event_details(), "2026-05-23", "test")
+    ctx.store.close()
+
+    code, out = scc("events", "check-slugs")
+    assert code == 1 and out.startswith("2026-05-23\t")
+
+    code, out = scc("events", "rename", "2026-05-23", "2026-05-23-sarah-pm")
+    assert code == 0
+    assert scc("events", "check-slugs")[0] == 0
+    assert "2026-05-23-sarah-pm" in scc("events", "show", "2026-05-23")[1]
+
+
+def test_rename_refuses_a_slug_for_another_day(scc) -> None:  # type: ignore[no-untyped-def]
+    book(scc)
+
+    code, out = scc("events", "rename", "2026-05-23-jose-pm", "2026-05-24-jose-pm")
+
+    assert code == 1 and "date" in out
+
+
+def test_set_password_reads_stdin_and_refuses_a_short_one(scc) -> None:  # type: ignore[no-untyped-def]
+    assert scc("admin", "set-password", "--password-stdin", input="short\n")[0] == 1
+    code, out = scc("admin", "set-password", "--password-stdin", input="long enough password\n")
+    assert code == 0 and "signed out" in out
+
+
+def test_every_command_has_help() -> None:
+    def walk(command: click.Command, path: list[str]) -> None:
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert command.help or command.short_help, path
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+
+    walk(cli, [])
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+
+    for name in DOCUMENTED:
+        assert f"`{name}`" in readme, name
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "shipcaptaincrew", "--help"], capture_output=True, text=True)
+
+    assert result.returncode == 0 and "serve" in result.stdout
+
+
+def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["events", "list"], env={"SCC_PERIODS": "noon=12:00-11:00"})
+
+    assert result.exit_code == 2 and "SCC_PERIODS" in result.output
+
+
+def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SCC_DATA_DIR": str(tmp_path / "data"), "SCC_PORT": str(port)}
+    command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
+        _check_first_run(server, port, tmp_path)
+
+
+def _check_first_run(server: subprocess.Popen[str], port: int, tmp_path: Path) -> None:
+    try:
+        lines = _read_until(server, "Uvicorn running", seconds=20)
+        password = next(line.split()[-1] for line in lines if "shown once" in line)
+        assert any(f"http://localhost:{port}/" in line for line in lines)
+        assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+            headers={"content-type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + seconds
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if marker in line:
+            return lines
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError("server did not start:\n" + "".join(lines))

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.context import Context
+from tests.builders import PASSWORD
+from tests.fakes import FakeClock
+
+PROTECTED = [
+    ("GET", "/api/events"),
+    ("POST", "/api/events"),
+    ("GET", "/api/events/2026-05-23-sarah-pm"),
+    ("PATCH", "/api/events/2026-05-23-sarah-pm"),
+    ("POST", "/api/logout"),
+]
+
+
+def login(client: TestClient, password: str = PASSWORD, ip: str | None = None) -> tuple[int, dict[str, object]]:
+    headers = {"x-forwarded-for": ip} if ip else {}
+    response = client.post("/api/login", json={"password": password}, headers=headers)
+    return response.status_code, response.json()
+
+
+def authed(client: TestClient, token: str) -> int:
+    return client.get("/api/events", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_every_api_route_but_login_and_the_spec_is_401_without_a_token(anonymous: TestClient) -> None:
+    for method, path in PROTECTED:
+        response = anonymous.request(method, path, json={})
+        assert response.status_code == 401, (method, path)
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert anonymous.get("/api/openapi.json").status_code == 200
+
+
+def test_the_right_password_gets_a_token_that_works(anonymous: TestClient) -> None:
+    status, body = login(anonymous)
+
+    assert status == 200
+    assert authed(anonymous, str(body["token"])) == 200
+
+
+def test_a_wrong_password_is_401_naming_the_field(anonymous: TestClient) -> None:
+    status, body = login(anonymous, "guess")
+
+    assert status == 401
+    assert body["error"] == {"code": "unauthorized", "message": "wrong password", "field": "password"}
+
+
+def test_a_token_expires_after_twelve_hours(anonymous: TestClient, clock: FakeClock) -> None:
+    token = str(login(anonymous)[1]["token"])
+
+    clock.advance(hours=11, minutes=59)
+    assert authed(anonymous, token) == 200
+    clock.advance(minutes=1)
+    assert authed(anonymous, token) == 401
+
+
+def test_changing_the_password_revokes_earlier_tokens(anonymous: TestClient, ctx: Context) -> None:
+    token = str(login(anonymous)[1]["token"])
+
+    admin.set_admin_password(ctx, "a brand new password", "test")
+
+    assert authed(anonymous, token) == 401
+    assert login(anonymous, "a brand new password")[0] == 200
+
+
+def test_logging_out_revokes_that_token_only(anonymous: TestClient) -> None:
+    first, second = str(login(anonymous)[1]["token"]), str(login(anonymous)[1]["token"])
+
+    response = anonymous.post("/api/logout", headers={"Authorization": f"Bearer {first}"})
+
+    assert response.status_code == 204
+    assert authed(anonymous, first) == 401
+    assert authed(anonymous, second) == 200
+
+
+def test_a_tampered_or_garbage_token_is_401(anonymous: TestClient) -> None:
+    token = str(login(anonymous)[1]["token"])
+    payload, signature = token.split(".")
+
+    for bad in [f"{payload}x.{signature}", f"{payload}.{signature[:-2]}", "nonsense", ".", "a.b.c", "%C3%A9"]:
+        assert authed(anonymous, bad) == 401, bad
+
+
+def test_repeated_failures_get_429_with_retry_after(anonymous: TestClient) -> None:
+    for _ in range(5):
+        assert login(anonymous, "guess")[0] == 401
+
+    response = anonymous.post("/api/login", json={"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) > 0
+    assert response.json()["error"]["code"] == "throttled"
+
+
+def test_a_throttled_client_can_sign_in_again_once_the_window_passes(anonymous: TestClient, clock: FakeClock) -> None:
+    for _ in range(5):
+        login(anonymous, "guess")
+
+    clock.advance(minutes=15, seconds=1)
+
+    assert login(anonymous)[0] == 200
+
+
+def test_failures_from_many_clients_trip_the_overall_limit(anonymous: TestClient, ctx: Context) -> None:
+    for attempt in range(ctx.throttle.overall):
+        ctx.throttle.failed(f"10.0.0.{attempt}", ctx.clock.now().timestamp())
+
+    assert login(anonymous)[0] == 429

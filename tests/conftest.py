@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
@@ -23,6 +24,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def ctx(tmp_path: Path, clock: FakeClock) -> Iterator[Context]:
     context = build_context(Settings.from_env({"SCC_DATA_DIR": str(tmp_path / "data")}), clock=clock)
+    context.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)  # still argon2id, cheaper to run
     admin.set_admin_password(context, PASSWORD, "test")
     yield context
     context.store.close()

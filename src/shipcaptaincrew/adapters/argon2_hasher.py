@@ -7,8 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 
 class Argon2Hasher:
-    def __init__(self) -> None:
-        self._hasher = PasswordHasher()
+    def __init__(self, time_cost: int = 3, memory_cost_kib: int = 64 * 1024) -> None:
+        # Hashes carry their own parameters, so cheaper test hashers still verify production hashes.
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

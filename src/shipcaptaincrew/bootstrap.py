@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
+from shipcaptaincrew.adapters.mail_outbox import FolderMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.ports import Clock
@@ -23,6 +24,8 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         clock=clock or SystemClock(),
         hasher=Argon2Hasher(),
         secret_key=_secret_key(settings),
+        mailer=FolderMailer(settings.data_dir / "outbox", settings.mail_from),
+        payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,

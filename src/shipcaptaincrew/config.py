@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
 
 # Every setting, its default and what it does; the README's table and `scc --help` come from here.
@@ -20,6 +22,8 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_ADMIN_PASSWORD_HASH": ("(unset)", "An argon2id hash that fixes the admin password; unset: kept in the store."),
     "SCC_PERIODS": (DEFAULT_PERIODS_SPEC, "Charter periods and time windows, `name=HH:MM-HH:MM`, comma-separated."),
     "SCC_TOKEN_TTL_HOURS": ("12", "How long a sign-in token lasts."),
+    "SCC_PAYMENT_METHODS": (",".join(DEFAULT_METHODS), "Payment methods the dispatcher can log, comma-separated."),
+    "SCC_MAIL_FROM": ("ShipCaptainCrew <bookings@localhost>", "Sender of every email."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
 }
 
@@ -39,6 +43,8 @@ class Settings:
     periods: Periods
     token_ttl_hours: float
     client_ip_header: str | None
+    payment_methods: tuple[str, ...]
+    mail_from: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +59,8 @@ class Settings:
             periods=_periods(env.get("SCC_PERIODS", DEFAULT_PERIODS_SPEC)),
             token_ttl_hours=_number(env, "SCC_TOKEN_TTL_HOURS", "12", float, 0.01, 24 * 30),
             client_ip_header=env.get("SCC_CLIENT_IP_HEADER") or None,
+            payment_methods=_methods(env.get("SCC_PAYMENT_METHODS", ",".join(DEFAULT_METHODS))),
+            mail_from=env.get("SCC_MAIL_FROM", "ShipCaptainCrew <bookings@localhost>"),
         )
 
     @property
@@ -79,6 +87,13 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
     return value
+
+
+def _methods(spec: str) -> tuple[str, ...]:
+    methods = tuple(part.strip() for part in spec.split(",") if part.strip())
+    if not methods or not all(re.fullmatch(r"[a-z][a-z0-9_]{0,19}", method) for method in methods):
+        raise SettingsError(f"SCC_PAYMENT_METHODS must be comma-separated lowercase names; got {spec!r}")
+    return methods
 
 
 def _periods(spec: str) -> Periods:

@@ -6,11 +6,14 @@ Adapters implement them (`adapters/`); `bootstrap.py` picks which.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.events import Event, PaymentState
+from shipcaptaincrew.domain.ledger import Entry
+from shipcaptaincrew.domain.mail import Email, OutboxMessage
 
 
 class EventRepository(Protocol):
@@ -36,6 +39,55 @@ class EventRepository(Protocol):
         """Every current slug, in date order."""
 
     def count(self) -> int: ...
+
+    def set_payment_state(self, slug: str, state: PaymentState) -> None:
+        """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
+
+
+class LedgerRepository(Protocol):
+    """Append-only: there is no method to change or remove an entry, and stores must refuse it."""
+
+    def append(self, entry: Entry) -> None: ...
+
+    def get(self, entry_id: str) -> Entry | None: ...
+
+    def is_reversed(self, entry_id: str) -> bool: ...
+
+    def for_event(self, slug: str) -> list[Entry]:
+        """The event's entries in the order they were recorded."""
+
+    def between(self, start: date, end: date) -> list[Entry]:
+        """Entries recorded on days start..end inclusive (UTC), in order."""
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    fingerprint: str
+    status: int
+    body: bytes
+    created_at: datetime
+
+
+class IdempotencyKeys(Protocol):
+    def get(self, key: str) -> StoredResponse | None: ...
+
+    def put(self, key: str, response: StoredResponse) -> None:
+        """Remember the first answer to `key`; raise Conflict if the key is taken."""
+
+    def forget_older_than(self, moment: datetime) -> None: ...
+
+
+class Outbox(Protocol):
+    def add(self, message: OutboxMessage) -> None: ...
+
+    def get(self, message_id: str) -> OutboxMessage | None: ...
+
+    def update(self, message: OutboxMessage) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first."""
+
+    def recent(self, limit: int, status: str | None = None) -> list[OutboxMessage]: ...
 
 
 class Credentials(Protocol):
@@ -66,6 +118,15 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog: ...
 
+    @property
+    def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyKeys: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(
@@ -86,6 +147,15 @@ class Store(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+
+
+class DeliveryFailed(Exception):
+    """A mailer could not hand the message over; the outbox keeps it and retries."""
+
+
+class Mailer(Protocol):
+    def send(self, email: Email, message_id: str) -> None:
+        """Hand the message to the transport, or raise DeliveryFailed. Must not retry by itself."""
 
 
 class PasswordHasher(Protocol):

@@ -16,6 +16,8 @@ from types import TracebackType
 from typing import Self
 
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
+from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
+from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
 
@@ -112,6 +114,9 @@ class SqliteUnitOfWork:
         self.events = SqliteEventRepository(connection, periods)
         self.credentials = SqliteCredentials(connection)
         self.audit = SqliteAuditLog(connection)
+        self.ledger = SqliteLedger(connection)
+        self.idempotency = SqliteIdempotencyKeys(connection)
+        self.outbox = SqliteOutbox(connection)
 
     def __enter__(self) -> Self:
         try:

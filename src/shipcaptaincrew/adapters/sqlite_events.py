@@ -88,6 +88,13 @@ class SqliteEventRepository:
     def count(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
 
+    def set_payment_state(self, slug: str, state: PaymentState) -> None:
+        cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
+        self._connection.execute(
+            "UPDATE events SET paid_cents = ?, payment_cleared_at = ? WHERE slug = ?",
+            (state.paid_cents, cleared_at, slug),
+        )
+
     def _refuse_alias(self, slug: str) -> None:
         row = self._connection.execute(
             "SELECT events.slug FROM slug_aliases JOIN events ON events.id = event_id WHERE alias = ?", (slug,)

@@ -50,3 +50,9 @@ class Unavailable(DomainError):
     """The store is busy or down; the request may be retried and nothing was written."""
 
     code = "unavailable"
+
+
+class IdempotencyKeyReused(DomainError):
+    """An Idempotency-Key sent again with a different request."""
+
+    code = "idempotency_key_reused"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import LoginThrottle
-from shipcaptaincrew.ports import Clock, PasswordHasher, Store
+from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
 
 
 @dataclass
@@ -16,7 +17,9 @@ class Context:
     clock: Clock
     hasher: PasswordHasher
     secret_key: bytes
+    mailer: Mailer
     periods: Periods = DEFAULT_PERIODS
+    payment_methods: tuple[str, ...] = DEFAULT_METHODS
     token_ttl: timedelta = timedelta(hours=12)
     admin_password_hash: str | None = None
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import api, auth, openapi, schemas
+from shipcaptaincrew.web import api, auth, openapi, payments, schemas
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
@@ -35,7 +35,7 @@ def create_app(ctx: Context, client_ip_header: str | None = None) -> ASGIApp:
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
-        Mount("/api", routes=[*auth.ROUTES, *api.ROUTES]),
+        Mount("/api", routes=[*auth.ROUTES, *api.ROUTES, *payments.ROUTES]),
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets"), name="assets"),
     ]

@@ -19,6 +19,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Unauthorized: 401,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.IdempotencyKeyReused: 422,
     errors.Throttled: 429,
     errors.Unavailable: 503,
 }

@@ -44,6 +44,12 @@ OPERATIONS = (
     Operation("get", "/api/events/{slug}", "One event, by slug or old slug", schemas.EventDetailOut, errors=(404,)),
     Operation("patch", "/api/events/{slug}", "Change an event; `version` must be current", schemas.EventDetailOut,
               body=schemas.EventPatch, errors=(400, 404, 409)),
+    Operation("post", "/api/payment-log", "Log a payment; send Idempotency-Key to make retries safe",
+              schemas.PaymentLogOut, status=201, body=schemas.PaymentIn, errors=(400, 404, 409, 422)),
+    Operation("post", "/api/payments/{entry_id}/reverse", "Reverse a payment (appends a reversal entry)",
+              schemas.PaymentLogOut, status=201, body=schemas.ReverseIn, errors=(400, 404, 409)),
+    Operation("get", "/api/events/{slug}/payments", "An event's ledger with the running balance",
+              schemas.StatementOut, errors=(404,)),
     Operation("get", "/healthz", "Liveness", schemas.HealthOut, public=True, errors=()),
 )  # fmt: skip
 
@@ -72,8 +78,9 @@ def document() -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     spec: dict[str, Any] = {"summary": op.summary, "responses": _responses(op)}
     parameters = [_query(name, kind, text) for name, kind, text in op.query]
-    if "{slug}" in op.path:
-        parameters.append({"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}})
+    for name in ("slug", "entry_id"):
+        if f"{{{name}}}" in op.path:
+            parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
     if parameters:
         spec["parameters"] = parameters
     if op.body is not None:

@@ -125,3 +125,49 @@ class EventPageOut(Struct):
 class HealthOut(Struct):
     status: str
     version: str
+
+
+class PaymentIn(Closed):
+    event_id: Slug
+    patron_name: Annotated[str, Meta(min_length=1, max_length=120)]
+    amount: Amount
+    payment_method: Annotated[str, Meta(min_length=1, max_length=20, examples=["cash", "check", "venmo"])]
+    reference: Annotated[str, Meta(max_length=120, description="Check number, Venmo handle, transaction id")] = ""
+    note: Annotated[str, Meta(max_length=1000)] = ""
+    received_on: date | None = None
+
+
+class ReverseIn(Closed):
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class EntryOut(Struct):
+    id: str
+    event_id: str
+    kind: str
+    amount_cents: int
+    payment_method: str
+    patron_name: str
+    reference: str
+    note: str
+    received_on: date | None
+    actor: str
+    recorded_at: datetime
+    reverses: str | None
+    reason: str
+
+
+class PaymentLogOut(Struct):
+    payment: EntryOut
+    event: EventOut
+
+
+class StatementLineOut(Struct):
+    entry: EntryOut
+    balance_cents: int
+    reversed: bool
+
+
+class StatementOut(Struct):
+    event: EventOut
+    entries: list[StatementLineOut]

@@ -1,0 +1,96 @@
+"""The ledger and idempotency keys in SQLite. The ledger table's triggers refuse UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, time
+
+from shipcaptaincrew.domain.errors import Conflict
+from shipcaptaincrew.domain.ledger import Entry
+from shipcaptaincrew.ports import StoredResponse
+
+_SELECT = "SELECT ledger.*, events.slug AS event_slug FROM ledger JOIN events ON events.id = ledger.event_id"
+
+
+class SqliteLedger:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def append(self, entry: Entry) -> None:
+        self._connection.execute(
+            "INSERT INTO ledger (id, event_id, kind, amount_cents, method, patron_name, reference, note, received_on,"
+            " actor, recorded_at, reverses, reason)"
+            " SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM events WHERE slug = ?",
+            (
+                entry.id, entry.kind, entry.amount_cents, entry.method, entry.patron_name, entry.reference,
+                entry.note, entry.received_on.isoformat() if entry.received_on else None, entry.actor,
+                entry.recorded_at.isoformat(), entry.reverses, entry.reason, entry.event_slug,
+            ),
+        )  # fmt: skip
+
+    def get(self, entry_id: str) -> Entry | None:
+        row = self._connection.execute(f"{_SELECT} WHERE ledger.id = ?", (entry_id,)).fetchone()
+        return None if row is None else _entry(row)
+
+    def is_reversed(self, entry_id: str) -> bool:
+        found = self._connection.execute("SELECT 1 FROM ledger WHERE reverses = ?", (entry_id,)).fetchone()
+        return found is not None
+
+    def for_event(self, slug: str) -> list[Entry]:
+        rows = self._connection.execute(
+            f"{_SELECT} WHERE ledger.event_id = (SELECT id FROM events WHERE slug = ?) "
+            "ORDER BY ledger.recorded_at, ledger.id",
+            (slug,),
+        )
+        return [_entry(row) for row in rows]
+
+    def between(self, start: date, end: date) -> list[Entry]:
+        low = datetime.combine(start, time.min, UTC).isoformat()
+        high = datetime.combine(end, time.max, UTC).isoformat()
+        rows = self._connection.execute(
+            f"{_SELECT} WHERE ledger.recorded_at BETWEEN ? AND ? ORDER BY ledger.recorded_at, ledger.id", (low, high)
+        )
+        return [_entry(row) for row in rows]
+
+
+class SqliteIdempotencyKeys:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def get(self, key: str) -> StoredResponse | None:
+        row = self._connection.execute(
+            "SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredResponse(row[0], row[1], bytes(row[2]), datetime.fromisoformat(row[3]))
+
+    def put(self, key: str, response: StoredResponse) -> None:
+        try:
+            self._connection.execute(
+                "INSERT INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                (key, response.fingerprint, response.status, response.body, response.created_at.isoformat()),
+            )
+        except sqlite3.IntegrityError:
+            raise Conflict("this Idempotency-Key is being used by another request", "Idempotency-Key") from None
+
+    def forget_older_than(self, moment: datetime) -> None:
+        self._connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (moment.isoformat(),))
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    return Entry(
+        id=row["id"],
+        event_slug=row["event_slug"],
+        kind=row["kind"],
+        amount_cents=row["amount_cents"],
+        method=row["method"],
+        patron_name=row["patron_name"],
+        actor=row["actor"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        reference=row["reference"],
+        note=row["note"],
+        received_on=date.fromisoformat(row["received_on"]) if row["received_on"] else None,
+        reverses=row["reverses"],
+        reason=row["reason"],
+    )

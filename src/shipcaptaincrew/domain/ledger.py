@@ -1,0 +1,123 @@
+"""The payment ledger: append-only entries, each a payment or the reversal of one.
+
+A mistake is corrected by a reversal with a reason, never by an edit or a delete. What an event has
+paid, and when it was cleared, is always derived from its entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shipcaptaincrew.domain.errors import Conflict, InvalidInput
+from shipcaptaincrew.domain.events import PaymentState
+from shipcaptaincrew.domain.text import clean_line, clean_text
+
+DEFAULT_METHODS = ("cash", "check", "venmo", "zelle", "card", "other")
+PAYMENT, REVERSAL = "payment", "reversal"
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    """What a dispatcher types when logging a payment, before it is checked."""
+
+    amount_cents: int
+    method: str
+    patron_name: str
+    reference: str = ""
+    note: str = ""
+    received_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    event_slug: str
+    kind: str
+    amount_cents: int
+    method: str
+    patron_name: str
+    actor: str
+    recorded_at: datetime
+    reference: str = ""
+    note: str = ""
+    received_on: date | None = None
+    reverses: str | None = None
+    reason: str = ""
+
+    @property
+    def signed_cents(self) -> int:
+        return self.amount_cents if self.kind == PAYMENT else -self.amount_cents
+
+
+def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
+            now: datetime) -> Entry:  # fmt: skip
+    """A checked payment entry; raise InvalidInput naming the field at fault."""
+    if draft.amount_cents <= 0:
+        raise InvalidInput("amount must be more than zero", "amount")
+    if draft.method not in methods:
+        raise InvalidInput(
+            f"payment_method must be one of {', '.join(methods)}; got {draft.method!r}", "payment_method"
+        )
+    return Entry(
+        id=entry_id,
+        event_slug=event_slug,
+        kind=PAYMENT,
+        amount_cents=draft.amount_cents,
+        method=draft.method,
+        patron_name=clean_line(draft.patron_name, "patron_name", max_len=120),
+        actor=actor,
+        recorded_at=now,
+        reference=clean_line(draft.reference, "reference", max_len=120, required=False),
+        note=clean_text(draft.note, "note", max_len=1000),
+        received_on=draft.received_on,
+    )
+
+
+def reversal(entry_id: str, original: Entry, already_reversed: bool, reason: str, actor: str, now: datetime) -> Entry:
+    """The entry that cancels `original`; raise Conflict if it is a reversal or was reversed already."""
+    if original.kind != PAYMENT:
+        raise Conflict(f"entry {original.id} is a reversal; reverse a payment instead", "id")
+    if already_reversed:
+        raise Conflict(f"payment {original.id} was reversed already", "id")
+    return Entry(
+        id=entry_id,
+        event_slug=original.event_slug,
+        kind=REVERSAL,
+        amount_cents=original.amount_cents,
+        method=original.method,
+        patron_name=original.patron_name,
+        actor=actor,
+        recorded_at=now,
+        reverses=original.id,
+        reason=clean_line(reason, "reason", max_len=500),
+    )
+
+
+def payment_state(entries: list[Entry], amount_due_cents: int | None) -> PaymentState:
+    """Paid so far and when the event became cleared, replaying entries in the order they were recorded.
+
+    Cleared means paid >= amount due; an event with no price is cleared once anything is paid. A reversal
+    that reopens the balance clears the flag; paying again sets a new time.
+    """
+    paid, cleared_at = 0, None
+    for entry in entries:
+        paid += entry.signed_cents
+        if not _is_cleared(paid, amount_due_cents):
+            cleared_at = None
+        elif cleared_at is None:
+            cleared_at = entry.recorded_at
+    return PaymentState(paid, cleared_at)
+
+
+def running_balances(entries: list[Entry], amount_due_cents: int | None) -> list[int]:
+    """The balance after each entry (negative is a credit)."""
+    balances, balance = [], amount_due_cents or 0
+    for entry in entries:
+        balance -= entry.signed_cents
+        balances.append(balance)
+    return balances
+
+
+def _is_cleared(paid: int, amount_due_cents: int | None) -> bool:
+    return paid > 0 and paid >= (amount_due_cents or 0)

@@ -1,0 +1,10 @@
+"""Identifiers that sort by creation time and cannot be guessed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+
+def new_id(prefix: str, now: datetime) -> str:
+    return f"{prefix}_{int(now.timestamp() * 1000):012x}{secrets.token_hex(6)}"

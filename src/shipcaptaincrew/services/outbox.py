@@ -1,0 +1,78 @@
+"""Delivering the outbox: after commit, with retries and a dead letter, never undoing what caused the mail."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from shipcaptaincrew.domain import mail
+from shipcaptaincrew.domain.errors import NotFound
+from shipcaptaincrew.domain.mail import OutboxMessage
+from shipcaptaincrew.ports import DeliveryFailed
+from shipcaptaincrew.services.context import Context
+
+CLAIM_LEASE = timedelta(minutes=2)
+log = logging.getLogger("shipcaptaincrew.outbox")
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
+    """Try each due message once. A failure schedules a retry (or dead-letters); it never raises.
+
+    Messages are claimed first (their next attempt moved a lease ahead), so two deliverers running at once
+    do not send the same message twice; one that crashes mid-send leaves it to be retried after the lease.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        due = uow.outbox.due(now, limit)
+        for message in due:
+            uow.outbox.update(replace(message, next_attempt_at=now + CLAIM_LEASE))
+    outcomes = [_attempt(ctx, message) for message in due]
+    return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD))
+
+
+def retry_now(ctx: Context, message_id: str) -> OutboxMessage:
+    """Make a pending or dead message due again at once."""
+    with ctx.store.writing() as uow:
+        message = _existing(uow.outbox.get(message_id), message_id)
+        again = replace(message, status=mail.PENDING, next_attempt_at=ctx.clock.now())
+        uow.outbox.update(again)
+    return again
+
+
+def recent(ctx: Context, limit: int = 50, status: str | None = None) -> list[OutboxMessage]:
+    with ctx.store.reading() as uow:
+        return uow.outbox.recent(limit, status)
+
+
+def get(ctx: Context, message_id: str) -> OutboxMessage:
+    with ctx.store.reading() as uow:
+        return _existing(uow.outbox.get(message_id), message_id)
+
+
+def _attempt(ctx: Context, message: OutboxMessage) -> str:
+    try:
+        ctx.mailer.send(message.email, message.message_id)
+        updated = replace(message, status=mail.SENT, attempts=message.attempts + 1, sent_at=ctx.clock.now(),
+                          next_attempt_at=None, last_error="")  # fmt: skip
+    except DeliveryFailed as error:
+        updated = mail.after_failure(message, str(error)[:500], ctx.clock.now())
+    except Exception as error:  # a transport bug must not lose the message either
+        log.exception("mailer failed unexpectedly on %s", message.id)
+        updated = mail.after_failure(message, f"{type(error).__name__}: {error}"[:500], ctx.clock.now())
+    with ctx.store.writing() as uow:
+        uow.outbox.update(updated)
+    return updated.status
+
+
+def _existing(message: OutboxMessage | None, message_id: str) -> OutboxMessage:
+    if message is None:
+        raise NotFound(f"no outbox message {message_id!r}", "id")
+    return message

@@ -1,0 +1,122 @@
+"""Payment use cases: log one (optionally idempotent), reverse one, list an event's ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from shipcaptaincrew.domain import ledger, mail
+from shipcaptaincrew.domain.errors import IdempotencyKeyReused, NotFound
+from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
+from shipcaptaincrew.domain.mail import OutboxMessage
+from shipcaptaincrew.ports import StoredResponse, UnitOfWork
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.ids import new_id
+
+KEEP_KEYS_FOR = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    entry: Entry
+    event: Event
+
+
+@dataclass(frozen=True)
+class Statement:
+    event: Event
+    entries: list[Entry]
+    balances: list[int]
+
+
+def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
+    """Append a payment, update the event's paid state, audit it and queue the receipt, in one transaction.
+
+    Raise NotFound for an unknown event, InvalidInput for a bad field; nothing is written then.
+    Never sends mail itself: delivery happens after commit (`outbox.deliver_due`).
+    """
+    with ctx.store.writing() as uow:
+        return _log(ctx, uow, slug, draft, actor)
+
+
+def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
+                     render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
+    """Like log_payment, but a replay of `key` returns the first answer and writes nothing.
+
+    `fingerprint` identifies the request; the same key with another fingerprint raises IdempotencyKeyReused.
+    Requests racing with one key are serialised by the write lock, so exactly one entry is written.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        earlier = uow.idempotency.get(key)
+        if earlier is not None:
+            if earlier.fingerprint != fingerprint:
+                raise IdempotencyKeyReused("this Idempotency-Key was used for a different request", "Idempotency-Key")
+            return earlier
+        answer = StoredResponse(fingerprint, 201, render(_log(ctx, uow, slug, draft, actor)), now)
+        uow.idempotency.forget_older_than(now - KEEP_KEYS_FOR)
+        uow.idempotency.put(key, answer)
+    return answer
+
+
+def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> PaymentResult:
+    """Append the reversal of a payment and recompute the event's paid state. The original is never changed.
+
+    Raise NotFound for an unknown entry, Conflict if it is a reversal or was reversed already.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        original = uow.ledger.get(entry_id)
+        if original is None:
+            raise NotFound(f"no payment with id {entry_id!r}", "id")
+        reversed_already = uow.ledger.is_reversed(entry_id)
+        entry = ledger.reversal(new_id("rev", now), original, reversed_already, reason, actor, now)
+        uow.ledger.append(entry)
+        event = _recompute(uow, original.event_slug)
+        uow.audit.append("payment.reversed", actor, now, {"id": entry.id, "reverses": entry_id, "slug": event.slug})
+    return PaymentResult(entry, event)
+
+
+def statement(ctx: Context, slug: str) -> Statement:
+    """The event and its ledger entries in order, with the balance after each."""
+    with ctx.store.reading() as uow:
+        event = _event(uow, slug)
+        entries = uow.ledger.for_event(event.slug)
+    return Statement(event, entries, ledger.running_balances(entries, event.details.amount_due_cents))
+
+
+def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
+    with ctx.store.reading() as uow:
+        return uow.ledger.between(start, end)
+
+
+def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
+    now = ctx.clock.now()
+    event = _event(uow, slug)
+    entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
+    uow.ledger.append(entry)
+    event = _recompute(uow, event.slug)
+    uow.audit.append(
+        "payment.logged", actor, now, {"id": entry.id, "slug": event.slug, "amount_cents": entry.amount_cents}
+    )
+    if event.details.patron.email:
+        message_id = new_id("msg", now)
+        email = mail.payment_receipt(event, entry)
+        uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="receipt"))
+    return PaymentResult(entry, event)
+
+
+def _recompute(uow: UnitOfWork, slug: str) -> Event:
+    event = _event(uow, slug)
+    state = ledger.payment_state(uow.ledger.for_event(slug), event.details.amount_due_cents)
+    uow.events.set_payment_state(slug, state)
+    return replace(event, payment=state)
+
+
+def _event(uow: UnitOfWork, slug: str) -> Event:
+    event = uow.events.get(slug)
+    if event is None:
+        raise NotFound(f"no event with slug {slug!r}", "event_id")
+    return event

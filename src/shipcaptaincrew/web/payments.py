@@ -1,0 +1,114 @@
+"""The payments API: log a payment (idempotently), reverse one, read an event's ledger."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+import msgspec
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shipcaptaincrew.domain.errors import InvalidInput
+from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
+from shipcaptaincrew.domain.money import parse_cents
+from shipcaptaincrew.services import outbox, payments
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+
+MAX_KEY = 200
+
+
+@admin_only
+async def log_payment(request: Request) -> Response:
+    body = await read_json(request, schemas.PaymentIn)
+    key = _idempotency_key(request)
+    draft = _draft(body)
+
+    def work(ctx: Context, actor: str) -> tuple[int, bytes]:
+        if key is None:
+            return 201, _render(ctx, payments.log_payment(ctx, body.event_id, draft, actor))
+        fingerprint = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
+        render = functools.partial(_render, ctx)
+        answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
+        return answer.status, answer.body
+
+    status, content = await in_thread(request, work)
+    return _json_bytes(content, status, BackgroundTask(outbox.deliver_due, context(request)))
+
+
+@admin_only
+async def reverse_payment(request: Request) -> Response:
+    body = await read_json(request, schemas.ReverseIn)
+
+    def work(ctx: Context, actor: str) -> bytes:
+        return _render(ctx, payments.reverse_payment(ctx, request.path_params["entry_id"], body.reason, actor))
+
+    return _json_bytes(await in_thread(request, work), 201)
+
+
+@admin_only
+async def event_payments(request: Request) -> Response:
+    def work(ctx: Context, actor: str) -> schemas.StatementOut:
+        found = payments.statement(ctx, request.path_params["slug"])
+        reversed_ids = {entry.reverses for entry in found.entries if entry.reverses}
+        lines = [
+            schemas.StatementLineOut(entry_out(entry), balance, entry.id in reversed_ids)
+            for entry, balance in zip(found.entries, found.balances, strict=True)
+        ]
+        return schemas.StatementOut(convert.event_out(found.event, ctx.periods), lines)
+
+    return json_response(await in_thread(request, work))
+
+
+def entry_out(entry: Entry) -> schemas.EntryOut:
+    return schemas.EntryOut(
+        id=entry.id, event_id=entry.event_slug, kind=entry.kind, amount_cents=entry.amount_cents,
+        payment_method=entry.method, patron_name=entry.patron_name, reference=entry.reference, note=entry.note,
+        received_on=entry.received_on, actor=entry.actor, recorded_at=entry.recorded_at, reverses=entry.reverses,
+        reason=entry.reason,
+    )  # fmt: skip
+
+
+def _render(ctx: Context, result: payments.PaymentResult) -> bytes:
+    return msgspec.json.encode(
+        schemas.PaymentLogOut(entry_out(result.entry), convert.event_out(result.event, ctx.periods))
+    )
+
+
+def _draft(body: schemas.PaymentIn) -> PaymentDraft:
+    text = convert.amount_text(body.amount, "amount")
+    if text is None:
+        raise InvalidInput("amount is required", "amount")
+    return PaymentDraft(
+        amount_cents=parse_cents(text, "amount"),
+        method=body.payment_method,
+        patron_name=body.patron_name,
+        reference=body.reference,
+        note=body.note,
+        received_on=body.received_on,
+    )
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY or not key.isascii() or not key.isprintable():
+        raise InvalidInput(f"Idempotency-Key must be 1-{MAX_KEY} printable ASCII characters", "Idempotency-Key")
+    return key
+
+
+def _json_bytes(content: bytes, status: int, background: BackgroundTask | None = None) -> Response:
+    return Response(content, status, media_type="application/json", background=background)
+
+
+ROUTES: list[Any] = [
+    Route("/payment-log", log_payment, methods=["POST"]),
+    Route("/payments/{entry_id}/reverse", reverse_payment, methods=["POST"]),
+    Route("/events/{slug}/payments", event_payments, methods=["GET"]),
+]

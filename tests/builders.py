@@ -26,3 +26,14 @@ def event_details(
     day: date = date(2026, 5, 23), period: str = "pm", first_name: str = "Sarah", **more: Any
 ) -> EventDetails:
     return EventDetails(day, period, Patron(first_name, "Lopez"), more.pop("party_size", 6), **more)
+
+
+def payment_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": "2026-05-23-sarah-pm",
+        "patron_name": "Sarah Lopez",
+        "amount": "400.00",
+        "payment_method": "venmo",
+    }
+    body.update(overrides)
+    return body

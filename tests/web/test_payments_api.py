@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from shipcaptaincrew.services.context import Context
+from tests.builders import event_body, payment_body
+from tests.fakes import FakeClock
+
+SLUG = "2026-05-23-sarah-pm"
+
+
+def book(client: TestClient, **overrides: object) -> None:
+    assert client.post("/api/events", json=event_body(**overrides)).status_code == 201
+
+
+def pay(client: TestClient, key: str | None = None, **overrides: object):  # type: ignore[no-untyped-def]
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post("/api/payment-log", json=payment_body(**overrides), headers=headers)
+
+
+def test_logging_a_payment_returns_the_entry_and_the_same_snapshot_the_list_shows(client: TestClient) -> None:
+    book(client)
+
+    response = pay(client, amount="400")
+
+    assert response.status_code == 201
+    payment, event = response.json()["payment"], response.json()["event"]
+    assert (payment["kind"], payment["amount_cents"], payment["payment_method"]) == ("payment", 40000, "venmo")
+    assert (event["paid_cents"], event["balance_cents"], event["payment_cleared"]) == (40000, 50000, False)
+    assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"] == [event]
+
+
+def test_paying_the_rest_clears_the_event_with_a_timestamp(client: TestClient, clock: FakeClock) -> None:
+    book(client)
+    pay(client, amount="400")
+    clock.advance(hours=1)
+
+    event = pay(client, amount=500).json()["event"]
+
+    assert event["payment_cleared"] is True
+    assert event["payment_cleared_at"] == "2026-05-01T10:00:00Z"
+    assert event["balance_cents"] == 0
+
+
+def test_amounts_are_exact_whether_string_or_number(client: TestClient) -> None:
+    book(client)
+
+    first = pay(client, amount="125.50").json()["payment"]["amount_cents"]
+    second = client.post(
+        "/api/payment-log",
+        content=b'{"event_id":"2026-05-23-sarah-pm","patron_name":"S","amount":125.5,"payment_method":"cash"}',
+        headers={"content-type": "application/json"},
+    ).json()["payment"]["amount_cents"]
+
+    assert first == second == 12550
+
+
+def test_an_event_with_no_price_is_cleared_by_its_first_payment(client: TestClient) -> None:
+    book(client, amount_due=None)
+
+    event = pay(client, amount="50").json()["event"]
+
+    assert event["payment_cleared"] is True
+
+
+def test_overpayment_is_allowed_and_shown_as_a_credit(client: TestClient) -> None:
+    book(client)
+
+    event = pay(client, amount="1000").json()["event"]
+
+    assert (event["payment_cleared"], event["balance_cents"]) == (True, -10000)
+
+
+def test_every_bad_field_is_a_400_naming_it_and_writes_nothing(client: TestClient) -> None:
+    book(client)
+    cases = [
+        ("amount", {"amount": "0"}),
+        ("amount", {"amount": "-5"}),
+        ("amount", {"amount": "12.345"}),
+        ("amount", {"amount": "NaN"}),
+        ("amount", {"amount": ""}),
+        ("amount", {"amount": None}),
+        ("amount", {"amount": True}),
+        ("payment_method", {"payment_method": "bitcoin"}),
+        ("patron_name", {"patron_name": ""}),
+        ("patron_name", {"patron_name": "x" * 121}),
+        ("patron_name", {"patron_name": "Sarah\r\nBcc: evil@example.org"}),
+        ("received_on", {"received_on": "yesterday"}),
+        ("tip", {"tip": "5"}),
+    ]
+    for field, overrides in cases:
+        response = pay(client, **overrides)
+        assert response.status_code == 400, overrides
+        assert response.json()["error"]["field"] == field, (overrides, response.json())
+
+    assert client.get(f"/api/events/{SLUG}/payments").json()["entries"] == []
+
+
+def test_exponent_and_float_noise_amounts_are_refused(client: TestClient) -> None:
+    book(client)
+    for literal in [b"1e3", b"1E2", b"10e-1", b"0.1000000000000000055511151231257827", b"-0", b"Infinity"]:
+        raw = b'{"event_id":"2026-05-23-sarah-pm","patron_name":"S","payment_method":"cash","amount":' + literal + b"}"
+        response = client.post("/api/payment-log", content=raw, headers={"content-type": "application/json"})
+        assert response.status_code == 400, literal
+        assert response.json()["error"]["field"] in {"amount", "body"}, literal
+
+
+def test_a_missing_amount_is_named(client: TestClient) -> None:
+    book(client)
+    body = payment_body()
+    del body["amount"]
+
+    assert client.post("/api/payment-log", json=body).json()["error"]["field"] == "amount"
+
+
+def test_an_unknown_event_is_404(client: TestClient) -> None:
+    response = pay(client, event_id="2026-05-23-nobody-pm")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["field"] == "event_id"
+
+
+def test_payments_need_a_token(anonymous: TestClient) -> None:
+    assert anonymous.post("/api/payment-log", json=payment_body()).status_code == 401
+    assert anonymous.get(f"/api/events/{SLUG}/payments").status_code == 401
+    assert anonymous.post("/api/payments/pay_x/reverse", json={"reason": "x"}).status_code == 401
+
+
+def test_a_replayed_key_returns_the_first_answer_and_writes_nothing(client: TestClient, clock: FakeClock) -> None:
+    book(client)
+    first = pay(client, key="k-1", amount="100")
+    clock.advance(minutes=5)
+
+    again = pay(client, key="k-1", amount="100")
+
+    assert (again.status_code, again.content) == (first.status_code, first.content)
+    assert len(client.get(f"/api/events/{SLUG}/payments").json()["entries"]) == 1
+
+
+def test_a_reused_key_with_another_body_is_422(client: TestClient) -> None:
+    book(client)
+    pay(client, key="k-1", amount="100")
+
+    response = pay(client, key="k-1", amount="200")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert len(client.get(f"/api/events/{SLUG}/payments").json()["entries"]) == 1
+
+
+def test_a_malformed_key_is_refused(client: TestClient) -> None:
+    book(client)
+
+    response = pay(client, key="x" * 201)
+
+    assert (response.status_code, response.json()["error"]["field"]) == (400, "Idempotency-Key")
+
+
+def test_a_reversal_reopens_the_balance_and_clears_the_flag(client: TestClient) -> None:
+    book(client)
+    paid = pay(client, amount="900").json()
+
+    response = client.post(f"/api/payments/{paid['payment']['id']}/reverse", json={"reason": "check bounced"})
+
+    assert response.status_code == 201
+    reversal, event = response.json()["payment"], response.json()["event"]
+    assert (reversal["kind"], reversal["reverses"], reversal["reason"]) == (
+        "reversal",
+        paid["payment"]["id"],
+        "check bounced",
+    )
+    assert (event["payment_cleared"], event["payment_cleared_at"], event["balance_cents"]) == (False, None, 90000)
+
+
+def test_the_statement_keeps_the_original_and_shows_running_balances(client: TestClient) -> None:
+    book(client)
+    first = pay(client, amount="400").json()["payment"]["id"]
+    pay(client, amount="500")
+    client.post(f"/api/payments/{first}/reverse", json={"reason": "duplicate"})
+
+    lines = client.get(f"/api/events/{SLUG}/payments").json()["entries"]
+
+    assert [(line["entry"]["kind"], line["balance_cents"], line["reversed"]) for line in lines] == [
+        ("payment", 50000, True),
+        ("payment", 0, False),
+        ("reversal", 40000, False),
+    ]
+
+
+def test_a_payment_cannot_be_reversed_twice_nor_a_reversal_reversed(client: TestClient) -> None:
+    book(client)
+    paid = pay(client).json()["payment"]["id"]
+    reversal = client.post(f"/api/payments/{paid}/reverse", json={"reason": "oops"}).json()["payment"]["id"]
+
+    assert client.post(f"/api/payments/{paid}/reverse", json={"reason": "again"}).status_code == 409
+    assert client.post(f"/api/payments/{reversal}/reverse", json={"reason": "undo"}).status_code == 409
+    assert client.post("/api/payments/pay_nope/reverse", json={"reason": "x"}).status_code == 404
+    assert client.post(f"/api/payments/{paid}/reverse", json={"reason": ""}).json()["error"]["field"] == "reason"
+
+
+def test_the_patron_gets_a_receipt_written_to_the_outbox_folder(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    pay(client, amount="400")
+
+    folder: Path = ctx.mailer.folder  # type: ignore[attr-defined]
+    [receipt] = list(folder.glob("*.eml"))
+    text = receipt.read_text()
+    assert "To: sarah@example.org" in text and "$400.00" in text and "Message-ID: <msg_" in text
+
+
+def test_no_receipt_is_queued_when_the_event_has_no_email(client: TestClient, ctx: Context) -> None:
+    book(client, patron={"first_name": "Sarah"})
+
+    pay(client)
+
+    with ctx.store.reading() as uow:
+        assert uow.outbox.recent(10) == []

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -14,6 +11,7 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED
+from tests.live_server import live_server
 
 
 @pytest.fixture
@@ -125,41 +123,14 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
 
 
 def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "SCC_DATA_DIR": str(tmp_path / "data"), "SCC_PORT": str(port)}
-    command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
-        _check_first_run(server, port, tmp_path)
-
-
-def _check_first_run(server: subprocess.Popen[str], port: int, tmp_path: Path) -> None:
-    try:
-        lines = _read_until(server, "Uvicorn running", seconds=20)
+    with live_server(tmp_path / "data") as (base_url, lines):
         password = next(line.split()[-1] for line in lines if "shown once" in line)
+        port = base_url.rsplit(":", 1)[1]
         assert any(f"http://localhost:{port}/" in line for line in lines)
         assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+            f"{base_url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
             headers={"content-type": "application/json"},
         )  # fmt: skip
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> list[str]:
-    lines: list[str] = []
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if marker in line:
-            return lines
-        if not line and process.poll() is not None:
-            break
-    raise AssertionError("server did not start:\n" + "".join(lines))

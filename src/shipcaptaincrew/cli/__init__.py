@@ -7,6 +7,9 @@ import click
 from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
 from shipcaptaincrew.cli.events import events
+from shipcaptaincrew.cli.export import export_group
+from shipcaptaincrew.cli.outbox import outbox_group
+from shipcaptaincrew.cli.payments import payments_group
 from shipcaptaincrew.cli.serve import serve
 from shipcaptaincrew.config import DOCUMENTED
 
@@ -28,6 +31,9 @@ def cli() -> None:
 cli.add_command(serve)
 cli.add_command(admin)
 cli.add_command(events)
+cli.add_command(payments_group)
+cli.add_command(outbox_group)
+cli.add_command(export_group)
 
 
 def main() -> None:

@@ -1,0 +1,54 @@
+"""`scc export`: data for the bookkeeper."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from typing import TextIO
+
+import click
+
+from shipcaptaincrew.cli.common import open_context, reports_errors
+from shipcaptaincrew.domain.money import format_cents
+from shipcaptaincrew.services import payments
+
+HEADER = ["recorded_at", "id", "event", "kind", "amount", "method", "patron_name", "reference", "note",
+          "received_on", "reverses", "reason", "actor"]  # fmt: skip
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export data as files."""
+
+
+@export_group.command("payments")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day recorded.")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day recorded, inclusive.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+@reports_errors
+def export_payments(start: datetime, end: datetime, output: TextIO) -> None:
+    """Ledger entries recorded in a window, as CSV. Reversals are negative amounts."""
+    rows = payments.entries_between(open_context(), start.date(), end.date())
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow(HEADER)
+    for entry in rows:
+        writer.writerow([safe_cell(value) for value in (
+            entry.recorded_at.isoformat(), entry.id, entry.event_slug, entry.kind, format_cents(entry.signed_cents),
+            entry.method, entry.patron_name, entry.reference, entry.note,
+            entry.received_on.isoformat() if entry.received_on else "", entry.reverses or "", entry.reason, entry.actor,
+        )])  # fmt: skip
+    click.echo(f"{len(rows)} entries exported", err=True)
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading quote.
+
+    Amounts are exempt: a negative amount is a number, not a formula.
+    """
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_amount(value):
+        return "'" + value
+    return value
+
+
+def _is_amount(value: str) -> bool:
+    return value.lstrip("-").replace(".", "", 1).isdigit()

@@ -1,0 +1,63 @@
+"""`scc payments`: log, list and reverse payments."""
+
+from __future__ import annotations
+
+import click
+
+from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
+from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
+from shipcaptaincrew.domain.money import format_cents, parse_cents
+from shipcaptaincrew.services import outbox, payments
+
+
+@click.group("payments")
+def payments_group() -> None:
+    """Log, list and reverse payments (the ledger is append-only)."""
+
+
+@payments_group.command("log")
+@click.argument("slug")
+@click.option("--amount", required=True, help="Amount paid, e.g. 125.50.")
+@click.option("--method", required=True, help="cash, check, venmo, zelle, card, other (or SCC_PAYMENT_METHODS).")
+@click.option("--patron-name", required=True, help="Who paid.")
+@click.option("--reference", default="", help="Check number, Venmo handle, transaction id.")
+@click.option("--note", default="", help="Anything the bookkeeper should know.")
+@reports_errors
+def log(slug: str, amount: str, method: str, patron_name: str, reference: str, note: str) -> None:
+    """Log a payment for the event SLUG and deliver the receipt."""
+    ctx = open_context()
+    draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note)
+    result = payments.log_payment(ctx, slug, draft, CLI_ACTOR)
+    outbox.deliver_due(ctx)
+    state = "cleared" if result.event.payment_cleared else f"balance {format_cents(result.event.balance_cents)}"
+    click.echo(
+        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {method} for {result.event.slug}: {state}"
+    )
+
+
+@payments_group.command("list")
+@click.argument("slug")
+@reports_errors
+def list_payments(slug: str) -> None:
+    """The ledger of event SLUG with the balance after each entry."""
+    found = payments.statement(open_context(), slug)
+    for entry, balance in zip(found.entries, found.balances, strict=True):
+        click.echo(f"{_line(entry)}  balance {format_cents(balance):>10}")
+    if not found.entries:
+        click.echo(f"No payments yet; {format_cents(found.event.balance_cents)} due.")
+
+
+@payments_group.command("reverse")
+@click.argument("entry_id")
+@click.option("--reason", required=True, help="Why (e.g. 'check bounced'); kept in the ledger.")
+@reports_errors
+def reverse(entry_id: str, reason: str) -> None:
+    """Reverse a payment by appending a reversal entry; the original stays in the ledger."""
+    result = payments.reverse_payment(open_context(), entry_id, reason, CLI_ACTOR)
+    click.echo(f"{result.entry.id} reverses {entry_id}; balance {format_cents(result.event.balance_cents)}")
+
+
+def _line(entry: Entry) -> str:
+    amount = format_cents(entry.signed_cents)
+    what = f"reverses {entry.reverses}: {entry.reason}" if entry.reverses else f"{entry.method} {entry.reference}"
+    return f"{entry.recorded_at:%Y-%m-%d %H:%M}  {entry.id}  {amount:>10}  {entry.patron_name}  {what.strip()}"

@@ -6,6 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
@@ -14,7 +15,7 @@ export UV_NO_PROGRESS := 1
 run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an empty store)
 	$(BIN)/scc serve --demo
 
-test: $(STAMP) lint ## Set up, lint, and run every test
+test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## ruff, mypy and the import layering contract
@@ -37,6 +38,12 @@ $(STAMP): $(UV) pyproject.toml requirements.lock
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
+
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own. Needs root (CI is).
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests (apt-get, as root)"
+	apt-get update
+	apt-get install -y --no-install-recommends chromium
 
 lock: $(UV) ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile --quiet pyproject.toml --extra dev --generate-hashes --no-header --no-annotate \

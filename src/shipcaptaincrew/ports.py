@@ -97,8 +97,11 @@ class Credentials(Protocol):
 
     def is_revoked(self, token_id: str) -> bool: ...
 
-    def revoke(self, token_id: str, expires_at: datetime) -> None:
-        """Refuse this token from now on; it may be forgotten after it expires."""
+    def revoked_token_ids(self) -> set[str]:
+        """Ids of signed-out tokens (those long expired may have been forgotten)."""
+
+    def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
+        """Refuse this token from now on; forget signed-out tokens that expired before `now`."""
 
 
 class AuditLog(Protocol):
@@ -140,6 +143,12 @@ class Store(Protocol):
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: a consistent snapshot."""
+
+    def generation(self) -> int:
+        """A number that changes whenever events, aliases, credentials or signed-out tokens change.
+
+        Cheap (one indexed read, no transaction), so callers can cache what they derive from those.
+        """
 
     def close(self) -> None: ...
 

@@ -12,7 +12,7 @@ import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Event, new_event
+from shipcaptaincrew.domain.events import Event, PaymentState, new_event
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.builders import event_details
@@ -100,7 +100,7 @@ def test_credentials_and_revoked_tokens_persist(store: Store) -> None:
     with store.writing() as uow:
         uow.credentials.set_admin_password_hash("$argon2id$first")
         uow.credentials.set_admin_password_hash("$argon2id$second")
-        uow.credentials.revoke("token-1", datetime(2099, 1, 1, tzinfo=UTC))
+        uow.credentials.revoke("token-1", datetime(2099, 1, 1, tzinfo=UTC), NOW)
 
     with store.reading() as uow:
         assert uow.credentials.admin_password_hash() == "$argon2id$second"
@@ -143,3 +143,33 @@ def test_reopening_a_store_does_not_run_migrations_again(tmp_path: Path) -> None
     with reopened.reading() as uow:
         assert uow.events.count() == 1
     reopened.close()
+
+
+def test_the_generation_moves_with_every_change_a_reader_may_cache(store: Store) -> None:
+    seen = [store.generation()]
+
+    def changed() -> bool:
+        seen.append(store.generation())
+        return seen[-1] != seen[-2]
+
+    event = booked()
+    add(store, event)
+    assert changed()
+    with store.writing() as uow:
+        uow.events.save(replace(event, version=2), expected_version=1)
+    assert changed()
+    with store.writing() as uow:
+        uow.events.set_payment_state(event.slug, PaymentState(100, NOW))
+    assert changed()
+    with store.writing() as uow:
+        uow.events.rename(event.slug, "2026-05-23-sally-pm")
+    assert changed()
+    with store.writing() as uow:
+        uow.credentials.set_admin_password_hash("$argon2id$x")
+    assert changed()
+    with store.writing() as uow:
+        uow.credentials.revoke("token-1", datetime(2099, 1, 1, tzinfo=UTC), NOW)
+    assert changed()
+    with store.reading() as uow:
+        uow.events.count()
+    assert not changed()

@@ -206,3 +206,12 @@ def test_a_legacy_slug_stays_readable_and_is_flagged(client: TestClient, ctx: Co
 
     assert (event["slug"], event["slug_conforming"]) == ("2026-05-23", False)
     assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"][0]["slug_conforming"] is False
+
+
+def test_the_list_shows_changes_made_behind_the_servers_back(client: TestClient, ctx: Context) -> None:
+    window = "/api/events?from=2026-05-23&to=2026-05-23"
+    assert client.get(window).json()["events"] == []  # now cached
+
+    booking.create_event(ctx, event_details(), "another-process")
+
+    assert [event["slug"] for event in client.get(window).json()["events"]] == ["2026-05-23-sarah-pm"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +38,10 @@ class SqliteStore:
 
     def reading(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN")
+
+    def generation(self) -> int:
+        row = self._connection().execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+        return int(row[0])
 
     def close(self) -> None:
         with self._lock:
@@ -161,8 +165,11 @@ class SqliteCredentials:
             is not None
         )
 
-    def revoke(self, token_id: str, expires_at: datetime) -> None:
-        self._connection.execute("DELETE FROM revoked_tokens WHERE expires_at < ?", (datetime.now(UTC).isoformat(),))
+    def revoked_token_ids(self) -> set[str]:
+        return {row[0] for row in self._connection.execute("SELECT token_id FROM revoked_tokens")}
+
+    def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
+        self._connection.execute("DELETE FROM revoked_tokens WHERE expires_at < ?", (now.isoformat(),))
         self._connection.execute(
             "INSERT OR IGNORE INTO revoked_tokens (token_id, expires_at) VALUES (?, ?)",
             (token_id, expires_at.isoformat()),

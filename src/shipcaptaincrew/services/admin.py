@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from shipcaptaincrew.domain import tokens
 from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized
 from shipcaptaincrew.domain.tokens import Claims
-from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.context import Context, SignInState
 
 ADMIN = "admin"
 MIN_PASSWORD = 10
@@ -28,23 +29,33 @@ def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
     return tokens.issue(ctx.secret_key, claims), claims
 
 
-def check_token(ctx: Context, token: str) -> str:
-    """The actor a token was issued to; raise Unauthorized if it is invalid, expired, signed out or revoked."""
-    with ctx.store.reading() as uow:
-        stored = ctx.admin_password_hash or uow.credentials.admin_password_hash()
-        if stored is None:
-            raise Unauthorized("no admin password is set; run `scc admin set-password`")
-        claims = tokens.verify(ctx.secret_key, token, tokens.password_fingerprint(stored), ctx.clock.now())
-        if uow.credentials.is_revoked(claims.token_id):
-            raise Unauthorized("this token was signed out; sign in again")
-    return claims.subject
+@dataclass(frozen=True)
+class Session:
+    actor: str
+    generation: int
+    """The store generation the check was made at; callers may cache reads by it."""
+
+
+def check_token(ctx: Context, token: str) -> Session:
+    """Who the token was issued to; raise Unauthorized if it is invalid, expired, signed out or revoked.
+
+    Pure CPU plus one counter read while nothing changed: the password fingerprint and the signed-out
+    tokens are re-read only when the store generation moves.
+    """
+    state = _sign_in_state(ctx)
+    if state.fingerprint is None:
+        raise Unauthorized("no admin password is set; run `scc admin set-password`")
+    claims = tokens.verify(ctx.secret_key, token, state.fingerprint, ctx.clock.now())
+    if claims.token_id in state.revoked:
+        raise Unauthorized("this token was signed out; sign in again")
+    return Session(claims.subject, state.generation)
 
 
 def log_out(ctx: Context, token: str) -> None:
     """Revoke this token. A token that is already invalid needs nothing more."""
     claims = tokens.verify(ctx.secret_key, token, _fingerprint_or_blank(ctx), ctx.clock.now())
     with ctx.store.writing() as uow:
-        uow.credentials.revoke(claims.token_id, claims.expires_at)
+        uow.credentials.revoke(claims.token_id, claims.expires_at, ctx.clock.now())
         uow.audit.append("admin.logged_out", claims.subject, ctx.clock.now(), {})
 
 
@@ -67,6 +78,18 @@ def ensure_admin_password(ctx: Context) -> str | None:
     password = secrets.token_urlsafe(12)
     set_admin_password(ctx, password, actor="first-run")
     return password
+
+
+def _sign_in_state(ctx: Context) -> SignInState:
+    generation = ctx.store.generation()
+    cached = ctx.sign_in_cache
+    if cached is not None and cached.generation == generation:
+        return cached
+    with ctx.store.reading() as uow:
+        stored = ctx.admin_password_hash or uow.credentials.admin_password_hash()
+        revoked = frozenset(uow.credentials.revoked_token_ids())
+    ctx.sign_in_cache = SignInState(generation, tokens.password_fingerprint(stored) if stored else None, revoked)
+    return ctx.sign_in_cache
 
 
 def _fingerprint_or_blank(ctx: Context) -> str:

@@ -11,6 +11,15 @@ from shipcaptaincrew.domain.throttle import LoginThrottle
 from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
 
 
+@dataclass(frozen=True)
+class SignInState:
+    """What checking a token needs, as read at one store generation."""
+
+    generation: int
+    fingerprint: str | None
+    revoked: frozenset[str]
+
+
 @dataclass
 class Context:
     store: Store
@@ -24,3 +33,4 @@ class Context:
     admin_password_hash: str | None = None
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    sign_in_cache: SignInState | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,24 +14,32 @@ from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+from shipcaptaincrew.web.page_cache import PageCache
 
 DEFAULT_WINDOW_DAYS = 14
 
 
 @admin_only
 async def list_events(request: Request) -> Response:
-    params = request.query_params
-    start, end = _date_param(params.get("from"), "from"), _date_param(params.get("to"), "to")
-    limit = _int_param(params.get("limit"), "limit", 200)
+    """Served from the page cache while the store generation is unchanged (the board polls this)."""
+    params, ctx = request.query_params, context(request)
+    first = _date_param(params.get("from"), "from") or ctx.clock.now().date()
+    last = _date_param(params.get("to"), "to") or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    limit, cursor = _int_param(params.get("limit"), "limit", 200), params.get("cursor")
+    key = ("events", request.state.generation, first, last, cursor, limit)
+    pages: PageCache = request.app.state.pages
+    page = pages.get(key)
+    if page is None:
+        page = await in_thread(request, _event_page, first, last, cursor, limit)
+        pages.put(key, page)
+    return Response(page, media_type="application/json")
 
-    def work(ctx: Context, actor: str) -> schemas.EventPageOut:
-        first = start or ctx.clock.now().date()
-        last = end or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-        page = queries.list_events(ctx, first, last, params.get("cursor"), limit)
-        return schemas.EventPageOut([convert.event_out(event, ctx.periods) for event in page.events], page.next_cursor)
 
-    return json_response(await in_thread(request, work))
+def _event_page(ctx: Context, actor: str, first: date, last: date, cursor: str | None, limit: int) -> bytes:
+    page = queries.list_events(ctx, first, last, cursor, limit)
+    events = [convert.event_out(event, ctx.periods) for event in page.events]
+    return msgspec.json.encode(schemas.EventPageOut(events, page.next_cursor))
 
 
 @admin_only

@@ -17,6 +17,7 @@ from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, openapi, payments, schemas
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
+from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
@@ -46,6 +47,7 @@ def create_app(ctx: Context, client_ip_header: str | None = None) -> ASGIApp:
     )
     app.state.ctx = ctx
     app.state.client_ip_header = client_ip_header
+    app.state.pages = PageCache()
     return SecurityHeaders(app)
 
 

@@ -64,7 +64,8 @@ def admin_only(endpoint: Endpoint) -> Endpoint:
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
-        request.state.actor = admin.check_token(context(request), bearer_token(request))
+        session = admin.check_token(context(request), bearer_token(request))
+        request.state.actor, request.state.generation = session.actor, session.generation
         return await endpoint(request)
 
     return guarded

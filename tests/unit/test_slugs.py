@@ -11,6 +11,7 @@ from shipcaptaincrew.domain import slugs
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, parse_periods
 from shipcaptaincrew.domain.slugs import SlugParts
+from tests.unit.strings import full_width
 
 PERIODS = DEFAULT_PERIODS
 
@@ -37,7 +38,7 @@ def test_a_slug_is_the_date_the_first_name_and_the_period() -> None:
         ("Øyvind", "oyvind"),
         ("Łukasz", "lukasz"),
         ("Þóra", "thora"),
-        ("Ｓａｒａｈ", "sarah"),
+        (full_width("Sarah"), "sarah"),
         ("Anne-Marie O'Neil", "annemarieoneil"),
     ],
 )
@@ -136,7 +137,7 @@ def test_a_slug_with_a_trailing_newline_is_not_conforming() -> None:
 
 @pytest.mark.xfail(reason="BUG: _SHAPE uses \\d, which matches any Unicode digit", strict=True)
 def test_a_slug_with_full_width_digits_is_not_conforming() -> None:
-    assert not slugs.is_conforming("２０２６-05-23-sarah-pm", PERIODS)
+    assert not slugs.is_conforming(f"{full_width('2026')}-05-23-sarah-pm", PERIODS)
 
 
 @pytest.mark.parametrize("slug", ["2026-05-23-sarah-pm", "a", "A1", "x..y", "old_slug.v2", "a" * 80])

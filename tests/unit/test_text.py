@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
+from tests.unit.strings import full_width
 
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -126,7 +127,9 @@ def test_a_phone_may_be_left_out() -> None:
     assert clean_phone("  ", "patron.phone") == ""
 
 
-@pytest.mark.parametrize("phone", ["1234", "1" * 33, "555-CALL-NOW", "+1 555 0100 ext 3", "+1/555/0100", "++15550100", "１２３４５"])
+@pytest.mark.parametrize(
+    "phone", ["1234", "1" * 33, "555-CALL-NOW", "+1 555 0100 ext 3", "+1/555/0100", "++15550100", full_width("12345")]
+)
 def test_a_phone_of_another_shape_is_refused_naming_the_field(phone: str) -> None:
     with pytest.raises(InvalidInput) as error:
         clean_phone(phone, "patron.phone")

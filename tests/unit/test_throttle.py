@@ -74,10 +74,10 @@ def test_the_least_recently_failing_client_is_forgotten_when_the_table_is_full()
     assert throttle.retry_after("c", 3.0) > 0
 
 
-steps = st.lists(
-    st.tuples(st.sampled_from(["alice", "bob", "mallory"]), st.integers(0, 400), st.booleans()),
-    max_size=80,
-)
+CLIENTS = ("alice", "bob", "mallory")
+# Mostly short pauses with the odd long one, and mostly failures, so that most runs reach a block and see it end.
+pauses = st.sampled_from([0, 0, 1, 5, 10, 30, 60, 120, 300, 900])
+steps = st.lists(st.tuples(st.sampled_from(CLIENTS), pauses, st.sampled_from([True, True, True, False])), min_size=15)
 
 
 @given(steps)
@@ -90,14 +90,14 @@ def test_no_block_lasts_longer_than_the_window_and_it_ends_when_announced(steps:
             throttle.failed(client, now)
         else:
             throttle.succeeded(client)
-        for anyone in ("alice", "bob", "mallory", "newcomer"):
+        for anyone in (*CLIENTS, "newcomer"):
             assert 0 <= throttle.retry_after(anyone, now) <= WINDOW
-    waits = {anyone: throttle.retry_after(anyone, now) for anyone in ("alice", "bob", "mallory")}
-    for anyone, wait in waits.items():
+    waits = {anyone: throttle.retry_after(anyone, now) for anyone in CLIENTS}
+    for anyone, wait in sorted(waits.items(), key=lambda item: item[1]):  # queries must not go back in time
         assert throttle.retry_after(anyone, now + wait) == 0
 
 
-@pytest.mark.xfail(reason="BUG: ceil(t + window - now) rounds up to 901 when t + window crosses a power of two", strict=True)
+@pytest.mark.xfail(reason="BUG: ceil(t + window - now) gives 901 when t + window crosses a power of two", strict=True)
 def test_a_block_never_exceeds_the_window_even_at_float_rounding_edges() -> None:
     just_before_2038 = 2**31 - 500 + 3 * 2**-22
     throttle = throttle_after(*[("mallory", just_before_2038)] * 5)

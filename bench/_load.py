@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -90,7 +91,11 @@ def main() -> None:
         result = asyncio.run(run(spec))
     else:
         result = uvloop.run(run(spec))
-    sys.stdout.write(json.dumps(result) + "\n")
+    # The event loop may leave the pipe non-blocking, which cuts a large write short: write it all, blocking.
+    os.set_blocking(1, True)
+    data = memoryview((json.dumps(result) + "\n").encode())
+    while data:
+        data = data[os.write(1, data) :]
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ class LedgerRepository(Protocol):
     def is_reversed(self, entry_id: str) -> bool: ...
 
     def for_event(self, slug: str) -> list[Entry]:
-        """The event's entries in the order they were recorded."""
+        """The event's entries in the order they were appended."""
 
     def between(self, start: date, end: date) -> list[Entry]:
         """Entries recorded on days start..end inclusive (UTC), in order."""

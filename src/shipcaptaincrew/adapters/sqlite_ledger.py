@@ -39,7 +39,7 @@ class SqliteLedger:
     def for_event(self, slug: str) -> list[Entry]:
         rows = self._connection.execute(
             f"{_SELECT} WHERE ledger.event_id = (SELECT id FROM events WHERE slug = ?) "
-            "ORDER BY ledger.recorded_at, ledger.id",
+            "ORDER BY ledger.rowid",
             (slug,),
         )
         return [_entry(row) for row in rows]
@@ -48,7 +48,7 @@ class SqliteLedger:
         low = datetime.combine(start, time.min, UTC).isoformat()
         high = datetime.combine(end, time.max, UTC).isoformat()
         rows = self._connection.execute(
-            f"{_SELECT} WHERE ledger.recorded_at BETWEEN ? AND ? ORDER BY ledger.recorded_at, ledger.id", (low, high)
+            f"{_SELECT} WHERE ledger.recorded_at BETWEEN ? AND ? ORDER BY ledger.recorded_at, ledger.rowid", (low, high)
         )
         return [_entry(row) for row in rows]
 

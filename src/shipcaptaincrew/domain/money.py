@@ -6,8 +6,8 @@ import re
 
 from shipcaptaincrew.domain.errors import InvalidInput
 
-_AMOUNT = re.compile(r"^(\d{1,9})(?:\.(\d{1,2}))?$")
-MAX_CENTS = 99_999_999_99
+_AMOUNT = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,2}))?")
+MAX_CENTS = 999_999_999_99
 
 
 def parse_cents(text: str, field: str = "amount") -> int:
@@ -15,7 +15,7 @@ def parse_cents(text: str, field: str = "amount") -> int:
 
     The caller passes the amount's exact text: a JSON string's contents or a JSON number's literal.
     """
-    match = _AMOUNT.match(text.strip()) if len(text) <= 32 else None
+    match = _AMOUNT.fullmatch(text.strip()) if len(text) <= 32 else None
     if not match:
         raise InvalidInput(
             f"{field} must be a positive amount with at most two decimals, like 125.50; got {text[:32]!r}", field

@@ -8,8 +8,8 @@ from datetime import time
 
 from shipcaptaincrew.domain.errors import InvalidInput
 
-_NAME = re.compile(r"^[a-z]{1,12}$")
-_SPEC = re.compile(r"^([a-z]{1,12})=(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_NAME = re.compile(r"[a-z]{1,12}")
+_SPEC = re.compile(r"([a-z]{1,12})=([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})")
 
 DEFAULT_PERIODS_SPEC = "am=08:00-12:00,pm=13:00-17:00,sunset=18:00-21:00,full=08:00-17:00"
 
@@ -56,8 +56,8 @@ def parse_periods(spec: str) -> Periods:
 
 
 def _parse_one(part: str) -> Period:
-    match = _SPEC.match(part)
-    if not match or not _NAME.match(match.group(1)):
+    match = _SPEC.fullmatch(part)
+    if not match or not _NAME.fullmatch(match.group(1)):
         raise ValueError(f"period {part!r} is not of the form name=HH:MM-HH:MM (name in a-z)")
     name, h1, m1, h2, m2 = match.groups()
     try:

@@ -14,15 +14,16 @@ from datetime import date
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.periods import Periods
 
-_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z]+)-([a-z]+)$")
+_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})-([a-z]+)-([a-z]+)")
 # Anything stored as a slug, legacy ones included, must be safe in a URL path and a file name.
-_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 MAX_NAME_LETTERS = 40
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _LETTERS = str.maketrans(
     {
         "ß": "ss",
+        "\u1e9e": "ss",
         "æ": "ae",
         "Æ": "ae",
         "œ": "oe",
@@ -69,7 +70,7 @@ def build(day: date, first_name: str, period: str, periods: Periods) -> str:
 
 def parse(slug: str, periods: Periods, field: str = "slug") -> SlugParts:
     """Split a conforming slug; raise InvalidInput naming what is wrong."""
-    match = _SHAPE.match(slug)
+    match = _SHAPE.fullmatch(slug)
     if not match:
         raise InvalidInput(f"slug {slug!r} must look like YYYY-MM-DD-firstname-period, e.g. 2026-05-23-sarah-pm", field)
     year, month, day, name, period = match.groups()
@@ -93,7 +94,7 @@ def is_conforming(slug: str, periods: Periods) -> bool:
 
 def check_safe(slug: str, field: str = "slug") -> str:
     """Any slug we store, conforming or legacy, must be a short URL-safe token."""
-    if not _SAFE.match(slug):
+    if not _SAFE.fullmatch(slug):
         raise InvalidInput(
             "slug must be 1-80 characters of letters, digits, '.', '_' or '-', starting with a letter or digit",
             field,

@@ -7,8 +7,8 @@ import unicodedata
 
 from shipcaptaincrew.domain.errors import InvalidInput
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
-_PHONE = re.compile(r"^\+?[0-9 ().-]{5,32}$")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}")
+_PHONE = re.compile(r"\+?[0-9 ().-]{5,32}")
 
 
 def clean_line(value: str, field: str, *, max_len: int, required: bool = True) -> str:
@@ -23,15 +23,15 @@ def clean_text(value: str, field: str, *, max_len: int) -> str:
 
 def clean_email(value: str, field: str) -> str:
     email = clean_line(value, field, max_len=254, required=False)
-    if email and not _EMAIL.match(email):
+    if email and not _EMAIL.fullmatch(email):
         raise InvalidInput(f"{field} must be an email address like name@example.org", field)
     return email
 
 
 def clean_phone(value: str, field: str) -> str:
     phone = clean_line(value, field, max_len=32, required=False)
-    if phone and not _PHONE.match(phone):
-        raise InvalidInput(f"{field} may hold only digits, spaces, + ( ) . and -, 5 to 32 characters", field)
+    if phone and (not _PHONE.fullmatch(phone) or sum(ch.isdigit() for ch in phone) < 5):
+        raise InvalidInput(f"{field} must have 5 to 32 digits, spaces or + ( ) . - with at least 5 digits", field)
     return phone
 
 

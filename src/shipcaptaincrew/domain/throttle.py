@@ -41,7 +41,8 @@ class LoginThrottle:
             times.popleft()
         if len(times) < limit:
             return 0
-        return max(1, math.ceil(times[-limit] + self.window_seconds - now))
+        # rounded first: float sums near a power of two must not add a whole second to the wait
+        return max(1, math.ceil(round(times[-limit] + self.window_seconds - now, 6)))
 
     def _forget_oldest(self) -> None:
         oldest = min(self._failures, key=lambda key: self._failures[key][-1] if self._failures[key] else 0.0)

@@ -15,22 +15,26 @@ from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
-from shipcaptaincrew.web.page_cache import PageCache
 
 DEFAULT_WINDOW_DAYS = 14
 
 
 @admin_only
 async def list_events(request: Request) -> Response:
-    """Served from the page cache while the store generation is unchanged (the board polls this)."""
-    params, ctx = request.query_params, context(request)
-    first = _date_param(params.get("from"), "from") or ctx.clock.now().date()
-    last = _date_param(params.get("to"), "to") or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    limit, cursor = _int_param(params.get("limit"), "limit", 200), params.get("cursor")
-    key = ("events", request.state.generation, first, last, cursor, limit)
-    pages: PageCache = request.app.state.pages
+    """Served from the page cache while the store generation is unchanged (the board polls this).
+
+    The key is the raw query string and today's date, so a hit skips even parsing the parameters;
+    only answers to valid queries are ever cached.
+    """
+    ctx, pages = context(request), request.app.state.pages
+    today = ctx.clock.now().date()
+    key = ("events", request.state.generation, today, request.scope["query_string"])
     page = pages.get(key)
     if page is None:
+        params = request.query_params
+        first = _date_param(params.get("from"), "from") or today
+        last = _date_param(params.get("to"), "to") or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+        limit, cursor = _int_param(params.get("limit"), "limit", 200), params.get("cursor")
         page = await in_thread(request, _event_page, first, last, cursor, limit)
         pages.put(key, page)
     return Response(page, media_type="application/json")

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from shipcaptaincrew.domain.errors import SlugTaken
 from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.domain.slugs import slug_name
-from shipcaptaincrew.services import booking
+from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.services import booking, payments
 from shipcaptaincrew.services.context import Context
 
 DEMO_ACTOR = "demo"
@@ -20,7 +21,8 @@ PRICES = {"am": 90000, "pm": 90000, "sunset": 65000, "full": 180000}
 
 
 def load_demo_season(ctx: Context, seed: int = 2026) -> int:
-    """Book about 60 events over two months from today, plus one legacy slug; return how many were loaded.
+    """Book about 60 events over two months around today, some paid, some with a deposit, some unpaid,
+    plus one legacy slug; return how many were loaded.
 
     Does nothing (returns 0) when the store already holds events, so it never mixes into real data.
     """
@@ -46,8 +48,21 @@ def _book(ctx: Context, rng: random.Random, day: date) -> int:
         patron = Patron(first, last, email, f"+1 555 01{rng.randrange(10, 99)}")
         details = EventDetails(day, period, patron, rng.randint(2, 12), rng.choice(TITLES), "", PRICES[period])
         try:
-            booking.create_event(ctx, details, DEMO_ACTOR)
-            booked += 1
+            event = booking.create_event(ctx, details, DEMO_ACTOR)
         except SlugTaken:
             continue
+        _pay(ctx, rng, event.slug, f"{first} {last}", PRICES[period], settled=day < ctx.clock.now().date())
+        booked += 1
     return booked
+
+
+def _pay(ctx: Context, rng: random.Random, slug: str, payer: str, price: int, settled: bool) -> None:
+    """Past charters are paid; upcoming ones are a mix of paid, deposit only and unpaid."""
+    share = 1.0 if settled else rng.choice([1.0, 1.0, 0.3, 0.3, 0.0, 0.0, 0.0])
+    if not share:
+        return
+    deposit = int(price * min(share, 0.3))
+    method = rng.choice(["venmo", "zelle", "check", "card"])
+    payments.log_payment(ctx, slug, PaymentDraft(deposit, method, payer, "deposit"), DEMO_ACTOR)
+    if share == 1.0:
+        payments.log_payment(ctx, slug, PaymentDraft(price - deposit, rng.choice(["cash", "card"]), payer), DEMO_ACTOR)

@@ -38,8 +38,7 @@ class SqliteLedger:
 
     def for_event(self, slug: str) -> list[Entry]:
         rows = self._connection.execute(
-            f"{_SELECT} WHERE ledger.event_id = (SELECT id FROM events WHERE slug = ?) "
-            "ORDER BY ledger.rowid",
+            f"{_SELECT} WHERE ledger.event_id = (SELECT id FROM events WHERE slug = ?) ORDER BY ledger.rowid",
             (slug,),
         )
         return [_entry(row) for row in rows]

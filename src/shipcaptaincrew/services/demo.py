@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from shipcaptaincrew.domain.errors import SlugTaken
 from shipcaptaincrew.domain.events import EventDetails, Patron
-from shipcaptaincrew.domain.slugs import slug_name
 from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.domain.slugs import slug_name
 from shipcaptaincrew.services import booking, payments
 from shipcaptaincrew.services.context import Context
 

@@ -98,8 +98,8 @@ def _int_param(value: str | None, name: str, default: int) -> int:
 
 
 ROUTES: list[Any] = [
-    Route("/events", list_events, methods=["GET"]),
-    Route("/events", create_event, methods=["POST"]),
-    Route("/events/{slug}", get_event, methods=["GET"]),
-    Route("/events/{slug}", patch_event, methods=["PATCH"]),
+    Route("/api/events", list_events, methods=["GET"]),
+    Route("/api/events", create_event, methods=["POST"]),
+    Route("/api/events/{slug}", get_event, methods=["GET"]),
+    Route("/api/events/{slug}", patch_event, methods=["PATCH"]),
 ]

@@ -27,6 +27,6 @@ async def logout(request: Request) -> Response:
 
 
 ROUTES: list[Any] = [
-    Route("/login", login, methods=["POST"]),
-    Route("/logout", logout, methods=["POST"]),
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
 ]

@@ -108,7 +108,7 @@ def _json_bytes(content: bytes, status: int, background: BackgroundTask | None =
 
 
 ROUTES: list[Any] = [
-    Route("/payment-log", log_payment, methods=["POST"]),
-    Route("/payments/{entry_id}/reverse", reverse_payment, methods=["POST"]),
-    Route("/events/{slug}/payments", event_payments, methods=["GET"]),
+    Route("/api/payment-log", log_payment, methods=["POST"]),
+    Route("/api/payments/{entry_id}/reverse", reverse_payment, methods=["POST"]),
+    Route("/api/events/{slug}/payments", event_payments, methods=["GET"]),
 ]

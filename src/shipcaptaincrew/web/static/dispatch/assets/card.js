@@ -1,0 +1,77 @@
+// The one place that renders an event card. Everything a patron or dispatcher typed goes in through
+// textContent or an attribute, never as HTML.
+import { dayLabel, money, periodLabel } from './format.js';
+import { qrSvg } from './qr.js';
+
+const template = document.getElementById('card-template');
+
+export function renderCard(event) {
+  const card = template.content.firstElementChild.cloneNode(true);
+  fillCard(card, event);
+  return card;
+}
+
+export function guestUrl(event) {
+  return new URL(event.guest_url, window.location.origin).href;
+}
+
+// Update `card` from an EventOut snapshot, in place.
+export function fillCard(card, event) {
+  const put = (selector, text) => {
+    const element = card.querySelector(selector);
+    element.textContent = text;
+    return element;
+  };
+  const { patron } = event;
+  card.dataset.slug = event.slug;
+  card.classList.toggle('cleared', event.payment_cleared);
+  card.classList.toggle('cancelled', event.status === 'cancelled');
+  const slug = put('.slug', event.slug);
+  slug.title = event.slug_conforming ? '' : 'Booked in the old system: this slug does not follow date-name-period';
+  put('.badge', paymentState(event));
+  const status = event.status === 'booked' ? '' : ` · ${event.status}`;
+  put('.when', `${dayLabel(event.date)} · ${periodLabel(event.period)}${status}`);
+  put('.patron-name', `${patron.first_name} ${patron.last_name}`.trim());
+  put('.party', `${event.party_size} ${event.party_size === 1 ? 'guest' : 'guests'} · waivers ${event.waivers_signed}/${event.party_size}`);
+  put('.title', event.title).hidden = !event.title;
+  put('.due', money(event.amount_due_cents));
+  put('.paid', money(event.paid_cents));
+  put('.balance', money(event.balance_cents));
+  put('.crew', crewLine(event)).hidden = !crewLine(event);
+  fillGuestLink(card, event);
+  card.querySelector('.log-payment').hidden = event.payment_cleared !== false;
+}
+
+function paymentState(event) {
+  if (event.payment_cleared) return 'Paid';
+  return event.paid_cents > 0 ? 'Part paid' : 'Unpaid';
+}
+
+function crewLine(event) {
+  const parts = [];
+  if (event.ship) parts.push(`Ship ${event.ship}`);
+  if (event.captain) parts.push(`Captain ${event.captain}`);
+  if (event.crew.length) parts.push(`Crew ${event.crew.join(', ')}`);
+  return parts.join(' · ');
+}
+
+function fillGuestLink(card, event) {
+  const url = guestUrl(event);
+  const link = card.querySelector('.guest-link');
+  if (link.href === url) return;
+  link.href = url;
+  link.textContent = url;
+  card.querySelector('.qr-box').replaceChildren(); // drawn again, for the new link, when next opened
+}
+
+// Draw the guest link's QR code the first time its <details> opens: 500 cards stay cheap to render.
+export function drawQr(details) {
+  const box = details.querySelector('.qr-box');
+  if (!details.open || box.firstChild) return;
+  const url = details.closest('.card').querySelector('.guest-link').href;
+  try {
+    box.append(qrSvg(url, `QR code for ${url}`));
+  } catch {
+    box.textContent = 'This link is too long for a QR code.';
+  }
+}

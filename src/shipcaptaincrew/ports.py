@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from shipcaptaincrew.domain.events import Event, PaymentState
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
+from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 
 
 class EventRepository(Protocol):
@@ -39,6 +40,9 @@ class EventRepository(Protocol):
         """Every current slug, in date order."""
 
     def count(self) -> int: ...
+
+    def set_waivers_signed(self, slug: str, count: int) -> None:
+        """Store how many signatures the event has (no version bump)."""
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
@@ -90,6 +94,25 @@ class Outbox(Protocol):
     def recent(self, limit: int, status: str | None = None) -> list[OutboxMessage]: ...
 
 
+class WaiverRepository(Protocol):
+    """Versions are immutable and signatures append-only: there is no method to change either."""
+
+    def current_version(self) -> WaiverVersion | None: ...
+
+    def add_version(self, version: WaiverVersion) -> None: ...
+
+    def get_version(self, version_id: int) -> WaiverVersion | None: ...
+
+    def add_signature(self, signature: Signature) -> None: ...
+
+    def for_event(self, slug: str) -> list[Signature]:
+        """The event's signatures in the order they were signed."""
+
+    def by_copy_token(self, token: str) -> Signature | None: ...
+
+    def every_signature(self) -> Iterator[Signature]: ...
+
+
 class Credentials(Protocol):
     def admin_password_hash(self) -> str | None: ...
 
@@ -129,6 +152,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def waivers(self) -> WaiverRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -18,6 +18,7 @@ from typing import Self
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
 from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
+from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
 
@@ -121,6 +122,7 @@ class SqliteUnitOfWork:
         self.ledger = SqliteLedger(connection)
         self.idempotency = SqliteIdempotencyKeys(connection)
         self.outbox = SqliteOutbox(connection)
+        self.waivers = SqliteWaivers(connection)
 
     def __enter__(self) -> Self:
         try:

@@ -88,6 +88,9 @@ class SqliteEventRepository:
     def count(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
 
+    def set_waivers_signed(self, slug: str, count: int) -> None:
+        self._connection.execute("UPDATE events SET waivers_signed = ? WHERE slug = ?", (count, slug))
+
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
         self._connection.execute(

@@ -47,3 +47,21 @@ class LoginThrottle:
     def _forget_oldest(self) -> None:
         oldest = min(self._failures, key=lambda key: self._failures[key][-1] if self._failures[key] else 0.0)
         del self._failures[oldest]
+
+
+@dataclass
+class RateLimit:
+    """At most `limit` requests per client in a sliding window; `hit` counts one and says how long to wait."""
+
+    limit: int = 20
+    window_seconds: float = 600.0
+    _seen: LoginThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._seen = LoginThrottle(self.limit, 50 * self.limit, self.window_seconds)
+
+    def hit(self, client: str, now: float) -> int:
+        wait = self._seen.retry_after(client, now)
+        if not wait:
+            self._seen.failed(client, now)
+        return wait

@@ -87,3 +87,20 @@ def _b64(raw: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def form_token(secret: bytes, purpose: str, now: datetime) -> str:
+    """A token a form carries instead of a cookie: proves this server issued the form for `purpose`, and when."""
+    payload = f"{int(now.timestamp())}"
+    return f"{payload}.{_sign(secret, f'{purpose}|{payload}')}"
+
+
+def check_form_token(secret: bytes, token: str, purpose: str, now: datetime, max_age_seconds: int) -> None:
+    """Raise Unauthorized if the token was not issued by us for `purpose`, or is older than `max_age_seconds`."""
+    issued, _, signature = token.partition(".")
+    if not issued.isdigit() or not token.isascii():
+        raise Unauthorized("this form is not valid; open the waiver page again", "form_token")
+    if not hmac.compare_digest(signature.encode(), _sign(secret, f"{purpose}|{issued}").encode()):
+        raise Unauthorized("this form is not valid; open the waiver page again", "form_token")
+    if not 0 <= now.timestamp() - int(issued) <= max_age_seconds:
+        raise Unauthorized("this form has expired; open the waiver page again, your answers will be kept", "form_token")

@@ -1,0 +1,39 @@
+"""Steps the browser tests share: open the board on a date range and sign in."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.builders import PASSWORD
+
+ACTIVE = re.compile(r"\bactive\b")
+
+# Far enough ahead that these days are always "upcoming", so the board's order never depends on today.
+FROM, TO = "2031-06-09", "2031-06-22"
+DAY = "2031-06-14"
+
+
+def sign_in(page: Page, password: str = PASSWORD) -> None:
+    page.get_by_label("Admin password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def open_board(page: Page, start: str = FROM, end: str = TO) -> None:
+    page.goto(f"/?from={start}&to={end}")
+    sign_in(page)
+    expect(page.locator("body[data-board=ready]")).to_be_attached()
+
+
+def card(page: Page, slug: str) -> Locator:
+    return page.locator(f'.card[data-slug="{slug}"]')
+
+
+def log_payment(page: Page, slug: str, amount: str, method: str = "cash") -> None:
+    card(page, slug).get_by_role("button", name="Log Payment").click()
+    modal = page.locator("#payment-modal")
+    modal.get_by_label("Amount").fill(amount)
+    modal.get_by_label("Method").select_option(method)
+    modal.get_by_role("button", name="Save").click()
+    expect(modal).not_to_have_class(ACTIVE)

@@ -15,15 +15,15 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 
-def application() -> Starlette:
-    from shipcaptaincrew.bootstrap import build_context
+def application() -> ASGIApp:
+    from shipcaptaincrew.bootstrap import build_app
     from shipcaptaincrew.config import Settings
-    from shipcaptaincrew.web.app import create_app
 
     settings = Settings.from_env()
-    return create_app(build_context(settings), settings.client_ip_header)
+    return build_app(settings)
 
 
 def bytes_route(body: bytes, path: str) -> Starlette:

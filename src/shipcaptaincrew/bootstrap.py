@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from starlette.types import ASGIApp
+
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_outbox import FolderMailer
@@ -14,6 +16,7 @@ from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.ports import Clock
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.site import Site
 
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
@@ -30,6 +33,14 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
     )
+
+
+def build_app(settings: Settings, ctx: Context | None = None) -> ASGIApp:
+    """The web application for these settings (the context is built unless given)."""
+    from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
+
+    site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
+    return create_app(ctx or build_context(settings), site)
 
 
 def _secret_key(settings: Settings) -> bytes:

@@ -24,6 +24,8 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_TOKEN_TTL_HOURS": ("12", "How long a sign-in token lasts."),
     "SCC_PAYMENT_METHODS": (",".join(DEFAULT_METHODS), "Payment methods the dispatcher can log, comma-separated."),
     "SCC_MAIL_FROM": ("ShipCaptainCrew <bookings@localhost>", "Sender of every email."),
+    "SCC_OPERATOR_NAME": ("ShipCaptainCrew charters", "The operator's name, shown on guest pages and waiver copies."),
+    "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
 }
 
@@ -45,6 +47,8 @@ class Settings:
     client_ip_header: str | None
     payment_methods: tuple[str, ...]
     mail_from: str
+    operator_name: str
+    meeting_point: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +65,8 @@ class Settings:
             client_ip_header=env.get("SCC_CLIENT_IP_HEADER") or None,
             payment_methods=_methods(env.get("SCC_PAYMENT_METHODS", ",".join(DEFAULT_METHODS))),
             mail_from=env.get("SCC_MAIL_FROM", "ShipCaptainCrew <bookings@localhost>"),
+            operator_name=env.get("SCC_OPERATOR_NAME", DOCUMENTED["SCC_OPERATOR_NAME"][0]),
+            meeting_point=env.get("SCC_MEETING_POINT", DOCUMENTED["SCC_MEETING_POINT"][0]),
         )
 
     @property

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from shipcaptaincrew.bootstrap import build_app
 from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
-from shipcaptaincrew.services import admin, demo
+from shipcaptaincrew.services import admin, demo, waivers
 
 
 @click.command()
@@ -17,8 +18,6 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     """Start the server: the dispatch board at /, the API at /api, guest pages at /g."""
     import uvicorn
 
-    from shipcaptaincrew.web.app import create_app
-
     settings = load_settings()
     ctx = open_context(settings)
     host, port = host or settings.host, port or settings.port
@@ -27,6 +26,7 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         loaded = demo.load_demo_season(ctx)
         click.echo(f"Demo season: {loaded} events loaded." if loaded else "Demo season: the store has events; skipped.")
     new_password = admin.ensure_admin_password(ctx)
+    waivers.current_waiver(ctx)  # a fresh store gets the default waiver text as version 1
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     click.echo(f"\n  ShipCaptainCrew is at {url}")
     if new_password:
@@ -34,4 +34,4 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         click.echo("  Change it with: scc admin set-password\n")
     else:
         click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
-    uvicorn.run(create_app(ctx, settings.client_ip_header), host=host, port=port, log_level="info")
+    uvicorn.run(build_app(settings, ctx), host=host, port=port, log_level="info")

@@ -17,19 +17,14 @@ from shipcaptaincrew.services.ids import new_id
 
 DEFAULT_WAIVER = """RELEASE OF LIABILITY, WAIVER OF CLAIMS AND ASSUMPTION OF RISK
 
-I am taking part voluntarily in a boat charter. I understand that boating involves risks, including
-slips and falls, sudden movements of the vessel, weather, cold water and drowning, and that these
-risks cannot all be removed by care.
+I am taking part voluntarily in a boat charter. I understand that boating involves risks, including slips and falls, sudden movements of the vessel, weather, cold water and drowning, and that these risks cannot all be removed by care.
 
-I will follow the captain's and the crew's instructions, wear a life jacket when asked, and tell the
-crew about any condition that may affect my safety.
+I will follow the captain's and the crew's instructions, wear a life jacket when asked, and tell the crew about any condition that may affect my safety.
 
-To the extent the law allows, I release the operator, its captains and crew from claims for injury or
-loss arising from ordinary negligence during the charter. This release does not cover gross negligence
-or wilful misconduct.
+To the extent the law allows, I release the operator, its captains and crew from claims for injury or loss arising from ordinary negligence during the charter. This release does not cover gross negligence or wilful misconduct.
 
 This text is the operator's default; replace it with your own (`scc waiver set FILE`).
-"""
+"""  # noqa: E501
 
 
 @dataclass(frozen=True)

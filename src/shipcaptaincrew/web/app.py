@@ -14,16 +14,19 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import api, auth, openapi, payments, schemas
+from shipcaptaincrew.web import api, auth, guest, openapi, payments, schemas, waiver_api
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
+from shipcaptaincrew.web.site import Site
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
+GUEST_STATIC = Path(__file__).parent / "static" / "guest"
+GUEST_MAX_BODY = 256 * 1024  # a waiver form with a drawn signature
 
 
-def create_app(ctx: Context, client_ip_header: str | None = None) -> ASGIApp:
+def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
     """The application. Builds nothing global: everything it uses comes in through `ctx`.
 
     The security headers wrap Starlette from outside, so they reach even its last-resort 500 answer.
@@ -38,20 +41,24 @@ def create_app(ctx: Context, client_ip_header: str | None = None) -> ASGIApp:
     routes = [
         *api.ROUTES,
         *payments.ROUTES,
+        *waiver_api.ROUTES,
         *auth.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
+        *guest.routes(str(GUEST_STATIC)),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers=HANDLERS,
-        middleware=[Middleware(BodyLimit)],
+        exception_handlers={**HANDLERS, **guest.GUEST_ERRORS},
+        middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY})],
     )
     app.state.ctx = ctx
-    app.state.client_ip_header = client_ip_header
+    app.state.site = site or Site()
     app.state.pages = PageCache()
+    app.state.templates = guest.templates()
+    app.state.sign_limit = guest.new_sign_limit()
     return SecurityHeaders(app)
 
 

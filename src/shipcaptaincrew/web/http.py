@@ -50,7 +50,7 @@ def bearer_token(request: Request) -> str:
 
 
 def client_address(request: Request) -> str:
-    header = request.app.state.client_ip_header
+    header = request.app.state.site.client_ip_header
     if header and (forwarded := request.headers.get(header)):
         return forwarded.split(",")[0].strip()
     return request.client.host if request.client else "unknown"

@@ -50,6 +50,9 @@ OPERATIONS = (
               schemas.PaymentLogOut, status=201, body=schemas.ReverseIn, errors=(400, 404, 409)),
     Operation("get", "/api/events/{slug}/payments", "An event's ledger with the running balance",
               schemas.StatementOut, errors=(404,)),
+    Operation("get", "/api/waiver", "The waiver text guests sign now", schemas.WaiverOut, errors=()),
+    Operation("put", "/api/waiver", "Add a new immutable waiver version", schemas.WaiverOut, body=schemas.WaiverIn),
+    Operation("get", "/api/events/{slug}/waivers", "An event's signatures", schemas.SignatureListOut, errors=(404,)),
     Operation("get", "/healthz", "Liveness", schemas.HealthOut, public=True, errors=()),
 )  # fmt: skip
 

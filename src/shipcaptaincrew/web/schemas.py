@@ -171,3 +171,41 @@ class StatementLineOut(Struct):
 class StatementOut(Struct):
     event: EventOut
     entries: list[StatementLineOut]
+
+
+class WaiverIn(Closed):
+    text: Annotated[str, Meta(min_length=1, max_length=50_000)]
+
+
+class WaiverOut(Struct):
+    id: int
+    text: str
+    sha256: str
+    created_at: datetime
+
+
+class SignatureOut(Struct):
+    id: str
+    guest_name: str
+    email: str
+    phone: str
+    date_of_birth: str
+    minor: bool
+    guardian_name: str
+    guardian_relationship: str
+    emergency_name: str
+    emergency_phone: str
+    typed_signature: str
+    drawn: bool
+    version_id: int
+    signed_at: str
+    ip: str
+    user_agent: str
+    record_hash: str
+    copy_url: str
+
+
+class SignatureListOut(Struct):
+    event_id: str
+    party_size: int
+    signatures: list[SignatureOut]

@@ -47,17 +47,19 @@ class SecurityHeaders:
 class BodyLimit:
     """Answer 413 before reading more than `limit` bytes, whether or not Content-Length was sent."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, limits: dict[str, int] | None = None) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.limits = limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = next((size for prefix, size in self.limits.items() if scope["path"].startswith(prefix)), self.default)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self.limit:
-            await self._too_large(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await error_response(413, "too_large", _message(limit), "body", Connection="close")(scope, receive, send)
             return
         received = 0
 
@@ -65,14 +67,12 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
-                raise HTTPException(413, self._message())
+            if received > limit:
+                raise HTTPException(413, _message(limit))
             return message
 
         await self.app(scope, counting_receive, send)
 
-    def _message(self) -> str:
-        return f"the request body is larger than {self.limit // 1024} KB"
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await error_response(413, "too_large", self._message(), "body", Connection="close")(scope, receive, send)
+def _message(limit: int) -> str:
+    return f"the request body is larger than {limit // 1024} KB"

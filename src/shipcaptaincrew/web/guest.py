@@ -31,6 +31,9 @@ TEXT_FIELDS = (
 )
 
 
+FORM_FIELDS = (*TEXT_FIELDS, "consent", "agreement")
+
+
 def templates() -> Environment:
     return Environment(
         loader=PackageLoader("shipcaptaincrew.web", "templates"),
@@ -82,8 +85,10 @@ async def sign(request: Request) -> Response:
             request.headers.get("user-agent", ""),
         )  # fmt: skip
     except (InvalidInput, Unauthorized) as error:
-        errors = {error.field or "form": error.message}
-        return await _form(request, event, values, errors, "Please check the highlighted field.", 400)
+        if error.field in FORM_FIELDS:
+            errors = {str(error.field): error.message}
+            return await _form(request, event, values, errors, "Please check the highlighted field.", 400)
+        return await _form(request, event, values, {}, error.message, 400)
     except StaleWaiver as error:
         return await _form(request, event, values, {}, error.message, 409)
     except Conflict as error:
@@ -134,7 +139,7 @@ async def _form(request: Request, event: Event, values: dict[str, str], errors: 
         **_event_facts(request, event),
         "waiver": waiver,
         "form_token": token,
-        "values": {name: values.get(name, "") for name in (*TEXT_FIELDS, "consent", "agreement")},
+        "values": {name: values.get(name, "") for name in FORM_FIELDS},
         "errors": _Errors(errors),
         "message": message,
         "consent_label": waivers.CONSENT_LABEL,

@@ -1,0 +1,254 @@
+"""Guest pages and the waiver form, in-process. The browser tests drive the same pages in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from shipcaptaincrew.services import waivers
+from shipcaptaincrew.services.context import Context
+from tests.builders import event_body
+from tests.fakes import FakeClock
+
+SLUG = "2026-05-23-sarah-pm"
+
+
+def book(client: TestClient, **overrides: object) -> None:
+    assert client.post("/api/events", json=event_body(**overrides)).status_code == 201
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def adult(**overrides: str) -> dict[str, str]:
+    answers = {
+        "guest_name": "Ana Lima",
+        "email": "ana@example.org",
+        "phone": "+1 555 0111",
+        "date_of_birth": "1990-04-23",
+        "emergency_name": "Rui Lima",
+        "emergency_phone": "+1 555 0112",
+        "typed_signature": "Ana Lima",
+        "consent": "yes",
+        "agreement": "yes",
+    }
+    answers.update(overrides)
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+def sign(client: TestClient, answers: dict[str, str], slug: str = SLUG, **tamper: str):  # type: ignore[no-untyped-def]
+    form = hidden_fields(client.get(f"/g/{slug}/waiver").text)
+    return client.post(f"/g/{slug}/waiver", data={**form, **answers, **tamper}, follow_redirects=False)
+
+
+def test_the_party_page_shows_the_charter_and_the_signing_progress(client: TestClient) -> None:
+    book(client)
+
+    page = client.get(f"/g/{SLUG}")
+
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Saturday 23 May 2026" in page.text and "13:00\u201317:00" in page.text
+    assert "<strong>0 of 8</strong>" in page.text and f'href="/g/{SLUG}/waiver"' in page.text
+
+
+def test_an_unknown_slug_is_a_friendly_404_never_the_dispatch_page(anonymous: TestClient) -> None:
+    for path in ["/g/2026-05-23", "/g/2026-05-23/waiver", "/g/nope/signed/abc", "/g/a/b/c/d"]:
+        page = anonymous.get(path)
+        assert page.status_code == 404, path
+        assert "Charter not found" in page.text and "dispatch" not in page.text.lower(), path
+
+
+def test_an_old_slug_redirects_to_the_new_one(client: TestClient) -> None:
+    book(client)
+    client.patch(f"/api/events/{SLUG}", json={"version": 1, "date": "2026-05-30"})
+
+    page = client.get(f"/g/{SLUG}/waiver", follow_redirects=False)
+
+    assert (page.status_code, page.headers["location"]) == (301, "/g/2026-05-30-sarah-pm/waiver")
+
+
+def test_the_form_is_small_and_carries_the_version_it_shows(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    page = client.get(f"/g/{SLUG}/waiver")
+
+    current = waivers.current_waiver(ctx)
+    assert len(page.content) < 30_000
+    assert hidden_fields(page.text)["version_hash"] == current.sha256
+    assert "<script" not in page.text.replace('<script type="module" src="/g/_static/signature.js"></script>', "")
+
+
+def test_an_adult_signs_and_gets_a_copy_and_the_progress_goes_up(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    response = sign(client, adult())
+
+    assert response.status_code == 303
+    copy = client.get(response.headers["location"])
+    assert "Ana Lima" in copy.text and "SHA-256" in copy.text
+    assert "<strong>1 of 8</strong>" in client.get(f"/g/{SLUG}").text
+    assert "Ana Lima" not in client.get(f"/g/{SLUG}").text, "guest names are never shown publicly"
+    [signature] = waivers.signatures(ctx, SLUG)[1]
+    assert (signature.minor, signature.ip, signature.consent_label) == (
+        False,
+        "testclient",
+        waivers.waivers.CONSENT_LABEL,
+    )
+    assert signature.record_hash == waivers.waivers.record_hash(signature)
+
+
+def test_the_signer_gets_the_copy_by_email_and_as_a_pdf(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    location = sign(client, adult()).headers["location"]
+
+    pdf = client.get(f"{location}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    eml = [path.read_text() for path in ctx.mailer.folder.glob("*.eml")]  # type: ignore[attr-defined]
+    assert any("To: ana@example.org" in text and location in text for text in eml)
+
+
+def test_a_minor_needs_a_guardian(client: TestClient) -> None:
+    book(client)
+    child = adult(guest_name="Leo Lima", typed_signature="Leo Lima", date_of_birth="2015-01-01")
+
+    refused = sign(client, child)
+    signed = sign(client, {**child, "guardian_name": "Ana Lima", "guardian_relationship": "mother",
+                           "guardian_signature": "Ana Lima"})  # fmt: skip
+
+    assert refused.status_code == 400 and 'id="guardian_name-error"' in refused.text
+    assert 'value="Leo Lima"' in refused.text, "the answers are kept"
+    assert signed.status_code == 303
+    assert "a minor" in client.get(signed.headers["location"]).text
+
+
+def test_a_guest_who_turns_eighteen_after_the_charter_is_a_minor(client: TestClient) -> None:
+    book(client)
+
+    response = sign(client, adult(date_of_birth="2008-05-24"))
+
+    assert response.status_code == 400 and "guardian" in response.text
+
+
+def test_each_missing_or_bad_answer_is_named_on_the_form(client: TestClient) -> None:
+    book(client)
+    cases = {
+        "guest_name": adult(guest_name=""),
+        "date_of_birth": adult(date_of_birth="23/04/1990"),
+        "emergency_phone": adult(emergency_phone=""),
+        "typed_signature": adult(typed_signature=""),
+        "consent": adult(consent=None),  # type: ignore[arg-type]
+        "agreement": adult(agreement=None),  # type: ignore[arg-type]
+        "email": adult(email="ana at example"),
+    }
+    for field, answers in cases.items():
+        response = sign(client, answers)
+        assert response.status_code == 400, field
+        assert f'id="{field}-error"' in response.text, field
+
+
+def test_a_tampered_version_hash_is_refused_with_the_current_text_shown_again(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    response = sign(client, adult(), version_hash="0" * 64)
+
+    assert response.status_code == 409
+    assert "has changed" in response.text
+    assert hidden_fields(response.text)["version_hash"] == waivers.current_waiver(ctx).sha256
+    assert waivers.signatures(ctx, SLUG)[1] == []
+
+
+def test_a_form_opened_before_the_text_changed_is_refused(client: TestClient, ctx: Context) -> None:
+    book(client)
+    form = hidden_fields(client.get(f"/g/{SLUG}/waiver").text)
+
+    waivers.set_waiver_text(ctx, "A new waiver text.", "test")
+    response = client.post(f"/g/{SLUG}/waiver", data={**form, **adult()}, follow_redirects=False)
+
+    assert response.status_code == 409 and "A new waiver text." in response.text
+
+
+def test_an_expired_form_is_refused_and_the_answers_kept(client: TestClient, clock: FakeClock) -> None:
+    book(client)
+    form = hidden_fields(client.get(f"/g/{SLUG}/waiver").text)
+
+    clock.advance(hours=7)
+    response = client.post(f"/g/{SLUG}/waiver", data={**form, **adult()}, follow_redirects=False)
+
+    assert response.status_code == 400 and "expired" in response.text and 'value="Ana Lima"' in response.text
+
+
+def test_a_forged_form_token_is_refused(client: TestClient) -> None:
+    book(client)
+
+    assert sign(client, adult(), form_token="1700000000.forged").status_code == 400
+
+
+def test_a_cancelled_charter_refuses_signing(client: TestClient) -> None:
+    book(client)
+    form = hidden_fields(client.get(f"/g/{SLUG}/waiver").text)
+    client.patch(f"/api/events/{SLUG}", json={"version": 1, "status": "cancelled"})
+
+    response = client.post(f"/g/{SLUG}/waiver", data={**form, **adult()}, follow_redirects=False)
+
+    assert response.status_code == 409 and "cancelled" in response.text
+    assert client.get(f"/g/{SLUG}/waiver").status_code == 409
+
+
+def test_signing_is_rate_limited_per_client(client: TestClient) -> None:
+    book(client)
+    statuses = [sign(client, adult(guest_name="")).status_code for _ in range(21)]
+
+    assert statuses[:20] == [400] * 20 and statuses[20] == 429
+
+
+def test_a_huge_form_is_413(client: TestClient) -> None:
+    book(client)
+
+    response = sign(client, adult(drawn_signature="data:image/png;base64," + "A" * 300_000))
+
+    assert response.status_code == 413
+
+
+def test_a_hostile_guest_name_is_inert_in_the_copy_and_the_admin_list(client: TestClient) -> None:
+    book(client)
+    payload = "<img src=x onerror=alert(1)>"
+
+    location = sign(client, adult(guest_name=payload, typed_signature=payload)).headers["location"]
+
+    copy = client.get(location).text
+    assert payload not in copy and "&lt;img src=x onerror=alert(1)&gt;" in copy
+    listed = client.get(f"/api/events/{SLUG}/waivers").json()["signatures"]
+    assert listed[0]["guest_name"] == payload  # JSON carries it as data; the board renders with textContent
+
+
+def test_signatures_are_listed_for_the_admin_only(client: TestClient, anonymous: TestClient) -> None:
+    book(client)
+    sign(client, adult())
+
+    listed = client.get(f"/api/events/{SLUG}/waivers").json()
+
+    assert listed["party_size"] == 8 and listed["signatures"][0]["guest_name"] == "Ana Lima"
+    del anonymous.headers["Authorization"]
+    assert anonymous.get(f"/api/events/{SLUG}/waivers").status_code == 401
+
+
+def test_the_waiver_text_is_versioned_through_the_api(client: TestClient) -> None:
+    first = client.get("/api/waiver").json()
+
+    second = client.put("/api/waiver", json={"text": "Be safe.\n"}).json()
+    again = client.put("/api/waiver", json={"text": "Be safe."}).json()
+
+    assert second["id"] == first["id"] + 1 and again["id"] == second["id"]
+    assert second["sha256"] == __import__("hashlib").sha256(b"Be safe.").hexdigest()
+
+
+def test_guest_pages_carry_the_security_headers(client: TestClient, ctx: Context) -> None:
+    book(client)
+
+    for path in [f"/g/{SLUG}", f"/g/{SLUG}/waiver", "/g/nope"]:
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert headers["cache-control"] == "no-store", path

@@ -11,6 +11,7 @@ from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.outbox import outbox_group
 from shipcaptaincrew.cli.payments import payments_group
 from shipcaptaincrew.cli.serve import serve
+from shipcaptaincrew.cli.waiver import waiver_group
 from shipcaptaincrew.config import DOCUMENTED
 
 SETTINGS_HELP = "\n".join(f"  {name:<24} {text} (default: {default})" for name, (default, text) in DOCUMENTED.items())
@@ -34,6 +35,7 @@ cli.add_command(events)
 cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
+cli.add_command(waiver_group)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import click
 
 from shipcaptaincrew.cli.common import open_context, reports_errors
 from shipcaptaincrew.domain.money import format_cents
-from shipcaptaincrew.services import payments
+from shipcaptaincrew.services import payments, waivers
 
 HEADER = ["recorded_at", "id", "event", "kind", "amount", "method", "patron_name", "reference", "note",
           "received_on", "reverses", "reason", "actor"]  # fmt: skip
@@ -52,3 +52,24 @@ def safe_cell(value: str) -> str:
 
 def _is_amount(value: str) -> bool:
     return value.lstrip("-").replace(".", "", 1).isdigit()
+
+
+MANIFEST = ["guest_name", "minor", "guardian_name", "emergency_name", "emergency_phone", "phone", "email",
+            "signed_at", "signature_id", "record_hash"]  # fmt: skip
+
+
+@export_group.command("manifest")
+@click.argument("slug")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+@reports_errors
+def export_manifest(slug: str, output: TextIO) -> None:
+    """The guests who signed for event SLUG, as CSV (the passenger manifest)."""
+    event, found = waivers.signatures(open_context(), slug)
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow(MANIFEST)
+    for item in found:
+        writer.writerow([safe_cell(value) for value in (
+            item.guest_name, "yes" if item.minor else "no", item.guardian_name, item.emergency_name,
+            item.emergency_phone, item.phone, item.email, item.signed_at, item.id, item.record_hash,
+        )])  # fmt: skip
+    click.echo(f"{len(found)} of {event.details.party_size} guests signed", err=True)

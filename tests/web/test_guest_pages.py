@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 from starlette.testclient import TestClient
@@ -106,8 +108,11 @@ def test_the_signer_gets_the_copy_by_email_and_as_a_pdf(client: TestClient, ctx:
 
     pdf = client.get(f"{location}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    eml = [path.read_text() for path in ctx.mailer.folder.glob("*.eml")]  # type: ignore[attr-defined]
-    assert any("To: ana@example.org" in text and location in text for text in eml)
+    messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                for path in ctx.mailer.folder.glob("*.eml")]  # type: ignore[attr-defined]  # fmt: skip
+    [copy] = [message for message in messages if message["To"] == "ana@example.org"]
+    text = copy.get_content()  # type: ignore[attr-defined]
+    assert location in text and "Ana Lima" in text and waivers.DEFAULT_WAIVER.split("\n")[0] in text
 
 
 def test_a_minor_needs_a_guardian(client: TestClient) -> None:

@@ -200,3 +200,23 @@ def _checked(value: bool, field: str, label: str) -> str:
     if not value:
         raise InvalidInput(f"tick the box: {label}", field)
     return label
+
+
+def copy_text(event: Event, signature: Signature, version: WaiverVersion) -> str:
+    """The signer's copy as plain text: what they signed, when, and how to find the record again."""
+    guardian = ""
+    if signature.minor:
+        guardian = f"Guardian: {signature.guardian_name} ({signature.guardian_relationship}), "
+        guardian += f"signed: {signature.guardian_signature}\n"
+    return (
+        f"Hello {signature.guest_name},\n\n"
+        f"You signed the liability waiver for the charter on {event.details.date.isoformat()} "
+        f"({event.details.period}).\n"
+        f"Your copy, to print or save as PDF: /g/{event.slug}/signed/{signature.copy_token}\n\n"
+        f"Guest: {signature.guest_name}, born {signature.date_of_birth}\n{guardian}"
+        f"Emergency contact: {signature.emergency_name}, {signature.emergency_phone}\n"
+        f"Signature: {signature.typed_signature}\nSigned at: {signature.signed_at} (UTC)\n"
+        f"[x] {signature.consent_label}\n[x] {signature.agreement_label}\n"
+        f"Record {signature.id}, SHA-256 {signature.record_hash}\n\n"
+        f"--- Waiver text, version {version.id}, SHA-256 {version.sha256} ---\n{version.text}\n"
+    )

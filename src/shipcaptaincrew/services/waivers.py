@@ -72,7 +72,7 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str, user_ag
         uow.events.set_waivers_signed(event.slug, len(uow.waivers.for_event(event.slug)))
         uow.audit.append("waiver.signed", signature.guest_name, now, {"id": signature.id, "slug": event.slug})
         if signature.email:
-            _queue_copy(uow, event, signature, now)
+            _queue_copy(uow, event, signature, current, now)
     return signature
 
 
@@ -111,15 +111,10 @@ def verify_signatures(ctx: Context) -> tuple[int, list[Problem]]:
     return checked, problems
 
 
-def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, now: datetime) -> None:
+def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, version: WaiverVersion, now: datetime) -> None:
     message_id = new_id("msg", now)
-    text = (
-        f"Hello {signature.guest_name},\n\nYou signed the waiver for the charter on {event.details.date.isoformat()} "
-        f"({event.details.period}) at {signature.signed_at} UTC.\n\nYour copy, to print or save as PDF:\n"
-        f"/g/{event.slug}/signed/{signature.copy_token}\n\nRecord {signature.id}, hash {signature.record_hash}\n"
-    )
     subject = header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
-    email = Email(header_safe(signature.email), subject, text)
+    email = Email(header_safe(signature.email), subject, waivers.copy_text(event, signature, version))
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="waiver-copy"))
 
 

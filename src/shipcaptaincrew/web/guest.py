@@ -44,25 +44,30 @@ def templates() -> Environment:
 
 
 async def party_page(request: Request) -> Response:
-    slug = request.path_params["slug"]
-    event = await _event_or_none(request, slug)
-    if event is None:
-        return _not_found(request)
-    if event.slug != slug:
-        return RedirectResponse(f"{_prefix(request)}/g/{event.slug}", 301)
+    event = await _current_event(request, "")
+    if isinstance(event, Response):
+        return event
     return _page(request, "party.html", _event_facts(request, event))
 
 
 async def waiver_form(request: Request) -> Response:
+    event = await _current_event(request, "/waiver")
+    if isinstance(event, Response):
+        return event
+    if event.details.status == "cancelled":
+        return _message(request, 409, "This charter was cancelled", "Its waiver can no longer be signed.")
+    return await _form(request, event, {}, {}, "", 200)
+
+
+async def _current_event(request: Request, suffix: str) -> Event | Response:
+    """The event for the path's slug, or the answer instead: a 404 page, or a redirect from an old slug."""
     slug = request.path_params["slug"]
     event = await _event_or_none(request, slug)
     if event is None:
         return _not_found(request)
     if event.slug != slug:
-        return RedirectResponse(f"{_prefix(request)}/g/{event.slug}/waiver", 301)
-    if event.details.status == "cancelled":
-        return _message(request, 409, "This charter was cancelled", "Its waiver can no longer be signed.")
-    return await _form(request, event, {}, {}, "", 200)
+        return RedirectResponse(f"{_prefix(request)}/g/{event.slug}{suffix}", 301)
+    return event
 
 
 async def sign(request: Request) -> Response:

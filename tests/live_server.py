@@ -20,16 +20,21 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
-    """Start the server, wait until it listens, yield (base URL, what it printed so far); stop it after."""
+    """Start the server, wait until it listens, yield (base URL, what it printed); stop it after.
+
+    The list of printed lines is completed with everything else the server printed once it has stopped.
+    """
     port = free_port()
     environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
     command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
     with subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
+        lines = _read_until(server, "Uvicorn running", seconds=30)
         try:
-            yield f"http://127.0.0.1:{port}", _read_until(server, "Uvicorn running", seconds=30)
+            yield f"http://127.0.0.1:{port}", lines
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            remaining, _ = server.communicate(timeout=10)
+            lines.extend(remaining.splitlines(keepends=True))
 
 
 def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> list[str]:

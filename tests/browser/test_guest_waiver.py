@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board_api import BoardApi
+from tests.live_server import live_server
 
 PHONE = {"width": 375, "height": 740}
 SLUG = "2026-07-04-sarah-pm"
@@ -123,3 +125,22 @@ def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Pa
     assert phone.locator("img[src=x]").count() == 0
     [signature] = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
     assert signature["guest_name"] == payload
+
+
+def test_the_servers_log_never_shows_a_signers_copy_address(browser: Browser, tmp_path: Path) -> None:
+    data_dir = tmp_path / "logged"
+    with live_server(data_dir) as (base_url, printed):
+        api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
+        api.book("2026-07-04", "Sarah", party_size=6)
+        context = browser.new_context(base_url=base_url)
+        page = context.new_page()
+        page.goto(f"/g/{SLUG}/waiver")
+        fill_adult(page)
+        page.get_by_role("button", name="Sign the waiver").click()
+        expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+        copy_token = page.url.rsplit("/", 1)[1]
+        context.close()
+
+    log = "".join(printed)
+    assert "/signed/[redacted]" in log
+    assert copy_token not in log and api.token not in log

@@ -7,6 +7,7 @@ import click
 from shipcaptaincrew.bootstrap import build_app
 from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
 from shipcaptaincrew.services import admin, demo, waivers
+from shipcaptaincrew.web.logs import uvicorn_log_config
 
 
 @click.command()
@@ -34,4 +35,4 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         click.echo("  Change it with: scc admin set-password\n")
     else:
         click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
-    uvicorn.run(build_app(settings, ctx), host=host, port=port, log_level="info")
+    uvicorn.run(build_app(settings, ctx), host=host, port=port, log_level="info", log_config=uvicorn_log_config())

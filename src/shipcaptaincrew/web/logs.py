@@ -1,0 +1,32 @@
+"""Keep secrets out of the server's logs: capability URLs (a signer's copy) are redacted in access lines."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+_SECRET_PATHS = re.compile(r"(/signed/)[A-Za-z0-9_-]+")
+
+
+class RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(_redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+        record.msg = _redact(str(record.msg))
+        return True
+
+
+def _redact(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1[redacted]", text)
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's own logging set-up with the redacting filter on the access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact"] = {"()": RedactSecrets}
+    config["handlers"]["access"]["filters"] = ["redact"]
+    return config

@@ -11,6 +11,7 @@ from tests.browser.board_api import BoardApi
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "board.png"
 MARKUP = "<img src=x onerror=alert(1)>"
+SHOWN_HOST = "https://dispatch.example.com"
 
 
 def test_signing_in_shows_the_board_and_a_wrong_password_is_said_so(page: Page, api: BoardApi) -> None:
@@ -208,10 +209,15 @@ def test_the_board_with_several_events_is_saved_as_the_readme_screenshot(page: P
         event = api.book(day, name, period, amount_due=price, title=title, party_size=8)
         if paid:
             api.pay(event["slug"], paid)
+    # Served as if from a real host, so the guest links in the picture are stable and look like production.
+    page.route(f"{SHOWN_HOST}/**", lambda route: route.fulfill(
+        response=route.fetch(url=route.request.url.replace(SHOWN_HOST, api.base_url))))  # fmt: skip
     page.set_viewport_size({"width": 1280, "height": 1000})
-    open_board(page, "2031-06-13", "2031-06-15")
+    page.goto(f"{SHOWN_HOST}/?from=2031-06-13&to=2031-06-15")
+    sign_in(page)
     card(page, "2031-06-13-jose-sunset").locator("summary").click()
     expect(card(page, "2031-06-13-jose-sunset").locator(".qr-box svg")).to_be_visible()
+    expect(page.locator(".guest-link").first).to_have_text(f"{SHOWN_HOST}/g/2031-06-13-sarah-am")
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)

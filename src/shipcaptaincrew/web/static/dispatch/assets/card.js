@@ -1,7 +1,6 @@
 // The one place that renders an event card. Everything a patron or dispatcher typed goes in through
 // textContent or an attribute, never as HTML.
 import { dayLabel, money, periodLabel } from './format.js';
-import { qrSvg } from './qr.js';
 
 const template = document.getElementById('card-template');
 
@@ -64,14 +63,16 @@ function fillGuestLink(card, event) {
   card.querySelector('.qr-box').replaceChildren(); // drawn again, for the new link, when next opened
 }
 
-// Draw the guest link's QR code the first time its <details> opens: 500 cards stay cheap to render.
-export function drawQr(details) {
+// Draw the guest link's QR code the first time its <details> opens; the encoder loads only then.
+export async function drawQr(details) {
   const box = details.querySelector('.qr-box');
   if (!details.open || box.firstChild) return;
   const url = details.closest('.card').querySelector('.guest-link').href;
+  box.textContent = 'Drawing…';
   try {
-    box.append(qrSvg(url, `QR code for ${url}`));
+    const { qrSvg } = await import('./qr.js');
+    box.replaceChildren(qrSvg(url, `QR code for ${url}`));
   } catch {
-    box.textContent = 'This link is too long for a QR code.';
+    box.textContent = 'No QR code: the link is too long, or the encoder did not load.';
   }
 }

@@ -19,7 +19,7 @@ export function openHistory(event) {
   modal.querySelector('.modal-sub').textContent = `${event.slug} · ${periodLabel(event.period)}`;
   list.replaceChildren();
   formMessage(modal, '');
-  openModal(modal);
+  openModal(modal, { onResume: refresh }); // after signing in again, read the ledger afresh
   return refresh();
 }
 

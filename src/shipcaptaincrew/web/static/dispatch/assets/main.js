@@ -30,11 +30,14 @@ function enterBoard() {
   login.hidden = true;
   app.hidden = false;
   const resumed = resumeModal();
-  load(shownRange() ?? rangeFromAddress());
+  load(rangeAsked());
   if (!resumed) document.getElementById('search').focus();
 }
 
-function rangeFromAddress() {
+// The range in the From/To boxes (what was asked last, even if a 401 cut its loading short), else the address.
+function rangeAsked() {
+  const asked = { from: rangeForm.elements.from.value, to: rangeForm.elements.to.value };
+  if (DAY.test(asked.from) && DAY.test(asked.to)) return asked;
   const params = new URLSearchParams(window.location.search);
   const from = DAY.test(params.get('from')) ? params.get('from') : isoDay(new Date());
   const to = DAY.test(params.get('to')) && params.get('to') >= from ? params.get('to') : addDays(from, WINDOW_DAYS - 1);

@@ -7,9 +7,9 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
 let open = null; // {element, opener, onClose}
 let suspended = null;
 
-export function openModal(element, { onClose = () => {}, focus = null } = {}) {
+export function openModal(element, { onClose = () => {}, onResume = () => {}, focus = null } = {}) {
   if (open) closeModal();
-  open = { element, opener: document.activeElement, onClose };
+  open = { element, opener: document.activeElement, onClose, onResume };
   element.classList.add('active');
   setBackground(true);
   (focus ?? focusables(element)[0])?.focus();
@@ -45,6 +45,7 @@ export function resumeModal() {
   setBackground(true);
   const form = open.element.querySelector('form');
   (form?.querySelector('[aria-invalid="true"]') ?? focusables(open.element)[0])?.focus();
+  open.onResume();
   return true;
 }
 

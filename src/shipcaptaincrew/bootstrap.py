@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp
 
@@ -14,20 +15,25 @@ from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_outbox import FolderMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.ports import Clock
+from shipcaptaincrew.ports import Clock, Mailer
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.site import Site
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.gmail_oauth import GmailTokens, TokenStore
 
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     """Open the store (creating the data folder and running migrations) and gather what use cases need."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    clock = clock or SystemClock()
     return Context(
         store=SqliteStore(settings.database_path, settings.periods),
-        clock=clock or SystemClock(),
+        clock=clock,
         hasher=Argon2Hasher(),
         secret_key=_secret_key(settings),
-        mailer=FolderMailer(settings.data_dir / "outbox", settings.mail_from),
+        mailer=build_mailer(settings, clock),
+        mail_transport=settings.mail.transport,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
@@ -41,6 +47,42 @@ def build_app(settings: Settings, ctx: Context | None = None) -> ASGIApp:
 
     site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
     return create_app(ctx or build_context(settings), site)
+
+
+def build_mailer(settings: Settings, clock: Clock) -> Mailer:
+    """The transport SCC_MAIL_TRANSPORT names; each is imported only when chosen (boto3 stays unloaded)."""
+    mail = settings.mail
+    if mail.transport == "smtp":
+        from shipcaptaincrew.adapters.mail_smtp import SmtpMailer
+
+        return SmtpMailer(mail.smtp_host, mail.smtp_port, mail.smtp_security, settings.mail_from,
+                          mail.smtp_username, mail.smtp_password)  # fmt: skip
+    if mail.transport == "ses":
+        from shipcaptaincrew.adapters.mail_ses import SesMailer
+
+        return SesMailer(settings.mail_from, mail.ses_region)
+    if mail.transport == "gmail":
+        from shipcaptaincrew.adapters.mail_gmail import GmailMailer
+
+        return GmailMailer(gmail_tokens(settings, clock), settings.mail_from, mail.gmail_api_url)
+    return FolderMailer(settings.data_dir / "outbox", settings.mail_from)
+
+
+def gmail_tokens(settings: Settings, clock: Clock) -> GmailTokens:
+    """Gmail's access tokens: the stored token (file or SSM), the SCC_GMAIL_* settings filling what it lacks."""
+    from shipcaptaincrew.adapters.gmail_oauth import GmailToken, GmailTokens
+
+    mail = settings.mail
+    fallback = GmailToken(mail.gmail_client_id or "", mail.gmail_client_secret or "", mail.gmail_refresh_token or "")
+    return GmailTokens(gmail_token_store(settings), fallback, clock, mail.gmail_token_url)
+
+
+def gmail_token_store(settings: Settings) -> TokenStore:
+    from shipcaptaincrew.adapters.gmail_token_store import FileTokenStore, SsmTokenStore
+
+    if settings.mail.gmail_token_store == "ssm":
+        return SsmTokenStore(settings.mail.gmail_ssm_parameter)
+    return FileTokenStore(settings.data_dir / "gmail-token.json")
 
 
 def _secret_key(settings: Settings) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,11 +27,68 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_OPERATOR_NAME": ("ShipCaptainCrew charters", "The operator's name, shown on guest pages and waiver copies."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
+    # Mail transports (adapters/mail_*.py); credentials are never printed or logged.
+    "SCC_MAIL_TRANSPORT": ("folder", "How email leaves: `folder` (.eml files), `smtp`, `ses` or `gmail`."),
+    "SCC_SMTP_HOST": ("localhost", "SMTP server (SCC_MAIL_TRANSPORT=smtp)."),
+    "SCC_SMTP_PORT": ("587 (465 with tls, 25 with none)", "SMTP server port."),
+    "SCC_SMTP_SECURITY": ("starttls", "`starttls` (required, never clear text), `tls` (implicit) or `none`."),
+    "SCC_SMTP_USERNAME": ("(unset)", "SMTP user; unset: no AUTH."),
+    "SCC_SMTP_PASSWORD": ("(unset)", "SMTP password."),
+    "SCC_SES_REGION": ("(the AWS default)", "AWS region for SES; the sender must be verified there."),
+    "SCC_GMAIL_CLIENT_ID": ("(unset)", "Google OAuth client id (fallback when the token store has none)."),
+    "SCC_GMAIL_CLIENT_SECRET": ("(unset)", "Google OAuth client secret (fallback when the token store has none)."),
+    "SCC_GMAIL_REFRESH_TOKEN": ("(unset)", "Gmail refresh token (fallback when the token store has none)."),
+    "SCC_GMAIL_TOKEN_STORE": ("file", "Gmail token store: `file` (SCC_DATA_DIR/gmail-token.json, 0600) or `ssm`."),
+    "SCC_GMAIL_SSM_PARAMETER": ("/shipcaptaincrew/gmail-token", "SSM SecureString parameter holding the Gmail token."),
+    "SCC_GMAIL_TOKEN_URL": ("https://oauth2.googleapis.com/token", "Google's OAuth token endpoint."),
+    "SCC_GMAIL_API_URL": ("https://gmail.googleapis.com", "Base URL of the Gmail API."),
 }
+MAIL_TRANSPORTS = ("folder", "smtp", "ses", "gmail")
+SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How email leaves. Secrets are kept out of repr, so printing the settings cannot show them."""
+
+    transport: str = "folder"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    ses_region: str | None = None
+    gmail_client_id: str | None = None
+    gmail_client_secret: str | None = field(default=None, repr=False)
+    gmail_refresh_token: str | None = field(default=None, repr=False)
+    gmail_token_store: str = "file"
+    gmail_ssm_parameter: str = "/shipcaptaincrew/gmail-token"
+    gmail_token_url: str = "https://oauth2.googleapis.com/token"
+    gmail_api_url: str = "https://gmail.googleapis.com"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MailSettings:
+        security = _choice(env, "SCC_SMTP_SECURITY", "starttls", tuple(SMTP_PORTS))
+        return cls(
+            transport=_choice(env, "SCC_MAIL_TRANSPORT", "folder", MAIL_TRANSPORTS),
+            smtp_host=env.get("SCC_SMTP_HOST") or "localhost",
+            smtp_port=_number(env, "SCC_SMTP_PORT", str(SMTP_PORTS[security]), int, 1, 65535),
+            smtp_security=security,
+            smtp_username=env.get("SCC_SMTP_USERNAME") or None,
+            smtp_password=env.get("SCC_SMTP_PASSWORD") or None,
+            ses_region=env.get("SCC_SES_REGION") or None,
+            gmail_client_id=env.get("SCC_GMAIL_CLIENT_ID") or None,
+            gmail_client_secret=env.get("SCC_GMAIL_CLIENT_SECRET") or None,
+            gmail_refresh_token=env.get("SCC_GMAIL_REFRESH_TOKEN") or None,
+            gmail_token_store=_choice(env, "SCC_GMAIL_TOKEN_STORE", "file", ("file", "ssm")),
+            gmail_ssm_parameter=env.get("SCC_GMAIL_SSM_PARAMETER") or cls.gmail_ssm_parameter,
+            gmail_token_url=_url(env, "SCC_GMAIL_TOKEN_URL", cls.gmail_token_url),
+            gmail_api_url=_url(env, "SCC_GMAIL_API_URL", cls.gmail_api_url).rstrip("/"),
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +106,7 @@ class Settings:
     mail_from: str
     operator_name: str
     meeting_point: str
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +125,7 @@ class Settings:
             mail_from=env.get("SCC_MAIL_FROM", "ShipCaptainCrew <bookings@localhost>"),
             operator_name=env.get("SCC_OPERATOR_NAME", DOCUMENTED["SCC_OPERATOR_NAME"][0]),
             meeting_point=env.get("SCC_MEETING_POINT", DOCUMENTED["SCC_MEETING_POINT"][0]),
+            mail=MailSettings.from_env(env),
         )
 
     @property
@@ -92,6 +151,13 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     value = env.get(name, default)
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise SettingsError(f"{name} must be an http(s) URL; got {value!r}")
     return value
 
 

@@ -89,7 +89,10 @@ class Outbox(Protocol):
     def update(self, message: OutboxMessage) -> None: ...
 
     def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first."""
+        """Pending (or waiting-for-credentials) messages whose next attempt is due, oldest first."""
+
+    def count(self, status: str) -> int:
+        """How many messages are in this state (cheap: `/healthz` asks for the waiting ones)."""
 
     def recent(self, limit: int, status: str | None = None) -> list[OutboxMessage]: ...
 
@@ -188,9 +191,20 @@ class DeliveryFailed(Exception):
     """A mailer could not hand the message over; the outbox keeps it and retries."""
 
 
+class CredentialsUnavailable(DeliveryFailed):
+    """The transport has no usable credentials (missing, revoked, or they could not be refreshed).
+
+    The outbox keeps the message waiting for credentials: no attempt counted, never dead-lettered.
+    """
+
+
 class Mailer(Protocol):
-    def send(self, email: Email, message_id: str) -> None:
-        """Hand the message to the transport, or raise DeliveryFailed. Must not retry by itself."""
+    def send(self, email: Email, message_id: str) -> str | None:
+        """Hand the message to the transport, or raise DeliveryFailed. Must not retry by itself.
+
+        May return the transport's receipt (a server's reply, a provider's message id) for the operator.
+        Must never put credentials in an error message or a log.
+        """
 
 
 class PasswordHasher(Protocol):

@@ -44,7 +44,11 @@ def test_healthz_answers_without_a_token(anonymous: TestClient) -> None:
     response = anonymous.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {
+        "status": "ok",
+        "version": __version__,
+        "mail": {"transport": "folder", "waiting_for_credentials": 0},
+    }
 
 
 def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:

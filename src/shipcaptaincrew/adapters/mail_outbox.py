@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 
 from shipcaptaincrew.domain.mail import Email, header_safe
@@ -12,15 +14,37 @@ from shipcaptaincrew.ports import DeliveryFailed
 
 
 def build_mime(email: Email, message_id: str, sender: str) -> EmailMessage:
-    """The MIME message every transport sends. Header values are forced to one safe line."""
+    """The MIME message every transport sends: a text part, and an HTML alternative when the message has a
+    template. Header values are forced to one safe line, so nothing a guest typed can add a header."""
     message = EmailMessage()
     message["From"] = header_safe(sender)
     message["To"] = header_safe(email.to)
     message["Subject"] = header_safe(email.subject)
     message["Message-ID"] = header_safe(message_id)
     message["Date"] = formatdate(usegmt=True)
-    message.set_content(email.text)
+    from shipcaptaincrew.adapters.mail_render import render  # Jinja2 loads with the first message, not at start
+
+    text, html = render(email)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it travels: CRLF line ends, as SMTP, SES and Gmail expect."""
+    return message.as_bytes(policy=policy.SMTP)
+
+
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+")
+
+
+def envelope_address(text: str) -> str:
+    """The bare address for an SMTP envelope or an API's recipient list; DeliveryFailed if it is not one."""
+    address = parseaddr(header_safe(text))[1]
+    if not _ADDRESS.fullmatch(address):
+        raise DeliveryFailed(f"{header_safe(text)[:120]!r} is not an address mail can be sent to")
+    return address
 
 
 class FolderMailer:
@@ -30,7 +54,7 @@ class FolderMailer:
         self.folder = folder
         self.sender = sender
 
-    def send(self, email: Email, message_id: str) -> None:
+    def send(self, email: Email, message_id: str) -> str:
         name = "".join(ch for ch in message_id if ch.isalnum() or ch in "-_.@") + ".eml"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -39,3 +63,7 @@ class FolderMailer:
             os.replace(partial, self.folder / name)
         except OSError as error:
             raise DeliveryFailed(f"could not write {name}: {error.strerror}") from None
+        return f"written to {self.folder / name}"
+
+    def describe(self) -> str:
+        return f"folder: .eml files in {self.folder}"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 
-from shipcaptaincrew.domain.mail import PENDING, Email, OutboxMessage
+from shipcaptaincrew.domain.mail import PENDING, WAITING, Email, OutboxMessage
 
 _COLUMNS = (
     "id, message_id, kind, recipient, subject, body_text, created_at, status, attempts, next_attempt_at, "
-    "last_error, sent_at"
+    "last_error, sent_at, template, facts"
 )
 
 
@@ -18,7 +19,7 @@ class SqliteOutbox:
         self._connection = connection
 
     def add(self, message: OutboxMessage) -> None:
-        self._connection.execute(f"INSERT INTO outbox ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", _row(message))
+        self._connection.execute(f"INSERT INTO outbox ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", _row(message))
 
     def get(self, message_id: str) -> OutboxMessage | None:
         row = self._connection.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,)).fetchone()
@@ -33,11 +34,14 @@ class SqliteOutbox:
 
     def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         rows = self._connection.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
-            "ORDER BY created_at, id LIMIT ?",
-            (PENDING, now.isoformat(), limit),
+            f"SELECT {_COLUMNS} FROM outbox WHERE status IN (?, ?) "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at, id LIMIT ?",
+            (PENDING, WAITING, now.isoformat(), limit),
         )
         return [_message(row) for row in rows]
+
+    def count(self, status: str) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM outbox WHERE status = ?", (status,)).fetchone()[0])
 
     def recent(self, limit: int, status: str | None = None) -> list[OutboxMessage]:
         where, args = ("WHERE status = ?", (status,)) if status else ("", ())
@@ -52,7 +56,7 @@ def _row(message: OutboxMessage) -> tuple[object, ...]:
     return (
         message.id, message.message_id, message.kind, email.to, email.subject, email.text,
         message.created_at.isoformat(), message.status, message.attempts, _iso(message.next_attempt_at),
-        message.last_error, _iso(message.sent_at),
+        message.last_error, _iso(message.sent_at), email.template, json.dumps(dict(email.facts), ensure_ascii=False),
     )  # fmt: skip
 
 
@@ -60,7 +64,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         message_id=row["message_id"],
-        email=Email(row["recipient"], row["subject"], row["body_text"]),
+        email=Email(row["recipient"], row["subject"], row["body_text"], row["template"], json.loads(row["facts"])),
         created_at=datetime.fromisoformat(row["created_at"]),
         status=row["status"],
         attempts=row["attempts"],

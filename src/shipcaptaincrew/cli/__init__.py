@@ -8,6 +8,7 @@ from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
 from shipcaptaincrew.cli.events import events
 from shipcaptaincrew.cli.export import export_group
+from shipcaptaincrew.cli.mail import mail_group
 from shipcaptaincrew.cli.outbox import outbox_group
 from shipcaptaincrew.cli.payments import payments_group
 from shipcaptaincrew.cli.serve import serve
@@ -36,6 +37,7 @@ cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
 cli.add_command(waiver_group)
+cli.add_command(mail_group)
 
 
 def main() -> None:

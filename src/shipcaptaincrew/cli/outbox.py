@@ -16,7 +16,9 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("list")
-@click.option("--status", type=click.Choice(["pending", "sent", "dead"]), help="Only messages in this state.")
+@click.option(
+    "--status", type=click.Choice(["pending", "waiting", "sent", "dead"]), help="Only messages in this state."
+)
 @click.option("--limit", default=50, show_default=True, help="How many, newest first.")
 @reports_errors
 def list_messages(status: str | None, limit: int) -> None:
@@ -25,8 +27,9 @@ def list_messages(status: str | None, limit: int) -> None:
         retry = (
             f" next try {message.next_attempt_at:%H:%M:%S}" if message.status == "pending" and message.attempts else ""
         )
+        waiting = f"  waiting for credentials: {message.last_error}" if message.status == "waiting" else ""
         click.echo(f"{message.id}  {message.status:<7} {message.attempts} tries  {message.email.to}  "
-                   f"{message.email.subject}{retry}")  # fmt: skip
+                   f"{message.email.subject}{retry}{waiting}")  # fmt: skip
 
 
 @outbox_group.command("show")
@@ -52,8 +55,9 @@ def deliver(loop: bool, every: float, retry_id: str | None) -> None:
         outbox.retry_now(ctx, retry_id)
     while True:
         report = outbox.deliver_due(ctx)
-        if report.sent or report.failed or report.dead or not loop:
-            click.echo(f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}")
+        if report.sent or report.failed or report.dead or report.waiting or not loop:
+            click.echo(f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}"
+                       + (f", waiting for credentials {report.waiting}" if report.waiting else ""))  # fmt: skip
         if not loop:
             return
         time.sleep(every)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.money import format_cents
+from shipcaptaincrew.domain.waivers import Signature, WaiverVersion, copy_text
 
 # Delivery attempts: wait this long after each failure; after the last, the message is dead-lettered.
 RETRY_DELAYS = (timedelta(seconds=10), timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=5),
                 timedelta(minutes=15))  # fmt: skip
 PENDING, SENT, DEAD = "pending", "sent", "dead"
+# The transport has no usable credentials (e.g. a revoked Gmail token): the message waits, counts no attempt,
+# is never dead-lettered, and is tried again after CREDENTIALS_RECHECK or as soon as credentials are stored.
+WAITING = "waiting"
+CREDENTIALS_RECHECK = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,10 @@ class Email:
     to: str
     subject: str
     text: str
+    template: str = ""
+    """The adapter template that renders the text and HTML parts from `facts`; empty: `text` alone is sent."""
+    facts: Mapping[str, str] = field(default_factory=dict)
+    """Plain facts for the template (already formatted strings); the domain never builds HTML."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,13 @@ def after_failure(message: OutboxMessage, error: str, now: datetime) -> OutboxMe
     attempts = message.attempts + 1
     if attempts > len(RETRY_DELAYS):
         return replace(message, status=DEAD, attempts=attempts, next_attempt_at=None, last_error=error)
-    return replace(message, attempts=attempts, next_attempt_at=now + RETRY_DELAYS[attempts - 1], last_error=error)
+    delay = RETRY_DELAYS[attempts - 1]
+    return replace(message, status=PENDING, attempts=attempts, next_attempt_at=now + delay, last_error=error)
+
+
+def waiting_for_credentials(message: OutboxMessage, reason: str, now: datetime) -> OutboxMessage:
+    """The message kept aside until the transport has credentials again; no attempt is counted."""
+    return replace(message, status=WAITING, next_attempt_at=now + CREDENTIALS_RECHECK, last_error=reason)
 
 
 def payment_receipt(event: Event, entry: Entry) -> Email:
@@ -67,4 +83,72 @@ def payment_receipt(event: Event, entry: Entry) -> Email:
         "Thank you!",
     ]
     subject = header_safe(f"Payment received - {details.date.isoformat()} {details.period} charter")
-    return Email(to=header_safe(details.patron.email), subject=subject, text="\n".join(lines) + "\n")
+    facts = {
+        "patron_name": entry.patron_name,
+        "amount": format_cents(entry.amount_cents),
+        "method": entry.method,
+        "date": details.date.isoformat(),
+        "period": details.period,
+        "paid": format_cents(event.payment.paid_cents),
+        "balance": format_cents(max(event.balance_cents, 0)),
+        "credit": format_cents(-event.balance_cents) if event.balance_cents < 0 else "",
+        "entry_id": entry.id,
+        "reference": entry.reference,
+        "party_path": f"/g/{event.slug}",
+    }
+    return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)
+
+
+def waiver_copy(event: Event, signature: Signature, version: WaiverVersion) -> Email:
+    """The signer's copy of what they signed, with the link to keep it."""
+    subject = header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
+    facts = {
+        "guest_name": signature.guest_name,
+        "date": event.details.date.isoformat(),
+        "period": event.details.period,
+        "copy_path": f"/g/{event.slug}/signed/{signature.copy_token}",
+        "date_of_birth": signature.date_of_birth,
+        "guardian_name": signature.guardian_name if signature.minor else "",
+        "guardian_relationship": signature.guardian_relationship if signature.minor else "",
+        "guardian_signature": signature.guardian_signature if signature.minor else "",
+        "emergency_name": signature.emergency_name,
+        "emergency_phone": signature.emergency_phone,
+        "typed_signature": signature.typed_signature,
+        "signed_at": signature.signed_at,
+        "consent_label": signature.consent_label,
+        "agreement_label": signature.agreement_label,
+        "record_id": signature.id,
+        "record_hash": signature.record_hash,
+        "version_id": str(version.id),
+        "version_hash": version.sha256,
+        "waiver_text": version.text,
+    }
+    return Email(header_safe(signature.email), subject, copy_text(event, signature, version), "waiver_copy", facts)
+
+
+def crew_assignment(event: Event, name: str, email: str, role: str, window: str = "") -> Email:
+    """Tell a captain or crew member which charter they are assigned to (`window` like "13:00-17:00")."""
+    details = event.details
+    when = f"{details.date.isoformat()} ({details.period}{', ' + window if window else ''})"
+    facts = {
+        "name": name,
+        "role": role,
+        "date": details.date.isoformat(),
+        "period": details.period,
+        "window": window,
+        "ship": event.ship or "",
+        "captain": event.captain or "",
+        "crew": ", ".join(event.crew),
+        "party_size": str(details.party_size),
+        "patron_name": f"{details.patron.first_name} {details.patron.last_name}".strip(),
+        "title": details.title,
+        "notes": details.notes,
+        "slug": event.slug,
+    }
+    text = (
+        f"Hello {name},\n\nYou are assigned as {role} on the charter of {when}"
+        + (f" aboard {event.ship}" if event.ship else "")
+        + f", party of {details.party_size}.\nCharter: {event.slug}\n"
+    )
+    subject = header_safe(f"Assignment: {role} - {details.date.isoformat()} {details.period} charter")
+    return Email(header_safe(email), subject, text, "crew_assignment", facts)

@@ -34,3 +34,5 @@ class Context:
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     sign_in_cache: SignInState | None = None
+    mail_transport: str = "folder"
+    """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""

@@ -9,7 +9,7 @@ from datetime import timedelta
 from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.errors import NotFound
 from shipcaptaincrew.domain.mail import OutboxMessage
-from shipcaptaincrew.ports import DeliveryFailed
+from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 from shipcaptaincrew.services.context import Context
 
 CLAIM_LEASE = timedelta(minutes=2)
@@ -21,6 +21,8 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    waiting: int = 0
+    """Kept aside until the transport has credentials again (see `release_waiting`)."""
 
 
 def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
@@ -28,14 +30,32 @@ def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
 
     Messages are claimed first (their next attempt moved a lease ahead), so two deliverers running at once
     do not send the same message twice; one that crashes mid-send leaves it to be retried after the lease.
+    Once the transport says its credentials are unusable, the rest wait too without asking it again.
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         due = uow.outbox.due(now, limit)
         for message in due:
             uow.outbox.update(replace(message, next_attempt_at=now + CLAIM_LEASE))
-    outcomes = [_attempt(ctx, message) for message in due]
-    return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD))
+    outcomes = _deliver(ctx, due)
+    return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD),
+                          outcomes.count(mail.WAITING))  # fmt: skip
+
+
+def release_waiting(ctx: Context) -> int:
+    """Make every message waiting for credentials due now (after new credentials are stored); return how many."""
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        waiting = uow.outbox.recent(1_000_000, mail.WAITING)
+        for message in waiting:
+            uow.outbox.update(replace(message, next_attempt_at=now))
+    return len(waiting)
+
+
+def waiting_count(ctx: Context) -> int:
+    """How many messages wait for the transport's credentials."""
+    with ctx.store.reading() as uow:
+        return uow.outbox.count(mail.WAITING)
 
 
 def retry_now(ctx: Context, message_id: str) -> OutboxMessage:
@@ -57,19 +77,33 @@ def get(ctx: Context, message_id: str) -> OutboxMessage:
         return _existing(uow.outbox.get(message_id), message_id)
 
 
-def _attempt(ctx: Context, message: OutboxMessage) -> str:
+def _deliver(ctx: Context, due: list[OutboxMessage]) -> list[str]:
+    statuses, missing = [], ""
+    for message in due:
+        if missing:
+            updated = mail.waiting_for_credentials(message, missing, ctx.clock.now())
+        else:
+            updated = _attempt(ctx, message)
+            missing = updated.last_error if updated.status == mail.WAITING else ""
+        with ctx.store.writing() as uow:
+            uow.outbox.update(updated)
+        statuses.append(updated.status)
+    return statuses
+
+
+def _attempt(ctx: Context, message: OutboxMessage) -> OutboxMessage:
     try:
         ctx.mailer.send(message.email, message.message_id)
-        updated = replace(message, status=mail.SENT, attempts=message.attempts + 1, sent_at=ctx.clock.now(),
-                          next_attempt_at=None, last_error="")  # fmt: skip
+        return replace(message, status=mail.SENT, attempts=message.attempts + 1, sent_at=ctx.clock.now(),
+                       next_attempt_at=None, last_error="")  # fmt: skip
+    except CredentialsUnavailable as error:
+        log.warning("mail waits for credentials: %s", error)
+        return mail.waiting_for_credentials(message, str(error)[:500], ctx.clock.now())
     except DeliveryFailed as error:
-        updated = mail.after_failure(message, str(error)[:500], ctx.clock.now())
+        return mail.after_failure(message, str(error)[:500], ctx.clock.now())
     except Exception as error:  # a transport bug must not lose the message either
         log.exception("mailer failed unexpectedly on %s", message.id)
-        updated = mail.after_failure(message, f"{type(error).__name__}: {error}"[:500], ctx.clock.now())
-    with ctx.store.writing() as uow:
-        uow.outbox.update(updated)
-    return updated.status
+        return mail.after_failure(message, f"{type(error).__name__}: {error}"[:500], ctx.clock.now())
 
 
 def _existing(message: OutboxMessage | None, message_id: str) -> OutboxMessage:

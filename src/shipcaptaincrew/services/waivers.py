@@ -6,10 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from shipcaptaincrew.domain import waivers
+from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.mail import Email, OutboxMessage, header_safe
+from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVersion
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
@@ -113,8 +113,7 @@ def verify_signatures(ctx: Context) -> tuple[int, list[Problem]]:
 
 def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, version: WaiverVersion, now: datetime) -> None:
     message_id = new_id("msg", now)
-    subject = header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
-    email = Email(header_safe(signature.email), subject, waivers.copy_text(event, signature, version))
+    email = mail.waiver_copy(event, signature, version)
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="waiver-copy"))
 
 

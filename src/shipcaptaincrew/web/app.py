@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
+from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, guest, openapi, payments, schemas, waiver_api
 from shipcaptaincrew.web.errors import HANDLERS
@@ -63,7 +64,9 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
 
 
 async def healthz(request: Request) -> Response:
-    return json_response(schemas.HealthOut("ok", __version__))
+    ctx: Context = request.app.state.ctx
+    mail = schemas.MailHealthOut(ctx.mail_transport, outbox.waiting_count(ctx))  # one indexed count
+    return json_response(schemas.HealthOut("ok", __version__, mail))
 
 
 async def dispatch_page(request: Request) -> Response:

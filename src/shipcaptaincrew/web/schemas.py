@@ -122,9 +122,17 @@ class EventPageOut(Struct):
     next_cursor: str | None
 
 
+class MailHealthOut(Struct):
+    transport: Annotated[str, Meta(examples=["gmail"])]
+    waiting_for_credentials: Annotated[
+        int, Meta(description="Messages kept in the outbox until the transport has credentials again; warn when > 0")
+    ]
+
+
 class HealthOut(Struct):
     status: str
     version: str
+    mail: MailHealthOut | None = None
 
 
 class PaymentIn(Closed):

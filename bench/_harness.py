@@ -14,13 +14,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from _load import STALL_LIMIT, LoadSpec
 
@@ -54,6 +55,7 @@ class Sample:
     elapsed: float
     client_cpu: float
     server_cpu: float
+    statuses: dict[str, int] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -99,22 +101,31 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+def fetch(
+    port: int, path: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
     finally:
         connection.close()
 
 
-def measure(server: Server, path: str, headers: dict[str, str], seconds: float, connections: int) -> Sample:
-    """Load `server` from `client_processes()` processes sharing `connections` keep-alive connections."""
-    processes = client_processes()
+def measure(server: Server, path: str, headers: dict[str, str], seconds: float, connections: int,
+            **request: Any) -> Sample:  # fmt: skip
+    """Load `server` from `client_processes()` processes sharing `connections` keep-alive connections.
+
+    `request` sets LoadSpec's other fields: method, body, unique_header, expect (the default is GET, answered 200).
+    """
+    processes = min(client_processes(), connections)
     start_at = time.time() + CLIENT_START_DELAY
     shares = [connections // processes + (i < connections % processes) for i in range(processes)]
-    clients = [_start_client(LoadSpec(HOST, server.port, path, headers, share, seconds, start_at)) for share in shares]
+    clients = [
+        _start_client(LoadSpec(HOST, server.port, path, headers, share, seconds, start_at, **request))
+        for share in shares
+    ]
     time.sleep(max(0.0, start_at - time.time()))
     cpu_before, began = server.cpu_seconds(), time.perf_counter()
     tallies = [_finish_client(client, seconds + CLIENT_START_DELAY + STOP_TIMEOUT + STALL_LIMIT) for client in clients]
@@ -125,6 +136,7 @@ def measure(server: Server, path: str, headers: dict[str, str], seconds: float, 
         elapsed=max(tally["elapsed"] for tally in tallies),
         client_cpu=sum(tally["cpu"] for tally in tallies) / max(tally["elapsed"] for tally in tallies),
         server_cpu=server_cpu,
+        statuses=merged([tally["statuses"] for tally in tallies]),
     )
 
 
@@ -139,7 +151,7 @@ def _start_client(spec: LoadSpec) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.PIPE)
 
 
-def _finish_client(client: subprocess.Popen[bytes], timeout: float) -> dict[str, int | float | list[int]]:
+def _finish_client(client: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
     try:
         out, _ = client.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -148,12 +160,12 @@ def _finish_client(client: subprocess.Popen[bytes], timeout: float) -> dict[str,
         raise RuntimeError("a load client did not finish in time") from None
     if client.returncode != 0:
         raise RuntimeError(f"load client exited with {client.returncode}")
-    tally: dict[str, int | float | list[int]] = json.loads(out)
+    tally: dict[str, Any] = json.loads(out)
     return tally
 
 
-def summarize(samples: Sequence[Sample]) -> dict[str, float | int | list[float]]:
-    """Requests/s over all rounds, latency percentiles over every request, and each round's requests/s."""
+def summarize(samples: Sequence[Sample]) -> dict[str, Any]:
+    """Requests/s over all rounds, latency percentiles over every request, each round's requests/s, the statuses."""
     latencies = sorted(latency for sample in samples for latency in sample.latencies_us)
     elapsed = sum(sample.elapsed for sample in samples)
     return {
@@ -167,7 +179,16 @@ def summarize(samples: Sequence[Sample]) -> dict[str, float | int | list[float]]
         "server_cpu": sum(sample.server_cpu * sample.elapsed for sample in samples) / elapsed,
         "client_cpu": sum(sample.client_cpu * sample.elapsed for sample in samples) / elapsed,
         "rounds_requests_per_s": [len(sample.latencies_us) / sample.elapsed for sample in samples],
+        "statuses": merged([sample.statuses for sample in samples]),
     }
+
+
+def merged(counts: Sequence[dict[str, int]]) -> dict[str, int]:
+    """Counts by key, added up."""
+    total: Counter[str] = Counter()
+    for count in counts:
+        total.update(count)
+    return dict(sorted(total.items()))
 
 
 def percentile(ordered: Sequence[int], fraction: float) -> int:

@@ -19,6 +19,9 @@ def build_mime(email: Email, message_id: str, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = header_safe(sender)
     message["To"] = header_safe(email.to)
+    # Exactly one recipient, as the envelope has: a To header must never name extra ones (Gmail sends to them all).
+    if [address.addr_spec for address in message["To"].addresses] != [envelope_address(email.to)]:
+        raise DeliveryFailed(f"{header_safe(email.to)[:120]!r} is not one address mail can be sent to")
     message["Subject"] = header_safe(email.subject)
     message["Message-ID"] = header_safe(message_id)
     message["Date"] = formatdate(usegmt=True)
@@ -40,9 +43,13 @@ _ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+")
 
 
 def envelope_address(text: str) -> str:
-    """The bare address for an SMTP envelope or an API's recipient list; DeliveryFailed if it is not one."""
-    address = parseaddr(header_safe(text))[1]
-    if not _ADDRESS.fullmatch(address):
+    """The bare address for an SMTP envelope or an API's recipient list; DeliveryFailed if it is not exactly one.
+
+    `a@example.org` and `Name <a@example.org>` pass; `a@example.org, b@example.org` or text after the address do not.
+    """
+    safe = header_safe(text)
+    address = parseaddr(safe)[1]
+    if not _ADDRESS.fullmatch(address) or not (safe == address or safe.endswith(f"<{address}>")):
         raise DeliveryFailed(f"{header_safe(text)[:120]!r} is not an address mail can be sent to")
     return address
 

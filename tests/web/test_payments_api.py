@@ -218,3 +218,14 @@ def test_no_receipt_is_queued_when_the_event_has_no_email(client: TestClient, ct
 
     with ctx.store.reading() as uow:
         assert uow.outbox.recent(10) == []
+
+
+def test_raising_the_price_of_a_cleared_event_reopens_its_balance(client: TestClient) -> None:
+    book(client)
+    pay(client, amount="900")
+
+    event = client.patch(f"/api/events/{SLUG}", json={"version": 1, "amount_due": "1000"}).json()
+
+    assert (event["payment_cleared"], event["balance_cents"]) == (False, 10000)
+    lowered = client.patch(f"/api/events/{SLUG}", json={"version": 2, "amount_due": "900"}).json()
+    assert lowered["payment_cleared"] is True

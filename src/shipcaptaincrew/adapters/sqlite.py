@@ -32,10 +32,13 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Writers in this process queue here and are woken in turn; SQLite's busy handler (which sleeps in
+        # growing steps) is then left for writers in other processes, such as the CLI.
+        self._write_lock = threading.Lock()
         migrate(self._connection())
 
     def writing(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN IMMEDIATE")
+        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN IMMEDIATE", self._write_lock)
 
     def reading(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN")
@@ -113,9 +116,12 @@ def _statements(script: str) -> list[str]:
 
 
 class SqliteUnitOfWork:
-    def __init__(self, connection: sqlite3.Connection, periods: Periods, begin: str) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, periods: Periods, begin: str, write_lock: threading.Lock | None = None
+    ) -> None:
         self._connection = connection
         self._begin = begin
+        self._write_lock = write_lock
         self.events = SqliteEventRepository(connection, periods)
         self.credentials = SqliteCredentials(connection)
         self.audit = SqliteAuditLog(connection)
@@ -125,25 +131,38 @@ class SqliteUnitOfWork:
         self.waivers = SqliteWaivers(connection)
 
     def __enter__(self) -> Self:
+        if self._write_lock is not None and not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise Unavailable("the database is busy with other changes; try again")
         try:
             self._connection.execute(self._begin)
         except sqlite3.OperationalError as error:
+            self._release()
             raise Unavailable(f"the database is busy or unavailable ({error}); try again") from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        if kind is None:
-            try:
-                self._connection.execute("COMMIT")
-                return
-            except sqlite3.OperationalError as failure:
+        try:
+            if kind is None:
+                self._commit()
+            else:
                 self._rollback()
-                raise Unavailable(f"the change could not be saved ({failure}); nothing was written") from None
-        self._rollback()
+        finally:
+            self._release()
+
+    def _commit(self) -> None:
+        try:
+            self._connection.execute("COMMIT")
+        except sqlite3.OperationalError as failure:
+            self._rollback()
+            raise Unavailable(f"the change could not be saved ({failure}); nothing was written") from None
 
     def _rollback(self) -> None:
         if self._connection.in_transaction:
             self._connection.execute("ROLLBACK")
+
+    def _release(self) -> None:
+        if self._write_lock is not None:
+            self._write_lock.release()
 
 
 class SqliteCredentials:

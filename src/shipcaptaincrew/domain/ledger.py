@@ -95,19 +95,23 @@ def reversal(entry_id: str, original: Entry, already_reversed: bool, reason: str
 
 
 def payment_state(entries: list[Entry], amount_due_cents: int | None) -> PaymentState:
-    """Paid so far and when the event became cleared, replaying entries in the order they were recorded.
+    """Paid so far and when the event became cleared, replaying entries in the order they were appended.
 
     Cleared means paid >= amount due; an event with no price is cleared once anything is paid. A reversal
     that reopens the balance clears the flag; paying again sets a new time.
     """
-    paid, cleared_at = 0, None
+    state = PaymentState()
     for entry in entries:
-        paid += entry.signed_cents
-        if not _is_cleared(paid, amount_due_cents):
-            cleared_at = None
-        elif cleared_at is None:
-            cleared_at = entry.recorded_at
-    return PaymentState(paid, cleared_at)
+        state = after(state, entry, amount_due_cents)
+    return state
+
+
+def after(state: PaymentState, entry: Entry, amount_due_cents: int | None) -> PaymentState:
+    """The state once `entry` is appended: one step of `payment_state`, so logging costs the same at any length."""
+    paid = state.paid_cents + entry.signed_cents
+    if not _is_cleared(paid, amount_due_cents):
+        return PaymentState(paid, None)
+    return PaymentState(paid, state.cleared_at or entry.recorded_at)
 
 
 def running_balances(entries: list[Entry], amount_due_cents: int | None) -> list[int]:

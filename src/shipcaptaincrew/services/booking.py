@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shipcaptaincrew.domain import events, slugs
+from shipcaptaincrew.domain import events, ledger, slugs
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
 from shipcaptaincrew.ports import UnitOfWork
@@ -42,6 +42,10 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
         details = events.apply_changes(current.details, changes)
         revised = events.revise(current, details, expected_version, ctx.periods, now)
         uow.events.save(revised, expected_version)
+        if revised.details.amount_due_cents != current.details.amount_due_cents:
+            state = ledger.payment_state(uow.ledger.for_event(current.slug), revised.details.amount_due_cents)
+            uow.events.set_payment_state(current.slug, state)
+            revised = replace(revised, payment=state)
         new_slug = _slug_after_reschedule(current, revised, ctx)
         if new_slug != current.slug:
             uow.events.rename(current.slug, new_slug)

@@ -74,7 +74,7 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
         reversed_already = uow.ledger.is_reversed(entry_id)
         entry = ledger.reversal(new_id("rev", now), original, reversed_already, reason, actor, now)
         uow.ledger.append(entry)
-        event = _recompute(uow, original.event_slug)
+        event = _append_to_state(uow, _event(uow, original.event_slug), entry)
         uow.audit.append("payment.reversed", actor, now, {"id": entry.id, "reverses": entry_id, "slug": event.slug})
     return PaymentResult(entry, event)
 
@@ -97,7 +97,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     event = _event(uow, slug)
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
-    event = _recompute(uow, event.slug)
+    event = _append_to_state(uow, event, entry)
     uow.audit.append(
         "payment.logged", actor, now, {"id": entry.id, "slug": event.slug, "amount_cents": entry.amount_cents}
     )
@@ -108,10 +108,10 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     return PaymentResult(entry, event)
 
 
-def _recompute(uow: UnitOfWork, slug: str) -> Event:
-    event = _event(uow, slug)
-    state = ledger.payment_state(uow.ledger.for_event(slug), event.details.amount_due_cents)
-    uow.events.set_payment_state(slug, state)
+def _append_to_state(uow: UnitOfWork, event: Event, entry: Entry) -> Event:
+    """The event with `entry` applied to its stored payment state, which is kept in step in this transaction."""
+    state = ledger.after(event.payment, entry, event.details.amount_due_cents)
+    uow.events.set_payment_state(event.slug, state)
     return replace(event, payment=state)
 
 

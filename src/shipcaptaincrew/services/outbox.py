@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from shipcaptaincrew.domain import mail
-from shipcaptaincrew.domain.errors import NotFound
+from shipcaptaincrew.domain.errors import NotFound, Unavailable
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 from shipcaptaincrew.services.context import Context
@@ -33,10 +33,17 @@ def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
     Once the transport says its credentials are unusable, the rest wait too without asking it again.
     """
     now = ctx.clock.now()
-    with ctx.store.writing() as uow:
-        due = uow.outbox.due(now, limit)
-        for message in due:
-            uow.outbox.update(replace(message, next_attempt_at=now + CLAIM_LEASE))
+    with ctx.store.reading() as uow:
+        if not uow.outbox.due(now, 1):
+            return DeliveryReport()  # the common case costs a read, not a write transaction
+    try:
+        with ctx.store.writing() as uow:
+            due = uow.outbox.due(now, limit)
+            for message in due:
+                uow.outbox.update(replace(message, next_attempt_at=now + CLAIM_LEASE))
+    except Unavailable as error:
+        log.warning("outbox delivery skipped, the store is busy: %s", error)
+        return DeliveryReport()
     outcomes = _deliver(ctx, due)
     return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD),
                           outcomes.count(mail.WAITING))  # fmt: skip
@@ -85,8 +92,11 @@ def _deliver(ctx: Context, due: list[OutboxMessage]) -> list[str]:
         else:
             updated = _attempt(ctx, message)
             missing = updated.last_error if updated.status == mail.WAITING else ""
-        with ctx.store.writing() as uow:
-            uow.outbox.update(updated)
+        try:
+            with ctx.store.writing() as uow:
+                uow.outbox.update(updated)
+        except Unavailable as error:  # the claim's lease runs out and the message is tried again
+            log.warning("could not record that %s is %s (%s); it will be retried", message.id, updated.status, error)
         statuses.append(updated.status)
     return statuses
 

@@ -16,6 +16,7 @@ from shipcaptaincrew import __version__
 from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, guest, openapi, payments, schemas, waiver_api
+from shipcaptaincrew.web.delivery import Deliverer
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
@@ -60,6 +61,7 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
     app.state.pages = PageCache()
     app.state.templates = guest.templates()
     app.state.sign_limit = guest.new_sign_limit()
+    app.state.deliverer = Deliverer(ctx)
     return SecurityHeaders(app)
 
 

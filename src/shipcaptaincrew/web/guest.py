@@ -19,7 +19,7 @@ from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound, Unau
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.throttle import RateLimit
 from shipcaptaincrew.domain.waivers import SignatureDraft, StaleWaiver
-from shipcaptaincrew.services import outbox, queries
+from shipcaptaincrew.services import queries
 from shipcaptaincrew.services import waivers as waiver_service
 from shipcaptaincrew.web.http import client_address, context
 from shipcaptaincrew.web.site import Site
@@ -244,7 +244,7 @@ def _not_found(request: Request) -> Response:
 
 
 def _deliver(request: Request) -> BackgroundTask:
-    return BackgroundTask(outbox.deliver_due, context(request))
+    return BackgroundTask(request.app.state.deliverer.run)
 
 
 def _site(request: Request) -> Site:

@@ -15,10 +15,10 @@ from starlette.routing import Route
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.money import parse_cents
-from shipcaptaincrew.services import outbox, payments
+from shipcaptaincrew.services import payments
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
 
 MAX_KEY = 200
 
@@ -38,7 +38,7 @@ async def log_payment(request: Request) -> Response:
         return answer.status, answer.body
 
     status, content = await in_thread(request, work)
-    return _json_bytes(content, status, BackgroundTask(outbox.deliver_due, context(request)))
+    return _json_bytes(content, status, BackgroundTask(request.app.state.deliverer.run))
 
 
 @admin_only

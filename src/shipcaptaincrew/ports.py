@@ -166,6 +166,14 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True)
+class Generations:
+    data: int
+    """Moves with every change to events and their old slugs (payments and signatures update events)."""
+    auth: int
+    """Moves with every change to the admin credentials and signed-out tokens."""
+
+
 class Store(Protocol):
     def writing(self) -> UnitOfWork:
         """A unit of work that takes the write lock at its start (no lost updates, no deadlock)."""
@@ -173,11 +181,8 @@ class Store(Protocol):
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: a consistent snapshot."""
 
-    def generation(self) -> int:
-        """A number that changes whenever events, aliases, credentials or signed-out tokens change.
-
-        Cheap (one indexed read, no transaction), so callers can cache what they derive from those.
-        """
+    def generations(self) -> Generations:
+        """Counters that change whenever what a reader may cache changes (one cheap read, no transaction)."""
 
     def close(self) -> None: ...
 

@@ -21,6 +21,7 @@ from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
 from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.ports import Generations
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -43,9 +44,13 @@ class SqliteStore:
     def reading(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN")
 
-    def generation(self) -> int:
-        row = self._connection().execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
-        return int(row[0])
+    def generations(self) -> Generations:
+        rows = (
+            self._connection()
+            .execute("SELECT value FROM meta WHERE name IN ('auth_generation', 'generation') ORDER BY name")
+            .fetchall()
+        )
+        return Generations(data=int(rows[1][0]), auth=int(rows[0][0]))
 
     def close(self) -> None:
         with self._lock:

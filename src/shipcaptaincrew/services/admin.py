@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shipcaptaincrew.domain import tokens
 from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized
@@ -33,7 +33,7 @@ def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
 class Session:
     actor: str
     generation: int
-    """The store generation the check was made at; callers may cache reads by it."""
+    """The store's data generation when the check was made; callers may cache reads by it."""
 
 
 def check_token(ctx: Context, token: str) -> Session:
@@ -48,7 +48,7 @@ def check_token(ctx: Context, token: str) -> Session:
     claims = tokens.verify(ctx.secret_key, token, state.fingerprint, ctx.clock.now())
     if claims.token_id in state.revoked:
         raise Unauthorized("this token was signed out; sign in again")
-    return Session(claims.subject, state.generation)
+    return Session(claims.subject, state.data_generation)
 
 
 def log_out(ctx: Context, token: str) -> None:
@@ -81,14 +81,15 @@ def ensure_admin_password(ctx: Context) -> str | None:
 
 
 def _sign_in_state(ctx: Context) -> SignInState:
-    generation = ctx.store.generation()
+    generations = ctx.store.generations()
     cached = ctx.sign_in_cache
-    if cached is not None and cached.generation == generation:
-        return cached
+    if cached is not None and cached.generation == generations.auth:
+        return replace(cached, data_generation=generations.data)
     with ctx.store.reading() as uow:
         stored = ctx.admin_password_hash or uow.credentials.admin_password_hash()
         revoked = frozenset(uow.credentials.revoked_token_ids())
-    ctx.sign_in_cache = SignInState(generation, tokens.password_fingerprint(stored) if stored else None, revoked)
+    fingerprint = tokens.password_fingerprint(stored) if stored else None
+    ctx.sign_in_cache = SignInState(generations.auth, fingerprint, revoked, generations.data)
     return ctx.sign_in_cache
 
 

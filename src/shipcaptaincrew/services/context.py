@@ -16,8 +16,10 @@ class SignInState:
     """What checking a token needs, as read at one store generation."""
 
     generation: int
+    """The store's auth generation this was read at."""
     fingerprint: str | None
     revoked: frozenset[str]
+    data_generation: int = 0
 
 
 @dataclass

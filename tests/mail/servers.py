@@ -240,7 +240,7 @@ def fake_google(google: FakeGoogle | None = None) -> Iterator[FakeGoogle]:
 @contextmanager
 def _serving(server: socketserver.TCPServer) -> Iterator[int]:
     server.daemon_threads = True  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # quick to shut down
     thread.start()
     try:
         yield int(server.server_address[1])

@@ -27,6 +27,10 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_OPERATOR_NAME": ("ShipCaptainCrew charters", "The operator's name, shown on guest pages and waiver copies."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
+    # Read by the Lambda handler only (lambda_function.py); see docs/deploy.md.
+    "SCC_ORIGIN_SECRET": ("(unset)", "Lambda: answer 403 unless X-Origin-Secret carries this (CloudFront adds it)."),
+    "SCC_PATH_PREFIX": ("(none)", "Lambda: path prefix to strip and keep for links (staging: `/_staging`)."),
+    "SCC_SSM_PREFIX": ("(unset)", "Lambda: SSM path whose SCC_* parameters (SecureString) fill unset settings."),
     # Mail transports (adapters/mail_*.py); credentials are never printed or logged.
     "SCC_MAIL_TRANSPORT": ("folder", "How email leaves: `folder` (.eml files), `smtp`, `ses` or `gmail`."),
     "SCC_SMTP_HOST": ("localhost", "SMTP server (SCC_MAIL_TRANSPORT=smtp)."),
@@ -173,3 +177,33 @@ def _periods(spec: str) -> Periods:
         return parse_periods(spec)
     except ValueError as error:
         raise SettingsError(f"SCC_PERIODS: {error}") from None
+
+
+@dataclass(frozen=True)
+class LambdaSettings:
+    """What only the Lambda handler reads: CloudFront's origin secret, the stage's path prefix, the SSM path."""
+
+    origin_secret: str | None = None
+    path_prefix: str = ""
+    ssm_prefix: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> LambdaSettings:
+        env = os.environ if environ is None else environ
+        return cls(
+            origin_secret=env.get("SCC_ORIGIN_SECRET") or None,
+            path_prefix=_path(env, "SCC_PATH_PREFIX", r"(/[A-Za-z0-9_.-]+)*", "a path like /_staging, no trailing /"),
+            ssm_prefix=_path(env, "SCC_SSM_PREFIX", r"(/[A-Za-z0-9_.-]+)+", "an SSM path like /scc/prod") or None,
+        )
+
+
+def environment_with(fallback: Mapping[str, str]) -> dict[str, str]:
+    """The environment, with `fallback` filling the names it does not set (on Lambda: SSM parameters)."""
+    return {**fallback, **os.environ}
+
+
+def _path(env: Mapping[str, str], name: str, pattern: str, expected: str) -> str:
+    value = env.get(name, "")
+    if not re.fullmatch(pattern, value):
+        raise SettingsError(f"{name} must be {expected}; got {value!r}")
+    return value

@@ -6,6 +6,7 @@ import click
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
+from shipcaptaincrew.cli.deploy import deploy_command, package_command, rollback_command
 from shipcaptaincrew.cli.events import events
 from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.mail import mail_group
@@ -37,6 +38,9 @@ cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
 cli.add_command(waiver_group)
+cli.add_command(package_command)
+cli.add_command(deploy_command)
+cli.add_command(rollback_command)
 cli.add_command(mail_group)
 
 

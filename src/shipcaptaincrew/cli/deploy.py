@@ -1,0 +1,122 @@
+"""`scc package`, `scc deploy`, `scc rollback`: the Lambda zip, and putting it live without losing a setting."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shipcaptaincrew.cli.common import load_settings
+from shipcaptaincrew.deploy.lambda_env import Changes
+
+STAGES = ("staging", "prod")
+STAGE_DEFAULTS = {"staging": {"SCC_PATH_PREFIX": "/_staging"}, "prod": {}}
+"""Settings a stage needs, added only where the function has no value of its own."""
+ARCHITECTURES = ("x86_64", "arm64")
+
+
+def target_options(command: Any) -> Any:
+    command = click.option("--arch", type=click.Choice(ARCHITECTURES), default="x86_64", show_default=True,
+                           help="Lambda architecture the wheels are for.")(command)  # fmt: skip
+    return click.option("--python-version", default="3.12", show_default=True,
+                        help="Lambda runtime's Python version the wheels are for.")(command)  # fmt: skip
+
+
+def aws_options(command: Any) -> Any:
+    command = click.option("--endpoint-url", help="Lambda API endpoint, for a local emulator.")(command)
+    command = click.option("--region", help="AWS region (default: the AWS configuration's).")(command)
+    command = click.option("--function", help="Function name (default: scc-STAGE).")(command)
+    return click.option("--stage", type=click.Choice(STAGES), required=True, help="Which function.")(command)
+
+
+@click.command("package")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dist/scc-lambda.zip"),
+              show_default=True, help="Where to write the zip.")  # fmt: skip
+@target_options
+def package_command(output: Path, python_version: str, arch: str) -> None:
+    """Build the Lambda zip: the same bytes each time from the same tree; prints its size and contents."""
+    built = _build(output, python_version, arch)
+    for line in built.summary():
+        click.echo(line)
+
+
+@click.command("deploy")
+@aws_options
+@click.option("--dry-run", is_flag=True, help="Show the plan (snapshot, key-level diff, size) and change nothing.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Add or change a setting (repeatable).")
+@click.option("--remove", "removals", multiple=True, metavar="KEY", help="Remove a setting (repeatable).")
+@click.option("--zip", "zip_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Deploy this package instead of building one.")  # fmt: skip
+@target_options
+@click.option("--replace-unpublished-code", is_flag=True,
+              help="Replace code on $LATEST that no published version holds (changed outside scc deploy).")  # fmt: skip
+@click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
+def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
+                   sets: tuple[str, ...], removals: tuple[str, ...], zip_path: Path | None, python_version: str,
+                   arch: str, replace_unpublished_code: bool, snapshots: Path | None) -> None:  # fmt: skip
+    """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
+    verify by hashes, publish a version, move the `live` alias. Values are never printed."""
+    from shipcaptaincrew.deploy.deployment import Plan, deploy
+    from shipcaptaincrew.deploy.steps import DeployFailed
+
+    changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage])
+    began = time.perf_counter()
+    zip_path = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
+    plan = Plan(function or f"scc-{stage}", zip_path.read_bytes(), changes, dry_run=dry_run,
+                replace_unpublished_code=replace_unpublished_code)  # fmt: skip
+    folder = snapshots or load_settings().data_dir / "deploys"
+    try:
+        outcome = deploy(_client(region, endpoint_url), plan, click.echo, folder)
+    except DeployFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    if outcome.version:
+        click.echo(f"deployed {plan.function}: live is version {outcome.version} ({time.perf_counter() - began:.1f} s)")
+
+
+@click.command("rollback")
+@aws_options
+@click.option("--to", "version", help="Version to go back to (default: the one before the live one).")
+def rollback_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None,
+                     version: str | None) -> None:  # fmt: skip
+    """Point the `live` alias back at an earlier published version (its code and its environment)."""
+    from shipcaptaincrew.deploy.rollback import rollback
+    from shipcaptaincrew.deploy.steps import DeployFailed
+
+    name = function or f"scc-{stage}"
+    try:
+        before, after = rollback(_client(region, endpoint_url), name, click.echo, version)
+    except DeployFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    click.echo(f"rolled back {name}: live was version {before}, is version {after}")
+
+
+def _parse_sets(sets: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in sets:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            # Not echoed: what was typed may be a value.
+            raise click.BadParameter(
+                "expected KEY=VALUE (the argument is not shown, it may hold a secret)", param_hint="--set"
+            )
+        parsed[key] = value
+    return parsed
+
+
+def _build(output: Path, python_version: str, arch: str) -> Any:
+    from shipcaptaincrew.deploy.package import PackageError, Target, build
+
+    click.echo(f"building {output} for Python {python_version} on {arch}")
+    try:
+        return build(output, Target(python_version, arch))
+    except PackageError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _client(region: str | None, endpoint_url: str | None) -> Any:
+    import boto3
+
+    return boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)

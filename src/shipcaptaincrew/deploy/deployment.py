@@ -1,0 +1,217 @@
+"""`scc deploy`: put a built package on a function without losing a single setting, then move the alias.
+
+Snapshot → plan (merge, 4 KB, diff; nothing changed yet, and a dry run stops here) → update code (RevisionId)
+→ wait → re-read and merge → update configuration (RevisionId) → wait → verify by hashes → publish a version
+→ move the alias. Every write carries the RevisionId it was planned against, so a change made by anyone else
+meanwhile stops the deploy instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from shipcaptaincrew.deploy import lambda_env
+from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.snapshot import Snapshot, take, variables
+from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, error_code
+
+ALIAS = "live"
+
+
+@dataclass(frozen=True)
+class Plan:
+    function: str
+    package: bytes
+    changes: Changes = field(default_factory=lambda: Changes({}))
+    alias: str = ALIAS
+    dry_run: bool = False
+    replace_unpublished_code: bool = False
+    """Allow replacing code on $LATEST that no published version holds (it was changed outside `scc deploy`)."""
+
+    @property
+    def code_sha256(self) -> str:
+        """The package's hash as Lambda reports it (CodeSha256: base64 of the SHA-256 digest)."""
+        return base64.b64encode(hashlib.sha256(self.package).digest()).decode()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    version: str | None
+    previous: str | None
+    diff: lambda_env.Diff
+    snapshots: tuple[Path, ...]
+
+
+def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path,
+           after_step: Callable[[str], None] | None = None, waiter_delay: int = 1) -> Outcome:  # fmt: skip
+    """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails."""
+    return _Deployment(client, plan, echo, snapshots, after_step, waiter_delay).run()
+
+
+class _Deployment:
+    def __init__(self, client: Any, plan: Plan, echo: Echo, folder: Path,
+                 after_step: Callable[[str], None] | None, waiter_delay: int) -> None:  # fmt: skip
+        self.client, self.plan, self.echo, self.folder = client, plan, echo, folder
+        self.progress = Progress(plan.function, plan.alias)
+        self.steps = Steps(echo, self.progress, after_step)
+        self.waiter_delay = waiter_delay
+        self.saved: list[Path] = []
+        self.live: dict[str, Any] = {}
+        self.alias_revision: str | None = None
+
+    def run(self) -> Outcome:
+        before = self.steps.run("snapshot", f"reading {self.plan.function} (values redacted)", self.snapshot)
+        live_code = self.steps.run("drift", "comparing $LATEST with the published live version", self.drift)
+        merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
+        if self.plan.dry_run:
+            self.echo("dry run: nothing was changed")
+            return Outcome(None, self.progress.live_version, diff, tuple(self.saved))
+        if live_code != self.plan.code_sha256:
+            self.steps.run("code", "uploading the package (with the snapshot's RevisionId)",
+                                      lambda: self.update_code(before.revision_id))  # fmt: skip
+            self.steps.run("wait", "until the code update is done", self.wait)
+        configuration = self.steps.run("merge", "re-reading the live environment and merging into it",
+                                       lambda: self.merge_again(merged))  # fmt: skip
+        if variables(configuration) != merged:
+            self.steps.run("configuration", "writing the merged environment (with the RevisionId)",
+                                      lambda: self.update_configuration(merged, configuration))  # fmt: skip
+            self.steps.run("wait", "until the configuration update is done", self.wait)
+        verified = self.steps.run("verify", "re-reading the function and comparing hashes", lambda: self.verify(merged))
+        version = self.steps.run("publish", "publishing a version", lambda: self.publish(verified))
+        self.steps.run("alias", f"moving the {self.plan.alias} alias", lambda: self.move_alias(version))
+        self.saved.append(take(verified, _now()).save(self.folder, "after"))
+        return Outcome(version, self.progress.live_version, diff, tuple(self.saved))
+
+    # Each step returns (result, one-line summary).
+
+    def snapshot(self) -> tuple[Snapshot, str]:
+        configuration = self.configuration()
+        if configuration.get("LastUpdateStatus") == "InProgress":
+            raise DeployFailed(f"{self.plan.function} is being updated right now; wait for it and deploy again.")
+        self.live = configuration
+        snapshot = take(configuration, _now())
+        path = snapshot.save(self.folder, "before")
+        self.saved.append(path)
+        summary = f"revision {snapshot.revision_id or '(none)'}, {len(snapshot.variable_hashes)} variables"
+        return snapshot, f"{summary}; saved {path}"
+
+    def drift(self) -> tuple[str, str]:
+        latest = str(self.live.get("CodeSha256", ""))
+        self.progress.live_version = self.alias_version()
+        if self.progress.live_version is None:
+            return latest, f"no {self.plan.alias} alias yet: the first deploy creates it"
+        published = self.configuration(self.progress.live_version)
+        env_drift = lambda_env.diff(lambda_env.hashes(variables(published)), lambda_env.hashes(variables(self.live)))
+        unpublished = [line.strip() for line in env_drift.lines()[:-1]]
+        code_drift = latest not in (published.get("CodeSha256"), self.plan.code_sha256)
+        if code_drift and not self.plan.replace_unpublished_code:
+            raise DeployFailed(
+                f"$LATEST of {self.plan.function} holds code that version {self.progress.live_version} "
+                f"({self.plan.alias}) does not and that is not this build: it was changed outside `scc deploy`.\n"
+                "State: nothing was changed.\nTo recover: keep it by publishing it (aws lambda publish-version), or "
+                "replace it with --replace-unpublished-code."
+            )
+        kept = f"; changed since version {self.progress.live_version}, kept: {', '.join(unpublished)}"
+        return latest, f"{self.plan.alias} is version {self.progress.live_version}" + (kept if unpublished else "")
+
+    def merge_plan(self) -> tuple[tuple[dict[str, str], lambda_env.Diff], str]:
+        try:
+            merged = lambda_env.merge(variables(self.live), self.plan.changes)
+        except lambda_env.EnvironmentRefused as refused:
+            raise DeployFailed(f"refused: {refused}.\nState: nothing was changed.") from None
+        diff = lambda_env.diff(variables(self.live), merged)
+        for line in diff.lines():
+            self.echo(line)
+        same_code = self.live.get("CodeSha256") == self.plan.code_sha256
+        code = "code unchanged" if same_code else f"new code {self.plan.code_sha256[:12]}…"
+        return (merged, diff), f"{code}; environment {lambda_env.size(merged)} of {lambda_env.LIMIT_BYTES} bytes"
+
+    def update_code(self, revision: str | None) -> tuple[None, str]:
+        call(self.client, "update_function_code", FunctionName=self.plan.function,
+                      ZipFile=self.plan.package, RevisionId=revision)  # fmt: skip
+        self.progress.code_updated = True
+        return None, f"{len(self.plan.package) / 1e6:.1f} MB uploaded"
+
+    def wait(self) -> tuple[None, str]:
+        waiter = self.client.get_waiter("function_updated_v2")
+        waiter.wait(FunctionName=self.plan.function, WaiterConfig={"Delay": self.waiter_delay, "MaxAttempts": 300})
+        return None, "done"
+
+    def merge_again(self, planned: dict[str, str]) -> tuple[dict[str, Any], str]:
+        """Merge into what is live now. The RevisionId read here guards the write; a change to the code or the
+        environment since the snapshot (possible only where RevisionIds are not enforced) stops the deploy."""
+        configuration = self.configuration()
+        code_changed = configuration.get("CodeSha256") != self.plan.code_sha256
+        if code_changed or lambda_env.merge(variables(configuration), self.plan.changes) != planned:
+            raise DeployFailed(
+                "the function changed while this deploy ran (RevisionId mismatch): someone or something else "
+                f"updated it after this deploy wrote to it.\nState: {self.progress.state()}\n"
+                f"To recover: {self.progress.recovery()}"
+            )
+        return configuration, f"revision {configuration.get('RevisionId') or '(none)'}, as planned"
+
+    def update_configuration(self, merged: dict[str, str], read: dict[str, Any]) -> tuple[None, str]:
+        call(self.client, "update_function_configuration", FunctionName=self.plan.function,
+                      Environment={"Variables": merged}, RevisionId=read.get("RevisionId"))  # fmt: skip
+        self.progress.config_updated = True
+        return None, f"{len(merged)} variables written"
+
+    def verify(self, merged: dict[str, str]) -> tuple[dict[str, Any], str]:
+        configuration = self.configuration()
+        wrong = lambda_env.diff(lambda_env.hashes(merged), lambda_env.hashes(variables(configuration)))
+        if not wrong.empty:
+            raise DeployFailed(
+                "the function's environment is not what was written: "
+                f"{', '.join(wrong.added + wrong.changed + wrong.removed)} differ.\n"
+                f"State: {self.progress.state()}\nTo recover: {self.progress.recovery()}"
+            )
+        if configuration.get("CodeSha256") != self.plan.code_sha256:
+            raise DeployFailed(f"the function's code is not this package.\nState: {self.progress.state()}")
+        return configuration, f"{len(merged)} variables match by SHA-256; code {self.plan.code_sha256[:12]}…"
+
+    def publish(self, verified: dict[str, Any]) -> tuple[str, str]:
+        answer = call(self.client, "publish_version", FunctionName=self.plan.function,
+                      CodeSha256=self.plan.code_sha256, RevisionId=verified.get("RevisionId"),
+                      Description=f"scc deploy {_now():%Y-%m-%d %H:%M:%S} UTC")  # fmt: skip
+        self.progress.published = str(answer["Version"])
+        return self.progress.published, f"version {self.progress.published}"
+
+    def move_alias(self, version: str) -> tuple[None, str]:
+        previous = self.progress.live_version
+        if previous is None:
+            call(self.client, "create_alias", FunctionName=self.plan.function, Name=self.plan.alias,
+                 FunctionVersion=version)  # fmt: skip
+        else:
+            call(self.client, "update_alias", FunctionName=self.plan.function, Name=self.plan.alias,
+                 FunctionVersion=version, RevisionId=self.alias_revision)  # fmt: skip
+        self.progress.alias_moved = True
+        return None, f"{self.plan.alias}: {previous or '(new)'} → {version}"
+
+    # Reads.
+
+    def configuration(self, qualifier: str | None = None) -> dict[str, Any]:
+        return call(self.client, "get_function_configuration", FunctionName=self.plan.function, Qualifier=qualifier)
+
+    def alias_version(self) -> str | None:
+        alias = read_alias(self.client, self.plan.function, self.plan.alias)
+        self.alias_revision = alias.get("RevisionId") if alias else None
+        return str(alias["FunctionVersion"]) if alias else None
+
+
+def read_alias(client: Any, function: str, name: str) -> dict[str, Any] | None:
+    try:
+        return call(client, "get_alias", FunctionName=function, Name=name)
+    except Exception as error:
+        if error_code(error) == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,125 @@
+"""The AWS Lambda entry point: `shipcaptaincrew.lambda_function.lambda_handler`.
+
+A Function URL request (payload 2.0) goes to the same ASGI application `scc serve` runs, through Mangum; a
+scheduled EventBridge event delivers the outbox instead. The application is built once per container, on the
+first invocation rather than at import, and importing this module loads nothing heavy: Lambda bills the
+init phase as part of a cold start all the same, and a scheduled call never needs the web stack.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from shipcaptaincrew.deploy.lambda_log import JsonLines, configure, request_id
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.services.context import Context
+
+LAMBDA_DEFAULTS = {"SCC_DATA_DIR": "/tmp/scc-data"}  # the only writable place on Lambda
+SCHEDULE_SOURCES = ("aws.events", "aws.scheduler")
+log = logging.getLogger("shipcaptaincrew.lambda")
+
+
+@dataclass
+class _Container:
+    """What one container keeps between invocations."""
+
+    ctx: Context
+    http: Any  # Mangum(EdgeGuard(app))
+
+
+_container: _Container | None = None
+_formatter = JsonLines()
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    token = request_id.set(getattr(context, "aws_request_id", None))
+    try:
+        container = _container or _start()
+        if is_scheduled(event):
+            return _deliver(container)
+        return _serve(container, event, context)
+    finally:
+        request_id.reset(token)
+
+
+def is_scheduled(event: dict[str, Any]) -> bool:
+    """An EventBridge rule's or Scheduler's event, or a hand-made `{"scc": "deliver-outbox"}`."""
+    return event.get("source") in SCHEDULE_SOURCES or event.get("scc") == "deliver-outbox"
+
+
+def _start() -> _Container:
+    global _container
+    began = time.perf_counter()
+    configure(_formatter, _log_filters())
+    settings, edge = _settings()
+    _container = _build(settings, edge)
+    log.info("container ready", extra={"fields": {"ms": round((time.perf_counter() - began) * 1000, 1)}})
+    return _container
+
+
+def _settings() -> tuple[Any, Any]:
+    """Settings from the environment, then SSM parameters (when SCC_SSM_PREFIX is set) for what it leaves unset."""
+    from shipcaptaincrew.config import LambdaSettings, Settings, SettingsError, environment_with
+
+    edge = LambdaSettings.from_env()
+    parameters: dict[str, str] = {}
+    if edge.ssm_prefix:
+        from shipcaptaincrew.deploy.ssm_settings import parameters as read_parameters
+
+        parameters = read_parameters(edge.ssm_prefix)
+        _formatter.add_secrets(parameters.values())
+        log.info("settings read from SSM", extra={"fields": {"names": sorted(parameters)}})
+    settings = Settings.from_env(environment_with({**LAMBDA_DEFAULTS, **parameters}))
+    if not settings.secret_key:
+        raise SettingsError("SCC_SECRET_KEY must be set on Lambda (environment or SSM): containers must share it")
+    _formatter.add_secrets([settings.secret_key, settings.admin_password_hash or "", edge.origin_secret or ""])
+    return settings, edge
+
+
+def _build(settings: Any, edge: Any) -> _Container:
+    import asyncio
+
+    from mangum import Mangum
+
+    from shipcaptaincrew.bootstrap import build_app, build_context
+    from shipcaptaincrew.deploy.edge import EdgeGuard
+
+    asyncio.set_event_loop(asyncio.new_event_loop())  # Mangum runs each request on the thread's loop
+    ctx = build_context(settings)
+    app = EdgeGuard(build_app(settings, ctx), edge.origin_secret, edge.path_prefix)
+    return _Container(ctx, Mangum(app, lifespan="off"))
+
+
+def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    began = time.perf_counter()
+    response: dict[str, Any] = container.http(event, context)
+    http = event.get("requestContext", {}).get("http", {})
+    status, ms = response.get("statusCode"), round((time.perf_counter() - began) * 1000, 1)
+    # The path goes in the message, where the redacting filter hides capability tokens; no query, no headers.
+    log.info("%s %s %s", http.get("method"), http.get("path"), status, extra={"fields": {"status": status, "ms": ms}})
+    return response
+
+
+def _deliver(container: _Container) -> dict[str, Any]:
+    from shipcaptaincrew.services.outbox import deliver_due
+
+    report = deliver_due(container.ctx)
+    delivered = {"sent": report.sent, "failed": report.failed, "dead": report.dead}
+    log.info("outbox delivered", extra={"fields": delivered})
+    return delivered
+
+
+def _log_filters() -> list[logging.Filter]:
+    from shipcaptaincrew.web.logs import RedactSecrets
+
+    return [RedactSecrets()]
+
+
+def _reset() -> None:
+    """Forget the container (tests: each builds its own with other settings)."""
+    global _container
+    _container = None

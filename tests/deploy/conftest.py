@@ -1,0 +1,126 @@
+"""A moto server on loopback (one per session, reset for each test) behind the RevisionId proxy, and the real
+`aws` CLI pointed at it with dummy credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shipcaptaincrew.deploy.package import write_zip
+from tests.deploy.revision_proxy import RevisionProxy
+
+BIN = Path(sys.executable).parent
+REGION = "us-east-1"
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+ROLE = "arn:aws:iam::123456789012:role/scc-lambda"
+
+
+@dataclass
+class Aws:
+    """The real aws CLI against the emulator."""
+
+    endpoint: str
+
+    def __call__(self, *args: str) -> Any:
+        done = subprocess.run(
+            [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint, "--output", "json"],
+            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **CREDENTIALS},
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    def client(self, service: str = "lambda") -> Any:
+        """boto3, for set-up and for reads the CLI need not check (the CLI takes a second to start)."""
+        import boto3
+
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
+
+    def configuration(self, function: str, qualifier: str = "$LATEST") -> dict[str, Any]:
+        answer: dict[str, Any] = self("lambda", "get-function-configuration", "--function-name", function,
+                                      "--qualifier", qualifier)  # fmt: skip
+        return answer
+
+    def environment(self, function: str, qualifier: str = "$LATEST") -> dict[str, str]:
+        found: dict[str, str] = self.configuration(function, qualifier).get("Environment", {}).get("Variables", {})
+        return found
+
+    def create_function(self, function: str, package: Path, variables: dict[str, str]) -> None:
+        self("lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--role", ROLE,
+             "--handler", "shipcaptaincrew.lambda_function.lambda_handler", "--zip-file", f"fileb://{package}",
+             "--environment", json.dumps({"Variables": variables}))  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_port() -> Iterator[int]:
+    port = _free_port()
+    server = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def proxy(moto_port: int) -> Iterator[RevisionProxy]:
+    running = RevisionProxy(moto_port).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -> Aws:
+    """A clean emulator with the Lambda role in place; boto3 in this process gets the dummy credentials too."""
+    reset = urllib.request.Request(f"http://127.0.0.1:{moto_port}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()
+    proxy.reset()
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    cli = Aws(proxy.url)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}  # fmt: skip
+    cli.client("iam").create_role(RoleName="scc-lambda", AssumeRolePolicyDocument=json.dumps(trust))
+    return cli
+
+
+def a_package(folder: Path, marker: str) -> Path:
+    """A small zip standing in for the built package; `marker` makes its bytes (and CodeSha256) differ."""
+    source = folder / f"src-{marker}"
+    source.mkdir(parents=True)
+    (source / "lambda_function.py").write_text(f"# build {marker}\n")
+    return write_zip({"lambda_function.py": source / "lambda_function.py"}, folder / f"{marker}.zip").path

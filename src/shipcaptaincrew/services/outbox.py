@@ -23,6 +23,8 @@ class DeliveryReport:
     dead: int = 0
     waiting: int = 0
     """Kept aside until the transport has credentials again (see `release_waiting`)."""
+    claimed: int = 0
+    """How many were due and tried; when it equals the limit, more may be due."""
 
 
 def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
@@ -46,7 +48,7 @@ def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
         return DeliveryReport()
     outcomes = _deliver(ctx, due)
     return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD),
-                          outcomes.count(mail.WAITING))  # fmt: skip
+                          outcomes.count(mail.WAITING), len(due))  # fmt: skip
 
 
 def release_waiting(ctx: Context) -> int:

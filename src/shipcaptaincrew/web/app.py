@@ -16,7 +16,7 @@ from shipcaptaincrew import __version__
 from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, guest, openapi, payments, schemas, waiver_api
-from shipcaptaincrew.web.delivery import Deliverer
+from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
@@ -26,6 +26,7 @@ from shipcaptaincrew.web.site import Site
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
 GUEST_MAX_BODY = 256 * 1024  # a waiver form with a drawn signature
+DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 
 def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
@@ -51,17 +52,19 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
     ]
+    deliverer = Deliverer(ctx)
     app = Starlette(
         routes=routes,
         exception_handlers={**HANDLERS, **guest.GUEST_ERRORS},
         middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY})],
+        lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS),
     )
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = PageCache()
     app.state.templates = guest.templates()
     app.state.sign_limit = guest.new_sign_limit()
-    app.state.deliverer = Deliverer(ctx)
+    app.state.deliverer = deliverer
     return SecurityHeaders(app)
 
 

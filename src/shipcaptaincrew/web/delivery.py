@@ -1,14 +1,22 @@
-"""Delivering the outbox after a response: one delivery at a time per process, and never an exception."""
+"""Delivering the outbox from the web process: after responses that queued mail, and every little while
+(retries after a backoff need someone to come back). One pass at a time per process; never an exception."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
+from collections.abc import AsyncIterator, Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 
 from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 
 log = logging.getLogger("shipcaptaincrew.web")
+BATCH = 50
 
 
 class Deliverer:
@@ -25,8 +33,35 @@ class Deliverer:
         while self._again.is_set() and self._running.acquire(blocking=False):
             try:
                 self._again.clear()
-                outbox.deliver_due(self._ctx)
+                if outbox.deliver_due(self._ctx, BATCH).claimed == BATCH:
+                    self._again.set()  # a full batch: more may be due
             except Exception:  # the response has been sent already: log, never raise into the server
                 log.exception("outbox delivery failed; the messages stay queued")
             finally:
                 self._running.release()
+
+
+def periodic_delivery(
+    deliverer: Deliverer, every_seconds: float
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """A lifespan that delivers every `every_seconds` while a long-running server (uvicorn) is up.
+
+    On Lambda the lifespan is off and a scheduled invocation delivers instead.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(every_seconds)
+                await run_in_threadpool(deliverer.run)
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan

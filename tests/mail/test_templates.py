@@ -1,0 +1,99 @@
+"""Email bodies: Jinja2 text and HTML parts rendered from the facts the domain builds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+
+from shipcaptaincrew.adapters.mail_outbox import build_mime, wire_bytes
+from shipcaptaincrew.adapters.mail_render import render
+from shipcaptaincrew.domain import mail, waivers
+from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.domain.mail import Email
+from shipcaptaincrew.domain.waivers import Signature
+from shipcaptaincrew.services import booking, outbox, payments
+from shipcaptaincrew.services.context import Context
+from tests.builders import event_details
+
+HOSTILE = "<script>alert(1)</script> O'Neil & Sons"
+NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def an_event(**more: object) -> Event:
+    details = event_details(amount_due_cents=90000)
+    details = replace(details, patron=replace(details.patron, first_name="Sarah", email="sarah@example.org"))
+    return Event("2026-05-23-sarah-pm", details, NOW, NOW, **more)  # type: ignore[arg-type]
+
+
+def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
+    version = waivers.new_version(1, "You sail at your own risk.", NOW)
+    guardian = ("Ana Lima", "mother", "Ana Lima") if minor else ("", "", "")
+    signature = Signature("sig-1", "2026-05-23-sarah-pm", HOSTILE, "guest@example.org", "+1 555 0101", "1990-02-03",
+                          minor, *guardian, "Pat Lima", "+1 555 0102", "Leo Lima", "", waivers.CONSENT_LABEL,
+                          waivers.AGREEMENT_LABEL, version.id, version.sha256, NOW.isoformat(), "203.0.113.9",
+                          "Firefox", "copy-token-abc")  # fmt: skip
+    return waivers.sealed(signature), version
+
+
+def parts(email: Email) -> tuple[str, str, EmailMessage]:
+    message: EmailMessage = message_from_bytes(wire_bytes(build_mime(email, "<m@scc>", "Ops <ops@example.org>")),
+                                               policy=policy.default)  # type: ignore[assignment]  # fmt: skip
+    plain, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None and html is not None
+    return plain.get_content().replace("\r\n", "\n"), html.get_content(), message
+
+
+def test_a_payment_queues_a_receipt_sent_as_text_and_html_alternatives(ctx: Context) -> None:
+    details = replace(
+        event_details(amount_due_cents=90000), patron=replace(event_details().patron, email="s@example.org")
+    )
+    booking.create_event(ctx, details, "test")
+    payments.log_payment(ctx, "2026-05-23-sarah-pm", PaymentDraft(40000, "venmo", HOSTILE, reference="@sarah"), "t")
+    [queued] = outbox.recent(ctx)
+
+    text, html, message = parts(queued.email)
+
+    assert message.get_content_type() == "multipart/alternative"
+    assert "$400.00 (venmo)" in text and "Balance: $500.00" in text and "@sarah" in text
+    assert "$400.00" in html and "&lt;script&gt;" in html and "<script>" not in html
+    assert text == queued.email.text  # the outbox's preview is exactly what the guest reads
+
+
+def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
+    signature, version = a_signature(minor=True)
+    email = mail.waiver_copy(an_event(), signature, version)
+
+    text, html, _ = parts(email)
+
+    assert text == waivers.copy_text(an_event(), signature, version)
+    assert "Guardian: Ana Lima (mother)" in text and signature.record_hash in html
+    assert "&lt;script&gt;" in html and "<script>" not in html and "You sail at your own risk." in html
+
+
+def test_a_crew_assignment_names_the_role_the_ship_and_the_charter() -> None:
+    event = an_event(ship="Osprey", captain="Maria Santos", crew=("Joe", "Kim"))
+
+    text, html, message = parts(mail.crew_assignment(event, "Joe", "joe@example.org", "crew", "13:00-17:00"))
+
+    assert message["Subject"] == "Assignment: crew - 2026-05-23 pm charter" and message["To"] == "joe@example.org"
+    assert "as crew on the charter of 2026-05-23 (pm, 13:00-17:00)" in text
+    assert "Ship: Osprey" in text and "Captain: Maria Santos" in text and "Crew: Joe, Kim" in text
+    assert "Osprey" in html and "Maria Santos" in html
+
+
+def test_a_message_without_a_template_is_plain_text_only() -> None:
+    assert render(Email("a@example.org", "Hi", "Just text\n")) == ("Just text\n", "")
+
+
+def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing_the_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = Email("a@example.org", "Hi", "The domain's text\n", "receipt", {"patron_name": "only this"})
+
+    assert render(broken) == ("The domain's text\n", "")
+    assert "receipt" in caplog.text

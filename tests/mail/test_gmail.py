@@ -3,6 +3,7 @@ loopback Gmail API, and messages that wait in the outbox (never lost) while ther
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -207,3 +208,18 @@ def test_a_waiting_message_is_tried_again_by_itself_after_the_recheck_delay(
     later = outbox.deliver_due(ctx)
 
     assert (too_soon.sent, later.sent) == (0, 1)
+
+
+def test_no_secret_reaches_the_log_when_delivery_waits_for_credentials(
+    google: FakeGoogle, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secrets = {"SCC_GMAIL_CLIENT_SECRET": google.client_secret, "SCC_GMAIL_REFRESH_TOKEN": "refresh-revoked"}
+    ctx = gmail_context(tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id, **secrets)
+    queue(ctx, "msg-1")
+
+    outbox.deliver_due(ctx)
+
+    assert "invalid_grant" in caplog.text
+    for text in (caplog.text, repr(ctx), repr(Settings.from_env(secrets))):
+        assert google.client_secret not in text and "refresh-revoked" not in text

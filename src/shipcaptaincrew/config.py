@@ -193,7 +193,7 @@ class LambdaSettings:
         return cls(
             origin_secret=env.get("SCC_ORIGIN_SECRET") or None,
             path_prefix=_path(env, "SCC_PATH_PREFIX", r"(/[A-Za-z0-9_.-]+)*", "a path like /_staging, no trailing /"),
-            ssm_prefix=_path(env, "SCC_SSM_PREFIX", r"(/[A-Za-z0-9_.-]+)+", "an SSM path like /scc/prod") or None,
+            ssm_prefix=_path(env, "SCC_SSM_PREFIX", r"(/[A-Za-z0-9_.-]+)*", "an SSM path like /scc/prod") or None,
         )
 
 

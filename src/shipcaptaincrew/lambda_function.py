@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from shipcaptaincrew.deploy.lambda_log import JsonLines, configure, request_id
 
 if TYPE_CHECKING:
+    import asyncio
+
     from shipcaptaincrew.services.context import Context
 
 LAMBDA_DEFAULTS = {"SCC_DATA_DIR": "/tmp/scc-data"}  # the only writable place on Lambda
@@ -29,6 +31,7 @@ class _Container:
 
     ctx: Context
     http: Any  # Mangum(EdgeGuard(app))
+    loop: asyncio.AbstractEventLoop
 
 
 _container: _Container | None = None
@@ -88,10 +91,11 @@ def _build(settings: Any, edge: Any) -> _Container:
     from shipcaptaincrew.bootstrap import build_app, build_context
     from shipcaptaincrew.deploy.edge import EdgeGuard
 
-    asyncio.set_event_loop(asyncio.new_event_loop())  # Mangum runs each request on the thread's loop
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # Mangum runs each request on the thread's loop
     ctx = build_context(settings)
     app = EdgeGuard(build_app(settings, ctx), edge.origin_secret, edge.path_prefix)
-    return _Container(ctx, Mangum(app, lifespan="off"))
+    return _Container(ctx, Mangum(app, lifespan="off"), loop)
 
 
 def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -120,6 +124,9 @@ def _log_filters() -> list[logging.Filter]:
 
 
 def _reset() -> None:
-    """Forget the container (tests: each builds its own with other settings)."""
+    """Close and forget the container (tests: each builds its own with other settings)."""
     global _container
+    if _container is not None:
+        _container.ctx.store.close()
+        _container.loop.close()
     _container = None

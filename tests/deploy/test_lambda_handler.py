@@ -1,0 +1,183 @@
+"""lambda_handler with Function URL events and a scheduled event, on a SQLite store in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shipcaptaincrew import lambda_function
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
+from shipcaptaincrew.deploy import ssm_settings
+from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.services import payments
+from tests.builders import PASSWORD, event_body
+from tests.deploy.conftest import Aws
+from tests.deploy.function_urls import FakeContext, body_of, json_event, scheduled_event, url_event
+
+SECRET_KEY = "lambda-test-signing-key-0123456789abcdef"
+ORIGIN_SECRET = "cloudfront-adds-this-4f9a"
+WINDOW = "from=2026-05-01&to=2026-05-31"
+
+
+@pytest.fixture
+def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
+    admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
+    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
+                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    lambda_function._reset()
+    yield lambda_function.lambda_handler
+    lambda_function._reset()
+    root.handlers, root.level = saved
+    root.setLevel(saved[1])
+
+
+def call(handler: Any, event: dict[str, Any]) -> tuple[int, Any]:
+    response = handler(event, FakeContext())
+    body = body_of(response)
+    return response["statusCode"], json.loads(body) if body.startswith((b"{", b"[")) else body.decode()
+
+
+def sign_in(handler: Any, **more: Any) -> str:
+    status, body = call(handler, json_event("POST", "/api/login", {"password": PASSWORD}, base64_body=True, **more))
+    assert status == 200, body
+    return str(body["token"])
+
+
+def test_a_post_with_a_base64_body_signs_in(handler: Any) -> None:
+    assert sign_in(handler)
+
+
+def test_a_get_with_a_query_string_lists_the_window(handler: Any) -> None:
+    token = sign_in(handler)
+    assert call(handler, json_event("POST", "/api/events", event_body(), token=token))[0] == 201
+
+    status, body = call(
+        handler, url_event("GET", "/api/events", query=WINDOW, headers={"authorization": f"Bearer {token}"})
+    )
+    outside, _ = call(handler, url_event("GET", "/api/events", query="from=2026-06-01&to=2026-06-30",
+                                         headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+
+    assert status == 200 and [event["slug"] for event in body["events"]] == ["2026-05-23-sarah-pm"]
+    assert body["events"][0]["payment_cleared"] is False
+    assert outside == 200
+
+
+def test_cookies_reach_the_app_as_one_header_and_set_cookie_comes_back_as_cookies(
+    handler: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    async def probe(scope: Any, receive: Any, send: Any) -> None:
+        seen.update(scope)
+        headers = [(b"content-type", b"text/plain"), (b"set-cookie", b"a=1; Secure"), (b"set-cookie", b"b=2; Secure")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    monkeypatch.setattr("shipcaptaincrew.bootstrap.build_app", lambda settings, ctx: probe)
+
+    response = handler(url_event("GET", "/healthz", cookies=["theme=dark", "lang=en"]), FakeContext())
+
+    assert dict(seen["headers"])[b"cookie"] == b"theme=dark; lang=en"
+    assert response["cookies"] == ["a=1; Secure", "b=2; Secure"]
+
+
+def test_without_cloudfronts_secret_header_the_answer_is_403(handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCC_ORIGIN_SECRET", ORIGIN_SECRET)
+
+    missing, _ = call(handler, url_event("GET", "/healthz"))
+    wrong, _ = call(handler, url_event("GET", "/healthz", headers={"x-origin-secret": "guess"}))
+    right, body = call(handler, url_event("GET", "/healthz", headers={"x-origin-secret": ORIGIN_SECRET}))
+
+    assert (missing, wrong, right) == (403, 403, 200) and body["status"] == "ok"
+
+
+def test_the_staging_prefix_is_stripped_for_routing_and_kept_in_guest_links(
+    handler: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCC_PATH_PREFIX", "/_staging")
+    token = sign_in(handler, headers={})
+    assert call(handler, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
+
+    status, page = call(handler, url_event("GET", "/_staging/g/2026-05-23-sarah-pm/waiver"))
+
+    assert status == 200
+    assert 'action="/_staging/g/2026-05-23-sarah-pm/waiver"' in page
+
+
+def test_a_scheduled_event_delivers_the_outbox_instead_of_serving(handler: Any, tmp_path: Path) -> None:
+    token = sign_in(handler)
+    call(handler, json_event("POST", "/api/events", event_body(), token=token))
+    ctx = lambda_function._container.ctx  # type: ignore[union-attr]
+    payments.log_payment(ctx, "2026-05-23-sarah-pm", PaymentDraft(40000, "venmo", "Sarah Lopez"), "test")
+
+    report = handler(scheduled_event(), FakeContext())
+
+    assert report == {"sent": 1, "failed": 0, "dead": 0}
+    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 1
+
+
+def test_logs_are_json_lines_with_the_request_id_and_never_a_secret(
+    handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCC_ORIGIN_SECRET", ORIGIN_SECRET)
+    origin = {"x-origin-secret": ORIGIN_SECRET}
+    token = sign_in(handler, headers=origin)
+    call(handler, url_event("GET", "/api/events", query=WINDOW, headers={"authorization": f"Bearer {token}", **origin}))
+    call(handler, url_event("GET", "/g/2026-05-23-sarah-pm/signed/capability-token-123", headers=origin))
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    requests = [line for line in lines if line["message"].startswith(("POST", "GET"))]
+    assert [line["status"] for line in requests] == [200, 200, 404]
+    assert all(line["request_id"] == "8f1c2d3e-request" for line in requests)
+    text = json.dumps(lines)
+    assert "/signed/[redacted]" in text
+    for secret in (PASSWORD, token, SECRET_KEY, ORIGIN_SECRET, "capability-token-123", "$argon2id$"):
+        assert secret not in text
+
+
+def test_settings_come_from_ssm_when_the_environment_leaves_them_unset(
+    handler: Any, aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ssm = aws.client("ssm")
+    ssm_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash("password kept in ssm")
+    for name, value in {"SCC_SECRET_KEY": "key-kept-in-ssm-0123456789", "SCC_ADMIN_PASSWORD_HASH": ssm_hash}.items():
+        ssm.put_parameter(Name=f"/scc/test/{name}", Value=value, Type="SecureString")
+    for name in ("SCC_SECRET_KEY", "SCC_ADMIN_PASSWORD_HASH"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SCC_SSM_PREFIX", "/scc/test")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint)
+    ssm_settings.forget()
+
+    status, _ = call(handler, json_event("POST", "/api/login", {"password": "password kept in ssm"}))
+
+    assert status == 200
+    ssm_settings.forget()
+
+
+def test_importing_the_handler_builds_nothing_and_a_request_never_loads_boto3(tmp_path: Path) -> None:
+    script = """
+import sys
+from shipcaptaincrew import lambda_function
+assert lambda_function._container is None and "starlette" not in sys.modules, "built at import"
+from tests.deploy.function_urls import FakeContext, url_event
+answer = lambda_function.lambda_handler(url_event("GET", "/healthz"), FakeContext())
+assert answer["statusCode"] == 200, answer
+assert "boto3" not in sys.modules and "botocore" not in sys.modules, "boto3 loaded"
+"""
+    env = {"SCC_DATA_DIR": str(tmp_path), "SCC_SECRET_KEY": SECRET_KEY, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=Path.cwd())
+
+    assert done.returncode == 0, done.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.board import card, open_board
 from tests.browser.board_api import BoardApi
 from tests.live_server import live_server
 
@@ -144,3 +145,23 @@ def test_the_servers_log_never_shows_a_signers_copy_address(browser: Browser, tm
     log = "".join(printed)
     assert "/signed/[redacted]" in log
     assert copy_token not in log and api.token not in log
+
+
+def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, page: Page, booked: BoardApi) -> None:
+    payload = "<img src=x onerror=alert(1)>"
+    phone.goto(f"/g/{SLUG}/waiver")
+    fill_adult(phone, payload)
+    phone.get_by_role("button", name="Sign the waiver").click()
+    expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    open_board(page, "2026-07-01", "2026-07-10")
+    expect(card(page, SLUG)).to_contain_text("waivers 1/6")
+    card(page, SLUG).get_by_role("button", name="Waivers").click()
+
+    signers = page.locator("#waivers-modal .signers li")
+    expect(signers).to_have_count(1)
+    expect(signers.locator("strong")).to_have_text(payload)
+    expect(page.locator("#waivers-modal")).to_contain_text("1 of 6 guests signed")
+    assert page.locator("img[src=x]").count() == 0 and not dialogs

@@ -215,3 +215,11 @@ def test_the_list_shows_changes_made_behind_the_servers_back(client: TestClient,
     booking.create_event(ctx, event_details(), "another-process")
 
     assert [event["slug"] for event in client.get(window).json()["events"]] == ["2026-05-23-sarah-pm"]
+
+
+def test_the_config_offers_the_operators_periods_and_methods(client: TestClient) -> None:
+    choices = client.get("/api/config").json()
+
+    assert [period["name"] for period in choices["periods"]] == ["am", "pm", "sunset", "full"]
+    assert choices["periods"][1] == {"name": "pm", "starts": "13:00", "ends": "17:00"}
+    assert "venmo" in choices["payment_methods"]

@@ -40,6 +40,14 @@ async def list_events(request: Request) -> Response:
     return Response(page, media_type="application/json")
 
 
+@admin_only
+async def choices(request: Request) -> Response:
+    """The operator's periods and payment methods, so forms offer what the server accepts."""
+    ctx = context(request)
+    periods = [schemas.PeriodOut(p.name, f"{p.starts:%H:%M}", f"{p.ends:%H:%M}") for p in ctx.periods.items]
+    return json_response(schemas.ChoicesOut(periods, list(ctx.payment_methods)))
+
+
 def _event_page(ctx: Context, actor: str, first: date, last: date, cursor: str | None, limit: int) -> bytes:
     page = queries.list_events(ctx, first, last, cursor, limit)
     events = [convert.event_out(event, ctx.periods) for event in page.events]
@@ -102,4 +110,5 @@ ROUTES: list[Any] = [
     Route("/api/events", create_event, methods=["POST"]),
     Route("/api/events/{slug}", get_event, methods=["GET"]),
     Route("/api/events/{slug}", patch_event, methods=["PATCH"]),
+    Route("/api/config", choices, methods=["GET"]),
 ]

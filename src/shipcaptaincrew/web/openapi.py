@@ -53,6 +53,7 @@ OPERATIONS = (
     Operation("get", "/api/waiver", "The waiver text guests sign now", schemas.WaiverOut, errors=()),
     Operation("put", "/api/waiver", "Add a new immutable waiver version", schemas.WaiverOut, body=schemas.WaiverIn),
     Operation("get", "/api/events/{slug}/waivers", "An event's signatures", schemas.SignatureListOut, errors=(404,)),
+    Operation("get", "/api/config", "The operator's periods and payment methods", schemas.ChoicesOut, errors=()),
     Operation("get", "/healthz", "Liveness", schemas.HealthOut, public=True, errors=()),
 )  # fmt: skip
 

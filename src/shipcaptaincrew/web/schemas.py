@@ -217,3 +217,14 @@ class SignatureListOut(Struct):
     event_id: str
     party_size: int
     signatures: list[SignatureOut]
+
+
+class PeriodOut(Struct):
+    name: str
+    starts: str
+    ends: str
+
+
+class ChoicesOut(Struct):
+    periods: list[PeriodOut]
+    payment_methods: list[str]

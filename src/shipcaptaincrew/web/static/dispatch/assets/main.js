@@ -1,10 +1,10 @@
 // Wiring: sign-in, the range and search controls, and the buttons on the cards (one listener for all).
-import { logIn, logOut, token, whenSignedOut } from './api.js';
+import { apiFetch, logIn, logOut, token, whenSignedOut } from './api.js';
 import { cardBySlug, clearBoard, eventBySlug, filter, loadBoard, shownRange } from './board.js';
 import { openBooking, resetBooking, whenBooked } from './booking.js';
 import { drawQr } from './card.js';
 import { busy, clearErrors, fieldError, focusFirstInvalid } from './forms.js';
-import { addDays, isoDay } from './format.js';
+import { addDays, isoDay, periodLabel } from './format.js';
 import { openHistory } from './history.js';
 import { dropSuspended, resumeModal, suspendModal } from './modal.js';
 import { announce, hideBanner, showBanner } from './notice.js';
@@ -31,6 +31,7 @@ function enterBoard() {
   app.hidden = false;
   const resumed = resumeModal();
   load(rangeAsked());
+  loadChoices();
   if (!resumed) document.getElementById('search').focus();
 }
 
@@ -53,6 +54,21 @@ async function load(range) {
   } catch (error) {
     if (error.status !== 401) showBanner(error.message, () => load(range));
   }
+}
+
+// The operator's own periods and payment methods (SCC_PERIODS, SCC_PAYMENT_METHODS) replace the defaults.
+async function loadChoices() {
+  const choices = await apiFetch('/config').catch(() => null);
+  if (!choices) return;
+  fill('ev-period', choices.periods.map((p) => [p.name, `${periodLabel(p.name)} (${p.starts}–${p.ends})`]));
+  fill('pay-method', [['', 'Choose…'], ...choices.payment_methods.map((m) => [m, m[0].toUpperCase() + m.slice(1)])]);
+}
+
+function fill(id, options) {
+  const select = document.getElementById(id);
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, label]) => new Option(label, value)));
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
 function defaultDay() {
@@ -118,6 +134,7 @@ function onCardClick(event) {
   const action = button.dataset.action;
   if (action === 'pay') openPayment(found);
   else if (action === 'history') openHistory(found);
+  else if (action === 'waivers') import('./waivers.js').then((module) => module.openWaivers(found));
   else if (action === 'copy') copyLink(button, card);
 }
 

@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run demo test lint bench setup clean
+.PHONY: run test lint bench setup lock clean
 
 run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an empty store)
 	$(BIN)/scc serve --demo
@@ -24,7 +24,7 @@ lint: $(STAMP) ## ruff, mypy and the import layering contract
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(STAMP) ## Benchmarks: ratios against a baseline measured in the same run
+bench: $(STAMP) $(CHROMIUM) ## Benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python bench/run.py
 
 setup: $(STAMP)

@@ -105,6 +105,33 @@ def test_gmail_auth_stores_a_refresh_token_and_the_waiting_mail_goes_out(
     assert outbox.deliver_due(ctx).sent == 1 and len(google.sent) == 1
 
 
+def test_gmail_auth_on_a_machine_without_a_browser_takes_the_pasted_address(tmp_path: Path, google: FakeGoogle) -> None:
+    env = {**gmail_env(tmp_path, google), "SCC_GMAIL_CLIENT_ID": google.client_id,
+           "SCC_GMAIL_CLIENT_SECRET": google.client_secret}  # fmt: skip
+    command = [sys.executable, "-m", "shipcaptaincrew", "mail", "gmail-auth", "--paste"]
+    with subprocess.Popen(command, env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as operator:  # fmt: skip
+        assert operator.stdin is not None and operator.stdout is not None
+        printed = "".join(iter_until(operator.stdout, "Copy that address"))
+        output = printed + operator.communicate(consent_answer(google, printed) + "\n", timeout=20)[0]
+
+    assert operator.returncode == 0, output
+    assert "redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2F" in printed and "Stored the Gmail token" in output
+    stored = FileTokenStore(tmp_path / "data" / "gmail-token.json").load()
+    assert stored is not None and (stored.client_id, stored.refresh_token) == (google.client_id, "refresh-new")
+
+
+def test_gmail_auth_refuses_an_address_from_another_request(tmp_path: Path, google: FakeGoogle) -> None:
+    env = {**gmail_env(tmp_path, google), "SCC_GMAIL_CLIENT_ID": google.client_id,
+           "SCC_GMAIL_CLIENT_SECRET": google.client_secret}  # fmt: skip
+    forged = "http://127.0.0.1:8765/?state=not-ours&code=code-1"
+
+    result = CliRunner().invoke(cli, ["mail", "gmail-auth", "--paste"], env=env, input=forged + "\n")
+
+    assert result.exit_code == 1 and "state differs" in result.output
+    assert google.token_calls == [] and not (tmp_path / "data" / "gmail-token.json").exists()
+
+
 def iter_until(stream: IO[str], marker: str) -> Iterator[str]:
     for line in stream:
         yield line

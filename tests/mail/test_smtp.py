@@ -93,8 +93,9 @@ def test_a_4xx_answer_is_a_delivery_failure_naming_the_code() -> None:
             mailer(port).send(RECEIPT, "<msg-7@shipcaptaincrew>")
 
 
-def test_a_server_that_hangs_up_mid_message_is_a_delivery_failure() -> None:
-    with hanging_up_smtp_server(after=b"DATA") as port:
+@pytest.mark.parametrize("step", [b"EHLO", b"MAIL", b"RCPT", b"DATA"])
+def test_a_server_that_hangs_up_at_any_step_is_a_delivery_failure(step: bytes) -> None:
+    with hanging_up_smtp_server(after=step) as port:
         with pytest.raises(DeliveryFailed, match="closed the connection"):
             mailer(port).send(RECEIPT, "<msg-8@shipcaptaincrew>")
 

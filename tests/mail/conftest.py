@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings
+from shipcaptaincrew.services.context import Context
+from tests.fakes import FakeClock
 from tests.mail.servers import Certificate, FakeGoogle, fake_google, throwaway_certificate
 
 
@@ -29,5 +32,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def data_dir(tmp_path: Path) -> str:
-    return str(tmp_path / "data")
+OpenContext = Callable[[Settings, FakeClock], Context]
+
+
+@pytest.fixture
+def contexts() -> Iterator[OpenContext]:
+    """Build contexts as the application does (bootstrap picks the transport); their stores close afterwards."""
+    opened: list[Context] = []
+
+    def build(settings: Settings, clock: FakeClock) -> Context:
+        opened.append(build_context(settings, clock=clock))
+        return opened[-1]
+
+    yield build
+    for ctx in opened:
+        ctx.store.close()

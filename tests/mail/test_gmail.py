@@ -13,7 +13,6 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.adapters.gmail_oauth import GmailToken, GmailTokens
 from shipcaptaincrew.adapters.gmail_token_store import FileTokenStore
 from shipcaptaincrew.adapters.mail_gmail import GmailMailer
-from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
@@ -22,6 +21,7 @@ from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
 from tests.fakes import FakeClock
+from tests.mail.conftest import OpenContext
 from tests.mail.servers import FakeGoogle
 
 RECEIPT = Email("sarah@example.org", "Payment received", "We received your payment.\n")
@@ -144,10 +144,10 @@ def test_settings_fill_in_what_the_store_lacks(google: FakeGoogle, tmp_path: Pat
     assert tokens.access_token() == "access-1"
 
 
-def gmail_context(tmp_path: Path, google: FakeGoogle, clock: FakeClock, **env: str) -> Context:
+def gmail_context(contexts: OpenContext, tmp_path: Path, google: FakeGoogle, clock: FakeClock, **env: str) -> Context:
     urls = {"SCC_GMAIL_TOKEN_URL": google.token_url, "SCC_GMAIL_API_URL": google.url}
     settings = Settings.from_env({"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_MAIL_TRANSPORT": "gmail", **urls, **env})
-    return build_context(settings, clock=clock)
+    return contexts(settings, clock)
 
 
 def queue(ctx: Context, *ids: str) -> None:
@@ -157,9 +157,9 @@ def queue(ctx: Context, *ids: str) -> None:
 
 
 def test_with_a_revoked_token_messages_wait_in_the_outbox_and_healthz_says_so(
-    google: FakeGoogle, tmp_path: Path, clock: FakeClock
+    google: FakeGoogle, tmp_path: Path, clock: FakeClock, contexts: OpenContext
 ) -> None:
-    ctx = gmail_context(tmp_path, google, clock)
+    ctx = gmail_context(contexts, tmp_path, google, clock)
     FileTokenStore(tmp_path / "data" / "gmail-token.json").save(token(google, refresh="refresh-revoked"))
     queue(ctx, "msg-1", "msg-2", "msg-3")
 
@@ -175,9 +175,9 @@ def test_with_a_revoked_token_messages_wait_in_the_outbox_and_healthz_says_so(
 
 
 def test_waiting_messages_are_never_dead_lettered_and_go_out_once_a_new_token_is_stored(
-    google: FakeGoogle, tmp_path: Path, clock: FakeClock
+    google: FakeGoogle, tmp_path: Path, clock: FakeClock, contexts: OpenContext
 ) -> None:
-    ctx = gmail_context(tmp_path, google, clock)
+    ctx = gmail_context(contexts, tmp_path, google, clock)
     store = FileTokenStore(tmp_path / "data" / "gmail-token.json")
     store.save(token(google, refresh="refresh-revoked"))
     queue(ctx, "msg-1")
@@ -195,9 +195,9 @@ def test_waiting_messages_are_never_dead_lettered_and_go_out_once_a_new_token_is
 
 
 def test_a_waiting_message_is_tried_again_by_itself_after_the_recheck_delay(
-    google: FakeGoogle, tmp_path: Path, clock: FakeClock
+    google: FakeGoogle, tmp_path: Path, clock: FakeClock, contexts: OpenContext
 ) -> None:
-    ctx = gmail_context(tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id,
+    ctx = gmail_context(contexts, tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id,
                         SCC_GMAIL_CLIENT_SECRET=google.client_secret)  # fmt: skip
     queue(ctx, "msg-1")
     outbox.deliver_due(ctx)  # no refresh token anywhere: waits
@@ -211,11 +211,15 @@ def test_a_waiting_message_is_tried_again_by_itself_after_the_recheck_delay(
 
 
 def test_no_secret_reaches_the_log_when_delivery_waits_for_credentials(
-    google: FakeGoogle, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    google: FakeGoogle,
+    tmp_path: Path,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    contexts: OpenContext,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secrets = {"SCC_GMAIL_CLIENT_SECRET": google.client_secret, "SCC_GMAIL_REFRESH_TOKEN": "refresh-revoked"}
-    ctx = gmail_context(tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id, **secrets)
+    ctx = gmail_context(contexts, tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id, **secrets)
     queue(ctx, "msg-1")
 
     outbox.deliver_due(ctx)

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.adapters.gmail_consent import RedirectListener, code_from_redirect, start_consent
 from shipcaptaincrew.adapters.gmail_token_store import FileTokenStore
-from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.services import outbox
 from tests.fakes import FakeClock
+from tests.mail.conftest import OpenContext
 from tests.mail.servers import SMTP_PASSWORD, SMTP_USER, Certificate, FakeGoogle, RecordingHandler, smtp_server
 
 
@@ -76,10 +76,10 @@ def consent_answer(google: FakeGoogle, prompt_output: str) -> str:
 
 
 def test_gmail_auth_stores_a_refresh_token_and_the_waiting_mail_goes_out(
-    tmp_path: Path, google: FakeGoogle, clock: FakeClock
+    tmp_path: Path, google: FakeGoogle, clock: FakeClock, contexts: OpenContext
 ) -> None:
     env = gmail_env(tmp_path, google)
-    ctx = build_context(Settings.from_env(env), clock=clock)
+    ctx = contexts(Settings.from_env(env), clock)
     with ctx.store.writing() as uow:
         uow.outbox.add(OutboxMessage("msg-1", "<msg-1@scc>", Email("me@example.org", "Hi", "Hello\n"), clock.now()))
     assert outbox.deliver_due(ctx).waiting == 1
@@ -139,9 +139,11 @@ def iter_until(stream: IO[str], marker: str) -> Iterator[str]:
             return
 
 
-def test_outbox_list_shows_waiting_mail_with_the_reason(tmp_path: Path, google: FakeGoogle, clock: FakeClock) -> None:
+def test_outbox_list_shows_waiting_mail_with_the_reason(
+    tmp_path: Path, google: FakeGoogle, clock: FakeClock, contexts: OpenContext
+) -> None:
     env = gmail_env(tmp_path, google)
-    ctx = build_context(Settings.from_env(env), clock=clock)
+    ctx = contexts(Settings.from_env(env), clock)
     with ctx.store.writing() as uow:
         uow.outbox.add(OutboxMessage("msg-1", "<msg-1@scc>", Email("me@example.org", "Hi", "Hello\n"), clock.now()))
     outbox.deliver_due(ctx)

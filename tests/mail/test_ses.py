@@ -14,11 +14,11 @@ from moto.ses.models import ses_backends
 
 from shipcaptaincrew.adapters.gmail_oauth import GmailToken
 from shipcaptaincrew.adapters.mail_ses import SesMailer
-from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import DeliveryFailed
 from tests.fakes import FakeClock
+from tests.mail.conftest import OpenContext
 from tests.mail.servers import FakeGoogle
 
 SENDER = "Harbour Charters <bookings@harbour.example>"
@@ -54,7 +54,7 @@ def test_ses_refusing_an_unverified_sender_is_a_delivery_failure(ses: None) -> N
 
 
 def test_on_aws_the_gmail_token_lives_in_ssm_and_a_refreshed_token_is_written_back(
-    aws: None, google: FakeGoogle, tmp_path: Path
+    aws: None, google: FakeGoogle, tmp_path: Path, contexts: OpenContext
 ) -> None:
     env = {"SCC_DATA_DIR": str(tmp_path), "SCC_MAIL_TRANSPORT": "gmail", "SCC_GMAIL_TOKEN_STORE": "ssm",
            "SCC_GMAIL_SSM_PARAMETER": "/scc/prod/gmail-token", "SCC_GMAIL_TOKEN_URL": google.token_url,
@@ -63,7 +63,7 @@ def test_on_aws_the_gmail_token_lives_in_ssm_and_a_refreshed_token_is_written_ba
         ssm = boto3.client("ssm", region_name="us-east-1")
         stored = GmailToken(google.client_id, google.client_secret, "refresh-good")
         ssm.put_parameter(Name="/scc/prod/gmail-token", Value=stored.to_json(), Type="SecureString")
-        ctx = build_context(Settings.from_env(env), clock=FakeClock())
+        ctx = contexts(Settings.from_env(env), FakeClock())
 
         ctx.mailer.send(RECEIPT, "<msg-3@shipcaptaincrew>")
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.mail_smtp import SmtpMailer
-from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.ports import DeliveryFailed
 from shipcaptaincrew.services import outbox
 from tests.fakes import FakeClock
+from tests.mail.conftest import OpenContext
 from tests.mail.servers import (
     SMTP_PASSWORD,
     SMTP_USER,
@@ -117,10 +117,12 @@ def smtp_settings(tmp_path: Path, port: int) -> Settings:
     return Settings.from_env({**env, "SCC_SMTP_PORT": str(port), "SCC_SMTP_SECURITY": "none"})
 
 
-def test_the_outbox_keeps_a_message_the_server_answered_4xx_and_sends_it_on_the_retry(tmp_path: Path) -> None:
+def test_the_outbox_keeps_a_message_the_server_answered_4xx_and_sends_it_on_the_retry(
+    tmp_path: Path, contexts: OpenContext
+) -> None:
     handler, clock = RecordingHandler(refusals=1), FakeClock()
     with smtp_server(handler) as port:
-        ctx = build_context(smtp_settings(tmp_path, port), clock=clock)
+        ctx = contexts(smtp_settings(tmp_path, port), clock)
         with ctx.store.writing() as uow:
             uow.outbox.add(queued(clock))
 
@@ -133,10 +135,10 @@ def test_the_outbox_keeps_a_message_the_server_answered_4xx_and_sends_it_on_the_
     assert (message.status, message.attempts, len(handler.received)) == (mail.SENT, 2, 1)
 
 
-def test_the_outbox_keeps_a_message_when_the_server_drops_the_connection(tmp_path: Path) -> None:
+def test_the_outbox_keeps_a_message_when_the_server_drops_the_connection(tmp_path: Path, contexts: OpenContext) -> None:
     clock = FakeClock()
     with hanging_up_smtp_server() as port:
-        ctx = build_context(smtp_settings(tmp_path, port), clock=clock)
+        ctx = contexts(smtp_settings(tmp_path, port), clock)
         with ctx.store.writing() as uow:
             uow.outbox.add(queued(clock))
         report = outbox.deliver_due(ctx)

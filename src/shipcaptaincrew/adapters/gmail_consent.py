@@ -106,7 +106,7 @@ class RedirectListener:
 
         self._server = http.server.HTTPServer(("127.0.0.1", port), Handler)
         self._received, self._arrived = received, arrived
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), daemon=True)
 
     @property
     def redirect_uri(self) -> str:

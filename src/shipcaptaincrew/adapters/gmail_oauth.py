@@ -104,9 +104,9 @@ class GmailTokens:
 
     def access_token(self) -> str:
         with self._lock:
-            now = self._clock.now()
-            if self._usable(self._cached, now):
-                return self._cached.access_token  # type: ignore[union-attr]
+            now, cached = self._clock.now(), self._cached
+            if cached is not None and self._usable(cached, now):
+                return cached.access_token
             stored = self.store.load()
             token = (stored or GmailToken()).over(self._fallback)
             if not self._usable(token, now):
@@ -121,8 +121,8 @@ class GmailTokens:
             self._rejected = access_token
             self._cached = None
 
-    def _usable(self, token: GmailToken | None, now: datetime) -> bool:
-        return token is not None and token.fresh(now) and token.access_token != self._rejected
+    def _usable(self, token: GmailToken, now: datetime) -> bool:
+        return token.fresh(now) and token.access_token != self._rejected
 
     def _refresh(self, token: GmailToken, now: datetime) -> GmailToken:
         if token.missing():

@@ -11,6 +11,13 @@ from tests.fakes import FakeClock
 from tests.mail.servers import Certificate, FakeGoogle, fake_google, throwaway_certificate
 
 
+@pytest.fixture(autouse=True)
+def loopback_is_never_proxied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib honours proxy variables; the loopback fakes must be reached directly whatever the machine sets."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+
+
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
     return throwaway_certificate(tmp_path_factory.mktemp("tls"))

@@ -1,6 +1,7 @@
 """Playwright on Debian's Chromium against a real `scc serve` on loopback, a fresh SQLite store per test.
 
-One browser for the session, a new context (cookies, storage) per test. Playwright never downloads a
+One browser for this package, a new context (cookies, storage) per test. Package scope, not session: the
+sync Playwright driver keeps an event loop running in the main thread, which later tests (Mangum) must not see. Playwright never downloads a
 browser: it drives /usr/bin/chromium, which `make test` installs when it is missing.
 """
 
@@ -35,7 +36,7 @@ CHROMIUM_ARGS = [
 LAPTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed; `make test` installs it")
@@ -43,7 +44,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield launched

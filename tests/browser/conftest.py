@@ -1,8 +1,9 @@
 """Playwright on Debian's Chromium against a real `scc serve` on loopback, a fresh SQLite store per test.
 
 One browser for this package, a new context (cookies, storage) per test. Package scope, not session: the
-sync Playwright driver keeps an event loop running in the main thread, which later tests (Mangum) must not see. Playwright never downloads a
-browser: it drives /usr/bin/chromium, which `make test` installs when it is missing.
+sync Playwright driver keeps an event loop running in the main thread, which later tests (Mangum) must
+not see. Playwright never downloads a browser: it drives /usr/bin/chromium, which `make test` installs
+when it is missing.
 """
 
 from __future__ import annotations

@@ -79,8 +79,16 @@ def _settings() -> tuple[Any, Any]:
     settings = Settings.from_env(environment_with({**LAMBDA_DEFAULTS, **parameters}))
     if not settings.secret_key:
         raise SettingsError("SCC_SECRET_KEY must be set on Lambda (environment or SSM): containers must share it")
-    _formatter.add_secrets([settings.secret_key, settings.admin_password_hash or "", edge.origin_secret or ""])
+    _formatter.add_secrets(_secrets(settings, edge))
     return settings, edge
+
+
+def _secrets(settings: Any, edge: Any) -> list[str]:
+    """Every secret value the settings hold, for the log formatter's last-resort redaction."""
+    mail = settings.mail
+    found = [settings.secret_key, settings.admin_password_hash, edge.origin_secret, mail.smtp_password,
+             mail.gmail_client_secret, mail.gmail_refresh_token]  # fmt: skip
+    return [value for value in found if value]
 
 
 def _build(settings: Any, edge: Any) -> _Container:

@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,13 @@ def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv(name, value)
     root = logging.getLogger()
     saved = root.handlers[:], root.level
-    lambda_function._reset()
-    yield lambda_function.lambda_handler
-    lambda_function._reset()
-    root.handlers, root.level = saved
+    # Lambda calls the handler on one thread with no event loop running; so do these tests (the browser
+    # tests' Playwright keeps one running on pytest's main thread).
+    with ThreadPoolExecutor(max_workers=1) as lambda_thread:
+        lambda_thread.submit(lambda_function._reset).result()
+        yield lambda event, context: lambda_thread.submit(lambda_function.lambda_handler, event, context).result()
+        lambda_thread.submit(lambda_function._reset).result()
+    root.handlers = saved[0]
     root.setLevel(saved[1])
 
 
@@ -181,3 +185,16 @@ assert "boto3" not in sys.modules and "botocore" not in sys.modules, "boto3 load
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=Path.cwd())
 
     assert done.returncode == 0, done.stderr
+
+
+def test_a_secret_that_reaches_a_log_line_anyway_is_redacted(
+    handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refresh_token = "1//0g-refresh-token-from-the-environment"
+    monkeypatch.setenv("SCC_GMAIL_REFRESH_TOKEN", refresh_token)
+    call(handler, url_event("GET", "/healthz"))
+
+    logging.getLogger("shipcaptaincrew.somewhere").warning("careless: %s and %s", refresh_token, SECRET_KEY)
+
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert last["message"] == "careless: [redacted] and [redacted]"

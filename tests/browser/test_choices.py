@@ -1,4 +1,4 @@
-"""The forms offer the operator's own periods and payment methods."""
+"""What the operator configured shows on the board: periods, payment methods, and mail that cannot go out."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
 from tests.browser.board import sign_in
-from tests.builders import PASSWORD
-from tests.live_server import live_server
+from tests.browser.board_api import BoardApi
+from tests.builders import PASSWORD, event_body
+from tests.live_server import free_port, live_server
 
 SETTINGS = {"SCC_PAYMENT_METHODS": "cash,square", "SCC_PERIODS": "morning=07:00-11:00,evening=17:00-20:00"}
 
@@ -33,4 +34,25 @@ def test_the_forms_offer_the_periods_and_methods_the_operator_configured(browser
         periods = page.locator("#ev-period option")
         expect(periods).to_have_count(2)
         assert periods.all_text_contents() == ["morning (07:00\u201311:00)", "evening (17:00\u201320:00)"]
+        context.close()
+
+
+def test_the_board_warns_while_mail_waits_for_gmail_credentials(browser: Browser, tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens: no request can leave this machine
+    mail = {"SCC_MAIL_TRANSPORT": "gmail", "SCC_GMAIL_TOKEN_URL": closed, "SCC_GMAIL_API_URL": closed}
+    data_dir = tmp_path / "data"
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **mail}))
+    admin.set_admin_password(ctx, PASSWORD, "test")
+    ctx.store.close()
+    with live_server(data_dir, **mail) as (base_url, _):
+        api = BoardApi.signed_in(base_url, PASSWORD)
+        slug = api.call("POST", "/api/events", event_body(date="2031-06-14"))["slug"]  # the patron has an email
+        api.pay(slug, "100")
+        context = browser.new_context(base_url=base_url)
+        page = context.new_page()
+        page.goto("/")
+        sign_in(page)
+
+        expect(page.locator("#mail-warning")).to_contain_text("1 email is waiting")
+        expect(page.locator("#mail-warning")).to_contain_text("scc mail gmail-auth")
         context.close()

@@ -32,6 +32,7 @@ function enterBoard() {
   const resumed = resumeModal();
   load(rangeAsked());
   loadChoices();
+  checkMail();
   if (!resumed) document.getElementById('search').focus();
 }
 
@@ -62,6 +63,16 @@ async function loadChoices() {
   if (!choices) return;
   fill('ev-period', choices.periods.map((p) => [p.name, `${periodLabel(p.name)} (${p.starts}–${p.ends})`]));
   fill('pay-method', [['', 'Choose…'], ...choices.payment_methods.map((m) => [m, m[0].toUpperCase() + m.slice(1)])]);
+}
+
+// Mail that cannot go out (e.g. Gmail's token was revoked) waits in the outbox; say so until it is fixed.
+async function checkMail() {
+  const health = await fetch('/healthz').then((answer) => answer.json()).catch(() => null);
+  const waiting = health?.mail?.waiting_for_credentials ?? 0;
+  const warning = document.getElementById('mail-warning');
+  warning.textContent = `${waiting} email${waiting === 1 ? ' is' : 's are'} waiting: the mail transport `
+    + `(${health?.mail?.transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
+  warning.hidden = !waiting;
 }
 
 function fill(id, options) {

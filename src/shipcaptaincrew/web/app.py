@@ -34,10 +34,9 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
 
     The security headers wrap Starlette from outside, so they reach even its last-resort 500 answer.
     """
-    spec = openapi.document()
 
     async def openapi_json(request: Request) -> Response:
-        return json_response(spec)
+        return json_response(openapi.cached_document())
 
     # Flat, no Mount (a Mount costs a second routing pass), and the board's busiest call, GET /api/events,
     # is the first route tried.
@@ -62,7 +61,6 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = PageCache()
-    app.state.templates = guest.templates()
     app.state.sign_limit = guest.new_sign_limit()
     app.state.deliverer = deliverer
     return SecurityHeaders(app)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -24,6 +24,9 @@ from shipcaptaincrew.services import waivers as waiver_service
 from shipcaptaincrew.web.http import client_address, context
 from shipcaptaincrew.web.site import Site
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 FORM_MAX_AGE = 6 * 3600
 TEXT_FIELDS = (
     *("guest_name", "email", "phone", "date_of_birth", "emergency_name", "emergency_phone", "guardian_name"),
@@ -34,7 +37,11 @@ TEXT_FIELDS = (
 FORM_FIELDS = (*TEXT_FIELDS, "consent", "agreement")
 
 
+@functools.cache
 def templates() -> Environment:
+    """The guest page templates, loaded on the first guest page: Jinja2 stays off the cold start."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("shipcaptaincrew.web", "templates"),
         autoescape=select_autoescape(default=True),
@@ -226,7 +233,7 @@ def _event_facts(request: Request, event: Event) -> dict[str, Any]:
 
 def _page(request: Request, name: str, data: dict[str, Any], status: int = 200,
           headers: dict[str, str] | None = None) -> Response:  # fmt: skip
-    environment: Environment = request.app.state.templates
+    environment = templates()
     html = environment.get_template(f"guest/{name}").render(operator=_site(request).operator, prefix=_prefix(request),
                                                              **data)  # fmt: skip
     return Response(html, status, headers={"Cache-Control": "no-store", **(headers or {})}, media_type="text/html")

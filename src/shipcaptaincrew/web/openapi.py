@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,12 @@ OPERATIONS = (
 )  # fmt: skip
 
 REF = "#/components/schemas/{name}"
+
+
+@functools.cache
+def cached_document() -> dict[str, Any]:
+    """Built on the first request for it, not at start-up (cold start)."""
+    return document()
 
 
 def document() -> dict[str, Any]:

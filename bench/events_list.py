@@ -24,8 +24,9 @@ from pathlib import Path
 from _harness import Machine, Sample, Server, client_processes, fetch, measure, serving, summarize, write_results
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.events import Event, EventDetails, Patron, PaymentState, new_event
+from shipcaptaincrew.domain.events import Assignment, Event, EventDetails, Patron, PaymentState, Ref, new_event
 from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.domain.slugs import slug_name
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.demo import FIRST, LAST, PRICES, TITLES
@@ -83,9 +84,14 @@ def booked(day: date, period: str, periods: Periods) -> Event:
                            PRICES[period], status)  # fmt: skip
     event = new_event(details, None, periods, SEEDED_AT)
     paid = PaymentState(PRICES[period], SEEDED_AT) if n % 3 else PaymentState(PRICES[period] // 4, None)
-    crew = (CREW[n % len(CREW)], CREW[(n + 3) % len(CREW)])[: 1 + n % 2]
-    captain = CREW[(n + 5) % len(CREW)]
-    return replace(event, ship=SHIPS[n % len(SHIPS)], captain=captain, crew=crew, payment=paid, waivers_signed=n % 7)
+    crew = tuple(_person(i) for i in (n % len(CREW), (n + 3) % len(CREW))[: 1 + n % 2])
+    ship = Ref(f"shp_{n % len(SHIPS)}", SHIPS[n % len(SHIPS)])
+    assignment = Assignment(ship, _person((n + 5) % len(CREW)), crew)
+    return replace(event, assignment=assignment, payment=paid, waivers_signed=n % 7)
+
+
+def _person(index: int) -> Ref:
+    return Ref(f"per_{index}", CREW[index])
 
 
 def seed(data_dir: Path, count: int) -> str:
@@ -93,6 +99,10 @@ def seed(data_dir: Path, count: int) -> str:
     ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
     try:
         with ctx.store.writing() as uow:
+            for index, name in enumerate(SHIPS):
+                uow.roster.add_ship(Ship(f"shp_{index}", name, 12), SEEDED_AT)
+            for index, name in enumerate(CREW):
+                uow.roster.add_person(Person(f"per_{index}", name, "captain", calendar_token=f"cal-{index}"), SEEDED_AT)
             for event in season(count, ctx.periods):
                 uow.events.add(event)
                 uow.audit.append("event.created", "bench", SEEDED_AT, {"slug": event.slug})

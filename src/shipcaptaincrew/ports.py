@@ -11,9 +11,10 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from shipcaptaincrew.domain.events import Event, PaymentState
+from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
+from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 
 
@@ -46,6 +47,40 @@ class EventRepository(Protocol):
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
+
+    def on_date(self, day: date) -> list[Event]:
+        """Every event of one day (cancelled ones too), by period start."""
+
+    def for_person(self, person_id: str, start: date, end: date) -> list[Event]:
+        """Events from start to end inclusive on which the person is captain or crew, in date order."""
+
+    def set_assignment(self, slug: str, assignment: Assignment, now: datetime) -> None:
+        """Store the event's ship, captain, crew, conflicts and override reason (no version bump)."""
+
+
+class RosterRepository(Protocol):
+    """Ships and people. Nothing is deleted: an event may still point at them."""
+
+    def add_ship(self, ship: Ship, now: datetime) -> None:
+        """Insert a ship; raise Conflict if another has that name."""
+
+    def save_ship(self, ship: Ship) -> None:
+        """Replace the ship's name and capacity; raise Conflict if another has that name."""
+
+    def ship(self, ship_id: str) -> Ship | None: ...
+
+    def ships(self) -> list[Ship]: ...
+
+    def add_person(self, person: Person, now: datetime) -> None: ...
+
+    def save_person(self, person: Person) -> None:
+        """Replace everything but the calendar token."""
+
+    def person(self, person_id: str) -> Person | None: ...
+
+    def person_by_token(self, token: str) -> Person | None: ...
+
+    def people(self) -> list[Person]: ...
 
 
 class LedgerRepository(Protocol):
@@ -158,6 +193,9 @@ class UnitOfWork(Protocol):
 
     @property
     def waivers(self) -> WaiverRepository: ...
+
+    @property
+    def roster(self) -> RosterRepository: ...
 
     def __enter__(self) -> Self: ...
 

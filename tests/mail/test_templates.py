@@ -12,7 +12,7 @@ import pytest
 from shipcaptaincrew.adapters.mail_outbox import build_mime, wire_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
-from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.events import Assignment, Event, Ref
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.waivers import Signature
@@ -76,7 +76,8 @@ def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the
 
 
 def test_a_crew_assignment_names_the_role_the_ship_and_the_charter() -> None:
-    event = an_event(ship="Osprey", captain="Maria Santos", crew=("Joe", "Kim"))
+    crew = (Ref("per_2", "Joe"), Ref("per_3", "Kim"))
+    event = an_event(assignment=Assignment(Ref("shp_1", "Osprey"), Ref("per_1", "Maria Santos"), crew))
 
     text, html, message = parts(mail.crew_assignment(event, "Joe", "joe@example.org", "crew", "13:00-17:00"))
 

@@ -18,6 +18,7 @@ from typing import Self
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
 from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
+from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
 from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
@@ -134,6 +135,7 @@ class SqliteUnitOfWork:
         self.idempotency = SqliteIdempotencyKeys(connection)
         self.outbox = SqliteOutbox(connection)
         self.waivers = SqliteWaivers(connection)
+        self.roster = SqliteRoster(connection)
 
     def __enter__(self) -> Self:
         if self._write_lock is not None and not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):

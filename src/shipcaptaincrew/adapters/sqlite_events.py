@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Event, EventDetails, Patron, PaymentState
+from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
 from shipcaptaincrew.domain.periods import Periods
 
 _COLUMNS = (
     "slug, date, period, period_starts, patron_first_name, patron_last_name, patron_email, patron_phone, "
-    "party_size, title, notes, amount_due_cents, status, ship, captain, crew, paid_cents, payment_cleared_at, "
-    "waivers_signed, created_at, updated_at, version"
+    "party_size, title, notes, amount_due_cents, status, ship_id, captain_id, crew_ids, conflicts, override_reason, "
+    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(", ")))
 _SELECT = f"SELECT {_COLUMNS} FROM events"
@@ -40,7 +40,7 @@ class SqliteEventRepository:
             row = self._connection.execute(
                 f"{_SELECT} WHERE id = (SELECT event_id FROM slug_aliases WHERE alias = ?)", (slug,)
             ).fetchone()
-        return None if row is None else _event(row)
+        return None if row is None else _event(row, self._names())
 
     def save(self, event: Event, expected_version: int) -> None:
         assignments = ", ".join(f"{column} = ?" for column in _COLUMNS.split(", ")[1:])
@@ -79,7 +79,29 @@ class SqliteEventRepository:
                 "ORDER BY date, period_starts, slug LIMIT ?",
                 (start.isoformat(), end.isoformat(), *after, limit),
             )
-        return [_event(row) for row in rows]
+        names = self._names()
+        return [_event(row, names) for row in rows]
+
+    def on_date(self, day: date) -> list[Event]:
+        rows = self._connection.execute(f"{_SELECT} WHERE date = ? ORDER BY period_starts, slug", (day.isoformat(),))
+        names = self._names()
+        return [_event(row, names) for row in rows]
+
+    def for_person(self, person_id: str, start: date, end: date) -> list[Event]:
+        rows = self._connection.execute(
+            f"{_SELECT} WHERE date BETWEEN ? AND ? AND (captain_id = ? OR EXISTS "
+            "(SELECT 1 FROM json_each(events.crew_ids) WHERE value = ?)) ORDER BY date, period_starts, slug",
+            (start.isoformat(), end.isoformat(), person_id, person_id),
+        )
+        names = self._names()
+        return [_event(row, names) for row in rows]
+
+    def set_assignment(self, slug: str, assignment: Assignment, now: datetime) -> None:
+        self._connection.execute(
+            "UPDATE events SET ship_id = ?, captain_id = ?, crew_ids = ?, conflicts = ?, override_reason = ?, "
+            "updated_at = ? WHERE slug = ?",
+            (*_assignment_row(assignment), now.isoformat(), slug),
+        )
 
     def all_slugs(self) -> Iterator[str]:
         for row in self._connection.execute("SELECT slug FROM events ORDER BY date, period_starts, slug"):
@@ -105,6 +127,11 @@ class SqliteEventRepository:
         if row is not None:
             raise SlugTaken(f"slug {slug!r} is an old name of event {row[0]!r} and still leads there", "slug")
 
+    def _names(self) -> dict[str, str]:
+        """Names of every ship and person by id: the roster is a handful of rows, read once per query."""
+        rows = self._connection.execute("SELECT id, name FROM ships UNION ALL SELECT id, name FROM people")
+        return {str(row[0]): str(row[1]) for row in rows}
+
     def _row(self, event: Event) -> tuple[object, ...]:
         details, patron = event.details, event.details.patron
         starts = self._periods.get(details.period).starts.strftime("%H:%M")
@@ -113,12 +140,32 @@ class SqliteEventRepository:
             event.slug, details.date.isoformat(), details.period, starts,
             patron.first_name, patron.last_name, patron.email, patron.phone,
             details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
-            event.ship, event.captain, json.dumps(list(event.crew)), event.payment.paid_cents, cleared_at,
+            *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
             event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
         )  # fmt: skip
 
 
-def _event(row: sqlite3.Row) -> Event:
+def _assignment_row(assignment: Assignment) -> tuple[object, ...]:
+    conflicts = [{"kind": c.kind, "message": c.message, "other": c.other} for c in assignment.conflicts]
+    return (
+        assignment.ship.id if assignment.ship else None,
+        assignment.captain.id if assignment.captain else None,
+        json.dumps([member.id for member in assignment.crew]),
+        json.dumps(conflicts),
+        assignment.override_reason,
+    )
+
+
+def _assignment(row: sqlite3.Row, names: dict[str, str]) -> Assignment:
+    def ref(key: str | None) -> Ref | None:
+        return None if key is None else Ref(key, names.get(key, "?"))
+
+    crew = tuple(Ref(key, names.get(key, "?")) for key in json.loads(row["crew_ids"]))
+    conflicts = tuple(Conflict(**item) for item in json.loads(row["conflicts"]))
+    return Assignment(ref(row["ship_id"]), ref(row["captain_id"]), crew, conflicts, row["override_reason"])
+
+
+def _event(row: sqlite3.Row, names: dict[str, str]) -> Event:
     details = EventDetails(
         date=date.fromisoformat(row["date"]),
         period=row["period"],
@@ -135,9 +182,7 @@ def _event(row: sqlite3.Row) -> Event:
         details=details,
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
-        ship=row["ship"],
-        captain=row["captain"],
-        crew=tuple(json.loads(row["crew"])),
+        assignment=_assignment(row, names),
         version=row["version"],
         payment=PaymentState(row["paid_cents"], datetime.fromisoformat(cleared_at) if cleared_at else None),
         waivers_signed=row["waivers_signed"],

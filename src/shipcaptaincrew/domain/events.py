@@ -59,17 +59,58 @@ class EventDetails:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A roster entry (ship or person) as an event shows it: its id and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why an assignment is doubtful: `kind` is one of roster.CONFLICT_KINDS; `other` a clashing event's slug."""
+
+    kind: str
+    message: str
+    other: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Ship, captain and crew of an event, the conflicts found when it was saved, and the reason they were accepted."""
+
+    ship: Ref | None = None
+    captain: Ref | None = None
+    crew: tuple[Ref, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    override_reason: str = ""
+
+    def people(self) -> tuple[Ref, ...]:
+        return ((self.captain,) if self.captain else ()) + self.crew
+
+
+@dataclass(frozen=True)
 class Event:
     slug: str
     details: EventDetails
     created_at: datetime
     updated_at: datetime
-    ship: str | None = None
-    captain: str | None = None
-    crew: tuple[str, ...] = ()
+    assignment: Assignment = field(default_factory=Assignment)
     version: int = 1
     payment: PaymentState = field(default_factory=PaymentState)
     waivers_signed: int = 0
+
+    @property
+    def ship(self) -> str | None:
+        return self.assignment.ship.name if self.assignment.ship else None
+
+    @property
+    def captain(self) -> str | None:
+        return self.assignment.captain.name if self.assignment.captain else None
+
+    @property
+    def crew(self) -> tuple[str, ...]:
+        return tuple(member.name for member in self.assignment.crew)
 
     @property
     def payment_cleared(self) -> bool:

@@ -1,0 +1,93 @@
+"""Ships and people in SQLite: rows to domain records and back, in one place."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from shipcaptaincrew.domain.errors import Conflict
+from shipcaptaincrew.domain.roster import Person, Ship
+
+_PEOPLE = "SELECT id, name, role, email, phone, licence_expires, medical_expires, calendar_token FROM people"
+
+
+class SqliteRoster:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def add_ship(self, ship: Ship, now: datetime) -> None:
+        try:
+            self._connection.execute(
+                "INSERT INTO ships (id, name, capacity, created_at) VALUES (?, ?, ?, ?)",
+                (ship.id, ship.name, ship.capacity, now.isoformat()),
+            )
+        except sqlite3.IntegrityError:
+            raise _ship_taken(ship.name) from None
+
+    def save_ship(self, ship: Ship) -> None:
+        try:
+            self._connection.execute(
+                "UPDATE ships SET name = ?, capacity = ? WHERE id = ?", (ship.name, ship.capacity, ship.id)
+            )
+        except sqlite3.IntegrityError:
+            raise _ship_taken(ship.name) from None
+
+    def ship(self, ship_id: str) -> Ship | None:
+        row = self._connection.execute("SELECT id, name, capacity FROM ships WHERE id = ?", (ship_id,)).fetchone()
+        return None if row is None else Ship(row[0], row[1], row[2])
+
+    def ships(self) -> list[Ship]:
+        rows = self._connection.execute("SELECT id, name, capacity FROM ships ORDER BY name COLLATE NOCASE")
+        return [Ship(row[0], row[1], row[2]) for row in rows]
+
+    def add_person(self, person: Person, now: datetime) -> None:
+        self._connection.execute(
+            "INSERT INTO people (id, name, role, email, phone, licence_expires, medical_expires, calendar_token, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_person_row(person), person.calendar_token, now.isoformat()),
+        )
+
+    def save_person(self, person: Person) -> None:
+        self._connection.execute(
+            "UPDATE people SET name = ?, role = ?, email = ?, phone = ?, licence_expires = ?, medical_expires = ? "
+            "WHERE id = ?",
+            (*_person_row(person)[1:], person.id),
+        )
+
+    def person(self, person_id: str) -> Person | None:
+        row = self._connection.execute(f"{_PEOPLE} WHERE id = ?", (person_id,)).fetchone()
+        return None if row is None else _person(row)
+
+    def person_by_token(self, token: str) -> Person | None:
+        row = self._connection.execute(f"{_PEOPLE} WHERE calendar_token = ?", (token,)).fetchone()
+        return None if row is None else _person(row)
+
+    def people(self) -> list[Person]:
+        rows = self._connection.execute(f"{_PEOPLE} ORDER BY role, name COLLATE NOCASE")
+        return [_person(row) for row in rows]
+
+
+def _person_row(person: Person) -> tuple[object, ...]:
+    return (
+        person.id, person.name, person.role, person.email, person.phone,
+        person.licence_expires.isoformat() if person.licence_expires else None,
+        person.medical_expires.isoformat() if person.medical_expires else None,
+    )  # fmt: skip
+
+
+def _person(row: sqlite3.Row) -> Person:
+    licence, medical = row["licence_expires"], row["medical_expires"]
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        email=row["email"],
+        phone=row["phone"],
+        licence_expires=date.fromisoformat(licence) if licence else None,
+        medical_expires=date.fromisoformat(medical) if medical else None,
+        calendar_token=row["calendar_token"],
+    )
+
+
+def _ship_taken(name: str) -> Conflict:
+    return Conflict(f"a ship named {name!r} is already on the roster", "name")

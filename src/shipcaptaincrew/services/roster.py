@@ -1,0 +1,208 @@
+"""Roster use cases: ships and people, assigning them to events, and a person's schedule."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from shipcaptaincrew.domain import mail, roster
+from shipcaptaincrew.domain.errors import InvalidInput, NotFound
+from shipcaptaincrew.domain.events import KEEP, Conflict, Event, Keep
+from shipcaptaincrew.domain.mail import OutboxMessage
+from shipcaptaincrew.domain.roster import Person, Ship
+from shipcaptaincrew.ports import UnitOfWork
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.ids import new_id
+
+SCHEDULE_DAYS = 90
+T = TypeVar("T")
+FEED_PAST_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    name: str | Keep = KEEP
+    role: str | Keep = KEEP
+    email: str | Keep = KEEP
+    phone: str | Keep = KEEP
+    licence_expires: date | Keep | None = KEEP
+    medical_expires: date | Keep | None = KEEP
+
+
+@dataclass(frozen=True)
+class Schedule:
+    person: Person
+    events: list[Event]
+
+
+def add_ship(ctx: Context, name: str, capacity: int, actor: str) -> Ship:
+    """Put a ship on the roster. Raise InvalidInput for a bad field, Conflict for a name in use."""
+    now = ctx.clock.now()
+    ship = roster.check_ship(Ship(new_id("shp", now), name, capacity))
+    with ctx.store.writing() as uow:
+        uow.roster.add_ship(ship, now)
+        uow.audit.append("roster.ship_added", actor, now, {"id": ship.id, "name": ship.name})
+    return ship
+
+
+def update_ship(ctx: Context, ship_id: str, name: str | None, capacity: int | None, actor: str) -> Ship:
+    """Rename a ship or change its capacity. Raise NotFound, InvalidInput, Conflict for a name in use."""
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        current = _ship(uow, ship_id, "id")
+        ship = roster.check_ship(Ship(ship_id, current.name if name is None else name,
+                                      current.capacity if capacity is None else capacity))  # fmt: skip
+        uow.roster.save_ship(ship)
+        uow.audit.append("roster.ship_updated", actor, now, {"id": ship.id, "name": ship.name})
+    return ship
+
+
+def list_ships(ctx: Context) -> list[Ship]:
+    with ctx.store.reading() as uow:
+        return uow.roster.ships()
+
+
+def add_person(ctx: Context, person: Person, actor: str) -> Person:
+    """Put a captain or crew member on the roster, with a fresh calendar token. Raise InvalidInput."""
+    now = ctx.clock.now()
+    person = roster.check_person(replace(person, id=new_id("per", now), calendar_token=secrets.token_urlsafe(24)))
+    with ctx.store.writing() as uow:
+        uow.roster.add_person(person, now)
+        uow.audit.append("roster.person_added", actor, now, {"id": person.id, "name": person.name})
+    return person
+
+
+def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: str) -> Person:
+    """Change a person's details (the calendar token stays). Raise NotFound, InvalidInput."""
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        current = _person(uow, person_id, "id")
+        fields = {name: value for name, value in vars(changes).items() if not isinstance(value, Keep)}
+        person = roster.check_person(replace(current, **fields))
+        uow.roster.save_person(person)
+        uow.audit.append("roster.person_updated", actor, now, {"id": person.id, "fields": sorted(fields)})
+    return person
+
+
+def list_people(ctx: Context) -> list[Person]:
+    with ctx.store.reading() as uow:
+        return uow.roster.people()
+
+
+def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | None, crew_ids: list[str],
+                override_reason: str, actor: str) -> Event:  # fmt: skip
+    """Assign ship, captain and crew to an event, in one transaction with its audit entry and emails.
+
+    Conflicts (double booking by period windows, capacity, expired credentials) raise AssignmentConflicts
+    unless `override_reason` is given; then they are saved with the reason and stay visible. Events of that
+    day that now clash with this one get the conflict too. Raise NotFound for an unknown event or roster id,
+    InvalidInput for a bad combination. Newly assigned people with an email get the assignment by email.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        event = _event(uow, slug)
+        ship = _known(uow.roster.ship(ship_id), ship_id, "ship") if ship_id else None
+        captain = _known(uow.roster.person(captain_id), captain_id, "captain") if captain_id else None
+        crew = [_known(uow.roster.person(person_id), person_id, "crew") for person_id in crew_ids]
+        day = uow.events.on_date(event.details.date)
+        assignment = roster.assignment(event, ship, captain, crew, day, ctx.periods, override_reason)
+        uow.events.set_assignment(event.slug, assignment, now)
+        assigned = replace(event, assignment=assignment, updated_at=now)
+        _refresh_neighbours(ctx, uow, assigned, day, now)
+        uow.audit.append("event.assigned", actor, now, _audit_data(assigned))
+        before = {ref.id for ref in event.assignment.people()}
+        _queue_emails(ctx, uow, assigned, [p for p in ([captain] if captain else []) + crew if p.id not in before])
+    return assigned
+
+
+def schedule(ctx: Context, person_id: str, days: int = SCHEDULE_DAYS) -> Schedule:
+    """The person's events from today for `days` days. Raise NotFound."""
+    today = ctx.clock.now().date()
+    with ctx.store.reading() as uow:
+        person = _person(uow, person_id, "id")
+        return Schedule(person, uow.events.for_person(person.id, today, today + timedelta(days=days)))
+
+
+def calendar_feed(ctx: Context, token: str) -> Schedule:
+    """What a calendar feed shows: the last month and the next year. Raise NotFound for an unknown token."""
+    today = ctx.clock.now().date()
+    with ctx.store.reading() as uow:
+        person = uow.roster.person_by_token(token) if token else None
+        if person is None:
+            raise NotFound("no calendar at this address")
+        start, end = today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=366)
+        return Schedule(person, uow.events.for_person(person.id, start, end))
+
+
+def _refresh_neighbours(ctx: Context, uow: UnitOfWork, assigned: Event, day: list[Event], now: datetime) -> None:
+    """Give the day's other events the conflicts this assignment brings them, keeping their own reason."""
+    for other in day:
+        if other.slug == assigned.slug or not roster.overlaps(other, assigned, ctx.periods):
+            continue
+        mine = tuple(c for c in other.assignment.conflicts if c.other != assigned.slug)
+        theirs = tuple(c for c in _conflicts_of(ctx, uow, other, [assigned]) if c.other == assigned.slug)
+        if mine + theirs != other.assignment.conflicts:
+            uow.events.set_assignment(other.slug, replace(other.assignment, conflicts=mine + theirs),
+                                      other.updated_at)  # fmt: skip
+
+
+def _conflicts_of(ctx: Context, uow: UnitOfWork, event: Event, others: list[Event]) -> tuple[Conflict, ...]:
+    a = event.assignment
+    ship = uow.roster.ship(a.ship.id) if a.ship else None
+    people = [person for ref in a.people() if (person := uow.roster.person(ref.id))]
+    return roster.conflicts(event, ship, people, others, ctx.periods)
+
+
+def _queue_emails(ctx: Context, uow: UnitOfWork, event: Event, people: list[Person]) -> None:
+    now = ctx.clock.now()
+    period = ctx.periods.get(event.details.period)
+    window = f"{period.starts:%H:%M}-{period.ends:%H:%M}"
+    for person in people:
+        if not person.email:
+            continue
+        message_id = new_id("msg", now)
+        email = mail.crew_assignment(event, person.name, person.email, person.role, window)
+        uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="assignment"))
+
+
+def _audit_data(event: Event) -> dict[str, object]:
+    a = event.assignment
+    return {
+        "slug": event.slug,
+        "ship": a.ship.id if a.ship else None,
+        "captain": a.captain.id if a.captain else None,
+        "crew": [ref.id for ref in a.crew],
+        "conflicts": [{"kind": c.kind, "message": c.message} for c in a.conflicts],
+        "override_reason": a.override_reason,
+    }
+
+
+def _known(entry: T | None, key: str, field: str) -> T:
+    """A roster entry named in a request body: an unknown id is a bad field (400), not a missing page."""
+    if entry is None:
+        raise InvalidInput(f"{field}: no {field if field != 'crew' else 'crew member'} with id {key!r} on the roster",
+                           field)  # fmt: skip
+    return entry
+
+
+def _event(uow: UnitOfWork, slug: str) -> Event:
+    event = uow.events.get(slug)
+    if event is None:
+        raise NotFound(f"no event with slug {slug!r}", "slug")
+    return event
+
+
+def _ship(uow: UnitOfWork, ship_id: str, field: str) -> Ship:
+    ship = uow.roster.ship(ship_id)
+    if ship is None:
+        raise NotFound(f"no ship with id {ship_id!r} on the roster", field)
+    return ship
+
+
+def _person(uow: UnitOfWork, person_id: str, field: str) -> Person:
+    person = uow.roster.person(person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id!r} on the roster", field)
+    return person

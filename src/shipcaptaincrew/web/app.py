@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import api, auth, guest, openapi, payments, schemas, waiver_api
+from shipcaptaincrew.web import api, auth, guest, openapi, payments, roster_api, schemas, waiver_api
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.http import json_response
@@ -44,6 +44,7 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
         *api.ROUTES,
         *payments.ROUTES,
         *waiver_api.ROUTES,
+        *roster_api.ROUTES,
         *auth.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
         *guest.routes(str(GUEST_STATIC)),

@@ -75,7 +75,7 @@ def event_detail_out(event: Event, periods: Periods, aliases: list[str]) -> sche
 
 
 def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
-    details, patron = event.details, event.details.patron
+    details, patron, assignment = event.details, event.details.patron, event.assignment
     return {
         "slug": event.slug,
         "slug_conforming": slugs.is_conforming(event.slug, periods),
@@ -90,6 +90,11 @@ def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
         "ship": event.ship,
         "captain": event.captain,
         "crew": list(event.crew),
+        "ship_id": assignment.ship.id if assignment.ship else None,
+        "captain_id": assignment.captain.id if assignment.captain else None,
+        "crew_ids": [member.id for member in assignment.crew],
+        "conflicts": [schemas.ConflictOut(c.kind, c.message, c.other) for c in assignment.conflicts],
+        "override_reason": assignment.override_reason,
         "payment_cleared": event.payment_cleared,
         "payment_cleared_at": event.payment.cleared_at,
         "paid_cents": event.payment.paid_cents,

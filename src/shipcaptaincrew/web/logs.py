@@ -1,4 +1,4 @@
-"""Keep secrets out of the server's logs: capability URLs (a signer's copy) are redacted in access lines."""
+"""Keep secrets out of the server's logs: capability URLs (a signer's copy, a calendar feed) are redacted."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-_SECRET_PATHS = re.compile(r"(/signed/)[A-Za-z0-9_-]+")
+_SECRET_PATHS = re.compile(r"(/signed/|/cal/)[A-Za-z0-9_-]+")
 
 
 class RedactSecrets(logging.Filter):

@@ -55,6 +55,22 @@ OPERATIONS = (
     Operation("put", "/api/waiver", "Add a new immutable waiver version", schemas.WaiverOut, body=schemas.WaiverIn),
     Operation("get", "/api/events/{slug}/waivers", "An event's signatures", schemas.SignatureListOut, errors=(404,)),
     Operation("get", "/api/config", "The operator's periods and payment methods", schemas.ChoicesOut, errors=()),
+    Operation("get", "/api/roster", "Every ship and person on the roster", schemas.RosterOut, errors=()),
+    Operation("post", "/api/ships", "Put a ship on the roster", schemas.ShipOut, status=201, body=schemas.ShipIn,
+              errors=(400, 409)),
+    Operation("patch", "/api/ships/{ship_id}", "Rename a ship or change its capacity", schemas.ShipOut,
+              body=schemas.ShipPatch, errors=(400, 404, 409)),
+    Operation("post", "/api/people", "Put a captain or crew member on the roster", schemas.PersonOut, status=201,
+              body=schemas.PersonIn),
+    Operation("patch", "/api/people/{person_id}", "Change a person's details", schemas.PersonOut,
+              body=schemas.PersonPatch, errors=(400, 404)),
+    Operation("get", "/api/people/{person_id}/schedule", "A person's charters for the next 90 days",
+              schemas.ScheduleOut, errors=(404,)),
+    Operation("put", "/api/events/{slug}/assignment",
+              "Assign ship, captain and crew; conflicts need override_reason (409 lists them)", schemas.EventOut,
+              body=schemas.AssignmentIn, errors=(400, 404, 409)),
+    Operation("get", "/cal/{token}.ics", "A person's calendar feed (iCalendar); the address is the secret", None,
+              public=True, errors=(404,)),
     Operation("get", "/healthz", "Liveness", schemas.HealthOut, public=True, errors=()),
 )  # fmt: skip
 
@@ -89,7 +105,7 @@ def document() -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     spec: dict[str, Any] = {"summary": op.summary, "responses": _responses(op)}
     parameters = [_query(name, kind, text) for name, kind, text in op.query]
-    for name in ("slug", "entry_id"):
+    for name in ("slug", "entry_id", "ship_id", "person_id", "token"):
         if f"{{{name}}}" in op.path:
             parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
     if parameters:

@@ -88,6 +88,13 @@ class PatronOut(Struct):
     phone: str
 
 
+class ConflictOut(Struct):
+    kind: Annotated[str, Meta(examples=["person_double_booked", "ship_double_booked", "over_capacity",
+                                        "licence_expired", "medical_expired"])]  # fmt: skip
+    message: str
+    other: Annotated[str, Meta(description="The clashing event's slug, for a double booking")] = ""
+
+
 class EventOut(Struct):
     slug: str
     slug_conforming: bool
@@ -102,6 +109,11 @@ class EventOut(Struct):
     ship: str | None
     captain: str | None
     crew: list[str]
+    ship_id: str | None
+    captain_id: str | None
+    crew_ids: list[str]
+    conflicts: list[ConflictOut]
+    override_reason: Annotated[str, Meta(description="Why the conflicts were accepted; empty when there are none")]
     payment_cleared: bool
     payment_cleared_at: datetime | None
     paid_cents: int
@@ -228,3 +240,70 @@ class PeriodOut(Struct):
 class ChoicesOut(Struct):
     periods: list[PeriodOut]
     payment_methods: list[str]
+
+
+RosterId = Annotated[str, Meta(min_length=1, max_length=40)]
+Capacity = Annotated[int, Meta(ge=1, le=500)]
+Role = Annotated[str, Meta(pattern="^(captain|crew)$")]
+
+
+class ShipIn(Closed):
+    name: Name
+    capacity: Capacity
+
+
+class ShipPatch(Closed):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
+
+
+class ShipOut(Struct):
+    id: str
+    name: str
+    capacity: int
+
+
+class PersonIn(Closed):
+    name: Name
+    role: Role
+    email: Email = ""
+    phone: Phone = ""
+    licence_expires: date | None = None
+    medical_expires: date | None = None
+
+
+class PersonPatch(Closed):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    email: Email | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
+    licence_expires: date | msgspec.UnsetType | None = msgspec.UNSET
+    medical_expires: date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class PersonOut(Struct):
+    id: str
+    name: str
+    role: str
+    email: str
+    phone: str
+    licence_expires: date | None
+    medical_expires: date | None
+    calendar_url: Annotated[str, Meta(description="The person's calendar feed; the address is the secret")]
+
+
+class RosterOut(Struct):
+    ships: list[ShipOut]
+    people: list[PersonOut]
+
+
+class AssignmentIn(Closed):
+    ship: RosterId | None = None
+    captain: RosterId | None = None
+    crew: Annotated[list[RosterId], Meta(max_length=20)] = []
+    override_reason: Annotated[str, Meta(max_length=500)] = ""
+
+
+class ScheduleOut(Struct):
+    person: PersonOut
+    events: list[EventOut]

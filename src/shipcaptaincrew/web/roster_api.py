@@ -1,0 +1,131 @@
+"""The roster API (ships, people, a person's schedule), event assignment, and the crew calendar feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shipcaptaincrew.domain.events import KEEP, Keep
+from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
+from shipcaptaincrew.services import roster
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web.calendar import calendar_bytes
+from shipcaptaincrew.web.errors import ErrorBody
+from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+
+
+class AssignmentConflictsOut(msgspec.Struct):
+    error: ErrorBody
+    conflicts: list[schemas.ConflictOut]
+
+
+def ship_out(ship: Ship) -> schemas.ShipOut:
+    return schemas.ShipOut(ship.id, ship.name, ship.capacity)
+
+
+def person_out(person: Person) -> schemas.PersonOut:
+    return schemas.PersonOut(person.id, person.name, person.role, person.email, person.phone, person.licence_expires,
+                             person.medical_expires, f"/cal/{person.calendar_token}.ics")  # fmt: skip
+
+
+@admin_only
+async def get_roster(request: Request) -> Response:
+    def work(ctx: Context, actor: str) -> schemas.RosterOut:
+        return schemas.RosterOut([ship_out(s) for s in roster.list_ships(ctx)],
+                                 [person_out(p) for p in roster.list_people(ctx)])  # fmt: skip
+
+    return json_response(await in_thread(request, work))
+
+
+@admin_only
+async def add_ship(request: Request) -> Response:
+    body = await read_json(request, schemas.ShipIn)
+    ship = await in_thread(request, lambda ctx, actor: roster.add_ship(ctx, body.name, body.capacity, actor))
+    return json_response(ship_out(ship), 201)
+
+
+@admin_only
+async def patch_ship(request: Request) -> Response:
+    body = await read_json(request, schemas.ShipPatch)
+    name, capacity = _unset_none(body.name), _unset_none(body.capacity)
+    ship_id = request.path_params["ship_id"]
+    ship = await in_thread(request, lambda ctx, actor: roster.update_ship(ctx, ship_id, name, capacity, actor))
+    return json_response(ship_out(ship))
+
+
+@admin_only
+async def add_person(request: Request) -> Response:
+    body = await read_json(request, schemas.PersonIn)
+    draft = Person("", body.name, body.role, body.email, body.phone, body.licence_expires, body.medical_expires)
+    person = await in_thread(request, lambda ctx, actor: roster.add_person(ctx, draft, actor))
+    return json_response(person_out(person), 201)
+
+
+@admin_only
+async def patch_person(request: Request) -> Response:
+    body = await read_json(request, schemas.PersonPatch)
+    changes = roster.PersonChanges(*(_keep(getattr(body, name)) for name in roster.PersonChanges.__dataclass_fields__))
+    person_id = request.path_params["person_id"]
+    person = await in_thread(request, lambda ctx, actor: roster.update_person(ctx, person_id, changes, actor))
+    return json_response(person_out(person))
+
+
+@admin_only
+async def person_schedule(request: Request) -> Response:
+    def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
+        found = roster.schedule(ctx, request.path_params["person_id"])
+        return schemas.ScheduleOut(person_out(found.person), [convert.event_out(e, ctx.periods) for e in found.events])
+
+    return json_response(await in_thread(request, work))
+
+
+@admin_only
+async def put_assignment(request: Request) -> Response:
+    """409 with every conflict listed when there are conflicts and no override_reason; nothing is saved then."""
+    body = await read_json(request, schemas.AssignmentIn)
+
+    def work(ctx: Context, actor: str) -> schemas.EventOut:
+        event = roster.assign_crew(ctx, request.path_params["slug"], body.ship, body.captain, body.crew,
+                                   body.override_reason, actor)  # fmt: skip
+        return convert.event_out(event, ctx.periods)
+
+    try:
+        return json_response(await in_thread(request, work))
+    except AssignmentConflicts as refused:
+        conflicts = [schemas.ConflictOut(c.kind, c.message, c.other) for c in refused.conflicts]
+        error = ErrorBody(refused.code, refused.message, refused.field)
+        return json_response(AssignmentConflictsOut(error, conflicts), 409)
+
+
+async def calendar_feed(request: Request) -> Response:
+    """A person's charters as iCalendar; the unguessable token in the address is the only credential."""
+    ctx = context(request)
+    found = await run_in_threadpool(roster.calendar_feed, ctx, request.path_params["token"])
+    return Response(calendar_bytes(found, ctx.periods), media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"})  # fmt: skip
+
+
+def _keep(value: Any) -> Any | Keep:
+    return KEEP if isinstance(value, msgspec.UnsetType) else value
+
+
+def _unset_none(value: Any) -> Any:
+    return None if isinstance(value, msgspec.UnsetType) else value
+
+
+ROUTES: list[Any] = [
+    Route("/api/roster", get_roster, methods=["GET"]),
+    Route("/api/ships", add_ship, methods=["POST"]),
+    Route("/api/ships/{ship_id}", patch_ship, methods=["PATCH"]),
+    Route("/api/people", add_person, methods=["POST"]),
+    Route("/api/people/{person_id}", patch_person, methods=["PATCH"]),
+    Route("/api/people/{person_id}/schedule", person_schedule, methods=["GET"]),
+    Route("/api/events/{slug}/assignment", put_assignment, methods=["PUT"]),
+    Route("/cal/{token}.ics", calendar_feed, methods=["GET"]),
+]

@@ -18,11 +18,12 @@ run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an em
 test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test
 	$(BIN)/pytest -q
 
-lint: $(STAMP) ## ruff, mypy and the import layering contract
+lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the template
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cfn-lint infra/template.yaml
 
 bench: $(STAMP) $(CHROMIUM) ## Benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python bench/run.py

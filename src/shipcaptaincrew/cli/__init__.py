@@ -6,6 +6,7 @@ import click
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
+from shipcaptaincrew.cli.cdn import cdn_group, infra_group
 from shipcaptaincrew.cli.deploy import deploy_command, package_command, rollback_command
 from shipcaptaincrew.cli.events import events
 from shipcaptaincrew.cli.export import export_group
@@ -42,6 +43,8 @@ cli.add_command(package_command)
 cli.add_command(deploy_command)
 cli.add_command(rollback_command)
 cli.add_command(mail_group)
+cli.add_command(cdn_group)
+cli.add_command(infra_group)
 
 
 def main() -> None:

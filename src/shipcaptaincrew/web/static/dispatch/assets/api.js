@@ -64,6 +64,7 @@ function failure(response, data, path) {
   const message = error.message || `The server answered ${response.status}; nothing was changed.`;
   const result = new ApiError(response.status, error.code || 'error', message, error.field || null,
     response.headers.get('Retry-After'));
+  result.conflicts = data?.conflicts ?? []; // a 409 from PUT /events/{slug}/assignment lists them
   if (response.status === 401 && path !== '/login') {
     forgetToken();
     signedOut(result);

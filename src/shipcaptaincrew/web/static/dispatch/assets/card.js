@@ -37,6 +37,7 @@ export function fillCard(card, event) {
   put('.paid', money(event.paid_cents));
   put('.balance', money(event.balance_cents));
   put('.crew', crewLine(event)).hidden = !crewLine(event);
+  fillConflicts(card, event);
   fillGuestLink(card, event);
   card.querySelector('.log-payment').hidden = event.payment_cleared !== false;
 }
@@ -52,6 +53,18 @@ function crewLine(event) {
   if (event.captain) parts.push(`Captain ${event.captain}`);
   if (event.crew.length) parts.push(`Crew ${event.crew.join(', ')}`);
   return parts.join(' · ');
+}
+
+// A conflict stays on the card, overridden or not, with the reason it was accepted.
+function fillConflicts(card, event) {
+  const count = event.conflicts.length;
+  const badge = card.querySelector('.conflict-badge');
+  badge.hidden = !count;
+  badge.textContent = `⚠ ${count} conflict${count === 1 ? '' : 's'}${event.override_reason ? ' · overridden' : ''}`;
+  const note = card.querySelector('.conflict-note');
+  note.hidden = !count;
+  note.textContent = [...event.conflicts.map((c) => c.message), event.override_reason && `Override: ${event.override_reason}`]
+    .filter(Boolean).join(' · ');
 }
 
 function fillGuestLink(card, event) {

@@ -146,6 +146,7 @@ function onCardClick(event) {
   if (action === 'pay') openPayment(found);
   else if (action === 'history') openHistory(found);
   else if (action === 'waivers') import('./waivers.js').then((module) => module.openWaivers(found));
+  else if (action === 'assign') import('./assign.js').then((module) => module.openAssign(found));
   else if (action === 'copy') copyLink(button, card);
 }
 

@@ -13,6 +13,7 @@ from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.mail import mail_group
 from shipcaptaincrew.cli.outbox import outbox_group
 from shipcaptaincrew.cli.payments import payments_group
+from shipcaptaincrew.cli.roster import assign, roster_group
 from shipcaptaincrew.cli.serve import serve
 from shipcaptaincrew.cli.waiver import waiver_group
 from shipcaptaincrew.config import DOCUMENTED
@@ -35,6 +36,8 @@ def cli() -> None:
 cli.add_command(serve)
 cli.add_command(admin)
 cli.add_command(events)
+cli.add_command(roster_group)
+events.add_command(assign)
 cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)

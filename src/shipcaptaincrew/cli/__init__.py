@@ -15,6 +15,7 @@ from shipcaptaincrew.cli.outbox import outbox_group
 from shipcaptaincrew.cli.payments import payments_group
 from shipcaptaincrew.cli.roster import assign, roster_group
 from shipcaptaincrew.cli.serve import serve
+from shipcaptaincrew.cli.site import site_group
 from shipcaptaincrew.cli.waiver import waiver_group
 from shipcaptaincrew.config import DOCUMENTED
 
@@ -48,6 +49,7 @@ cli.add_command(rollback_command)
 cli.add_command(mail_group)
 cli.add_command(cdn_group)
 cli.add_command(infra_group)
+cli.add_command(site_group)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from shipcaptaincrew.cli.payments import payments_group
 from shipcaptaincrew.cli.roster import assign, roster_group
 from shipcaptaincrew.cli.serve import serve
 from shipcaptaincrew.cli.site import site_group
+from shipcaptaincrew.cli.smoke import smoke_command
 from shipcaptaincrew.cli.waiver import waiver_group
 from shipcaptaincrew.config import DOCUMENTED
 
@@ -50,6 +51,7 @@ cli.add_command(mail_group)
 cli.add_command(cdn_group)
 cli.add_command(infra_group)
 cli.add_command(site_group)
+cli.add_command(smoke_command)
 
 
 def main() -> None:

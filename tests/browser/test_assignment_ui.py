@@ -11,9 +11,7 @@ from tests.browser.board_api import BoardApi
 MORNING, FULL_DAY = f"{DAY}-ann-am", f"{DAY}-bo-full"
 
 
-def test_a_double_booked_captain_is_warned_about_overridden_with_a_reason_and_badged(
-    page: Page, api: BoardApi
-) -> None:
+def test_a_double_booked_captain_is_warned_about_overridden_with_a_reason_and_badged(page: Page, api: BoardApi) -> None:
     maria = api.call("POST", "/api/people", {"name": "Maria Santos", "role": "captain"})
     api.call("POST", "/api/ships", {"name": "Osprey", "capacity": 12})
     api.book(DAY, "Ann", "am")

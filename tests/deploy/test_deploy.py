@@ -33,7 +33,9 @@ def prod(aws: Aws, tmp_path: Path) -> dict[str, str]:
 
 def scc(aws: Aws, tmp_path: Path, *args: str) -> Result:
     common = ["--endpoint-url", aws.endpoint, "--region", REGION]
-    snapshots = ["--snapshots", str(tmp_path / "snapshots")] if args[0] == "deploy" else []
+    snapshots = (
+        ["--snapshots", str(tmp_path / "snapshots"), "--skip-site", "--skip-smoke"] if args[0] == "deploy" else []
+    )
     return CliRunner().invoke(cli, [*args, *common, *snapshots])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from shipcaptaincrew.cli.after_deploy import AfterDeploy, after_deploy_options
 from shipcaptaincrew.cli.common import load_settings
 from shipcaptaincrew.deploy.lambda_env import Changes
 
@@ -54,11 +55,15 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
               help="Replace code on $LATEST that no published version holds (changed outside scc deploy).")  # fmt: skip
 @click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
+@after_deploy_options
 def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
                    sets: tuple[str, ...], removals: tuple[str, ...], zip_path: Path | None, python_version: str,
-                   arch: str, replace_unpublished_code: bool, snapshots: Path | None) -> None:  # fmt: skip
+                   arch: str, replace_unpublished_code: bool, snapshots: Path | None,
+                   **after: Any) -> None:  # fmt: skip
     """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
-    verify by hashes, publish a version, move the `live` alias. Values are never printed."""
+    verify by hashes, publish a version, move the `live` alias; then upload the dispatch page (drift-checked)
+    and smoke-test the stage. Values are never printed."""
+    followed = AfterDeploy(stage, region, endpoint_url, **after)
     from shipcaptaincrew.deploy.deployment import Plan, deploy
     from shipcaptaincrew.deploy.steps import DeployFailed
 
@@ -74,6 +79,7 @@ def deploy_command(stage: str, function: str | None, region: str | None, endpoin
         raise click.ClickException(str(failed)) from None
     if outcome.version:
         click.echo(f"deployed {plan.function}: live is version {outcome.version} ({time.perf_counter() - began:.1f} s)")
+        followed.run()
 
 
 @click.command("rollback")

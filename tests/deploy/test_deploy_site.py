@@ -1,0 +1,67 @@
+"""`scc deploy` followed by its site and smoke steps: moto for Lambda and S3, a real `scc serve` as the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from shipcaptaincrew.cli import cli
+from tests.deploy.conftest import REGION, Aws, a_package
+from tests.live_server import live_server
+
+
+@pytest.fixture(scope="module")
+def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_server(tmp_path_factory.mktemp("site")) as (url, _):
+        yield url
+
+
+def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
+    package = tmp_path / "v2.zip" if (tmp_path / "v2.zip").exists() else a_package(tmp_path, "v2")
+    return CliRunner().invoke(
+        cli,
+        [
+            "deploy",
+            "--stage",
+            "prod",
+            "--zip",
+            str(package),
+            "--endpoint-url",
+            aws.endpoint,
+            "--region",
+            REGION,
+            "--snapshots",
+            str(tmp_path / "snapshots"),
+            *args,
+        ],
+    )
+
+
+def test_a_deploy_uploads_the_page_and_smoke_tests_the_stage(aws: Aws, tmp_path: Path, application: str) -> None:
+    aws.create_function("scc-prod", a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite"})
+    aws("s3api", "create-bucket", "--bucket", "scc-site")
+
+    result = deploy(aws, tmp_path, "--bucket", "scc-site", "--base-url", application)
+
+    assert result.exit_code == 0, result.output
+    assert "[site] uploading the dispatch page to s3://scc-site (prod)" in result.output
+    assert "smoke test of" in result.output and "all 4 checks passed" in result.output
+    listed = aws("s3api", "list-objects-v2", "--bucket", "scc-site")["Contents"]
+    assert "index.html" in {item["Key"] for item in listed}
+
+
+def test_a_deploy_without_a_bucket_or_a_site_is_refused_before_anything_changes(aws: Aws, tmp_path: Path) -> None:
+    aws.create_function("scc-prod", a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite"})
+
+    no_bucket = deploy(aws, tmp_path, "--skip-smoke")
+    no_site = deploy(aws, tmp_path, "--skip-site")
+
+    assert no_bucket.exit_code == 2 and "--bucket, or pass --skip-site" in no_bucket.output
+    assert no_site.exit_code == 2 and "--base-url to smoke-test, or pass --skip-smoke" in no_site.output
+    assert (
+        aws("lambda", "list-versions-by-function", "--function-name", "scc-prod")["Versions"][-1]["Version"]
+        == "$LATEST"
+    )

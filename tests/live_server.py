@@ -23,18 +23,33 @@ def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
     """Start the server, wait until it listens, yield (base URL, what it printed); stop it after.
 
     The list of printed lines is completed with everything else the server printed once it has stopped.
+    A port taken by someone else between choosing and binding it is retried with another port.
     """
-    port = free_port()
-    environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
-    command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
-    with subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
-        lines = _read_until(server, "Uvicorn running", seconds=30)
-        try:
-            yield f"http://127.0.0.1:{port}", lines
-        finally:
-            server.terminate()
-            remaining, _ = server.communicate(timeout=10)
-            lines.extend(remaining.splitlines(keepends=True))
+    for attempt in range(3):
+        port = free_port()
+        environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
+        command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
+        with subprocess.Popen(
+            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as server:
+            try:
+                lines = _read_until(server, "Uvicorn running", seconds=60)
+            except PortTaken:
+                server.wait(timeout=10)
+                if attempt < 2:
+                    continue
+                raise
+            try:
+                yield f"http://127.0.0.1:{port}", lines
+            finally:
+                server.terminate()
+                remaining, _ = server.communicate(timeout=10)
+                lines.extend(remaining.splitlines(keepends=True))
+            return
+
+
+class PortTaken(AssertionError):
+    pass
 
 
 def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> list[str]:
@@ -48,4 +63,7 @@ def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> 
             return lines
         if not line and process.poll() is not None:
             break
-    raise AssertionError("server did not start:\n" + "".join(lines))
+    printed = "".join(lines)
+    if "address already in use" in printed:
+        raise PortTaken(printed)
+    raise AssertionError("server did not start:\n" + printed)

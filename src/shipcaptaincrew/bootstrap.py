@@ -12,7 +12,6 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
-from shipcaptaincrew.adapters.mail_outbox import FolderMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.ports import Clock, Mailer
@@ -65,6 +64,8 @@ def build_mailer(settings: Settings, clock: Clock) -> Mailer:
         from shipcaptaincrew.adapters.mail_gmail import GmailMailer
 
         return GmailMailer(gmail_tokens(settings, clock), settings.mail_from, mail.gmail_api_url)
+    from shipcaptaincrew.adapters.mail_outbox import FolderMailer  # the email package: only when mail goes out
+
     return FolderMailer(settings.data_dir / "outbox", settings.mail_from)
 
 

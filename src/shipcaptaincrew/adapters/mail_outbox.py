@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-from email import policy
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shipcaptaincrew.domain.mail import Email, header_safe
 from shipcaptaincrew.ports import DeliveryFailed
+
+if TYPE_CHECKING:  # the email package loads with the first message, not at start-up (Lambda cold start)
+    from email.message import EmailMessage
 
 
 def build_mime(email: Email, message_id: str, sender: str) -> EmailMessage:
     """The MIME message every transport sends: a text part, and an HTML alternative when the message has a
     template. Header values are forced to one safe line, so nothing a guest typed can add a header."""
+    from email.message import EmailMessage
+    from email.utils import formatdate
+
     message = EmailMessage()
     message["From"] = header_safe(sender)
     message["To"] = header_safe(email.to)
@@ -36,6 +40,8 @@ def build_mime(email: Email, message_id: str, sender: str) -> EmailMessage:
 
 def wire_bytes(message: EmailMessage) -> bytes:
     """The message as it travels: CRLF line ends, as SMTP, SES and Gmail expect."""
+    from email import policy
+
     return message.as_bytes(policy=policy.SMTP)
 
 
@@ -47,6 +53,8 @@ def envelope_address(text: str) -> str:
 
     `a@example.org` and `Name <a@example.org>` pass; `a@example.org, b@example.org` or text after the address do not.
     """
+    from email.utils import parseaddr
+
     safe = header_safe(text)
     address = parseaddr(safe)[1]
     if not _ADDRESS.fullmatch(address) or not (safe == address or safe.endswith(f"<{address}>")):

@@ -15,7 +15,6 @@ from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
 from shipcaptaincrew.services import roster
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.calendar import calendar_bytes
 from shipcaptaincrew.web.errors import ErrorBody
 from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
 
@@ -107,6 +106,8 @@ async def calendar_feed(request: Request) -> Response:
     """A person's charters as iCalendar; the unguessable token in the address is the only credential."""
     ctx = context(request)
     found = await run_in_threadpool(roster.calendar_feed, ctx, request.path_params["token"])
+    from shipcaptaincrew.web.calendar import calendar_bytes  # icalendar: only when a feed is fetched
+
     return Response(calendar_bytes(found, ctx.periods), media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"})  # fmt: skip
 

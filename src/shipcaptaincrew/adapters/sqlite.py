@@ -10,7 +10,6 @@ import json
 import sqlite3
 import threading
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -101,7 +100,7 @@ def migrate(connection: sqlite3.Connection) -> int:
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("shipcaptaincrew.adapters") / "migrations"
+    folder = Path(__file__).parent / "migrations"  # not importlib.resources: it costs the cold start 9 ms
     found = [
         (int(item.name.split("_")[0]), item.read_text()) for item in folder.iterdir() if item.name.endswith(".sql")
     ]

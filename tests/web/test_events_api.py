@@ -223,3 +223,23 @@ def test_the_config_offers_the_operators_periods_and_methods(client: TestClient)
     assert [period["name"] for period in choices["periods"]] == ["am", "pm", "sunset", "full"]
     assert choices["periods"][1] == {"name": "pm", "starts": "13:00", "ends": "17:00"}
     assert "venmo" in choices["payment_methods"]
+
+
+def test_a_cached_page_is_the_same_answer_as_the_full_one(client: TestClient, ctx: Context) -> None:
+    booking.create_event(ctx, event_details(), "test")
+    window = "/api/events?from=2026-05-23&to=2026-05-23"
+
+    first, cached = client.get(window), client.get(window)
+
+    assert (cached.status_code, cached.content) == (first.status_code, first.content)
+    for name in ("content-type", "content-security-policy", "cache-control", "x-content-type-options"):
+        assert cached.headers[name] == first.headers[name], name
+
+
+def test_a_signed_out_token_never_gets_a_cached_page(client: TestClient) -> None:
+    window = "/api/events?from=2026-05-23&to=2026-05-23"
+    assert client.get(window).status_code == 200  # now cached
+
+    client.post("/api/logout")
+
+    assert client.get(window).status_code == 401

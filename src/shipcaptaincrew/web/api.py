@@ -14,6 +14,7 @@ from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web.fast_path import events_page_key
 from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
 
 DEFAULT_WINDOW_DAYS = 14
@@ -28,7 +29,7 @@ async def list_events(request: Request) -> Response:
     """
     ctx, pages = context(request), request.app.state.pages
     today = ctx.clock.now().date()
-    key = ("events", request.state.generation, today, request.scope["query_string"])
+    key = events_page_key(request.state.generation, today, request.scope["query_string"])
     page = pages.get(key)
     if page is None:
         params = request.query_params

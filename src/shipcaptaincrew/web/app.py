@@ -18,6 +18,7 @@ from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, guest, openapi, payments, roster_api, schemas, waiver_api
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
+from shipcaptaincrew.web.fast_path import CachedEventsPage
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
@@ -61,10 +62,10 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
     )
     app.state.ctx = ctx
     app.state.site = site or Site()
-    app.state.pages = PageCache()
+    app.state.pages = pages = PageCache()
     app.state.sign_limit = guest.new_sign_limit()
     app.state.deliverer = deliverer
-    return SecurityHeaders(app)
+    return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 
 async def healthz(request: Request) -> Response:

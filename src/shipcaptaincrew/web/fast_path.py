@@ -1,0 +1,65 @@
+"""The board's poll, answered before Starlette: a cached `GET /api/events` page for a valid token.
+
+Measured: routing, the request object and the endpoint wrappers cost more than the rest of a cached answer
+(bench/events_list.py). Anything this cannot answer (no token, a bad one, a page not cached yet) goes on to
+the application, which does the full work and fills the cache, so the answers are the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import date
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shipcaptaincrew.domain.errors import DomainError
+from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.page_cache import PageCache
+
+PATH = "/api/events"
+_JSON = [(b"content-type", b"application/json")]
+
+
+def events_page_key(generation: int, today: date, query_string: bytes) -> Hashable:
+    """The one definition of the events page's cache key, shared with the full route in api.py."""
+    return ("events", generation, today, query_string)
+
+
+class CachedEventsPage:
+    def __init__(self, app: ASGIApp, ctx: Context, pages: PageCache) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        page = self._cached(scope) if scope["type"] == "http" and scope["path"] == PATH else None
+        if page is None:
+            await self.app(scope, receive, send)
+            return
+        headers = [*_JSON, (b"content-length", str(len(page)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": page})
+
+    def _cached(self, scope: Scope) -> bytes | None:
+        if scope["method"] != "GET":
+            return None
+        token = _bearer(scope)
+        if token is None:
+            return None
+        try:
+            session = admin.check_token(self.ctx, token)
+        except DomainError:
+            return None  # the application gives the proper 401
+        except Exception:  # outside Starlette's error handling: let the application meet it and answer it
+            return None
+        today = self.ctx.clock.now().date()
+        return self.pages.get(events_page_key(session.generation, today, scope["query_string"]))
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from shipcaptaincrew.domain import events, ledger, slugs
-from shipcaptaincrew.domain.errors import InvalidInput, NotFound
+from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
-from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.lookup import existing_event
 
 
 def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
@@ -38,7 +38,7 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        current = _existing(uow, slug)
+        current = existing_event(uow, slug)
         details = events.apply_changes(current.details, changes)
         revised = events.revise(current, details, expected_version, ctx.periods, now)
         uow.events.save(revised, expected_version)
@@ -58,7 +58,7 @@ def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
     """Give an event a conforming slug; the old one keeps working as an alias."""
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        current = _existing(uow, old)
+        current = existing_event(uow, old)
         parts = slugs.parse(new, ctx.periods, field="new")
         if (parts.date, parts.period) != (current.details.date, current.details.period):
             raise InvalidInput(
@@ -71,13 +71,6 @@ def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
         renamed = uow.events.get(new)
     assert renamed is not None
     return renamed
-
-
-def _existing(uow: UnitOfWork, slug: str) -> Event:
-    event = uow.events.get(slug)
-    if event is None:
-        raise NotFound(f"no event with slug {slug!r}", "slug")
-    return event
 
 
 def _slug_after_reschedule(before: Event, after: Event, ctx: Context) -> str:

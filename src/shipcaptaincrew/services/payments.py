@@ -14,6 +14,7 @@ from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import StoredResponse, UnitOfWork
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
+from shipcaptaincrew.services.lookup import existing_event
 
 KEEP_KEYS_FOR = timedelta(hours=48)
 
@@ -74,7 +75,7 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
         reversed_already = uow.ledger.is_reversed(entry_id)
         entry = ledger.reversal(new_id("rev", now), original, reversed_already, reason, actor, now)
         uow.ledger.append(entry)
-        event = _append_to_state(uow, _event(uow, original.event_slug), entry)
+        event = _append_to_state(uow, existing_event(uow, original.event_slug, "event_id"), entry)
         uow.audit.append("payment.reversed", actor, now, {"id": entry.id, "reverses": entry_id, "slug": event.slug})
     return PaymentResult(entry, event)
 
@@ -82,7 +83,7 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
 def statement(ctx: Context, slug: str) -> Statement:
     """The event and its ledger entries in order, with the balance after each."""
     with ctx.store.reading() as uow:
-        event = _event(uow, slug)
+        event = existing_event(uow, slug, "event_id")
         entries = uow.ledger.for_event(event.slug)
     return Statement(event, entries, ledger.running_balances(entries, event.details.amount_due_cents))
 
@@ -94,7 +95,7 @@ def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
 
 def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     now = ctx.clock.now()
-    event = _event(uow, slug)
+    event = existing_event(uow, slug, "event_id")
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
     event = _append_to_state(uow, event, entry)
@@ -113,10 +114,3 @@ def _append_to_state(uow: UnitOfWork, event: Event, entry: Entry) -> Event:
     state = ledger.after(event.payment, entry, event.details.amount_due_cents)
     uow.events.set_payment_state(event.slug, state)
     return replace(event, payment=state)
-
-
-def _event(uow: UnitOfWork, slug: str) -> Event:
-    event = uow.events.get(slug)
-    if event is None:
-        raise NotFound(f"no event with slug {slug!r}", "event_id")
-    return event

@@ -15,6 +15,7 @@ from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
+from shipcaptaincrew.services.lookup import existing_event
 
 SCHEDULE_DAYS = 90
 T = TypeVar("T")
@@ -102,7 +103,7 @@ def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | 
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        event = _event(uow, slug)
+        event = existing_event(uow, slug)
         ship = _known(uow.roster.ship(ship_id), ship_id, "ship") if ship_id else None
         captain = _known(uow.roster.person(captain_id), captain_id, "captain") if captain_id else None
         crew = [_known(uow.roster.person(person_id), person_id, "crew") for person_id in crew_ids]
@@ -185,13 +186,6 @@ def _known(entry: T | None, key: str, field: str) -> T:
         raise InvalidInput(f"{field}: no {field if field != 'crew' else 'crew member'} with id {key!r} on the roster",
                            field)  # fmt: skip
     return entry
-
-
-def _event(uow: UnitOfWork, slug: str) -> Event:
-    event = uow.events.get(slug)
-    if event is None:
-        raise NotFound(f"no event with slug {slug!r}", "slug")
-    return event
 
 
 def _ship(uow: UnitOfWork, ship_id: str, field: str) -> Ship:

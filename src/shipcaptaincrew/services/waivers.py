@@ -14,6 +14,7 @@ from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVers
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
+from shipcaptaincrew.services.lookup import existing_event
 
 DEFAULT_WAIVER = """RELEASE OF LIABILITY, WAIVER OF CLAIMS AND ASSUMPTION OF RISK
 
@@ -62,7 +63,7 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str, user_ag
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        event = _event(uow, slug)
+        event = existing_event(uow, slug)
         current = uow.waivers.current_version()
         if current is None:
             raise InvalidInput("no waiver text is set yet; ask the operator", "version")
@@ -78,7 +79,7 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str, user_ag
 
 def signatures(ctx: Context, slug: str) -> tuple[Event, list[Signature]]:
     with ctx.store.reading() as uow:
-        event = _event(uow, slug)
+        event = existing_event(uow, slug)
         return event, uow.waivers.for_event(event.slug)
 
 
@@ -115,10 +116,3 @@ def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, version: Wa
     message_id = new_id("msg", now)
     email = mail.waiver_copy(event, signature, version)
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="waiver-copy"))
-
-
-def _event(uow: UnitOfWork, slug: str) -> Event:
-    event = uow.events.get(slug)
-    if event is None:
-        raise NotFound(f"no charter with the link {slug!r}", "slug")
-    return event

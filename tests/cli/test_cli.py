@@ -6,24 +6,11 @@ import urllib.request
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED
 from tests.live_server import live_server
-
-
-@pytest.fixture
-def scc(tmp_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {"SCC_DATA_DIR": str(tmp_path / "data")}
-
-    def run(*args: str, input: str | None = None) -> tuple[int, str]:
-        result = runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-        return result.exit_code, result.output
-
-    return run
 
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -4,65 +4,47 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from shipcaptaincrew.cli import cli
 from shipcaptaincrew.cli.export import safe_cell
 
 
-@pytest.fixture
-def scc(tmp_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {"SCC_DATA_DIR": str(tmp_path / "data")}
-
-    def run(*args: str) -> tuple[int, str]:
-        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
-        return result.exit_code, result.output
-
-    run("events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah", "--party-size", "6",
-        "--price", "900", "--email", "sarah@example.org")  # fmt: skip
-    return run
-
-
-def test_log_list_and_reverse_from_the_command_line(scc) -> None:  # type: ignore[no-untyped-def]
-    code, out = scc("payments", "log", "2026-05-23-sarah-pm", "--amount", "900", "--method", "check",
+def test_log_list_and_reverse_from_the_command_line(booked) -> None:  # type: ignore[no-untyped-def]
+    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "900", "--method", "check",
                     "--patron-name", "Sarah", "--reference", "1042")  # fmt: skip
     assert code == 0 and "cleared" in out
     entry_id = out.split()[0]
 
-    code, out = scc("payments", "reverse", entry_id, "--reason", "check bounced")
+    code, out = booked("payments", "reverse", entry_id, "--reason", "check bounced")
     assert code == 0 and "balance 900.00" in out
 
-    code, out = scc("payments", "list", "2026-05-23-sarah-pm")
+    code, out = booked("payments", "list", "2026-05-23-sarah-pm")
     assert code == 0
     assert out.count("\n") == 2 and "check bounced" in out
 
 
-def test_a_bad_amount_on_the_command_line_is_a_clear_error(scc) -> None:  # type: ignore[no-untyped-def]
-    code, out = scc("payments", "log", "2026-05-23-sarah-pm", "--amount", "1e3", "--method", "cash",
+def test_a_bad_amount_on_the_command_line_is_a_clear_error(booked) -> None:  # type: ignore[no-untyped-def]
+    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "1e3", "--method", "cash",
                     "--patron-name", "Sarah")  # fmt: skip
 
     assert code == 1 and "amount" in out and "Traceback" not in out
 
 
-def test_the_receipt_is_delivered_and_listed_in_the_outbox(scc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    scc("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
+def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
 
-    code, out = scc("outbox", "list")
+    code, out = booked("outbox", "list")
 
     assert code == 0 and "sent" in out and "sarah@example.org" in out
     assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 1
     message_id = out.split()[0]
-    assert "$100.00" in scc("outbox", "show", message_id)[1]
-    assert scc("outbox", "deliver")[1].startswith("sent 0")
+    assert "$100.00" in booked("outbox", "show", message_id)[1]
+    assert booked("outbox", "deliver")[1].startswith("sent 0")
 
 
-def test_export_writes_csv_with_formulas_neutralised(scc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    scc("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash",
+def test_export_writes_csv_with_formulas_neutralised(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash",
         "--patron-name", "=HYPERLINK(\"http://x\")", "--note", "@SUM(A1)")  # fmt: skip
 
-    code, out = scc("export", "payments", "--from", "2026-01-01", "--to", "2099-12-31")
+    code, out = booked("export", "payments", "--from", "2026-01-01", "--to", "2099-12-31")
 
     rows = list(csv.DictReader(io.StringIO(out.replace("1 entries exported\n", ""))))
     assert code == 0

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
-from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
-from shipcaptaincrew.domain.ledger import Entry
-from shipcaptaincrew.domain.mail import Email, OutboxMessage
-from shipcaptaincrew.domain.roster import Person, Ship
-from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
+if TYPE_CHECKING:  # annotations only: importing the whole domain here would cost every cold start
+    from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
+    from shipcaptaincrew.domain.ledger import Entry
+    from shipcaptaincrew.domain.mail import Email, OutboxMessage
+    from shipcaptaincrew.domain.roster import Person, Ship
+    from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 
 
 class EventRepository(Protocol):

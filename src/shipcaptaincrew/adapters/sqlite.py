@@ -6,22 +6,25 @@ and tracked in `PRAGMA user_version`.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
-from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
-from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
-from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
-from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.ports import Generations
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
+    from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
+    from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
+    from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -127,14 +130,51 @@ class SqliteUnitOfWork:
         self._connection = connection
         self._begin = begin
         self._write_lock = write_lock
-        self.events = SqliteEventRepository(connection, periods)
-        self.credentials = SqliteCredentials(connection)
-        self.audit = SqliteAuditLog(connection)
-        self.ledger = SqliteLedger(connection)
-        self.idempotency = SqliteIdempotencyKeys(connection)
-        self.outbox = SqliteOutbox(connection)
-        self.waivers = SqliteWaivers(connection)
-        self.roster = SqliteRoster(connection)
+        self._periods = periods
+
+    # Repositories are made when first used: most units of work touch one or two of them, and a
+    # repository's module (with its domain records) is imported only when some request needs it.
+    @functools.cached_property
+    def events(self) -> SqliteEventRepository:
+        return SqliteEventRepository(self._connection, self._periods)
+
+    @functools.cached_property
+    def credentials(self) -> SqliteCredentials:
+        return SqliteCredentials(self._connection)
+
+    @functools.cached_property
+    def audit(self) -> SqliteAuditLog:
+        return SqliteAuditLog(self._connection)
+
+    @functools.cached_property
+    def ledger(self) -> SqliteLedger:
+        from shipcaptaincrew.adapters.sqlite_ledger import SqliteLedger
+
+        return SqliteLedger(self._connection)
+
+    @functools.cached_property
+    def idempotency(self) -> SqliteIdempotencyKeys:
+        from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys
+
+        return SqliteIdempotencyKeys(self._connection)
+
+    @functools.cached_property
+    def outbox(self) -> SqliteOutbox:
+        from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
+
+        return SqliteOutbox(self._connection)
+
+    @functools.cached_property
+    def waivers(self) -> SqliteWaivers:
+        from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
+
+        return SqliteWaivers(self._connection)
+
+    @functools.cached_property
+    def roster(self) -> SqliteRoster:
+        from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
+
+        return SqliteRoster(self._connection)
 
     def __enter__(self) -> Self:
         if self._write_lock is not None and not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):

@@ -146,7 +146,8 @@ class SqliteEventRepository:
 
 
 def _assignment_row(assignment: Assignment) -> tuple[object, ...]:
-    conflicts = [{"kind": c.kind, "message": c.message, "other": c.other} for c in assignment.conflicts]
+    conflicts = [{"kind": c.kind, "message": c.message, "other": c.other, "overridden": c.overridden}
+                 for c in assignment.conflicts]  # fmt: skip
     return (
         assignment.ship.id if assignment.ship else None,
         assignment.captain.id if assignment.captain else None,
@@ -161,7 +162,9 @@ def _assignment(row: sqlite3.Row, names: dict[str, str]) -> Assignment:
         return None if key is None else Ref(key, names.get(key, "?"))
 
     crew = tuple(Ref(key, names.get(key, "?")) for key in json.loads(row["crew_ids"]))
-    conflicts = tuple(Conflict(**item) for item in json.loads(row["conflicts"]))
+    # Rows saved before conflicts carried `overridden` were all covered by their reason, if they had one.
+    overridden = bool(row["override_reason"])
+    conflicts = tuple(Conflict(**{"overridden": overridden, **item}) for item in json.loads(row["conflicts"]))
     return Assignment(ref(row["ship_id"]), ref(row["captain_id"]), crew, conflicts, row["override_reason"])
 
 

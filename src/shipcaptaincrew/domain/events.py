@@ -68,11 +68,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class Conflict:
-    """Why an assignment is doubtful: `kind` is one of roster.CONFLICT_KINDS; `other` a clashing event's slug."""
+    """Why an assignment is doubtful: `kind` is one of roster.CONFLICT_KINDS; `other` a clashing event's slug.
+
+    `overridden`: the dispatcher accepted this very conflict with the event's override reason.
+    """
 
     kind: str
     message: str
     other: str = ""
+    overridden: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ A conflict is a warning, never a refusal: it can be accepted with a reason, whic
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from shipcaptaincrew.domain.errors import Conflict as ConflictError
@@ -121,8 +121,25 @@ def assignment(event: Event, ship: Ship | None, captain: Person | None, crew: It
     if found and not reason:
         raise AssignmentConflicts(found)
     refs = tuple(person.ref() for person in crew)
-    return Assignment(ship.ref() if ship else None, captain.ref() if captain else None, refs, found,
+    accepted = tuple(replace(conflict, overridden=True) for conflict in found)
+    return Assignment(ship.ref() if ship else None, captain.ref() if captain else None, refs, accepted,
                       reason if found else "")  # fmt: skip
+
+
+def recheck(event: Event, ship: Ship | None, people: Iterable[Person], day: Iterable[Event],
+            periods: Periods) -> Assignment:  # fmt: skip
+    """The event's assignment with its conflicts found again against `day`, after something they depend on changed.
+
+    A cancelled event has none. A conflict the override was given for (the same kind and wording) stays
+    overridden; any other is new and shown as not overridden. The reason stays while any conflict remains.
+    """
+    current = event.assignment
+    if event.details.status == "cancelled":
+        return replace(current, conflicts=(), override_reason="")
+    accepted = {(c.kind, c.message) for c in current.conflicts if c.overridden}
+    found = tuple(replace(c, overridden=(c.kind, c.message) in accepted)
+                  for c in conflicts(event, ship, people, day, periods))  # fmt: skip
+    return replace(current, conflicts=found, override_reason=current.override_reason if found else "")
 
 
 def check_people(captain: Person | None, crew: tuple[Person, ...]) -> tuple[Person, ...]:

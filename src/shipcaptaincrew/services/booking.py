@@ -7,6 +7,7 @@ from dataclasses import replace
 from shipcaptaincrew.domain import events, ledger, slugs
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
+from shipcaptaincrew.services import conflicts
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
 
@@ -35,6 +36,7 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
     """Save new details. Raise NotFound, StaleVersion if someone saved first, InvalidInput for bad fields.
 
     A conforming slug whose date or period changes is renamed to match; the old slug stays an alias.
+    The conflicts of the old and the new day are found again in the same transaction.
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
@@ -50,6 +52,8 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
         if new_slug != current.slug:
             uow.events.rename(current.slug, new_slug)
             revised = replace(revised, slug=new_slug)
+        conflicts.refresh_days(ctx, uow, {current.details.date, revised.details.date})
+        revised = uow.events.get(revised.slug) or revised
         uow.audit.append("event.updated", actor, now, {"slug": revised.slug, "version": revised.version})
     return revised
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from shipcaptaincrew.domain import mail, roster
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
-from shipcaptaincrew.domain.events import KEEP, Conflict, Event, Keep
+from shipcaptaincrew.domain.events import KEEP, Event, Keep
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.ports import UnitOfWork
+from shipcaptaincrew.services import conflicts
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
@@ -49,13 +50,17 @@ def add_ship(ctx: Context, name: str, capacity: int, actor: str) -> Ship:
 
 
 def update_ship(ctx: Context, ship_id: str, name: str | None, capacity: int | None, actor: str) -> Ship:
-    """Rename a ship or change its capacity. Raise NotFound, InvalidInput, Conflict for a name in use."""
+    """Rename a ship or change its capacity, finding again the conflicts of its upcoming events.
+
+    Raise NotFound, InvalidInput, Conflict for a name in use.
+    """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         current = _ship(uow, ship_id, "id")
         ship = roster.check_ship(Ship(ship_id, current.name if name is None else name,
                                       current.capacity if capacity is None else capacity))  # fmt: skip
         uow.roster.save_ship(ship)
+        conflicts.refresh_days(ctx, uow, conflicts.upcoming_days_with(ctx, uow, now.date(), ship_id))
         uow.audit.append("roster.ship_updated", actor, now, {"id": ship.id, "name": ship.name})
     return ship
 
@@ -76,13 +81,17 @@ def add_person(ctx: Context, person: Person, actor: str) -> Person:
 
 
 def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: str) -> Person:
-    """Change a person's details (the calendar token stays). Raise NotFound, InvalidInput."""
+    """Change a person's details (the calendar token stays), finding again the conflicts of their upcoming events.
+
+    Raise NotFound, InvalidInput.
+    """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         current = _person(uow, person_id, "id")
         fields = {name: value for name, value in vars(changes).items() if not isinstance(value, Keep)}
         person = roster.check_person(replace(current, **fields))
         uow.roster.save_person(person)
+        conflicts.refresh_days(ctx, uow, conflicts.upcoming_days_with(ctx, uow, now.date(), person_id))
         uow.audit.append("roster.person_updated", actor, now, {"id": person.id, "fields": sorted(fields)})
     return person
 
@@ -97,9 +106,10 @@ def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | 
     """Assign ship, captain and crew to an event, in one transaction with its audit entry and emails.
 
     Conflicts (double booking by period windows, capacity, expired credentials) raise AssignmentConflicts
-    unless `override_reason` is given; then they are saved with the reason and stay visible. Events of that
-    day that now clash with this one get the conflict too. Raise NotFound for an unknown event or roster id,
-    InvalidInput for a bad combination. Newly assigned people with an email get the assignment by email.
+    unless `override_reason` is given; then they are saved with the reason and stay visible. The day's
+    conflicts are found again, so events that now clash with this one get the conflict too. Raise NotFound
+    for an unknown event or roster id, InvalidInput for a bad combination. Newly assigned people with an
+    email get the assignment by email.
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
@@ -111,7 +121,7 @@ def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | 
         assignment = roster.assignment(event, ship, captain, crew, day, ctx.periods, override_reason)
         uow.events.set_assignment(event.slug, assignment, now)
         assigned = replace(event, assignment=assignment, updated_at=now)
-        _refresh_neighbours(ctx, uow, assigned, day, now)
+        conflicts.refresh_days(ctx, uow, [event.details.date])
         uow.audit.append("event.assigned", actor, now, _audit_data(assigned))
         before = {ref.id for ref in event.assignment.people()}
         _queue_emails(ctx, uow, assigned, [p for p in ([captain] if captain else []) + crew if p.id not in before])
@@ -135,25 +145,6 @@ def calendar_feed(ctx: Context, token: str) -> Schedule:
             raise NotFound("no calendar at this address")
         start, end = today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=366)
         return Schedule(person, uow.events.for_person(person.id, start, end))
-
-
-def _refresh_neighbours(ctx: Context, uow: UnitOfWork, assigned: Event, day: list[Event], now: datetime) -> None:
-    """Give the day's other events the conflicts this assignment brings them, keeping their own reason."""
-    for other in day:
-        if other.slug == assigned.slug or not roster.overlaps(other, assigned, ctx.periods):
-            continue
-        mine = tuple(c for c in other.assignment.conflicts if c.other != assigned.slug)
-        theirs = tuple(c for c in _conflicts_of(ctx, uow, other, [assigned]) if c.other == assigned.slug)
-        if mine + theirs != other.assignment.conflicts:
-            uow.events.set_assignment(other.slug, replace(other.assignment, conflicts=mine + theirs),
-                                      other.updated_at)  # fmt: skip
-
-
-def _conflicts_of(ctx: Context, uow: UnitOfWork, event: Event, others: list[Event]) -> tuple[Conflict, ...]:
-    a = event.assignment
-    ship = uow.roster.ship(a.ship.id) if a.ship else None
-    people = [person for ref in a.people() if (person := uow.roster.person(ref.id))]
-    return roster.conflicts(event, ship, people, others, ctx.periods)
 
 
 def _queue_emails(ctx: Context, uow: UnitOfWork, event: Event, people: list[Person]) -> None:

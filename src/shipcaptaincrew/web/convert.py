@@ -93,7 +93,7 @@ def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
         "ship_id": assignment.ship.id if assignment.ship else None,
         "captain_id": assignment.captain.id if assignment.captain else None,
         "crew_ids": [member.id for member in assignment.crew],
-        "conflicts": [schemas.ConflictOut(c.kind, c.message, c.other) for c in assignment.conflicts],
+        "conflicts": [schemas.ConflictOut(c.kind, c.message, c.other, c.overridden) for c in assignment.conflicts],
         "override_reason": assignment.override_reason,
         "payment_cleared": event.payment_cleared,
         "payment_cleared_at": event.payment.cleared_at,

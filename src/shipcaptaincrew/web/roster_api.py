@@ -97,7 +97,7 @@ async def put_assignment(request: Request) -> Response:
     try:
         return json_response(await in_thread(request, work))
     except AssignmentConflicts as refused:
-        conflicts = [schemas.ConflictOut(c.kind, c.message, c.other) for c in refused.conflicts]
+        conflicts = [schemas.ConflictOut(c.kind, c.message, c.other, c.overridden) for c in refused.conflicts]
         error = ErrorBody(refused.code, refused.message, refused.field)
         return json_response(AssignmentConflictsOut(error, conflicts), 409)
 

@@ -93,6 +93,7 @@ class ConflictOut(Struct):
                                         "licence_expired", "medical_expired"])]  # fmt: skip
     message: str
     other: Annotated[str, Meta(description="The clashing event's slug, for a double booking")] = ""
+    overridden: Annotated[bool, Meta(description="Accepted by the override_reason; false if it appeared later")] = False
 
 
 class EventOut(Struct):

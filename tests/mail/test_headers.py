@@ -106,3 +106,20 @@ def test_a_recipient_that_is_not_exactly_one_address_is_refused_by_every_transpo
                 mailer.send(Email(to, "Hi", "Hello\n"), "<m1@scc>")
 
     assert handler.received == [] and google.sent == [] and list(tmp_path.glob("eml/*.eml")) == []
+
+
+def test_names_and_subjects_beyond_ascii_travel_as_encoded_words(tmp_path: Path) -> None:
+    subject = "Zahlung erhalten \u2013 Größe \u2713 " * 4
+    FolderMailer(tmp_path, "Hafen Überfahrt <bookings@harbour.example>").send(
+        Email("Zoë Ünal <zoe@example.org>", subject, "Hallo Zoë\n"), "<m1@scc>"
+    )
+
+    [eml] = tmp_path.glob("*.eml")
+    raw = eml.read_bytes()
+    message: EmailMessage = message_from_bytes(raw, policy=policy.default)  # type: ignore[assignment]
+    assert raw.isascii() and b"=?utf-8?" in raw.split(b"\n\n", 1)[0]
+    assert [(address.display_name, address.addr_spec) for address in message["To"].addresses] == [
+        ("Zoë Ünal", "zoe@example.org")
+    ]
+    assert message["From"].addresses[0].display_name == "Hafen Überfahrt" and message["Subject"] == subject.strip()
+    assert message.get_content() == "Hallo Zoë\n"

@@ -55,15 +55,27 @@ function crewLine(event) {
   return parts.join(' · ');
 }
 
-// A conflict stays on the card, overridden or not, with the reason it was accepted.
+// A conflict stays on the card, overridden or not, with the reason it was accepted. One found after the
+// override (c.overridden false) is counted as new, so an override never hides it.
 function fillConflicts(card, event) {
   const count = event.conflicts.length;
   const badge = card.querySelector('.conflict-badge');
   badge.hidden = !count;
-  badge.textContent = `⚠ ${count} conflict${count === 1 ? '' : 's'}${event.override_reason ? ' · overridden' : ''}`;
+  badge.textContent = conflictBadge(event);
   const note = card.querySelector('.conflict-note');
   note.hidden = !count;
-  note.textContent = [...event.conflicts.map((c) => c.message), event.override_reason && `Override: ${event.override_reason}`]
+  note.textContent = conflictNote(event);
+}
+
+export function conflictBadge(event) {
+  const count = event.conflicts.length;
+  const fresh = event.conflicts.filter((c) => !c.overridden).length;
+  const state = !event.override_reason ? '' : fresh ? ` · ${fresh} new since override` : ' · overridden';
+  return `⚠ ${count} conflict${count === 1 ? '' : 's'}${state}`;
+}
+
+export function conflictNote(event) {
+  return [...event.conflicts.map((c) => c.message), event.override_reason && `Override: ${event.override_reason}`]
     .filter(Boolean).join(' · ');
 }
 

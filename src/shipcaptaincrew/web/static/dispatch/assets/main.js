@@ -182,6 +182,8 @@ rangeForm.addEventListener('submit', (event) => {
 document.getElementById('search').addEventListener('input', (event) => filter(event.target.value));
 document.getElementById('new-event').addEventListener('click', () => openBooking(defaultDay()));
 document.getElementById('sign-out').addEventListener('click', signOut);
+document.getElementById('day-view').addEventListener('click', () => import('./lanes.js').then((m) => m.openDay(defaultDay())));
+document.getElementById('roster').addEventListener('click', () => import('./roster.js').then((m) => m.openRoster()));
 board.addEventListener('click', onCardClick);
 board.addEventListener('toggle', (event) => { if (event.target.matches('details.qr')) drawQr(event.target); }, true);
 

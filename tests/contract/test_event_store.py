@@ -1,4 +1,4 @@
-"""The storage contract: what every store must do. Runs against each adapter (SQLite now)."""
+"""The storage contract: what every store must do. Runs against each adapter: SQLite, and DynamoDB (moto)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,16 @@ from shipcaptaincrew.domain.events import Event, PaymentState, new_event
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.builders import event_details
+from tests.contract.dynamodb import dynamodb_store
 
 NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "dynamodb"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "dynamodb":
+        yield from dynamodb_store()
+        return
     opened = SqliteStore(tmp_path / "scc.sqlite3", DEFAULT_PERIODS)
     yield opened
     opened.close()

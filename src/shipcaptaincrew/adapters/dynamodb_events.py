@@ -1,0 +1,277 @@
+"""Events in DynamoDB: items to domain records and back, in one place.
+
+An event is the item `SLUG#<slug>`; an old slug is an item of kind `alias` at its own `SLUG#<alias>`, so one
+conditional put (`attribute_not_exists(pk)`) refuses a slug that is taken by an event or still leads to one.
+Each event item carries `rev`, moved by every write: a write on an event read in this unit of work is
+conditional on the `rev` it read (no lost update between two Lambda instances), and `save` also on `version`.
+Events of a date window come from a Query on `gsi1` (`EVENTS`, `<date>#<period start>#<slug>`), never a Scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
+from shipcaptaincrew.domain.errors import DomainError, SlugTaken, StaleVersion
+from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
+
+EVENTS = "EVENTS"
+
+
+def slug_key(slug: str) -> Key:
+    return (f"SLUG#{slug}", "SLUG")
+
+
+class DynamoDbEvents:
+    def __init__(self, uow: DynamoDbUnitOfWork) -> None:
+        self._uow = uow
+        self._store = uow.store
+        self._periods = uow.store.periods
+        self._revs: dict[str, int] = {}  # slug -> the `rev` this unit of work read
+        self._names: dict[str, str] | None = None
+
+    def add(self, event: Event) -> None:
+        item = self._item(event, uuid.uuid4().hex, [])
+        self._uow.writes.put(item, "attribute_not_exists(pk)", error=self._taken_error(event.slug))
+        self._uow.writes.put({"pk": f"EV#{item['key']}", "sk": "SLUG", "slug": event.slug})
+        self._uow.writes.data_changed = True
+
+    def get(self, slug: str) -> Event | None:
+        item = self.item(slug)
+        return None if item is None else self._event(item)
+
+    def item(self, slug: str) -> Item | None:
+        """The stored event item this slug (or old slug) leads to; remembers its `rev` for later writes."""
+        item = self._uow.get(slug_key(slug))
+        if item is not None and item.get("kind") == "alias":
+            item = self._uow.get(slug_key(str(item["target"])))
+        if item is None or item.get("kind") != "event":
+            return None
+        self._revs.setdefault(str(item["slug"]), int(item["rev"]))
+        return item
+
+    def save(self, event: Event, expected_version: int) -> None:
+        stale = StaleVersion(f"event {event.slug} was changed by someone else; reload it and try again", "version")
+        current = self.item(event.slug)
+        if current is None or current["slug"] != event.slug:
+            raise stale
+        fields = {
+            name: value
+            for name, value in self._item(event, current["key"], current["aliases"]).items()
+            if name not in ("pk", "sk", "rev", "key", "aliases", "kind")
+        }
+        self._update(event.slug, fields, "version = :expected", {":expected": expected_version}, lambda: stale)
+
+    def rename(self, old: str, new: str) -> None:
+        current = self.item(old)
+        if current is None or current["slug"] != old:
+            return
+        renamed = {
+            **current,
+            **slug_key_item(new),
+            "slug": new,
+            "aliases": sorted([*current["aliases"], old]),
+            "gsi1sk": _sort_key(current["date"], current["starts"], new),
+            "rev": int(current["rev"]) + 1,
+        }
+        self._uow.writes.put(renamed, "attribute_not_exists(pk)", error=self._taken_error(new))
+        self._uow.writes.put(
+            {**slug_key_item(old), "kind": "alias", "target": new}, "rev = :rev", {":rev": self._revs[old]}
+        )
+        self._uow.writes.update((f"EV#{current['key']}", "SLUG"), {"slug": new})
+        for alias in current["aliases"]:
+            self._uow.writes.update(slug_key(alias), {"target": new}, condition="attribute_exists(pk)")
+        self._revs[new] = int(current["rev"]) + 1
+        self._uow.writes.data_changed = True
+
+    def aliases(self, slug: str) -> list[str]:
+        item = self._uow.get(slug_key(slug))
+        if item is None or item.get("kind") != "event":
+            return []
+        return sorted(str(alias) for alias in item["aliases"])
+
+    def list_window(self, start: date, end: date, after: tuple[str, str, str] | None, limit: int) -> list[Event]:
+        low = f"{start.isoformat()}#"
+        if after is not None:
+            low = max(low, _sort_key(*after) + "\x00")  # just after the cursor's key: slugs are ASCII
+        items = self._store.query(
+            "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
+            {":pk": EVENTS, ":low": low, ":high": f"{end.isoformat()}#~"},
+            INDEX,
+            limit=limit,
+        )
+        return self._events(islice(items, limit))
+
+    def on_date(self, day: date) -> list[Event]:
+        items = self._store.query(
+            "gsi1pk = :pk AND begins_with(gsi1sk, :day)", {":pk": EVENTS, ":day": f"{day.isoformat()}#"}, INDEX
+        )
+        return self._events(items)
+
+    def for_person(self, person_id: str, start: date, end: date) -> list[Event]:
+        items = self._store.query(
+            "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
+            {":pk": EVENTS, ":low": f"{start.isoformat()}#", ":high": f"{end.isoformat()}#~"},
+            INDEX,
+        )
+        return self._events(
+            item for item in items if item.get("captain_id") == person_id or person_id in item.get("crew_ids", [])
+        )
+
+    def set_assignment(self, slug: str, assignment: Assignment, now: datetime) -> None:
+        self._update(slug, {**_assignment_fields(assignment), "updated_at": now.isoformat()})
+
+    def all_slugs(self) -> Iterator[str]:
+        for item in self._store.query("gsi1pk = :pk", {":pk": EVENTS}, INDEX):
+            yield str(item["slug"])
+
+    def count(self) -> int:
+        return self._store.count("gsi1pk = :pk", {":pk": EVENTS}, INDEX)
+
+    def set_waivers_signed(self, slug: str, count: int) -> None:
+        self._update(slug, {"waivers_signed": count})
+
+    def set_payment_state(self, slug: str, state: PaymentState) -> None:
+        cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
+        self._update(slug, {"paid_cents": state.paid_cents, "payment_cleared_at": cleared_at})
+
+    def _update(
+        self,
+        slug: str,
+        fields: Item,
+        condition: str | None = None,
+        values: Item | None = None,
+        error: Callable[[], DomainError] | None = None,
+    ) -> None:
+        """Change some fields of an event, guarded by the `rev` read in this unit of work (if it was read)."""
+        writes = self._uow.writes
+        rev = self._revs.get(slug)
+        if rev is None:
+            writes.update(slug_key(slug), fields, condition="attribute_exists(pk)", add={"rev": 1})
+        else:
+            writes.update(slug_key(slug), {**fields, "rev": rev + 1}, condition="rev = :rev", values={":rev": rev})
+        if condition:
+            writes.update(slug_key(slug), {}, condition=condition, values=values, error=error)
+        writes.data_changed = True
+
+    def _taken_error(self, slug: str) -> Callable[[], DomainError]:
+        def error() -> DomainError:
+            found = self._store.get_item(slug_key(slug))
+            if found is not None and found.get("kind") == "alias":
+                return SlugTaken(
+                    f"slug {slug!r} is an old name of event {found['target']!r} and still leads there", "slug"
+                )
+            return SlugTaken(f"slug {slug!r} is already taken by another event; choose another", "slug")
+
+        return error
+
+    def _item(self, event: Event, key: str, aliases: list[str]) -> Item:
+        details, patron = event.details, event.details.patron
+        starts = self._periods.get(details.period).starts.strftime("%H:%M")
+        cleared_at = event.payment.cleared_at.isoformat() if event.payment.cleared_at else None
+        return {
+            **slug_key_item(event.slug),
+            "kind": "event",
+            "key": key,
+            "slug": event.slug,
+            "aliases": aliases,
+            "gsi1pk": EVENTS,
+            "gsi1sk": _sort_key(details.date.isoformat(), starts, event.slug),
+            "date": details.date.isoformat(),
+            "period": details.period,
+            "starts": starts,
+            "patron_first_name": patron.first_name,
+            "patron_last_name": patron.last_name,
+            "patron_email": patron.email,
+            "patron_phone": patron.phone,
+            "party_size": details.party_size,
+            "title": details.title,
+            "notes": details.notes,
+            "amount_due_cents": details.amount_due_cents,
+            "status": details.status,
+            **_assignment_fields(event.assignment),
+            "paid_cents": event.payment.paid_cents,
+            "payment_cleared_at": cleared_at,
+            "waivers_signed": event.waivers_signed,
+            "created_at": event.created_at.isoformat(),
+            "updated_at": event.updated_at.isoformat(),
+            "version": event.version,
+            "rev": 1,
+        }
+
+    def _events(self, items: Iterator[Item] | Any) -> list[Event]:
+        return [self._event(item) for item in items]
+
+    def _event(self, item: Item) -> Event:
+        details = EventDetails(
+            date=date.fromisoformat(item["date"]),
+            period=item["period"],
+            patron=Patron(
+                item["patron_first_name"], item["patron_last_name"], item["patron_email"], item["patron_phone"]
+            ),
+            party_size=item["party_size"],
+            title=item["title"],
+            notes=item["notes"],
+            amount_due_cents=item.get("amount_due_cents"),
+            status=item["status"],
+        )
+        cleared_at = item.get("payment_cleared_at")
+        return Event(
+            slug=item["slug"],
+            details=details,
+            created_at=datetime.fromisoformat(item["created_at"]),
+            updated_at=datetime.fromisoformat(item["updated_at"]),
+            assignment=self._assignment(item),
+            version=item["version"],
+            payment=PaymentState(item["paid_cents"], datetime.fromisoformat(cleared_at) if cleared_at else None),
+            waivers_signed=item["waivers_signed"],
+        )
+
+    def _assignment(self, item: Item) -> Assignment:
+        ids = [item.get("ship_id"), item.get("captain_id"), *item.get("crew_ids", [])]
+        if not any(ids) and not item.get("conflicts"):
+            return Assignment()
+        names = self._roster_names()
+
+        def ref(key: str | None) -> Ref | None:
+            return None if key is None else Ref(key, names.get(key, "?"))
+
+        crew = tuple(Ref(key, names.get(key, "?")) for key in item.get("crew_ids", []))
+        conflicts = tuple(Conflict(**conflict) for conflict in item.get("conflicts", []))
+        return Assignment(
+            ref(item.get("ship_id")), ref(item.get("captain_id")), crew, conflicts, item.get("override_reason", "")
+        )
+
+    def _roster_names(self) -> dict[str, str]:
+        """Names of every ship and person by id: one Query for the unit of work (the roster is a handful)."""
+        if self._names is None:
+            items = self._store.query("pk = :pk", {":pk": "ROSTER"})
+            self._names = {str(item["id"]): str(item["name"]) for item in items}
+        return self._names
+
+
+def slug_key_item(slug: str) -> Item:
+    pk, sk = slug_key(slug)
+    return {"pk": pk, "sk": sk}
+
+
+def _sort_key(day: str, starts: str, slug: str) -> str:
+    return f"{day}#{starts}#{slug}"
+
+
+def _assignment_fields(assignment: Assignment) -> Item:
+    return {
+        "ship_id": assignment.ship.id if assignment.ship else None,
+        "captain_id": assignment.captain.id if assignment.captain else None,
+        "crew_ids": [member.id for member in assignment.crew],
+        "conflicts": [dataclasses.asdict(conflict) for conflict in assignment.conflicts],
+        "override_reason": assignment.override_reason,
+    }

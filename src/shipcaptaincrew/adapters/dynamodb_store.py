@@ -1,0 +1,499 @@
+"""The DynamoDB store: one table, reads straight to it, a unit of work's writes as ONE TransactWriteItems.
+
+boto3 is imported only by this module's functions, and this module only when SCC_STORE=dynamodb (cold start).
+Storage items are translated to domain records in the repository modules (dynamodb_*.py), each in one
+place; a failed condition becomes the domain's own error (SlugTaken, StaleVersion, Conflict), never a 500.
+
+Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
+
+| item | pk | sk | gsi1pk / gsi1sk |
+|---|---|---|---|
+| event | `SLUG#<slug>` | `SLUG` | `EVENTS` / `<date>#<period start>#<slug>` |
+| old slug | `SLUG#<alias>` | `SLUG` (kind alias) | |
+| ledger entry | `EV#<event key>` | `LEDGER#<recorded at>#<id>` | `LEDGER` / `<recorded at>#<id>` |
+| entry pointer | `ENTRY#<id>` | `ENTRY` (and `REVERSED`) | |
+| idempotency key | `IDEM#<key>` | `IDEM` | `IDEM` / `<created at>` |
+| outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
+| audit | `AUDIT#<day>` | `<at>#<uuid>` | |
+| credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |
+| generations | `META` | `GEN` | |
+
+Events and aliases share one key space, so one conditional put refuses a slug taken by either.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from shipcaptaincrew.domain.errors import Conflict, DomainError, Unavailable
+from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.ports import Generations
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.dynamodb_events import DynamoDbEvents
+    from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbIdempotencyKeys, DynamoDbLedger
+    from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
+
+Item = dict[str, Any]
+Key = tuple[str, str]
+ErrorFactory = Callable[[], DomainError]
+INDEX = "gsi1"
+MAX_TRANSACTION_ITEMS = 100
+
+
+def changed_by_someone_else() -> DomainError:
+    return Conflict("the data was changed by another request at the same time; try again")
+
+
+@dataclass
+class Write:
+    """One buffered write: a whole item (put), a partial one (update: set and remove), or a delete."""
+
+    kind: str  # "put" | "update" | "delete"
+    key: Key
+    item: Item = field(default_factory=dict)
+    remove: set[str] = field(default_factory=set)
+    add: dict[str, int] = field(default_factory=dict)
+    conditions: list[str] = field(default_factory=list)
+    values: Item = field(default_factory=dict)
+    error: ErrorFactory = changed_by_someone_else
+
+
+class Writes:
+    """The unit of work's pending writes, at most one per item (as a transaction requires), merged in order."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Key, Write] = {}
+        self.data_changed = False
+        self.auth_changed = False
+
+    def put(
+        self,
+        item: Item,
+        condition: str | None = None,
+        values: Item | None = None,
+        error: ErrorFactory = changed_by_someone_else,
+    ) -> None:
+        key = (item["pk"], item["sk"])
+        write = Write(
+            "put", key, dict(item), conditions=[condition] if condition else [], values=values or {}, error=error
+        )
+        earlier = self.pending.get(key)
+        if earlier is not None and earlier.kind == "delete":
+            write.conditions = earlier.conditions + write.conditions
+            write.values = {**earlier.values, **write.values}
+        self.pending[key] = write
+
+    def update(
+        self,
+        key: Key,
+        set_: Item,
+        remove: set[str] | None = None,
+        condition: str | None = None,
+        values: Item | None = None,
+        error: ErrorFactory | None = None,
+        add: dict[str, int] | None = None,
+    ) -> None:
+        earlier = self.pending.get(key)
+        if earlier is not None and earlier.kind == "put":  # fold into the pending item
+            earlier.item.update(set_)
+            for name in remove or ():
+                earlier.item.pop(name, None)
+            for name, amount in (add or {}).items():
+                earlier.item[name] = int(earlier.item.get(name, 0)) + amount
+            return
+        if earlier is None or earlier.kind == "delete":
+            earlier = Write("update", key)
+            self.pending[key] = earlier
+        earlier.item.update(set_)
+        earlier.remove |= set(remove or ()) - set(set_)
+        for name, amount in (add or {}).items():
+            earlier.add[name] = earlier.add.get(name, 0) + amount
+        if condition and condition not in earlier.conditions:
+            earlier.conditions.append(condition)
+        earlier.values.update(values or {})
+        if error is not None:
+            earlier.error = error
+
+    def delete(self, key: Key, condition: str | None = None, values: Item | None = None) -> None:
+        self.pending[key] = Write("delete", key, conditions=[condition] if condition else [], values=values or {})
+
+    def pending_item(self, key: Key) -> Item | bool | None:
+        """What this unit of work will have written at `key`: the item, None if deleted, False if untouched."""
+        write = self.pending.get(key)
+        if write is None or write.kind == "update":
+            return False
+        return None if write.kind == "delete" else write.item
+
+
+class DynamoDbStore:
+    def __init__(
+        self,
+        table: str,
+        periods: Periods,
+        client: Any = None,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        self.table = table
+        self.periods = periods
+        self._client = client
+        self._endpoint_url = endpoint_url
+        self._region = region
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3  # only when this store is chosen: boto3 costs the cold start ~100 ms
+
+            self._client = boto3.client("dynamodb", endpoint_url=self._endpoint_url, region_name=self._region)
+        return self._client
+
+    def writing(self) -> DynamoDbUnitOfWork:
+        return DynamoDbUnitOfWork(self, writable=True)
+
+    def reading(self) -> DynamoDbUnitOfWork:
+        return DynamoDbUnitOfWork(self, writable=False)
+
+    def generations(self) -> Generations:
+        item = self.get_item(("META", "GEN"))
+        if item is None:
+            return Generations(data=0, auth=0)
+        return Generations(data=int(item.get("data", 0)), auth=int(item.get("auth", 0)))
+
+    def close(self) -> None:
+        self._client = None
+
+    # The calls every repository makes, so that errors are translated in one place.
+
+    def get_item(self, key: Key) -> Item | None:
+        answer = self._call(
+            "get_item", TableName=self.table, Key=encode({"pk": key[0], "sk": key[1]}), ConsistentRead=True
+        )
+        return decode(answer["Item"]) if "Item" in answer else None
+
+    def query(
+        self,
+        condition: str,
+        values: Item,
+        index: str | None = None,
+        limit: int | None = None,
+        forward: bool = True,
+        filter_: str | None = None,
+        names: dict[str, str] | None = None,
+    ) -> Iterator[Item]:
+        """Every item the key condition selects, page by page (each page one Query call)."""
+        request: Item = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": encode(values),
+            "ScanIndexForward": forward,
+        }
+        if index:
+            request["IndexName"] = index
+        else:
+            request["ConsistentRead"] = True
+        if limit:
+            request["Limit"] = limit
+        if filter_:
+            request["FilterExpression"] = filter_
+        if names:
+            request["ExpressionAttributeNames"] = names
+        while True:
+            answer = self._call("query", **request)
+            for raw in answer.get("Items", []):
+                yield decode(raw)
+            if "LastEvaluatedKey" not in answer:
+                return
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def count(self, condition: str, values: Item, index: str | None = None) -> int:
+        request: Item = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": encode(values),
+            "Select": "COUNT",
+        }
+        if index:
+            request["IndexName"] = index
+        total = 0
+        while True:
+            answer = self._call("query", **request)
+            total += int(answer["Count"])
+            if "LastEvaluatedKey" not in answer:
+                return total
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def commit(self, writes: Writes) -> None:
+        """Every pending write, and the generation counters, as ONE TransactWriteItems with a request token."""
+        ops = list(writes.pending.values())
+        if not ops:
+            return
+        if writes.data_changed or writes.auth_changed:
+            counters = {"data": 1 if writes.data_changed else 0, "auth": 1 if writes.auth_changed else 0}
+            ops.append(Write("update", ("META", "GEN"), add=counters))
+        if len(ops) > MAX_TRANSACTION_ITEMS:
+            raise Unavailable(f"one change may write at most {MAX_TRANSACTION_ITEMS} items; this one wrote {len(ops)}")
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.transact_write_items(
+                TransactItems=[self._transact_item(op) for op in ops], ClientRequestToken=str(uuid.uuid4())
+            )
+        except ClientError as error:
+            raise self._translate(error, ops) from None
+
+    def _transact_item(self, op: Write) -> Item:
+        key = encode({"pk": op.key[0], "sk": op.key[1]})
+        body: Item = {"TableName": self.table}
+        values = dict(op.values)
+        if op.conditions:
+            body["ConditionExpression"] = " AND ".join(f"({condition})" for condition in op.conditions)
+        if op.kind == "put":
+            body["Item"] = encode(op.item)
+            wrapped = {"Put": body}
+        elif op.kind == "delete":
+            body["Key"] = key
+            wrapped = {"Delete": body}
+        else:
+            body["Key"] = key
+            names: dict[str, str] = {}
+            sets, removes, adds = [], [], []
+            for number, (name, value) in enumerate(sorted(op.item.items())):
+                names[f"#s{number}"] = name
+                values[f":s{number}"] = value
+                sets.append(f"#s{number} = :s{number}")
+            for number, name in enumerate(sorted(op.remove)):
+                names[f"#r{number}"] = name
+                removes.append(f"#r{number}")
+            for number, (name, amount) in enumerate(sorted(op.add.items())):
+                names[f"#a{number}"] = name
+                values[f":a{number}"] = amount
+                adds.append(f"#a{number} :a{number}")
+            clauses = [
+                f"{verb} {', '.join(parts)}"
+                for verb, parts in (("SET", sets), ("REMOVE", removes), ("ADD", adds))
+                if parts
+            ]
+            body["UpdateExpression"] = " ".join(clauses)
+            body["ExpressionAttributeNames"] = names
+            wrapped = {"Update": body}
+        if values:
+            body["ExpressionAttributeValues"] = encode(values)
+        return wrapped
+
+    def _translate(self, error: Any, ops: list[Write]) -> DomainError:
+        details = error.response.get("Error", {})
+        code = details.get("Code", "")
+        if code == "TransactionCanceledException":
+            reasons = error.response.get("CancellationReasons") or _reasons_from_message(details.get("Message", ""))
+            for op, reason in zip(ops, reasons, strict=False):
+                if (reason.get("Code") if isinstance(reason, dict) else reason) == "ConditionalCheckFailed":
+                    return op.error()
+            return Unavailable("the change collided with another one and was not saved; try again")
+        if code == "ConditionalCheckFailedException":
+            return changed_by_someone_else()
+        return Unavailable(f"the table refused the change ({code}); nothing was written")
+
+    def _call(self, operation: str, **request: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self.client, operation)(**request)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            raise Unavailable(f"the table could not be read ({code}); try again") from None
+        except BotoCoreError as error:
+            raise Unavailable(f"the table could not be reached ({type(error).__name__}); try again") from None
+
+
+def _reasons_from_message(message: str) -> list[str]:
+    """Reasons from `Transaction cancelled, please refer cancellation reasons ... [None, ConditionalCheckFailed]`."""
+    start, end = message.find("["), message.rfind("]")
+    if start < 0 or end < start:
+        return []
+    return [part.strip() for part in message[start + 1 : end].split(",")]
+
+
+class DynamoDbUnitOfWork:
+    """Reads go straight to the table (strongly consistent); writes wait in `writes` for one transaction at exit."""
+
+    def __init__(self, store: DynamoDbStore, writable: bool) -> None:
+        self.store = store
+        self.writes = Writes()
+        self._writable = writable
+
+    @functools.cached_property
+    def events(self) -> DynamoDbEvents:
+        from shipcaptaincrew.adapters.dynamodb_events import DynamoDbEvents
+
+        return DynamoDbEvents(self)
+
+    @functools.cached_property
+    def credentials(self) -> DynamoDbCredentials:
+        return DynamoDbCredentials(self)
+
+    @functools.cached_property
+    def audit(self) -> DynamoDbAuditLog:
+        return DynamoDbAuditLog(self)
+
+    @functools.cached_property
+    def ledger(self) -> DynamoDbLedger:
+        from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbLedger
+
+        return DynamoDbLedger(self)
+
+    @functools.cached_property
+    def idempotency(self) -> DynamoDbIdempotencyKeys:
+        from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbIdempotencyKeys
+
+        return DynamoDbIdempotencyKeys(self)
+
+    @functools.cached_property
+    def outbox(self) -> DynamoDbOutbox:
+        from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
+
+        return DynamoDbOutbox(self)
+
+    @property
+    def waivers(self) -> Any:
+        raise NotImplementedError("waivers are not yet stored in DynamoDB (issue 8)")
+
+    @property
+    def roster(self) -> Any:
+        raise NotImplementedError("the roster is not yet stored in DynamoDB (issue 8)")
+
+    def get(self, key: Key) -> Item | None:
+        """The item as this unit of work sees it: its own pending put or delete first, then the table."""
+        pending = self.writes.pending_item(key)
+        if pending is not False:
+            return dict(pending) if isinstance(pending, dict) else None
+        return self.store.get_item(key)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            if self.writes.pending and not self._writable:
+                raise RuntimeError("a reading unit of work tried to write")
+            self.store.commit(self.writes)
+        self.writes = Writes()
+
+
+class DynamoDbCredentials:
+    def __init__(self, uow: DynamoDbUnitOfWork) -> None:
+        self._uow = uow
+
+    def admin_password_hash(self) -> str | None:
+        item = self._uow.get(("CRED", "ADMIN"))
+        return None if item is None else str(item["value"])
+
+    def set_admin_password_hash(self, password_hash: str) -> None:
+        self._uow.writes.put({"pk": "CRED", "sk": "ADMIN", "value": password_hash})
+        self._uow.writes.auth_changed = True
+
+    def is_revoked(self, token_id: str) -> bool:
+        return self._uow.get(("CRED", f"REVOKED#{token_id}")) is not None
+
+    def revoked_token_ids(self) -> set[str]:
+        items = self._uow.store.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
+        return {str(item["token_id"]) for item in items}
+
+    def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
+        items = self._uow.store.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
+        for item in items:
+            if str(item["expires_at"]) < now.isoformat() and item["token_id"] != token_id:
+                self._uow.writes.delete(("CRED", item["sk"]))
+        if self.is_revoked(token_id):
+            return
+        self._uow.writes.put(
+            {"pk": "CRED", "sk": f"REVOKED#{token_id}", "token_id": token_id, "expires_at": expires_at.isoformat()}
+        )
+        self._uow.writes.auth_changed = True
+
+
+class DynamoDbAuditLog:
+    def __init__(self, uow: DynamoDbUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, action: str, actor: str, at: datetime, data: dict[str, object]) -> None:
+        import json
+
+        self._uow.writes.put(
+            {
+                "pk": f"AUDIT#{at.date().isoformat()}",
+                "sk": f"{at.isoformat()}#{uuid.uuid4().hex}",
+                "action": action,
+                "actor": actor,
+                "at": at.isoformat(),
+                "data": json.dumps(data, sort_keys=True, default=str),
+            },
+            condition="attribute_not_exists(pk)",
+        )
+
+
+def encode(item: Item) -> Item:
+    """Plain values to DynamoDB's typed form. A float is refused (boto3's serializer raises): money is int cents."""
+    from boto3.dynamodb.types import TypeSerializer  # type: ignore[import-untyped]
+
+    serializer = TypeSerializer()
+    return {name: serializer.serialize(value) for name, value in item.items()}
+
+
+def decode(raw: Item) -> Item:
+    """DynamoDB's typed form to plain values; whole numbers come back as int, never Decimal or float."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    item = {name: deserializer.deserialize(value) for name, value in raw.items()}
+    return {name: _plain(value) for name, value in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, list):
+        return [_plain(part) for part in value]
+    if isinstance(value, dict):
+        return {name: _plain(part) for name, part in value.items()}
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return value
+
+
+def create_table(client: Any, table: str) -> bool:
+    """Create the table with the key schema above (on demand); return False if it already exists."""
+    from botocore.exceptions import ClientError
+
+    strings = ["pk", "sk", "gsi1pk", "gsi1sk"]
+    try:
+        client.create_table(
+            TableName=table,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in strings],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ResourceInUseException":
+            return False
+        raise
+    client.get_waiter("table_exists").wait(TableName=table)
+    return True

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shipcaptaincrew.domain import mail
+from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.services import booking, outbox, payments
 from shipcaptaincrew.services.context import Context
@@ -91,6 +92,52 @@ def test_a_claimed_message_is_not_sent_twice_by_a_second_deliverer(booked: Conte
     outbox.deliver_due(booked)
 
     assert len(mailer.sent) == 1
+
+
+def counting_writes(ctx: Context, fail_from: int = 0) -> list[int]:
+    """Count the write transactions `ctx` opens; from the `fail_from`-th on (1-based), the store is busy."""
+    real_writing, opened = ctx.store.writing, [0]
+
+    def writing():  # type: ignore[no-untyped-def]
+        opened[0] += 1
+        if fail_from and opened[0] >= fail_from:
+            raise Unavailable("the database is busy")
+        return real_writing()
+
+    ctx.store.writing = writing  # type: ignore[method-assign]
+    return opened
+
+
+def test_a_batch_costs_two_write_transactions_the_claim_and_the_outcomes(booked: Context) -> None:
+    booked.mailer = FakeMailer(failures=1)
+    for _ in range(3):
+        payments.log_payment(booked, SLUG, DRAFT, "test")
+    writes = counting_writes(booked)
+
+    report = outbox.deliver_due(booked)
+
+    assert (report.sent, report.failed, writes) == (2, 1, [2])
+    assert sorted(message.status for message in outbox.recent(booked)) == [mail.PENDING, mail.SENT, mail.SENT]
+
+
+def test_outcomes_that_could_not_be_recorded_are_sent_again_after_the_lease_with_the_same_message_id(
+    booked: Context, clock: FakeClock
+) -> None:
+    mailer = FakeMailer()
+    booked.mailer = mailer
+    for _ in range(2):
+        payments.log_payment(booked, SLUG, DRAFT, "test")
+    counting_writes(booked, fail_from=2)
+    outbox.deliver_due(booked)  # sent, but the outcome is not recorded: the messages stay claimed
+    del booked.store.writing  # type: ignore[attr-defined]  # the store works again
+
+    assert outbox.deliver_due(booked).claimed == 0
+    clock.current += outbox.CLAIM_LEASE
+    outbox.deliver_due(booked)
+
+    first, second = [message_id for _, message_id in mailer.sent[:2]], [m for _, m in mailer.sent[2:]]
+    assert first == second and len(set(first)) == 2
+    assert [message.status for message in outbox.recent(booked)] == [mail.SENT, mail.SENT]
 
 
 class FailingAudit:

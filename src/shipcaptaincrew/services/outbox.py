@@ -13,6 +13,7 @@ from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 from shipcaptaincrew.services.context import Context
 
 CLAIM_LEASE = timedelta(minutes=2)
+RECORD_EVERY = timedelta(seconds=10)  # well inside the lease: no outcome waits long enough to be re-claimed
 log = logging.getLogger("shipcaptaincrew.outbox")
 
 
@@ -87,20 +88,35 @@ def get(ctx: Context, message_id: str) -> OutboxMessage:
 
 
 def _deliver(ctx: Context, due: list[OutboxMessage]) -> list[str]:
-    statuses, missing = [], ""
+    """Send each claimed message; record the outcomes in one write transaction per batch (and every
+    RECORD_EVERY, so a slow transport does not hold them all back), not one each: a commit costs a sync."""
+    outcomes: list[OutboxMessage] = []
+    missing, recorded, recorded_at = "", 0, ctx.clock.now()
     for message in due:
         if missing:
             updated = mail.waiting_for_credentials(message, missing, ctx.clock.now())
         else:
             updated = _attempt(ctx, message)
             missing = updated.last_error if updated.status == mail.WAITING else ""
-        try:
-            with ctx.store.writing() as uow:
-                uow.outbox.update(updated)
-        except Unavailable as error:  # the claim's lease runs out and the message is tried again
-            log.warning("could not record that %s is %s (%s); it will be retried", message.id, updated.status, error)
-        statuses.append(updated.status)
-    return statuses
+        outcomes.append(updated)
+        if ctx.clock.now() - recorded_at >= RECORD_EVERY:
+            _record(ctx, outcomes[recorded:])
+            recorded, recorded_at = len(outcomes), ctx.clock.now()
+    _record(ctx, outcomes[recorded:])
+    return [message.status for message in outcomes]
+
+
+def _record(ctx: Context, outcomes: list[OutboxMessage]) -> None:
+    """Until this commits, the messages stay claimed; if it fails (or the process dies first), their lease runs
+    out and they are tried again, so one that was sent goes out twice with its Message-ID (at-least-once)."""
+    if not outcomes:
+        return
+    try:
+        with ctx.store.writing() as uow:
+            for message in outcomes:
+                uow.outbox.update(message)
+    except Unavailable as error:
+        log.warning("could not record the outcome of %d messages (%s); they will be retried", len(outcomes), error)
 
 
 def _attempt(ctx: Context, message: OutboxMessage) -> OutboxMessage:

@@ -1,0 +1,191 @@
+"""What only the DynamoDB store must show: the calls it makes, and its conditions turned into domain errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
+from shipcaptaincrew.domain.errors import Conflict, SlugTaken, StaleVersion
+from shipcaptaincrew.domain.events import Event, new_event
+from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
+from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
+from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
+from shipcaptaincrew.ports import StoredResponse
+from shipcaptaincrew.services import payments
+from shipcaptaincrew.services.context import Context
+from tests.builders import event_details
+from tests.contract.dynamodb import dynamodb_store
+from tests.fakes import FakeClock, FakeMailer
+
+NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def store() -> Iterator[DynamoDbStore]:
+    yield from dynamodb_store()
+
+
+class Calls:
+    """Every DynamoDB operation the store's client makes, with the index a Query used."""
+
+    def __init__(self, store: DynamoDbStore) -> None:
+        self.made: list[tuple[str, str | None]] = []
+        store.client.meta.events.register("before-parameter-build.dynamodb.*", self._record)
+
+    def _record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        self.made.append((model.name, params.get("IndexName")))
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.made]
+
+    def clear(self) -> None:
+        self.made.clear()
+
+
+def booked(first_name: str, day: date, period: str = "pm", **more: Any) -> Event:
+    return new_event(event_details(day, period, first_name, **more), None, DEFAULT_PERIODS, NOW)
+
+
+def test_listing_a_window_is_one_query_on_the_index_per_page_and_never_a_scan(store: DynamoDbStore) -> None:
+    days = [date(2026, 6, 1 + number % 20) for number in range(30)]
+    with store.writing() as uow:
+        for number, day in enumerate(days):
+            uow.events.add(booked(f"guest{'abcdefghij'[number // 10]}{'abcdefghij'[number % 10]}", day))
+    calls = Calls(store)
+    pages, after = [], None
+    with store.reading() as uow:
+        while True:
+            page = uow.events.list_window(date(2026, 6, 3), date(2026, 6, 16), after, 10)
+            pages.append(page)
+            if len(page) < 10:
+                break
+            last = page[-1]
+            after = (last.details.date.isoformat(), DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
+                     last.slug)  # fmt: skip
+
+    listed = [event.slug for page in pages for event in page]
+    assert len(listed) == len(set(listed)) == sum(date(2026, 6, 3) <= day <= date(2026, 6, 16) for day in days)
+    assert calls.made == [("Query", "gsi1")] * len(pages)
+    assert "Scan" not in calls.names()
+
+
+def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: DynamoDbStore) -> None:
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
+    event = dataclasses.replace(event, details=dataclasses.replace(event.details, patron=dataclasses.replace(
+        event.details.patron, email="sarah@example.org")))  # fmt: skip
+    with store.writing() as uow:
+        uow.events.add(event)
+    calls = Calls(store)
+
+    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "admin", "key-1", "fp",
+                              lambda result: b"{}")  # fmt: skip
+
+    assert calls.names().count("TransactWriteItems") == 1
+    assert "Scan" not in calls.names()
+    statement = payments.statement(ctx, event.slug)
+    assert statement.event.payment.paid_cents == 40000 and len(statement.entries) == 1
+    with store.reading() as uow:
+        assert uow.outbox.count("pending") == 1
+        assert uow.idempotency.get("key-1") is not None
+
+
+def test_a_reversal_is_refused_the_second_time_even_when_both_read_before_either_wrote(store: DynamoDbStore) -> None:
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
+    with store.writing() as uow:
+        uow.events.add(event)
+    paid = payments.log_payment(ctx, event.slug, PaymentDraft(40000, "cash", "Sarah"), "admin").entry
+    payments.reverse_payment(ctx, paid.id, "typed twice", "admin")
+
+    with pytest.raises(Conflict):
+        payments.reverse_payment(ctx, paid.id, "typed twice", "admin")
+    racing = store.writing()  # a reversal that read "not reversed" before the first one wrote
+    racing.ledger.append(reversal("rev_x", paid, False, "race", "admin", NOW))
+    with pytest.raises(Conflict, match="reversed already"):
+        racing.__exit__(None, None, None)
+    with store.reading() as uow:
+        assert [entry.kind for entry in uow.ledger.for_event(event.slug)] == ["payment", "reversal"]
+        assert uow.events.get(event.slug).payment.paid_cents == 0  # type: ignore[union-attr]
+
+
+def test_two_writers_of_one_event_cannot_both_win(store: DynamoDbStore) -> None:
+    event = booked("Sarah", date(2026, 5, 23))
+    with store.writing() as uow:
+        uow.events.add(event)
+    first, second = store.writing(), store.writing()
+    first.events.save(dataclasses.replace(first.events.get(event.slug), version=2), 1)  # type: ignore[arg-type]
+    second.events.save(dataclasses.replace(second.events.get(event.slug), version=2), 1)  # type: ignore[arg-type]
+    first.__exit__(None, None, None)
+
+    with pytest.raises(StaleVersion):
+        second.__exit__(None, None, None)
+
+
+def test_an_old_slug_cannot_be_taken_and_the_ledger_follows_a_rename(store: DynamoDbStore) -> None:
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    event = booked("Sarah", date(2026, 5, 23))
+    with store.writing() as uow:
+        uow.events.add(event)
+    payments.log_payment(ctx, event.slug, PaymentDraft(100, "cash", "Sarah"), "admin")
+    with store.writing() as uow:
+        uow.events.rename(event.slug, "2026-05-23-sally-pm")
+    with store.writing() as uow:
+        uow.events.rename("2026-05-23-sally-pm", "2026-05-23-sal-pm")
+
+    with pytest.raises(SlugTaken, match="old name"), store.writing() as uow:
+        uow.events.add(event)
+    with store.reading() as uow:
+        assert uow.events.get(event.slug).slug == "2026-05-23-sal-pm"  # type: ignore[union-attr]
+        assert uow.events.aliases("2026-05-23-sal-pm") == ["2026-05-23-sally-pm", "2026-05-23-sarah-pm"]
+        assert [entry.event_slug for entry in uow.ledger.for_event("2026-05-23-sal-pm")] == ["2026-05-23-sal-pm"]
+        assert [entry.event_slug for entry in uow.ledger.between(date(2026, 5, 1), date(2026, 5, 1))] == [
+            "2026-05-23-sal-pm"
+        ]
+
+
+def test_an_idempotency_key_is_stored_once_and_old_ones_are_forgotten(store: DynamoDbStore) -> None:
+    with store.writing() as uow:
+        uow.idempotency.put("old", StoredResponse("fp", 201, b"{}", NOW - timedelta(days=3)))
+    with store.writing() as uow:
+        uow.idempotency.forget_older_than(NOW - timedelta(days=2))
+        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW))
+    with pytest.raises(Conflict), store.writing() as uow:
+        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW))
+
+    with store.reading() as uow:
+        assert uow.idempotency.get("old") is None
+        assert uow.idempotency.get("new") == StoredResponse("fp", 201, b'{"a": 1}', NOW)
+
+
+def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:
+    event = booked("Sarah", date(2026, 5, 23))
+    email = payment_receipt(event, Entry("pay_1", event.slug, "payment", 100, "cash", "Sarah", "admin", NOW))
+    first = OutboxMessage("m1", "<m1@x>", email, NOW, kind="receipt")
+    later = OutboxMessage("m2", "<m2@x>", email, NOW + timedelta(seconds=1), next_attempt_at=NOW + timedelta(hours=1))
+    with store.writing() as uow:
+        uow.outbox.add(first)
+        uow.outbox.add(later)
+    with store.writing() as uow:
+        assert [message.id for message in uow.outbox.due(NOW, 10)] == ["m1"]
+        uow.outbox.update(dataclasses.replace(first, status="sent", sent_at=NOW))
+
+    with store.reading() as uow:
+        assert uow.outbox.get("m1") == dataclasses.replace(first, status="sent", sent_at=NOW)
+        assert (uow.outbox.count("sent"), uow.outbox.count("pending")) == (1, 1)
+        assert [message.id for message in uow.outbox.recent(10)] == ["m2", "m1"]
+        assert uow.outbox.due(NOW + timedelta(hours=2), 10) == [later]
+
+
+def test_no_float_reaches_boto3(store: DynamoDbStore) -> None:
+    with pytest.raises(TypeError), store.writing() as uow:
+        uow.writes.put({"pk": "X", "sk": "Y", "amount": 1.5})
+    with store.writing() as uow:
+        uow.writes.put({"pk": "X", "sk": "Y", "amount": Decimal("1.50")})
+    assert store.get_item(("X", "Y")) == {"pk": "X", "sk": "Y", "amount": Decimal("1.50")}

@@ -83,6 +83,12 @@ class RosterRepository(Protocol):
 
     def people(self) -> list[Person]: ...
 
+    def retire_ship(self, ship_id: str, now: datetime) -> None:
+        """Take the ship off `ships()`; `ship()` still finds it (retired), so old charters keep its name."""
+
+    def retire_person(self, person_id: str, now: datetime) -> None:
+        """Take the person off `people()`; `person()` still finds them (retired)."""
+
 
 class LedgerRepository(Protocol):
     """Append-only: there is no method to change or remove an entry, and stores must refuse it."""

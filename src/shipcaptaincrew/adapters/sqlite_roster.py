@@ -8,7 +8,11 @@ from datetime import date, datetime
 from shipcaptaincrew.domain.errors import Conflict
 from shipcaptaincrew.domain.roster import Person, Ship
 
-_PEOPLE = "SELECT id, name, role, email, phone, licence_expires, medical_expires, calendar_token FROM people"
+_PEOPLE = (
+    "SELECT id, name, role, email, phone, licence_expires, medical_expires, calendar_token, retired_at IS NOT NULL "
+    "AS retired FROM people"
+)
+_SHIPS = "SELECT id, name, capacity, retired_at IS NOT NULL FROM ships"
 
 
 class SqliteRoster:
@@ -33,12 +37,18 @@ class SqliteRoster:
             raise _ship_taken(ship.name) from None
 
     def ship(self, ship_id: str) -> Ship | None:
-        row = self._connection.execute("SELECT id, name, capacity FROM ships WHERE id = ?", (ship_id,)).fetchone()
-        return None if row is None else Ship(row[0], row[1], row[2])
+        row = self._connection.execute(f"{_SHIPS} WHERE id = ?", (ship_id,)).fetchone()
+        return None if row is None else Ship(row[0], row[1], row[2], bool(row[3]))
 
     def ships(self) -> list[Ship]:
-        rows = self._connection.execute("SELECT id, name, capacity FROM ships ORDER BY name COLLATE NOCASE")
+        rows = self._connection.execute(f"{_SHIPS} WHERE retired_at IS NULL ORDER BY name COLLATE NOCASE")
         return [Ship(row[0], row[1], row[2]) for row in rows]
+
+    def retire_ship(self, ship_id: str, now: datetime) -> None:
+        self._connection.execute("UPDATE ships SET retired_at = ? WHERE id = ?", (now.isoformat(), ship_id))
+
+    def retire_person(self, person_id: str, now: datetime) -> None:
+        self._connection.execute("UPDATE people SET retired_at = ? WHERE id = ?", (now.isoformat(), person_id))
 
     def add_person(self, person: Person, now: datetime) -> None:
         self._connection.execute(
@@ -63,7 +73,7 @@ class SqliteRoster:
         return None if row is None else _person(row)
 
     def people(self) -> list[Person]:
-        rows = self._connection.execute(f"{_PEOPLE} ORDER BY role, name COLLATE NOCASE")
+        rows = self._connection.execute(f"{_PEOPLE} WHERE retired_at IS NULL ORDER BY role, name COLLATE NOCASE")
         return [_person(row) for row in rows]
 
 
@@ -86,6 +96,7 @@ def _person(row: sqlite3.Row) -> Person:
         licence_expires=date.fromisoformat(licence) if licence else None,
         medical_expires=date.fromisoformat(medical) if medical else None,
         calendar_token=row["calendar_token"],
+        retired=bool(row["retired"]),
     )
 
 

@@ -31,6 +31,8 @@ class Ship:
     id: str
     name: str
     capacity: int
+    retired: bool = False
+    """Off the roster's lists and not assignable; kept so past charters keep its name."""
 
     def ref(self) -> Ref:
         return Ref(self.id, self.name)
@@ -47,6 +49,7 @@ class Person:
     medical_expires: date | None = None
     calendar_token: str = ""
     """The secret in the person's calendar feed address, `/cal/<token>.ics`."""
+    retired: bool = False
 
     def ref(self) -> Ref:
         return Ref(self.id, self.name)
@@ -67,7 +70,7 @@ class AssignmentConflicts(ConflictError):
 def check_ship(ship: Ship) -> Ship:
     if not 1 <= ship.capacity <= MAX_CAPACITY:
         raise InvalidInput(f"capacity must be between 1 and {MAX_CAPACITY} passengers", "capacity")
-    return Ship(ship.id, clean_line(ship.name, "name", max_len=60), ship.capacity)
+    return Ship(ship.id, clean_line(ship.name, "name", max_len=60), ship.capacity, ship.retired)
 
 
 def check_person(person: Person) -> Person:
@@ -82,6 +85,7 @@ def check_person(person: Person) -> Person:
         licence_expires=person.licence_expires,
         medical_expires=person.medical_expires,
         calendar_token=person.calendar_token,
+        retired=person.retired,
     )
 
 

@@ -7,50 +7,65 @@ own write transaction, so no reader ever sees an event with stale or missing con
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
 from shipcaptaincrew.domain import roster
 from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
 
 _PAGE = 500
+T = TypeVar("T")
 
 
 def refresh_days(ctx: Context, uow: UnitOfWork, days: Iterable[date]) -> None:
     """Find again the conflicts of every assigned event on these days, keeping what was overridden."""
-    ships = {ship.id: ship for ship in uow.roster.ships()}
-    people = {person.id: person for person in uow.roster.people()}
+    ships: dict[str, Ship | None] = {}
+    people: dict[str, Person | None] = {}
     for day in sorted(set(days)):
         events = uow.events.on_date(day)
         for event in events:
             a = event.assignment
             if a.ship is None and not a.people() and not a.conflicts:
                 continue
-            ship = ships.get(a.ship.id) if a.ship else None
-            crew = [people[ref.id] for ref in a.people() if ref.id in people]
+            ship = _cached(ships, a.ship.id, uow.roster.ship) if a.ship else None
+            crew = [p for ref in a.people() if (p := _cached(people, ref.id, uow.roster.person))]
             rechecked = roster.recheck(event, ship, crew, events, ctx.periods)
             if rechecked != a:
                 uow.events.set_assignment(event.slug, rechecked, event.updated_at)
 
 
 def upcoming_days_with(ctx: Context, uow: UnitOfWork, today: date, roster_id: str) -> set[date]:
-    """The days from today on with an event that the ship or person `roster_id` is assigned to.
+    """The days from today on with a live event that the ship or person `roster_id` is assigned to.
 
     Past charters keep the conflicts they had: renewing a licence today does not change that it had lapsed then.
     """
-    days: set[date] = set()
+    return {event.details.date for event in upcoming_with(ctx, uow, today, roster_id)}
+
+
+def upcoming_with(ctx: Context, uow: UnitOfWork, today: date, roster_id: str) -> list[Event]:
+    """The live (not cancelled) events from today on that the ship or person `roster_id` is assigned to."""
+    found: list[Event] = []
     after: tuple[str, str, str] | None = None
     while page := uow.events.list_window(today, date.max, after, _PAGE):
-        days.update(e.details.date for e in page if _assigned(e, roster_id))
+        found.extend(e for e in page if e.details.status != "cancelled" and _assigned(e, roster_id))
         last = page[-1]
         after = (
             last.details.date.isoformat(),
             ctx.periods.get(last.details.period).starts.strftime("%H:%M"),
             last.slug,
         )
-    return days
+    return found
+
+
+def _cached(found: dict[str, T | None], key: str, read: Callable[[str], T | None]) -> T | None:
+    """A roster entry by id, retired ones too (past charters keep them), read once per refresh."""
+    if key not in found:
+        found[key] = read(key)
+    return found[key]
 
 
 def _assigned(event: Event, roster_id: str) -> bool:

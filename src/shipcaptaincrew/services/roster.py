@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from shipcaptaincrew.domain import mail, roster
+from shipcaptaincrew.domain.errors import Conflict as ConflictError
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
 from shipcaptaincrew.domain.events import KEEP, Event, Keep
 from shipcaptaincrew.domain.mail import OutboxMessage
@@ -96,6 +97,36 @@ def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: s
     return person
 
 
+def retire_ship(ctx: Context, ship_id: str, actor: str) -> Ship:
+    """Take a ship off the roster's lists; past charters keep its name. Retiring twice changes nothing.
+
+    Raise NotFound, or Conflict naming the upcoming charters it is assigned to (reassign them first).
+    """
+    with ctx.store.writing() as uow:
+        ship = _ship(uow, ship_id, "id")
+        _retire(ctx, uow, ship, "ship", actor)
+    return replace(ship, retired=True)
+
+
+def retire_person(ctx: Context, person_id: str, actor: str) -> Person:
+    """Take a captain or crew member off the roster's lists, with retire_ship's rule."""
+    with ctx.store.writing() as uow:
+        person = _person(uow, person_id, "id")
+        _retire(ctx, uow, person, "person", actor)
+    return replace(person, retired=True)
+
+
+def _retire(ctx: Context, uow: UnitOfWork, entry: Ship | Person, kind: str, actor: str) -> None:
+    now = ctx.clock.now()
+    upcoming = conflicts.upcoming_with(ctx, uow, now.date(), entry.id)
+    if upcoming:
+        slugs = ", ".join(event.slug for event in upcoming)
+        raise ConflictError(f"{entry.name} is assigned to upcoming charters: {slugs}; reassign them first", "id")
+    if not entry.retired:
+        (uow.roster.retire_ship if kind == "ship" else uow.roster.retire_person)(entry.id, now)
+        uow.audit.append(f"roster.{kind}_retired", actor, now, {"id": entry.id, "name": entry.name})
+
+
 def list_people(ctx: Context) -> list[Person]:
     with ctx.store.reading() as uow:
         return uow.roster.people()
@@ -172,7 +203,9 @@ def _audit_data(event: Event) -> dict[str, object]:
 
 
 def _known(entry: T | None, key: str, field: str) -> T:
-    """A roster entry named in a request body: an unknown id is a bad field (400), not a missing page."""
+    """A roster entry named in a request body: an unknown or retired id is a bad field (400), not a missing page."""
+    if isinstance(entry, Ship | Person) and entry.retired:
+        raise InvalidInput(f"{field}: {entry.name} is retired from the roster", field)
     if entry is None:
         raise InvalidInput(f"{field}: no {field if field != 'crew' else 'crew member'} with id {key!r} on the roster",
                            field)  # fmt: skip

@@ -76,6 +76,20 @@ async def patch_person(request: Request) -> Response:
 
 
 @admin_only
+async def retire_ship(request: Request) -> Response:
+    ship_id = request.path_params["ship_id"]
+    await in_thread(request, lambda ctx, actor: roster.retire_ship(ctx, ship_id, actor))
+    return Response(status_code=204)
+
+
+@admin_only
+async def retire_person(request: Request) -> Response:
+    person_id = request.path_params["person_id"]
+    await in_thread(request, lambda ctx, actor: roster.retire_person(ctx, person_id, actor))
+    return Response(status_code=204)
+
+
+@admin_only
 async def person_schedule(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
         found = roster.schedule(ctx, request.path_params["person_id"])
@@ -124,8 +138,10 @@ ROUTES: list[Any] = [
     Route("/api/roster", get_roster, methods=["GET"]),
     Route("/api/ships", add_ship, methods=["POST"]),
     Route("/api/ships/{ship_id}", patch_ship, methods=["PATCH"]),
+    Route("/api/ships/{ship_id}", retire_ship, methods=["DELETE"]),
     Route("/api/people", add_person, methods=["POST"]),
     Route("/api/people/{person_id}", patch_person, methods=["PATCH"]),
+    Route("/api/people/{person_id}", retire_person, methods=["DELETE"]),
     Route("/api/people/{person_id}/schedule", person_schedule, methods=["GET"]),
     Route("/api/events/{slug}/assignment", put_assignment, methods=["PUT"]),
     Route("/cal/{token}.ics", calendar_feed, methods=["GET"]),

@@ -119,6 +119,7 @@ def _text_part(body: str, subtype: str) -> Message:
 _ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+")
 
 
+@functools.lru_cache(maxsize=1024)  # every transport asks for each message, with the same few senders and patrons
 def envelope_address(text: str) -> str:
     """The bare address for an SMTP envelope or an API's recipient list; DeliveryFailed if it is not exactly one.
 

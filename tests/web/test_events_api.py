@@ -243,3 +243,14 @@ def test_a_signed_out_token_never_gets_a_cached_page(client: TestClient) -> None
     client.post("/api/logout")
 
     assert client.get(window).status_code == 401
+
+
+def test_a_charter_moved_and_moved_back_takes_its_old_slug_again(client: TestClient) -> None:
+    client.post("/api/events", json=event_body())
+    client.patch("/api/events/2026-05-23-sarah-pm", json={"version": 1, "date": "2026-05-30"})
+
+    back = client.patch("/api/events/2026-05-30-sarah-pm", json={"version": 2, "date": "2026-05-23"})
+
+    assert back.status_code == 200, back.json()
+    assert (back.json()["slug"], back.json()["aliases"]) == ("2026-05-23-sarah-pm", ["2026-05-30-sarah-pm"])
+    assert client.get("/api/events/2026-05-30-sarah-pm").json()["slug"] == "2026-05-23-sarah-pm"

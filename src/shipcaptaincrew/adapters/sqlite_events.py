@@ -52,6 +52,10 @@ class SqliteEventRepository:
             raise StaleVersion(f"event {event.slug} was changed by someone else; reload it and try again", "version")
 
     def rename(self, old: str, new: str) -> None:
+        # Taking back one of its own old slugs (a charter moved and moved back) is allowed: that alias goes.
+        self._connection.execute(
+            "DELETE FROM slug_aliases WHERE alias = ? AND event_id = (SELECT id FROM events WHERE slug = ?)", (new, old)
+        )
         self._refuse_alias(new)
         try:
             self._connection.execute("UPDATE events SET slug = ? WHERE slug = ?", (new, old))

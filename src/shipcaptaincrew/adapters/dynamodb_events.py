@@ -78,16 +78,20 @@ class DynamoDbEvents:
             **current,
             **slug_key_item(new),
             "slug": new,
-            "aliases": sorted([*current["aliases"], old]),
+            "aliases": sorted({*current["aliases"], old} - {new}),
             "gsi1sk": _sort_key(current["date"], current["starts"], new),
             "rev": int(current["rev"]) + 1,
         }
-        self._uow.writes.put(renamed, "attribute_not_exists(pk)", error=self._taken_error(new))
+        if new in current["aliases"]:  # a charter moved and moved back takes its own old slug again
+            taking_back = "kind = :alias AND target = :old"
+            self._uow.writes.put(renamed, taking_back, {":alias": "alias", ":old": old}, self._taken_error(new))
+        else:
+            self._uow.writes.put(renamed, "attribute_not_exists(pk)", error=self._taken_error(new))
         self._uow.writes.put(
             {**slug_key_item(old), "kind": "alias", "target": new}, "rev = :rev", {":rev": self._revs[old]}
         )
         self._uow.writes.update((f"EV#{current['key']}", "SLUG"), {"slug": new})
-        for alias in current["aliases"]:
+        for alias in set(current["aliases"]) - {new}:
             self._uow.writes.update(slug_key(alias), {"target": new}, condition="attribute_exists(pk)")
         self._revs[new] = int(current["rev"]) + 1
         self._uow.writes.data_changed = True
@@ -102,36 +106,40 @@ class DynamoDbEvents:
         low = f"{start.isoformat()}#"
         if after is not None:
             low = max(low, _sort_key(*after) + "\x00")  # just after the cursor's key: slugs are ASCII
-        items = self._store.query(
-            "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
-            {":pk": EVENTS, ":low": low, ":high": f"{end.isoformat()}#~"},
-            INDEX,
-            limit=limit,
-        )
-        return self._events(islice(items, limit))
+        return self._events(islice(self._between(low, f"{end.isoformat()}#~", limit), limit))
 
     def on_date(self, day: date) -> list[Event]:
-        items = self._store.query(
-            "gsi1pk = :pk AND begins_with(gsi1sk, :day)", {":pk": EVENTS, ":day": f"{day.isoformat()}#"}, INDEX
-        )
-        return self._events(items)
+        return self._events(self._between(f"{day.isoformat()}#", f"{day.isoformat()}#~"))
 
     def for_person(self, person_id: str, start: date, end: date) -> list[Event]:
-        items = self._store.query(
-            "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
-            {":pk": EVENTS, ":low": f"{start.isoformat()}#", ":high": f"{end.isoformat()}#~"},
-            INDEX,
-        )
+        items = self._between(f"{start.isoformat()}#", f"{end.isoformat()}#~")
         return self._events(
             item for item in items if item.get("captain_id") == person_id or person_id in item.get("crew_ids", [])
         )
+
+    def _between(self, low: str, high: str, limit: int | None = None) -> list[Item]:
+        """Event items with low <= gsi1sk <= high: one Query on the index per page, never a Scan.
+
+        Events this unit of work has put (booked, or renamed: a new key) are merged in, and items it has
+        turned into old slugs are left out, so a use case sees its own writes.
+        """
+        values = {":pk": EVENTS, ":low": low, ":high": high}
+        items = self._uow.query("gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high", values, INDEX, limit=limit)
+        found = {item["pk"]: item for item in (items if limit is None else islice(items, limit))
+                 if item.get("kind") == "event"}  # fmt: skip
+        for write in self._uow.writes.pending.values():
+            item = write.item
+            if write.kind == "put" and item.get("kind") == "event" and low <= item["gsi1sk"] <= high:
+                found[item["pk"]] = item
+        return sorted(found.values(), key=lambda item: str(item["gsi1sk"]))
 
     def set_assignment(self, slug: str, assignment: Assignment, now: datetime) -> None:
         self._update(slug, {**_assignment_fields(assignment), "updated_at": now.isoformat()})
 
     def all_slugs(self) -> Iterator[str]:
-        for item in self._store.query("gsi1pk = :pk", {":pk": EVENTS}, INDEX):
-            yield str(item["slug"])
+        for item in self._uow.query("gsi1pk = :pk", {":pk": EVENTS}, INDEX):
+            if item.get("kind") == "event":
+                yield str(item["slug"])
 
     def count(self) -> int:
         return self._store.count("gsi1pk = :pk", {":pk": EVENTS}, INDEX)
@@ -253,7 +261,7 @@ class DynamoDbEvents:
     def _roster_names(self) -> dict[str, str]:
         """Names of every ship and person by id: one Query for the unit of work (the roster is a handful)."""
         if self._names is None:
-            items = self._store.query("pk = :pk", {":pk": "ROSTER"})
+            items = self._uow.query("pk = :pk", {":pk": "ROSTER"})
             self._names = {str(item["id"]): str(item["name"]) for item in items}
         return self._names
 

@@ -62,15 +62,13 @@ class DynamoDbLedger:
         event = self._uow.events.item(slug)
         if event is None:
             return []
-        items = self._store.query(
-            "pk = :pk AND begins_with(sk, :prefix)", {":pk": f"EV#{event['key']}", ":prefix": "LEDGER#"}
-        )
+        items = self._uow.partition(f"EV#{event['key']}", "LEDGER#")
         return [self._entry(item, str(event["slug"])) for item in items]
 
     def between(self, start: date, end: date) -> list[Entry]:
         low = datetime.combine(start, time.min, UTC).isoformat()
         high = datetime.combine(end, time.max, UTC).isoformat() + "#~"
-        items = self._store.query(
+        items = self._uow.query(
             "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high", {":pk": LEDGER, ":low": low, ":high": high}, INDEX
         )
         return [self._entry(item) for item in items]
@@ -159,7 +157,7 @@ class DynamoDbIdempotencyKeys:
 
     def forget_older_than(self, moment: datetime) -> None:
         """Forget a few of the oldest keys older than `moment` (one Query; the rest go with later writes)."""
-        items = self._uow.store.query(
+        items = self._uow.query(
             "gsi1pk = :pk AND gsi1sk < :moment",
             {":pk": "IDEM", ":moment": moment.isoformat()},
             INDEX,

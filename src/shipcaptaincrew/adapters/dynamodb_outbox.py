@@ -60,7 +60,7 @@ class DynamoDbOutbox:
 
     def _by_status(self, status: str, newest_first: bool = False, limit: int | None = None) -> list[Item]:
         return list(
-            self._store.query("gsi1pk = :pk", {":pk": f"OUTBOX#{status}"}, INDEX, limit=limit, forward=not newest_first)
+            self._uow.query("gsi1pk = :pk", {":pk": f"OUTBOX#{status}"}, INDEX, limit=limit, forward=not newest_first)
         )
 
 

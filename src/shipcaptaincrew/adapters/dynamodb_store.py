@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_events import DynamoDbEvents
     from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbIdempotencyKeys, DynamoDbLedger
     from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
+    from shipcaptaincrew.adapters.dynamodb_roster import DynamoDbRoster
+    from shipcaptaincrew.adapters.dynamodb_waivers import DynamoDbWaivers
 
 Item = dict[str, Any]
 Key = tuple[str, str]
@@ -86,9 +88,11 @@ class Writes:
             "put", key, dict(item), conditions=[condition] if condition else [], values=values or {}, error=error
         )
         earlier = self.pending.get(key)
-        if earlier is not None and earlier.kind == "delete":
-            write.conditions = earlier.conditions + write.conditions
+        if earlier is not None and earlier.kind != "put":  # keep the guards of what it replaces (a version check)
+            write.conditions = earlier.conditions + [c for c in write.conditions if c not in earlier.conditions]
             write.values = {**earlier.values, **write.values}
+            if earlier.error is not changed_by_someone_else:
+                write.error = earlier.error
         self.pending[key] = write
 
     def update(
@@ -125,12 +129,20 @@ class Writes:
     def delete(self, key: Key, condition: str | None = None, values: Item | None = None) -> None:
         self.pending[key] = Write("delete", key, conditions=[condition] if condition else [], values=values or {})
 
-    def pending_item(self, key: Key) -> Item | bool | None:
-        """What this unit of work will have written at `key`: the item, None if deleted, False if untouched."""
-        write = self.pending.get(key)
-        if write is None or write.kind == "update":
-            return False
-        return None if write.kind == "delete" else write.item
+    def overlay(self, item: Item | None) -> Item | None:
+        """`item` as it will be once the pending write on it (if any) is applied."""
+        if item is None:
+            return None
+        write = self.pending.get((item["pk"], item["sk"]))
+        if write is None:
+            return item
+        if write.kind != "update":
+            return None if write.kind == "delete" else dict(write.item)
+        seen = {name: value for name, value in item.items() if name not in write.remove}
+        seen.update(write.item)
+        for name, amount in write.add.items():
+            seen[name] = int(seen.get(name, 0)) + amount
+        return seen
 
 
 class DynamoDbStore:
@@ -362,20 +374,42 @@ class DynamoDbUnitOfWork:
 
         return DynamoDbOutbox(self)
 
-    @property
-    def waivers(self) -> Any:
-        raise NotImplementedError("waivers are not yet stored in DynamoDB (issue 8)")
+    @functools.cached_property
+    def waivers(self) -> DynamoDbWaivers:
+        from shipcaptaincrew.adapters.dynamodb_waivers import DynamoDbWaivers
 
-    @property
-    def roster(self) -> Any:
-        raise NotImplementedError("the roster is not yet stored in DynamoDB (issue 8)")
+        return DynamoDbWaivers(self)
+
+    @functools.cached_property
+    def roster(self) -> DynamoDbRoster:
+        from shipcaptaincrew.adapters.dynamodb_roster import DynamoDbRoster
+
+        return DynamoDbRoster(self)
 
     def get(self, key: Key) -> Item | None:
-        """The item as this unit of work sees it: its own pending put or delete first, then the table."""
-        pending = self.writes.pending_item(key)
-        if pending is not False:
-            return dict(pending) if isinstance(pending, dict) else None
-        return self.store.get_item(key)
+        """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied."""
+        pending = self.writes.pending.get(key)
+        if pending is not None and pending.kind != "update":
+            return None if pending.kind == "delete" else dict(pending.item)
+        return self.writes.overlay(self.store.get_item(key))
+
+    def partition(self, pk: str, prefix: str) -> list[Item]:
+        """One partition's items whose sort key starts with `prefix`, in order, this unit of work's own included."""
+        items = self.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": pk, ":prefix": prefix})
+        found = {str(item["sk"]): item for item in items}
+        for write in self.writes.pending.values():
+            if write.kind == "put" and write.key[0] == pk and write.key[1].startswith(prefix):
+                found[write.key[1]] = dict(write.item)
+        return [found[sk] for sk in sorted(found)]
+
+    def query(
+        self, condition: str, values: Item, index: str | None = None, limit: int | None = None, forward: bool = True
+    ) -> Iterator[Item]:
+        """A Query's items with this unit of work's pending updates and deletes applied (new items are not added)."""
+        for item in self.store.query(condition, values, index, limit, forward):
+            seen = self.writes.overlay(item)
+            if seen is not None:
+                yield seen
 
     def __enter__(self) -> Self:
         return self
@@ -404,11 +438,11 @@ class DynamoDbCredentials:
         return self._uow.get(("CRED", f"REVOKED#{token_id}")) is not None
 
     def revoked_token_ids(self) -> set[str]:
-        items = self._uow.store.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
+        items = self._uow.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
         return {str(item["token_id"]) for item in items}
 
     def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
-        items = self._uow.store.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
+        items = self._uow.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
         for item in items:
             if str(item["expires_at"]) < now.isoformat() and item["token_id"] != token_id:
                 self._uow.writes.delete(("CRED", item["sk"]))

@@ -14,7 +14,7 @@ from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.ports import Clock, Mailer
+from shipcaptaincrew.ports import Clock, Mailer, Store
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.site import Site
 
@@ -27,7 +27,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     clock = clock or SystemClock()
     return Context(
-        store=SqliteStore(settings.database_path, settings.periods),
+        store=build_store(settings),
         clock=clock,
         hasher=Argon2Hasher(),
         secret_key=_secret_key(settings),
@@ -38,6 +38,15 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
     )
+
+
+def build_store(settings: Settings) -> Store:
+    """The store SCC_STORE names; the DynamoDB one (and boto3 with it) is imported only when chosen."""
+    if settings.store == "dynamodb":
+        from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
+
+        return DynamoDbStore(settings.dynamodb_table, settings.periods, endpoint_url=settings.aws_endpoint_url)
+    return SqliteStore(settings.database_path, settings.periods)
 
 
 def build_app(settings: Settings, ctx: Context | None = None) -> ASGIApp:

@@ -17,7 +17,12 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_DATA_DIR": ("./scc-data", "Folder for the SQLite database, the secret key and the outbox."),
     "SCC_HOST": ("127.0.0.1", "Address `scc serve` listens on."),
     "SCC_PORT": ("8000", "Port `scc serve` listens on."),
-    "SCC_STORE": ("sqlite", "Where data lives: `sqlite` (in SCC_DATA_DIR)."),
+    "SCC_STORE": ("sqlite", "Where data lives: `sqlite` (in SCC_DATA_DIR) or `dynamodb` (SCC_DYNAMODB_TABLE)."),
+    "SCC_DYNAMODB_TABLE": ("scc", "DynamoDB table (SCC_STORE=dynamodb); `scc db create-table` makes it."),
+    "SCC_AWS_ENDPOINT_URL": (
+        "(the AWS default)",
+        "DynamoDB endpoint for a local emulator, e.g. http://localhost:8000.",
+    ),
     "SCC_SECRET_KEY": ("(generated)", "Key that signs tokens; unset: generated into SCC_DATA_DIR/secret.key."),
     "SCC_ADMIN_PASSWORD_HASH": ("(unset)", "An argon2id hash that fixes the admin password; unset: kept in the store."),
     "SCC_PERIODS": (DEFAULT_PERIODS_SPEC, "Charter periods and time windows, `name=HH:MM-HH:MM`, comma-separated."),
@@ -48,6 +53,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_GMAIL_API_URL": ("https://gmail.googleapis.com", "Base URL of the Gmail API."),
 }
 MAIL_TRANSPORTS = ("folder", "smtp", "ses", "gmail")
+STORES = ("sqlite", "dynamodb")
 SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 
@@ -111,6 +117,8 @@ class Settings:
     operator_name: str
     meeting_point: str
     mail: MailSettings = field(default_factory=MailSettings)
+    dynamodb_table: str = "scc"
+    aws_endpoint_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,7 +127,7 @@ class Settings:
             data_dir=Path(env.get("SCC_DATA_DIR", "./scc-data")),
             host=env.get("SCC_HOST", "127.0.0.1"),
             port=_number(env, "SCC_PORT", "8000", int, 1, 65535),
-            store=_choice(env, "SCC_STORE", "sqlite", ("sqlite",)),
+            store=_choice(env, "SCC_STORE", "sqlite", STORES),
             secret_key=env.get("SCC_SECRET_KEY") or None,
             admin_password_hash=env.get("SCC_ADMIN_PASSWORD_HASH") or None,
             periods=_periods(env.get("SCC_PERIODS", DEFAULT_PERIODS_SPEC)),
@@ -130,6 +138,8 @@ class Settings:
             operator_name=env.get("SCC_OPERATOR_NAME", DOCUMENTED["SCC_OPERATOR_NAME"][0]),
             meeting_point=env.get("SCC_MEETING_POINT", DOCUMENTED["SCC_MEETING_POINT"][0]),
             mail=MailSettings.from_env(env),
+            dynamodb_table=_table(env.get("SCC_DYNAMODB_TABLE") or "scc"),
+            aws_endpoint_url=_url(env, "SCC_AWS_ENDPOINT_URL", "") if env.get("SCC_AWS_ENDPOINT_URL") else None,
         )
 
     @property
@@ -163,6 +173,14 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
         raise SettingsError(f"{name} must be an http(s) URL; got {value!r}")
     return value
+
+
+def _table(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", name):
+        raise SettingsError(
+            f"SCC_DYNAMODB_TABLE must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -); got {name!r}"
+        )
+    return name
 
 
 def _methods(spec: str) -> tuple[str, ...]:

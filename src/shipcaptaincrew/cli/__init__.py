@@ -7,6 +7,7 @@ import click
 from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
 from shipcaptaincrew.cli.cdn import cdn_group, infra_group
+from shipcaptaincrew.cli.db import db_group
 from shipcaptaincrew.cli.deploy import deploy_command, package_command, rollback_command
 from shipcaptaincrew.cli.events import events
 from shipcaptaincrew.cli.export import export_group
@@ -43,6 +44,7 @@ events.add_command(assign)
 cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
+cli.add_command(db_group)
 cli.add_command(waiver_group)
 cli.add_command(package_command)
 cli.add_command(deploy_command)

@@ -27,26 +27,24 @@ import functools
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from shipcaptaincrew.adapters.dynamodb_table import INDEX, Item, create_table, decode, encode
 from shipcaptaincrew.domain.errors import Conflict, DomainError, Unavailable
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.ports import Generations
 
 if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.dynamodb_credentials import DynamoDbAuditLog, DynamoDbCredentials
     from shipcaptaincrew.adapters.dynamodb_events import DynamoDbEvents
     from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbIdempotencyKeys, DynamoDbLedger
     from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
     from shipcaptaincrew.adapters.dynamodb_roster import DynamoDbRoster
     from shipcaptaincrew.adapters.dynamodb_waivers import DynamoDbWaivers
 
-Item = dict[str, Any]
 Key = tuple[str, str]
 ErrorFactory = Callable[[], DomainError]
-INDEX = "gsi1"
 MAX_TRANSACTION_ITEMS = 100
 
 
@@ -350,10 +348,14 @@ class DynamoDbUnitOfWork:
 
     @functools.cached_property
     def credentials(self) -> DynamoDbCredentials:
+        from shipcaptaincrew.adapters.dynamodb_credentials import DynamoDbCredentials
+
         return DynamoDbCredentials(self)
 
     @functools.cached_property
     def audit(self) -> DynamoDbAuditLog:
+        from shipcaptaincrew.adapters.dynamodb_credentials import DynamoDbAuditLog
+
         return DynamoDbAuditLog(self)
 
     @functools.cached_property
@@ -422,112 +424,4 @@ class DynamoDbUnitOfWork:
         self.writes = Writes()
 
 
-class DynamoDbCredentials:
-    def __init__(self, uow: DynamoDbUnitOfWork) -> None:
-        self._uow = uow
-
-    def admin_password_hash(self) -> str | None:
-        item = self._uow.get(("CRED", "ADMIN"))
-        return None if item is None else str(item["value"])
-
-    def set_admin_password_hash(self, password_hash: str) -> None:
-        self._uow.writes.put({"pk": "CRED", "sk": "ADMIN", "value": password_hash})
-        self._uow.writes.auth_changed = True
-
-    def is_revoked(self, token_id: str) -> bool:
-        return self._uow.get(("CRED", f"REVOKED#{token_id}")) is not None
-
-    def revoked_token_ids(self) -> set[str]:
-        items = self._uow.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
-        return {str(item["token_id"]) for item in items}
-
-    def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
-        items = self._uow.query("pk = :pk AND begins_with(sk, :prefix)", {":pk": "CRED", ":prefix": "REVOKED#"})
-        for item in items:
-            if str(item["expires_at"]) < now.isoformat() and item["token_id"] != token_id:
-                self._uow.writes.delete(("CRED", item["sk"]))
-        if self.is_revoked(token_id):
-            return
-        self._uow.writes.put(
-            {"pk": "CRED", "sk": f"REVOKED#{token_id}", "token_id": token_id, "expires_at": expires_at.isoformat()}
-        )
-        self._uow.writes.auth_changed = True
-
-
-class DynamoDbAuditLog:
-    def __init__(self, uow: DynamoDbUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, action: str, actor: str, at: datetime, data: dict[str, object]) -> None:
-        import json
-
-        self._uow.writes.put(
-            {
-                "pk": f"AUDIT#{at.date().isoformat()}",
-                "sk": f"{at.isoformat()}#{uuid.uuid4().hex}",
-                "action": action,
-                "actor": actor,
-                "at": at.isoformat(),
-                "data": json.dumps(data, sort_keys=True, default=str),
-            },
-            condition="attribute_not_exists(pk)",
-        )
-
-
-def encode(item: Item) -> Item:
-    """Plain values to DynamoDB's typed form. A float is refused (boto3's serializer raises): money is int cents."""
-    from boto3.dynamodb.types import TypeSerializer  # type: ignore[import-untyped]
-
-    serializer = TypeSerializer()
-    return {name: serializer.serialize(value) for name, value in item.items()}
-
-
-def decode(raw: Item) -> Item:
-    """DynamoDB's typed form to plain values; whole numbers come back as int, never Decimal or float."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
-    item = {name: deserializer.deserialize(value) for name, value in raw.items()}
-    return {name: _plain(value) for name, value in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value
-    if isinstance(value, list):
-        return [_plain(part) for part in value]
-    if isinstance(value, dict):
-        return {name: _plain(part) for name, part in value.items()}
-    if isinstance(value, bytes | bytearray):
-        return bytes(value)
-    return value
-
-
-def create_table(client: Any, table: str) -> bool:
-    """Create the table with the key schema above (on demand); return False if it already exists."""
-    from botocore.exceptions import ClientError
-
-    strings = ["pk", "sk", "gsi1pk", "gsi1sk"]
-    try:
-        client.create_table(
-            TableName=table,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in strings],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": INDEX,
-                    "KeySchema": [
-                        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ResourceInUseException":
-            return False
-        raise
-    client.get_waiter("table_exists").wait(TableName=table)
-    return True
+__all__ = ["INDEX", "DynamoDbStore", "DynamoDbUnitOfWork", "Item", "Key", "create_table"]

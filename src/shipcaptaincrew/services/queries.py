@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipcaptaincrew.domain import slugs
-from shipcaptaincrew.domain.errors import InvalidInput, NotFound
+from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.lookup import existing_event
 
 MAX_PAGE = 500
 
@@ -30,20 +31,14 @@ class LegacySlug:
 def get_event(ctx: Context, slug: str) -> Event:
     """The event by slug or old alias; raise NotFound."""
     with ctx.store.reading() as uow:
-        event = uow.events.get(slug)
-    if event is None:
-        raise NotFound(f"no event with slug {slug!r}", "slug")
-    return event
+        return existing_event(uow, slug)
 
 
 def get_event_with_aliases(ctx: Context, slug: str) -> tuple[Event, list[str]]:
     """The event by slug or old alias, and its old slugs; raise NotFound."""
     with ctx.store.reading() as uow:
-        event = uow.events.get(slug)
-        aliases = uow.events.aliases(event.slug) if event else []
-    if event is None:
-        raise NotFound(f"no event with slug {slug!r}", "slug")
-    return event, aliases
+        event = existing_event(uow, slug)
+        return event, uow.events.aliases(event.slug)
 
 
 def list_events(ctx: Context, start: date, end: date, cursor: str | None = None, limit: int = 200) -> EventPage:

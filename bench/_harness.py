@@ -140,6 +140,17 @@ def measure(server: Server, path: str, headers: dict[str, str], seconds: float, 
     )
 
 
+def load_description(connections: int, rounds: int, seconds: float, warmup: float) -> dict[str, float | int]:
+    """How a benchmark loaded its servers, as every results file records it."""
+    return {
+        "client_processes": min(client_processes(), connections),
+        "connections": connections,
+        "rounds": rounds,
+        "seconds_per_round": seconds / rounds,
+        "warmup_seconds": warmup,
+    }
+
+
 def client_processes() -> int:
     """One client process per core the server (a single uvicorn process) leaves, at most four; at least two,
     since a client spends much of its time waiting on the socket (on 2 cores two gave the baseline ~30% more)."""

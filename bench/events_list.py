@@ -21,7 +21,17 @@ from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from _harness import Machine, Sample, Server, client_processes, fetch, measure, serving, summarize, write_results
+from _harness import (
+    Machine,
+    Sample,
+    Server,
+    fetch,
+    load_description,
+    measure,
+    serving,
+    summarize,
+    write_results,
+)
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.events import Assignment, Event, EventDetails, Patron, PaymentState, Ref, new_event
@@ -208,13 +218,7 @@ def main(seconds: float | None = None) -> None:
         "window_events": WINDOW_EVENTS,
         "stores": {f"app@{size}": store_span(size) for size in STORE_SIZES},
         "machine": asdict(machine),
-        "load": {
-            "client_processes": client_processes(),
-            "connections": CONNECTIONS,
-            "rounds": ROUNDS,
-            "seconds_per_round": per_target / ROUNDS,
-            "warmup_seconds": WARMUP,
-        },
+        "load": load_description(CONNECTIONS, ROUNDS, per_target, WARMUP),
         **measured,
         "ratios": verdicts(measured["targets"]),
     }

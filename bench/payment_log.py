@@ -25,7 +25,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from _harness import Machine, Sample, Server, client_processes, fetch, measure, serving, summarize, write_results
+from _harness import (
+    Machine,
+    Sample,
+    Server,
+    fetch,
+    load_description,
+    measure,
+    serving,
+    summarize,
+    write_results,
+)
 from shipcaptaincrew.adapters.sqlite import connect
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
@@ -244,13 +254,7 @@ def main(seconds: float | None = None) -> None:
         "benchmark": NAME,
         "request": f"POST {PATH}",
         "machine": asdict(machine),
-        "load": {
-            "client_processes": min(client_processes(), CONNECTIONS),
-            "connections": CONNECTIONS,
-            "rounds": ROUNDS,
-            "seconds_per_round": per_target / ROUNDS,
-            "warmup_seconds": WARMUP,
-        },
+        "load": load_description(CONNECTIONS, ROUNDS, per_target, WARMUP),
         **measured,
         "ratio": verdict(measured["targets"]),
     }

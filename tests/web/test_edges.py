@@ -7,6 +7,7 @@ from dataclasses import replace
 from starlette.testclient import TestClient
 
 from shipcaptaincrew import __version__
+from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
 from tests.builders import event_body
@@ -125,3 +126,24 @@ def test_the_openapi_document_describes_every_route(anonymous: TestClient) -> No
     event_in = spec["components"]["schemas"]["EventIn"]
     assert event_in["additionalProperties"] is False
     assert "payment_cleared" in spec["components"]["schemas"]["EventOut"]["required"]
+
+
+def test_a_busy_store_is_a_503_that_says_to_try_again_and_writes_nothing(client: TestClient, ctx: Context) -> None:
+    class BusyWrites:
+        def __init__(self, store: object) -> None:
+            self._store = store
+
+        def writing(self) -> None:
+            raise Unavailable("the database is busy with other changes; try again")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._store, name)
+
+    busy_ctx = replace(ctx, store=BusyWrites(ctx.store))
+    with TestClient(create_app(busy_ctx), raise_server_exceptions=False) as busy:
+        busy.headers["Authorization"] = client.headers["Authorization"]
+        response = busy.post("/api/events", json=event_body())
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable" and "try again" in response.json()["error"]["message"]
+    assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"] == []

@@ -67,3 +67,79 @@ def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> 
     if "address already in use" in printed:
         raise PortTaken(printed)
     raise AssertionError("server did not start:\n" + printed)
+
+
+class KillableServer:
+    """An `scc serve` process a test can kill -9 and start again on the same data folder.
+
+    Its output goes to a file, not a pipe, so a long run never blocks on a full pipe; `printed()` reads it.
+    Each start takes a fresh free port (`start` returns the new base URL).
+    """
+
+    def __init__(self, data_dir: Path, **env: str) -> None:
+        self.data_dir, self.env = data_dir, env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = data_dir.parent / f"{data_dir.name}-server.log"
+        self.base_url = ""
+
+    def start(self) -> str:
+        for attempt in range(3):
+            port, offset = free_port(), self.log.stat().st_size if self.log.exists() else 0
+            environ = {**os.environ, "SCC_DATA_DIR": str(self.data_dir), "SCC_PORT": str(port), **self.env}
+            with self.log.open("ab") as log:
+                command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
+                self.process = subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                self._wait_for("Uvicorn running", offset, seconds=60)
+            except PortTaken:
+                self.process.wait(timeout=10)
+                if attempt < 2:
+                    continue
+                raise
+            self.base_url = f"http://127.0.0.1:{port}"
+            return self.base_url
+        raise AssertionError("unreachable")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, no checkpoint; as a power cut is to the process (not to the disk)."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+    def printed(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def __enter__(self) -> KillableServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _wait_for(self, marker: str, offset: int, seconds: float) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            printed = self._printed_since(offset)
+            if marker in printed:
+                return
+            if self.process.poll() is not None:
+                if "address already in use" in printed:
+                    raise PortTaken(printed)
+                break
+            time.sleep(0.02)
+        self.stop()
+        raise AssertionError("server did not start:\n" + self._printed_since(offset))
+
+    def _printed_since(self, offset: int) -> str:
+        return self.log.read_bytes()[offset:].decode(errors="replace") if self.log.exists() else ""

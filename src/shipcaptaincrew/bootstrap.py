@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
+from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.ports import Clock, Mailer, Store
@@ -31,7 +32,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         clock=clock,
         hasher=Argon2Hasher(),
         secret_key=_secret_key(settings),
-        mailer=build_mailer(settings, clock),
+        mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
@@ -49,12 +50,15 @@ def build_store(settings: Settings) -> Store:
     return SqliteStore(settings.database_path, settings.periods)
 
 
-def build_app(settings: Settings, ctx: Context | None = None) -> ASGIApp:
-    """The web application for these settings (the context is built unless given)."""
+def build_app(settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False) -> ASGIApp:
+    """The web application for these settings (the context is built unless given).
+
+    `one_request_at_a_time`: the host never sends a request before the last one is answered (Lambda).
+    """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
     site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
-    return create_app(ctx or build_context(settings), site)
+    return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time)
 
 
 def build_mailer(settings: Settings, clock: Clock) -> Mailer:

@@ -89,7 +89,7 @@ def test_cookies_reach_the_app_as_one_header_and_set_cookie_comes_back_as_cookie
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    monkeypatch.setattr("shipcaptaincrew.bootstrap.build_app", lambda settings, ctx: probe)
+    monkeypatch.setattr("shipcaptaincrew.bootstrap.build_app", lambda settings, ctx, **options: probe)
 
     response = handler(url_event("GET", "/healthz", cookies=["theme=dark", "lang=en"]), FakeContext())
 
@@ -183,6 +183,35 @@ assert "boto3" not in sys.modules and "botocore" not in sys.modules, "boto3 load
 """
     env = {"SCC_DATA_DIR": str(tmp_path), "SCC_SECRET_KEY": SECRET_KEY, "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=Path.cwd())
+
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_cold_sign_in_and_event_list_start_no_worker_thread_and_load_no_mail_transport(tmp_path: Path) -> None:
+    # Lambda sends a container one request at a time: a worker thread (and anyio's thread machinery) would only
+    # lengthen the cold start, as would the mail transport a first look at the board never needs.
+    script = """
+import json, sys, threading
+from shipcaptaincrew import lambda_function
+from tests.builders import PASSWORD
+from tests.deploy.function_urls import FakeContext, body_of, json_event, url_event
+login = lambda_function.lambda_handler(json_event("POST", "/api/login", {"password": PASSWORD}), FakeContext())
+token = json.loads(body_of(login))["token"]
+headers = {"authorization": "Bearer " + token}
+answer = lambda_function.lambda_handler(url_event("GET", "/api/events", query=sys.argv[1], headers=headers),
+                                        FakeContext())
+assert answer["statusCode"] == 200, answer
+assert threading.active_count() == 1, threading.enumerate()
+unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_outbox")
+loaded = [name for name in unwanted if name in sys.modules]
+assert not loaded, loaded
+"""
+    admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
+    env = {"SCC_DATA_DIR": str(tmp_path), "SCC_SECRET_KEY": SECRET_KEY, "SCC_ADMIN_PASSWORD_HASH": admin_hash,
+           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script, WINDOW], env=env, capture_output=True, text=True, cwd=Path.cwd()
+    )
 
     assert done.returncode == 0, done.stderr
 

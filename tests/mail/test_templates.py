@@ -66,7 +66,7 @@ def test_a_payment_queues_a_receipt_sent_as_text_and_html_alternatives(ctx: Cont
 
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
     signature, version = a_signature(minor=True)
-    email = mail.waiver_copy(an_event(), signature, version)
+    email = waivers.copy_email(an_event(), signature, version)
 
     text, html, _ = parts(email)
 

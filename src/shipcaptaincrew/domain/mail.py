@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.money import format_cents
-from shipcaptaincrew.domain.waivers import Signature, WaiverVersion, copy_text
+
+if TYPE_CHECKING:  # types only: the mail adapters import this module, and a cold start should not pay for these
+    from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.ledger import Entry
 
 # Delivery attempts: wait this long after each failure; after the last, the message is dead-lettered.
 RETRY_DELAYS = (timedelta(seconds=10), timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=5),
@@ -97,33 +99,6 @@ def payment_receipt(event: Event, entry: Entry) -> Email:
         "party_path": f"/g/{event.slug}",
     }
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)
-
-
-def waiver_copy(event: Event, signature: Signature, version: WaiverVersion) -> Email:
-    """The signer's copy of what they signed, with the link to keep it."""
-    subject = header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
-    facts = {
-        "guest_name": signature.guest_name,
-        "date": event.details.date.isoformat(),
-        "period": event.details.period,
-        "copy_path": f"/g/{event.slug}/signed/{signature.copy_token}",
-        "date_of_birth": signature.date_of_birth,
-        "guardian_name": signature.guardian_name if signature.minor else "",
-        "guardian_relationship": signature.guardian_relationship if signature.minor else "",
-        "guardian_signature": signature.guardian_signature if signature.minor else "",
-        "emergency_name": signature.emergency_name,
-        "emergency_phone": signature.emergency_phone,
-        "typed_signature": signature.typed_signature,
-        "signed_at": signature.signed_at,
-        "consent_label": signature.consent_label,
-        "agreement_label": signature.agreement_label,
-        "record_id": signature.id,
-        "record_hash": signature.record_hash,
-        "version_id": str(version.id),
-        "version_hash": version.sha256,
-        "waiver_text": version.text,
-    }
-    return Email(header_safe(signature.email), subject, copy_text(event, signature, version), "waiver_copy", facts)
 
 
 def crew_assignment(event: Event, name: str, email: str, role: str, window: str = "") -> Email:

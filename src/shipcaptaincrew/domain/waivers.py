@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
+from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
@@ -219,4 +220,33 @@ def copy_text(event: Event, signature: Signature, version: WaiverVersion) -> str
         f"[x] {signature.consent_label}\n[x] {signature.agreement_label}\n"
         f"Record {signature.id}, SHA-256 {signature.record_hash}\n\n"
         f"--- Waiver text, version {version.id}, SHA-256 {version.sha256} ---\n{version.text}\n"
+    )
+
+
+def copy_email(event: Event, signature: Signature, version: WaiverVersion) -> mail.Email:
+    """The signer's copy of what they signed, with the link to keep it."""
+    subject = mail.header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
+    facts = {
+        "guest_name": signature.guest_name,
+        "date": event.details.date.isoformat(),
+        "period": event.details.period,
+        "copy_path": f"/g/{event.slug}/signed/{signature.copy_token}",
+        "date_of_birth": signature.date_of_birth,
+        "guardian_name": signature.guardian_name if signature.minor else "",
+        "guardian_relationship": signature.guardian_relationship if signature.minor else "",
+        "guardian_signature": signature.guardian_signature if signature.minor else "",
+        "emergency_name": signature.emergency_name,
+        "emergency_phone": signature.emergency_phone,
+        "typed_signature": signature.typed_signature,
+        "signed_at": signature.signed_at,
+        "consent_label": signature.consent_label,
+        "agreement_label": signature.agreement_label,
+        "record_id": signature.id,
+        "record_hash": signature.record_hash,
+        "version_id": str(version.id),
+        "version_hash": version.sha256,
+        "waiver_text": version.text,
+    }
+    return mail.Email(
+        mail.header_safe(signature.email), subject, copy_text(event, signature, version), "waiver_copy", facts
     )

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from shipcaptaincrew.domain import mail, waivers
+from shipcaptaincrew.domain import waivers
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.mail import OutboxMessage
@@ -114,5 +114,5 @@ def verify_signatures(ctx: Context) -> tuple[int, list[Problem]]:
 
 def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, version: WaiverVersion, now: datetime) -> None:
     message_id = new_id("msg", now)
-    email = mail.waiver_copy(event, signature, version)
+    email = waivers.copy_email(event, signature, version)
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="waiver-copy"))

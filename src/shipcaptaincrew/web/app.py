@@ -13,7 +13,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
-from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import api, auth, guest, openapi, payments, roster_api, schemas, waiver_api
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
@@ -30,10 +29,11 @@ GUEST_MAX_BODY = 256 * 1024  # a waiver form with a drawn signature
 DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 
-def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
+def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time: bool = False) -> ASGIApp:
     """The application. Builds nothing global: everything it uses comes in through `ctx`.
 
     The security headers wrap Starlette from outside, so they reach even its last-resort 500 answer.
+    `one_request_at_a_time` (Lambda) runs blocking work on the event loop instead of in worker threads.
     """
 
     async def openapi_json(request: Request) -> Response:
@@ -65,10 +65,13 @@ def create_app(ctx: Context, site: Site | None = None) -> ASGIApp:
     app.state.pages = pages = PageCache()
     app.state.sign_limit = guest.new_sign_limit()
     app.state.deliverer = deliverer
+    app.state.one_request_at_a_time = one_request_at_a_time
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 
 async def healthz(request: Request) -> Response:
+    from shipcaptaincrew.services import outbox  # not on a cold start's path: a first request is rarely this one
+
     ctx: Context = request.app.state.ctx
     mail = schemas.MailHealthOut(ctx.mail_transport, outbox.waiting_count(ctx))  # one indexed count
     return json_response(schemas.HealthOut("ok", __version__, mail))

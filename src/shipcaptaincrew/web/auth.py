@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.web import schemas
-from shipcaptaincrew.web.http import admin_only, bearer_token, client_address, context, json_response, read_json
+from shipcaptaincrew.web.http import (
+    admin_only,
+    bearer_token,
+    client_address,
+    context,
+    json_response,
+    off_loop,
+    read_json,
+)
 
 
 async def login(request: Request) -> Response:
     body = await read_json(request, schemas.LoginIn)
-    token, claims = await run_in_threadpool(admin.log_in, context(request), body.password, client_address(request))
+    token, claims = await off_loop(request, admin.log_in, context(request), body.password, client_address(request))
     return json_response(schemas.TokenOut(token, claims.expires_at))
 
 
 @admin_only
 async def logout(request: Request) -> Response:
-    await run_in_threadpool(admin.log_out, context(request), bearer_token(request))
+    await off_loop(request, admin.log_out, context(request), bearer_token(request))
     return Response(status_code=204)
 
 

@@ -187,9 +187,11 @@ assert "boto3" not in sys.modules and "botocore" not in sys.modules, "boto3 load
     assert done.returncode == 0, done.stderr
 
 
-def test_a_cold_sign_in_and_event_list_start_no_worker_thread_and_load_no_mail_transport(tmp_path: Path) -> None:
+def test_a_cold_sign_in_and_event_list_start_no_worker_thread_and_load_no_mail_waiver_or_roster_code(
+    tmp_path: Path,
+) -> None:
     # Lambda sends a container one request at a time: a worker thread (and anyio's thread machinery) would only
-    # lengthen the cold start, as would the mail transport a first look at the board never needs.
+    # lengthen the cold start, as would the mail, waiver and roster code a first look at the board never needs.
     script = """
 import json, sys, threading
 from shipcaptaincrew import lambda_function
@@ -202,7 +204,8 @@ answer = lambda_function.lambda_handler(url_event("GET", "/api/events", query=sy
                                         FakeContext())
 assert answer["statusCode"] == 200, answer
 assert threading.active_count() == 1, threading.enumerate()
-unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_outbox")
+unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_outbox", "shipcaptaincrew.domain.mail",
+            "shipcaptaincrew.domain.waivers", "shipcaptaincrew.web.guest", "shipcaptaincrew.web.roster_api")
 loaded = [name for name in unwanted if name in sys.modules]
 assert not loaded, loaded
 """

@@ -8,13 +8,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import api, auth, guest, openapi, payments, roster_api, schemas, waiver_api
+from shipcaptaincrew.web import api, auth, schemas
+from shipcaptaincrew.web.deferred import DeferredRoutes
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
 from shipcaptaincrew.web.fast_path import CachedEventsPage
@@ -36,19 +37,16 @@ def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time:
     `one_request_at_a_time` (Lambda) runs blocking work on the event loop instead of in worker threads.
     """
 
-    async def openapi_json(request: Request) -> Response:
-        return json_response(openapi.cached_document())
-
     # Flat, no Mount (a Mount costs a second routing pass), and the board's busiest call, GET /api/events,
-    # is the first route tried.
+    # is the first route tried. The modules a first look at the board does not need are imported on first use.
     routes = [
         *api.ROUTES,
-        *payments.ROUTES,
-        *waiver_api.ROUTES,
-        *roster_api.ROUTES,
+        DeferredRoutes(["/api/payment-log", "/api/payments/", "/api/events/"], _payment_routes),
+        DeferredRoutes(["/api/waiver", "/api/events/"], _waiver_routes),
+        DeferredRoutes(["/api/roster", "/api/ships", "/api/people", "/api/events/", "/cal/"], _roster_routes),
         *auth.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
-        *guest.routes(str(GUEST_STATIC)),
+        DeferredRoutes(["/g/"], _guest_routes),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
@@ -56,17 +54,46 @@ def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time:
     deliverer = Deliverer(ctx)
     app = Starlette(
         routes=routes,
-        exception_handlers={**HANDLERS, **guest.GUEST_ERRORS},
+        exception_handlers=HANDLERS,
         middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY})],
         lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS),
     )
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
-    app.state.sign_limit = guest.new_sign_limit()
     app.state.deliverer = deliverer
     app.state.one_request_at_a_time = one_request_at_a_time
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
+
+
+def _payment_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import payments
+
+    return payments.ROUTES
+
+
+def _waiver_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import waiver_api
+
+    return waiver_api.ROUTES
+
+
+def _roster_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import roster_api
+
+    return roster_api.ROUTES
+
+
+def _guest_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import guest
+
+    return guest.routes(str(GUEST_STATIC))
+
+
+async def openapi_json(request: Request) -> Response:
+    from shipcaptaincrew.web import openapi
+
+    return json_response(openapi.cached_document())
 
 
 async def healthz(request: Request) -> Response:

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
-from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
 
 log = logging.getLogger("shipcaptaincrew.web")
@@ -29,6 +28,8 @@ class Deliverer:
         self._again = threading.Event()
 
     def run(self) -> None:
+        from shipcaptaincrew.services import outbox  # first needed when mail is queued, never on a cold start
+
         self._again.set()
         while self._again.is_set() and self._running.acquire(blocking=False):
             try:

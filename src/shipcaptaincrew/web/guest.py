@@ -79,7 +79,7 @@ async def _current_event(request: Request, suffix: str) -> Event | Response:
 
 async def sign(request: Request) -> Response:
     ctx = context(request)
-    wait = request.app.state.sign_limit.hit(client_address(request), ctx.clock.now().timestamp())
+    wait = _sign_limit(request).hit(client_address(request), ctx.clock.now().timestamp())
     if wait:
         return _message(request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.",
                         {"Retry-After": str(wait)})  # fmt: skip
@@ -110,7 +110,10 @@ async def sign(request: Request) -> Response:
 
 
 async def signed_copy(request: Request) -> Response:
-    signature, version, event = await _copy(request)
+    found = await _copy(request)
+    if found is None:
+        return _not_found(request)
+    signature, version, event = found
     facts = _event_facts(request, event)
     return _page(request, "signed.html", {**facts, "signature": signature, "version": version})
 
@@ -118,7 +121,10 @@ async def signed_copy(request: Request) -> Response:
 async def signed_copy_pdf(request: Request) -> Response:
     from shipcaptaincrew.web.waiver_pdf import render_pdf  # fpdf2 is heavy: only imported when a PDF is asked for
 
-    signature, version, event = await _copy(request)
+    found = await _copy(request)
+    if found is None:
+        return _not_found(request)
+    signature, version, event = found
     pdf = await run_in_threadpool(render_pdf, _site(request).operator, event, signature, version)
     name = f"waiver-{event.slug}-{signature.id}.pdf"
     return Response(
@@ -130,16 +136,13 @@ async def guest_not_found(request: Request) -> Response:
     return _not_found(request)
 
 
-async def _copy(request: Request) -> tuple[Any, Any, Event]:
+async def _copy(request: Request) -> tuple[Any, Any, Event] | None:
+    """The signature a copy link names, its waiver version and event; None for a link that leads nowhere."""
     token = request.path_params["token"]
     try:
         return await run_in_threadpool(waiver_service.signed_copy, context(request), token)
     except NotFound:
-        raise _GuestNotFound from None
-
-
-class _GuestNotFound(Exception):
-    pass
+        return None
 
 
 async def _form(request: Request, event: Event, values: dict[str, str], errors: dict[str, str], message: str,
@@ -263,10 +266,6 @@ def _prefix(request: Request) -> str:
     return str(request.scope.get("root_path", ""))
 
 
-async def not_found_handler(request: Request, exc: Exception) -> Response:
-    return _not_found(request)
-
-
 def routes(static_dir: str) -> list[Any]:
     return [
         Mount("/g/_static", StaticFiles(directory=static_dir), name="guest-static"),
@@ -279,8 +278,10 @@ def routes(static_dir: str) -> list[Any]:
     ]
 
 
-def new_sign_limit() -> RateLimit:
-    return RateLimit(limit=20, window_seconds=600)
-
-
-GUEST_ERRORS = {_GuestNotFound: not_found_handler}
+def _sign_limit(request: Request) -> RateLimit:
+    """The app's one limit on signatures per client, made on the first signature it sees."""
+    state = request.app.state
+    if not hasattr(state, "sign_limit"):
+        state.sign_limit = RateLimit(limit=20, window_seconds=600)
+    limit: RateLimit = state.sign_limit
+    return limit

@@ -15,7 +15,7 @@ from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.ports import Clock, Mailer, Store
+from shipcaptaincrew.ports import Clock, Mailer, Store, Transfer
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.site import Site
 
@@ -48,6 +48,20 @@ def build_store(settings: Settings) -> Store:
 
         return DynamoDbStore(settings.dynamodb_table, settings.periods, endpoint_url=settings.aws_endpoint_url)
     return SqliteStore(settings.database_path, settings.periods)
+
+
+def build_transfer(settings: Settings) -> Transfer:
+    """Whole-store export and import (`scc export --jsonl`, `scc import --jsonl`) for the store SCC_STORE names."""
+    if settings.store == "dynamodb":
+        from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
+        from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
+
+        store = DynamoDbStore(settings.dynamodb_table, settings.periods, endpoint_url=settings.aws_endpoint_url)
+        return DynamoDbTransfer(store)
+    from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteTransfer(settings.database_path)
 
 
 def build_app(settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False) -> ASGIApp:

@@ -5,11 +5,11 @@ Adapters implement them (`adapters/`); `bootstrap.py` picks which.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing the whole domain here would cost every cold start
     from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
@@ -230,6 +230,34 @@ class Store(Protocol):
         """Counters that change whenever what a reader may cache changes (one cheap read, no transaction)."""
 
     def close(self) -> None: ...
+
+
+Record = dict[str, Any]
+"""One record of a store's whole data, as `scc export --jsonl` writes it: `type` names the kind (see
+services/transfer.py for every kind and its fields); the values are plain JSON values, times as the ISO text stored."""
+
+
+class Transfer(Protocol):
+    """A store's whole data, out and in, record by record: how an operator moves between SQLite and DynamoDB.
+
+    Records carry what the store holds, not what a use case would compute: loading one must not re-run a use
+    case (no receipt queued, no audit entry added, no payment state recomputed). Store-internal details (SQLite's
+    row ids, DynamoDB's event keys, `rev` counters, pointer items, the generation counters) are not records.
+    """
+
+    def is_empty(self) -> bool:
+        """True if the store holds no record of any kind (a fresh database or table)."""
+
+    def dump(self) -> Iterator[Record]:
+        """Every record the store holds, in any order (the caller sorts). Must not write anything."""
+
+    def load(self, records: Sequence[Record], progress: Callable[[int], None]) -> None:
+        """Write these records, already checked and in dependency order, into an EMPTY store, as they are.
+
+        Raise Conflict if the store is not empty. All or nothing: on any failure nothing stays written (SQLite:
+        one transaction; DynamoDB: what was written is deleted again) and the error says so. Call
+        `progress(done)` now and then with the number of records written so far.
+        """
 
 
 class Clock(Protocol):

@@ -18,6 +18,7 @@ from shipcaptaincrew.cli.roster import assign, roster_group
 from shipcaptaincrew.cli.serve import serve
 from shipcaptaincrew.cli.site import site_group
 from shipcaptaincrew.cli.smoke import smoke_command
+from shipcaptaincrew.cli.transfer import import_command
 from shipcaptaincrew.cli.waiver import waiver_group
 from shipcaptaincrew.config import DOCUMENTED
 
@@ -44,6 +45,7 @@ events.add_command(assign)
 cli.add_command(payments_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
+cli.add_command(import_command)
 cli.add_command(db_group)
 cli.add_command(waiver_group)
 cli.add_command(package_command)

@@ -3,22 +3,65 @@
 from __future__ import annotations
 
 import csv
+import sys
+from collections.abc import Iterator
 from datetime import datetime
-from typing import TextIO
+from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import click
 
-from shipcaptaincrew.cli.common import open_context, reports_errors
+from shipcaptaincrew.bootstrap import build_transfer
+from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
 from shipcaptaincrew.domain.money import format_cents
+from shipcaptaincrew.ports import Transfer
 from shipcaptaincrew.services import payments, waivers
+from shipcaptaincrew.services import transfer as transfer_service
 
 HEADER = ["recorded_at", "id", "event", "kind", "amount", "method", "patron_name", "reference", "note",
           "received_on", "reverses", "reason", "actor"]  # fmt: skip
 
 
-@click.group("export")
-def export_group() -> None:
-    """Export data as files."""
+@click.group("export", invoke_without_command=True)
+@click.option("--jsonl", is_flag=True, help="The whole store as JSON Lines, for `scc import --jsonl`.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="With --jsonl: the file to write (default stdout).")  # fmt: skip
+@click.pass_context
+@reports_errors
+def export_group(context: click.Context, jsonl: bool, output: str) -> None:
+    """Export data as files: the whole store (--jsonl), or one of the commands below."""
+    if context.invoked_subcommand is not None:
+        if jsonl:
+            raise click.UsageError("--jsonl exports the whole store; it takes no subcommand")
+        return
+    if not jsonl:
+        click.echo(context.get_help())
+        return
+    count = write_jsonl(build_transfer(load_settings()), output)
+    click.echo(f"{count} records exported", err=True)
+
+
+def write_jsonl(transfer: Transfer, output: str) -> int:
+    """Write the export to the file (put in place only once complete) or stdout; return the number of records."""
+    lines = transfer_service.export_jsonl(transfer)
+    if output == "-":
+        return _write_lines(sys.stdout.buffer, lines)
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as handle:
+        count = _write_lines(handle, lines)
+    partial.replace(target)
+    return count
+
+
+def _write_lines(handle: BinaryIO, lines: Iterator[bytes]) -> int:
+    """Write every line; return how many records there were (the header is not one)."""
+    written = 0
+    for line in lines:
+        handle.write(line)
+        written += 1
+    handle.flush()
+    return written - 1
 
 
 @export_group.command("payments")

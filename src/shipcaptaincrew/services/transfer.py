@@ -1,0 +1,239 @@
+"""Moving an operator's whole data between stores: `scc export --jsonl` and `scc import --jsonl`.
+
+The file is JSON Lines, UTF-8, one object a line, canonical (sorted keys, no spaces), so the same data gives the
+same bytes from either store. The first line is the header `{"format":"scc-transfer","version":1}`; then one
+record a line, `type` naming its kind, kinds in the order of KINDS (which is also the order they are loaded in,
+so what a record points at is there before it), and within a kind by KEYS. Times are the ISO text the store
+holds; money is integer cents; an idempotency record's body is base64.
+
+Importing checks every line first (and what records point at) and writes nothing if one is wrong; then the
+store's Transfer writes the records as they are. No use case runs: no receipt is queued, no audit entry added.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from shipcaptaincrew.domain.errors import Conflict, InvalidInput
+from shipcaptaincrew.ports import Record, Transfer
+from shipcaptaincrew.services.transfer_checks import check_references
+
+FORMAT, VERSION = "scc-transfer", 1
+HEADER: Record = {"format": FORMAT, "version": VERSION}
+
+_EVENT = {
+    "slug": "str", "aliases": "strs", "date": "day", "period": "str", "period_starts": "str",
+    "patron_first_name": "str", "patron_last_name": "str", "patron_email": "str", "patron_phone": "str",
+    "party_size": "int", "title": "str", "notes": "str", "amount_due_cents": "int?", "status": "str",
+    "ship_id": "str?", "captain_id": "str?", "crew_ids": "strs", "conflicts": "conflicts", "override_reason": "str",
+    "paid_cents": "int", "payment_cleared_at": "time?", "waivers_signed": "int", "created_at": "time",
+    "updated_at": "time", "version": "int",
+}  # fmt: skip
+_SIGNATURE = {
+    "id": "str", "event": "str", "guest_name": "str", "email": "str", "phone": "str", "date_of_birth": "str",
+    "minor": "bool", "guardian_name": "str", "guardian_relationship": "str", "guardian_signature": "str",
+    "emergency_name": "str", "emergency_phone": "str", "typed_signature": "str", "drawn_signature": "str",
+    "consent_label": "str", "agreement_label": "str", "version_id": "int", "version_hash": "str", "signed_at": "str",
+    "ip": "str", "user_agent": "str", "copy_token": "str", "record_hash": "str",
+}  # fmt: skip
+SCHEMAS: dict[str, dict[str, str]] = {
+    "waiver_version": {"id": "int", "text": "str", "sha256": "str", "created_at": "time"},
+    "ship": {"id": "str", "name": "str", "capacity": "int", "created_at": "time", "retired_at": "time?"},
+    "person": {"id": "str", "name": "str", "role": "str", "email": "str", "phone": "str", "licence_expires": "day?",
+               "medical_expires": "day?", "calendar_token": "str", "created_at": "time", "retired_at": "time?"},
+    "event": _EVENT,
+    "ledger_entry": {"id": "str", "event": "str", "kind": "str", "amount_cents": "int", "method": "str",
+                     "patron_name": "str", "reference": "str", "note": "str", "received_on": "day?", "actor": "str",
+                     "recorded_at": "time", "reverses": "str?", "reason": "str"},
+    "signature": _SIGNATURE,
+    "idempotency_key": {"key": "str", "fingerprint": "str", "status": "int", "body_base64": "base64",
+                        "created_at": "time"},
+    "outbox_message": {"id": "str", "message_id": "str", "kind": "str", "recipient": "str", "subject": "str",
+                       "body_text": "str", "template": "str", "facts": "object", "created_at": "time", "status": "str",
+                       "attempts": "int", "next_attempt_at": "time?", "last_error": "str", "sent_at": "time?"},
+    "credential": {"name": "str", "value": "str"},
+    "revoked_token": {"token_id": "str", "expires_at": "time"},
+    "audit": {"action": "str", "actor": "str", "at": "time", "data": "json"},
+}  # fmt: skip
+KINDS = tuple(SCHEMAS)
+"""Every kind of record, in file order and load order."""
+KEYS: dict[str, tuple[str, ...]] = {
+    "waiver_version": ("id",), "ship": ("id",), "person": ("id",), "event": ("slug",),
+    "ledger_entry": ("recorded_at", "id"), "signature": ("signed_at", "id"), "idempotency_key": ("key",),
+    "outbox_message": ("created_at", "id"), "credential": ("name",), "revoked_token": ("token_id",),
+    "audit": ("at", "action", "actor", "data"),
+}  # fmt: skip
+"""What orders the records of a kind (audit entries have no id of their own: all their fields, in this order)."""
+
+ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
+    ("event", "status"): ("booked", "cancelled", "completed"),
+    ("ledger_entry", "kind"): ("payment", "reversal"),
+    ("person", "role"): ("captain", "crew"),
+    ("outbox_message", "status"): ("pending", "waiting", "sent", "dead"),
+    ("credential", "name"): ("admin_password_hash",),
+}
+POSITIVE = {("event", "party_size"), ("event", "version"), ("event", "amount_due_cents"), ("ship", "capacity"),
+            ("ledger_entry", "amount_cents"), ("waiver_version", "id")}  # fmt: skip
+NOT_NEGATIVE = {("event", "waivers_signed"), ("outbox_message", "attempts")}
+
+
+def encode(record: Record) -> bytes:
+    """One canonical line: sorted keys, no spaces, UTF-8, a newline at the end."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def sort_key(record: Record) -> tuple[Any, ...]:
+    kind = record["type"]
+    return (KINDS.index(kind), *(_comparable(record[name]) for name in KEYS[kind]))
+
+
+def _comparable(value: object) -> object:
+    return value if isinstance(value, str | int) else json.dumps(value, sort_keys=True)
+
+
+def export_jsonl(transfer: Transfer) -> Iterator[bytes]:
+    """The header line, then every record the store holds, canonical and in a fixed order. Writes nothing."""
+    yield encode(HEADER)
+    for record in sorted(transfer.dump(), key=sort_key):
+        yield encode(record)
+
+
+def import_jsonl(transfer: Transfer, lines: Iterable[bytes], progress: Callable[[int, int], None]) -> int:
+    """Restore an export into an empty store, record for record; return how many records were written.
+
+    Raise Conflict if the store holds anything; InvalidInput naming the line and the field for the first bad line
+    (or a record pointing at one that is not in the file). Nothing is written in either case. `progress(done,
+    total)` is called now and then while writing.
+    """
+    if not transfer.is_empty():
+        raise Conflict("the target store is not empty: import only into a new database or an empty table", "store")
+    numbered = read_records(lines)
+    check_references(numbered)
+    records = [record for _, record in sorted(numbered, key=lambda pair: sort_key(pair[1]))]
+    transfer.load(records, lambda done: progress(done, len(records)))
+    return len(records)
+
+
+def read_records(lines: Iterable[bytes]) -> list[tuple[int, Record]]:
+    """Every record of the file with its line number, each checked on its own; the header checked first."""
+    found: list[tuple[int, Record]] = []
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        value = _parse(number, line)
+        if number == 1:
+            _check_header(value)
+        else:
+            found.append((number, check_record(number, value)))
+    if number == 0:
+        raise InvalidInput("line 1: the file is empty; expected the scc-transfer header", "format")
+    return found
+
+
+def _parse(number: int, line: bytes) -> Any:
+    try:
+        value = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput(f"line {number}: not UTF-8 text", "line") from None
+    except ValueError as error:
+        raise InvalidInput(f"line {number}: not JSON ({error})", "line") from None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"line {number}: expected a JSON object", "line")
+    return value
+
+
+def _check_header(value: Record) -> None:
+    if value.get("format") != FORMAT:
+        raise InvalidInput(f"line 1: not an scc-transfer file (the header must be {encode(HEADER)!r})", "format")
+    if value.get("version") != VERSION:
+        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported (only {VERSION})",
+                           "version")  # fmt: skip
+
+
+def check_record(number: int, record: Record) -> Record:
+    """The record, if its kind is known and every field is there, of the right type and in range."""
+    kind = record.get("type")
+    if not isinstance(kind, str) or kind not in SCHEMAS:
+        raise InvalidInput(f"line {number}: unknown record type {kind!r} (one of {', '.join(KINDS)})", "type")
+    schema = SCHEMAS[kind]
+    unknown = sorted(set(record) - {"type"} - set(schema))
+    if unknown:
+        raise InvalidInput(f"line {number} ({kind}): unknown field {unknown[0]!r}", unknown[0])
+    for name, shape in schema.items():
+        if name not in record:
+            raise InvalidInput(f"line {number} ({kind}): field {name!r} is missing", name)
+        if not _CHECKS[shape][0](record[name]):
+            raise InvalidInput(f"line {number} ({kind}): {name} must be {_CHECKS[shape][1]}", name)
+        _check_range(number, kind, name, record[name])
+    return record
+
+
+def _check_range(number: int, kind: str, name: str, value: object) -> None:
+    allowed = ALLOWED.get((kind, name))
+    if allowed is not None and value not in allowed:
+        raise InvalidInput(f"line {number} ({kind}): {name} must be one of {', '.join(map(str, allowed))}", name)
+    if (kind, name) in POSITIVE and isinstance(value, int) and value <= 0:
+        raise InvalidInput(f"line {number} ({kind}): {name} must be more than zero", name)
+    if (kind, name) in NOT_NEGATIVE and isinstance(value, int) and value < 0:
+        raise InvalidInput(f"line {number} ({kind}): {name} must not be negative", name)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_time(value: object) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _is_day(value: object) -> bool:
+    try:
+        return isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _is_base64(value: object) -> bool:
+    try:
+        return isinstance(value, str) and bool(binascii.a2b_base64(value, strict_mode=True) or value == "")
+    except binascii.Error:
+        return False
+
+
+def _is_conflict(value: object) -> bool:
+    fields = {"kind": str, "message": str, "other": str, "overridden": bool}
+    return (
+        isinstance(value, dict)
+        and set(value) == set(fields)
+        and all(isinstance(value[name], kind) for name, kind in fields.items())
+    )
+
+
+def _optional(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda value: value is None or check(value)
+
+
+_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "str": (lambda value: isinstance(value, str), "a string"),
+    "str?": (_optional(lambda value: isinstance(value, str)), "a string or null"),
+    "int": (_is_int, "an integer"),
+    "int?": (_optional(_is_int), "an integer or null"),
+    "bool": (lambda value: isinstance(value, bool), "true or false"),
+    "time": (_is_time, "an ISO date and time with its UTC offset"),
+    "time?": (_optional(_is_time), "an ISO date and time with its UTC offset, or null"),
+    "day": (_is_day, "a date YYYY-MM-DD"),
+    "day?": (_optional(_is_day), "a date YYYY-MM-DD or null"),
+    "strs": (lambda value: isinstance(value, list) and all(isinstance(part, str) for part in value),
+             "a list of strings"),
+    "conflicts": (lambda value: isinstance(value, list) and all(map(_is_conflict, value)),
+                  "a list of {kind, message, other, overridden}"),
+    "object": (lambda value: isinstance(value, dict), "a JSON object"),
+    "json": (lambda value: True, "any JSON value"),
+    "base64": (_is_base64, "base64 text"),
+}  # fmt: skip

@@ -6,6 +6,7 @@ import click
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.cli.admin import admin
+from shipcaptaincrew.cli.backup import backup_command, restore_command
 from shipcaptaincrew.cli.cdn import cdn_group, infra_group
 from shipcaptaincrew.cli.db import db_group
 from shipcaptaincrew.cli.deploy import deploy_command, package_command, rollback_command
@@ -47,6 +48,8 @@ cli.add_command(outbox_group)
 cli.add_command(export_group)
 cli.add_command(import_command)
 cli.add_command(db_group)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 cli.add_command(waiver_group)
 cli.add_command(package_command)
 cli.add_command(deploy_command)

@@ -1,7 +1,8 @@
 """The SQLite store: WAL, synchronous=FULL, foreign keys, BEGIN IMMEDIATE for writes.
 
-One connection per thread, opened on first use; numbered migrations in `migrations/` applied at open
-and tracked in `PRAGMA user_version`.
+Reads: one connection per thread, opened on first use. Writes: one connection the writers of this process
+take turns on, sharing transactions and COMMITs (group commit, `sqlite_commit.py`). Numbered migrations in
+`migrations/` are applied at open and tracked in `PRAGMA user_version`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from shipcaptaincrew.adapters.sqlite_commit import Batch, GroupCommit
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
@@ -36,16 +38,16 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        migrate(self._connection())
         # Writers in this process queue here and are woken in turn; SQLite's busy handler (which sleeps in
         # growing steps) is then left for writers in other processes, such as the CLI.
-        self._write_lock = threading.Lock()
-        migrate(self._connection())
+        self._writes = GroupCommit(connect(path), BUSY_TIMEOUT_MS / 1000)
 
     def writing(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN IMMEDIATE", self._write_lock)
+        return SqliteUnitOfWork(self._writes.connection, self.periods, self._writes)
 
     def reading(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self._connection(), self.periods, "BEGIN")
+        return SqliteUnitOfWork(self._connection(), self.periods)
 
     def generations(self) -> Generations:
         rows = (
@@ -56,6 +58,7 @@ class SqliteStore:
         return Generations(data=int(rows[1][0]), auth=int(rows[0][0]))
 
     def close(self) -> None:
+        self._writes.close()
         with self._lock:
             for connection in self._connections:
                 connection.close()
@@ -124,12 +127,11 @@ def _statements(script: str) -> list[str]:
 
 
 class SqliteUnitOfWork:
-    def __init__(
-        self, connection: sqlite3.Connection, periods: Periods, begin: str, write_lock: threading.Lock | None = None
-    ) -> None:
+    def __init__(self, connection: sqlite3.Connection, periods: Periods, writes: GroupCommit | None = None) -> None:
+        """A read-only snapshot, or with `writes` a unit of work in the process's group commit."""
         self._connection = connection
-        self._begin = begin
-        self._write_lock = write_lock
+        self._writes = writes
+        self._batch: Batch | None = None
         self._periods = periods
 
     # Repositories are made when first used: most units of work touch one or two of them, and a
@@ -177,38 +179,22 @@ class SqliteUnitOfWork:
         return SqliteRoster(self._connection)
 
     def __enter__(self) -> Self:
-        if self._write_lock is not None and not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-            raise Unavailable("the database is busy with other changes; try again")
+        if self._writes is not None:
+            self._batch = self._writes.begin()
+            return self
         try:
-            self._connection.execute(self._begin)
+            self._connection.execute("BEGIN")
         except sqlite3.OperationalError as error:
-            self._release()
             raise Unavailable(f"the database is busy or unavailable ({error}); try again") from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        try:
-            if kind is None:
-                self._commit()
-            else:
-                self._rollback()
-        finally:
-            self._release()
-
-    def _commit(self) -> None:
-        try:
-            self._connection.execute("COMMIT")
-        except sqlite3.OperationalError as failure:
-            self._rollback()
-            raise Unavailable(f"the change could not be saved ({failure}); nothing was written") from None
-
-    def _rollback(self) -> None:
-        if self._connection.in_transaction:
+        """Writes: returns once the changes are committed (Unavailable if they could not be); an exception
+        inside the unit undoes its changes. Reads: end the snapshot."""
+        if self._writes is not None and self._batch is not None:
+            self._writes.finish(self._batch, succeeded=kind is None)
+        elif self._connection.in_transaction:
             self._connection.execute("ROLLBACK")
-
-    def _release(self) -> None:
-        if self._write_lock is not None:
-            self._write_lock.release()
 
 
 class SqliteCredentials:

@@ -225,3 +225,16 @@ def test_restore_over_a_store_left_by_a_killed_server_keeps_its_unfolded_writes_
     (aside,) = second.glob("scc.sqlite3.before-restore-*")
     assert read_ledger(aside).ids == list(payer.acknowledged.values())
     assert read_ledger(second / "scc.sqlite3").ids == []
+
+
+def test_restore_refuses_a_folder_holding_a_wal_without_its_database(tmp_path: Path) -> None:
+    data, fresh, backup = tmp_path / "data", tmp_path / "fresh", tmp_path / "backup.sqlite3"
+    prepare(data)
+    assert scc(data, "backup", str(backup))[0] == 0
+    fresh.mkdir()
+    (fresh / "scc.sqlite3-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(60))
+
+    code, out = scc(fresh, "restore", str(backup), "--force")
+
+    assert code == 1 and "without its database" in out
+    assert not (fresh / "scc.sqlite3").exists()

@@ -199,6 +199,9 @@ def _locked(database: Path, force: bool) -> Iterator[None]:
     open, and when it holds data unless `force`. The store is taken out of WAL mode first, so its file is the
     whole database (and no WAL file is left for the new store to pick up)."""
     if not database.exists():
+        wal = database.with_name(database.name + "-wal")
+        if wal.exists() and wal.stat().st_size:  # it would be replayed into the restored database
+            raise Conflict(f"{wal} is there without its database: move it away first; nothing was changed")
         yield
         return
     with _closing(sqlite3.connect(database, isolation_level=None, timeout=0)) as connection:

@@ -1,8 +1,9 @@
 """The baseline of bench/load.py: the mixed load's four routes on a bare Starlette app doing raw sqlite3.
 
 `python bench/_mixed_baseline.py PORT DATABASE` serves on loopback until stopped. WAL, synchronous=FULL, writers
-queued on one lock before BEGIN IMMEDIATE ... COMMIT, as the application's store does; it answers what the client
-needs and nothing more: no validation, no auth, no audit log, no email, no templates.
+queued on one lock before BEGIN IMMEDIATE ... COMMIT, as the application's store does, and the application's cap on
+signatures; it answers what the client needs and nothing more: no validation, no auth, no audit log, no email, no
+templates.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import secrets
 import sqlite3
 import sys
 import threading
+import time
 import urllib.parse
+from collections import deque
 
 import uvicorn
 from starlette.applications import Starlette
@@ -34,6 +37,7 @@ FORM = (
     '<form method="post"><input type="hidden" name="form_token" value="{token}">'
     '<input type="hidden" name="version_id" value="1"></form>'
 )
+SIGNATURES_PER_WINDOW, WINDOW_SECONDS = 1000, 600.0  # the application's cap over all guests (web/guest.py)
 LIST = "SELECT slug, day, paid_cents, waivers_signed FROM events WHERE day BETWEEN ? AND ? ORDER BY day, slug"
 
 
@@ -53,6 +57,8 @@ class RawStore:
 
     def __init__(self, database: str) -> None:
         self.database, self.local, self.write_lock = database, threading.local(), threading.Lock()
+        self.signed_at: deque[float] = deque()
+        self.cap_lock = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
         if not hasattr(self.local, "connection"):
@@ -91,11 +97,20 @@ class RawStore:
         ])  # fmt: skip
         return answer
 
-    def sign(self, slug: str, guest: str) -> None:
+    def sign(self, slug: str, guest: str) -> bool:
+        """Record a signature, or refuse it (False) past the cap on signatures in a window, as the app does."""
+        with self.cap_lock:
+            now = time.monotonic()
+            while self.signed_at and self.signed_at[0] < now - WINDOW_SECONDS:
+                self.signed_at.popleft()
+            if len(self.signed_at) >= SIGNATURES_PER_WINDOW:
+                return False
+            self.signed_at.append(now)
         self.write([
             ("INSERT INTO signatures VALUES (?, ?, ?, datetime('now'))", (secrets.token_hex(8), slug, guest)),
             ("UPDATE events SET waivers_signed = waivers_signed + 1 WHERE slug = ?", (slug,)),
         ])  # fmt: skip
+        return True
 
 
 def application(database: str) -> Starlette:
@@ -116,7 +131,8 @@ def application(database: str) -> Starlette:
 
     async def sign(request: Request) -> Response:
         slug, answers = request.path_params["slug"], urllib.parse.parse_qs((await request.body()).decode())
-        await run_in_threadpool(store.sign, slug, answers["guest_name"][0])
+        if not await run_in_threadpool(store.sign, slug, answers["guest_name"][0]):
+            return HTMLResponse("Too many attempts", 429, {"Retry-After": "60"})
         return RedirectResponse(f"/g/{slug}/signed/x", 303)
 
     return Starlette(routes=[

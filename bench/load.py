@@ -234,7 +234,7 @@ def report(results: dict[str, Any], machine: Machine) -> str:
         "open and sign waivers",
         machine.describe(),
         "baseline: the same mix against a bare Starlette app on raw sqlite3 (WAL, synchronous=FULL), no auth, "
-        "no validation, no audit log, no email",
+        "no validation, no audit log, no email; both refuse signatures past 1,000 in 10 minutes (429, nothing written)",
         f"load: {load['client_processes']} client processes, {CONNECTIONS} keep-alive connections in all, "
         f"{ROUNDS} interleaved rounds of {load['seconds_per_round']:.1f} s per target after {WARMUP:.0f} s warm-up",
         "",

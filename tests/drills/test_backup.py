@@ -14,6 +14,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from shipcaptaincrew.adapters.sqlite_backup import back_up
 from shipcaptaincrew.cli import cli
 from tests.drills.ledger import AMOUNT_DUE_CENTS, SLUG, Payer, prepare, read_ledger, request, sign_in
 from tests.live_server import KillableServer, live_server
@@ -238,3 +239,53 @@ def test_restore_refuses_a_folder_holding_a_wal_without_its_database(tmp_path: P
 
     assert code == 1 and "without its database" in out
     assert not (fresh / "scc.sqlite3").exists()
+
+
+def fill(database: Path, megabytes: int) -> None:
+    """Make the store big: audit rows of 100 KB each (the audit log takes inserts from anyone)."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for _ in range(megabytes * 10):
+            connection.execute("INSERT INTO audit (action, actor, at, data) VALUES ('bulk', 'test', '2026-01-01', ?)",
+                               ("x" * 100_000,))  # fmt: skip
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def test_a_big_store_written_between_every_step_of_the_copy_is_still_copied_whole(tmp_path: Path) -> None:
+    data, target = tmp_path / "data", tmp_path / "backup.sqlite3"
+    prepare(data)
+    fill(data / "scc.sqlite3", megabytes=20)
+    writer, steps = sqlite3.connect(data / "scc.sqlite3", isolation_level=None), []
+
+    def write_between_steps(copied: int, total: int) -> None:
+        steps.append((copied, total))  # each write makes a step-wise copy start over
+        writer.execute("INSERT INTO audit (action, actor, at, data) VALUES ('during', 'test', '2026-01-01', '{}')")
+
+    try:
+        summary = back_up(data / "scc.sqlite3", target, progress=write_between_steps)
+    finally:
+        writer.close()
+
+    assert len(steps) <= 5, "after a few restarts the rest is copied in one step"
+    assert summary.size_bytes > 20_000_000
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("SELECT count(*) FROM audit WHERE action = 'bulk'").fetchone()[0] == 200
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        copy.close()
+
+
+def test_backup_shows_its_progress_on_stderr_for_a_big_store(tmp_path: Path) -> None:
+    data, target = tmp_path / "data", tmp_path / "backup.sqlite3"
+    prepare(data)
+    fill(data / "scc.sqlite3", megabytes=20)
+
+    result = scc_process(data, "backup", str(target))
+
+    assert result.returncode == 0, result.stderr
+    assert "copied 1,024 of" in result.stderr and "(100%)" in result.stderr
+    assert result.stdout.startswith(f"wrote {target}: ") and "MB" in result.stdout

@@ -168,7 +168,7 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection, progress: Prog
     seen = {"remaining": -1, "restarts": 0}
 
     def watch(status: int, remaining: int, total: int) -> None:
-        if remaining > seen["remaining"] >= 0:
+        if remaining >= seen["remaining"] >= 0:  # no progress: the copy started over
             seen["restarts"] += 1
             if seen["restarts"] >= RESTARTS_BEFORE_ONE_STEP:
                 raise _Restarted

@@ -289,3 +289,15 @@ def test_backup_shows_its_progress_on_stderr_for_a_big_store(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "copied 1,024 of" in result.stderr and "(100%)" in result.stderr
     assert result.stdout.startswith(f"wrote {target}: ") and "MB" in result.stdout
+
+
+def test_backup_refuses_the_store_itself_and_a_missing_folder_even_when_forced(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    prepare(data)
+    store = (data / "scc.sqlite3").read_bytes()
+
+    code, out = scc(data, "backup", str(data / "scc.sqlite3"), "--force")
+    assert code == 1 and "the store itself" in out
+    code, out = scc(data, "backup", str(tmp_path / "nowhere" / "backup.sqlite3"))
+    assert code == 1 and "no folder" in out
+    assert (data / "scc.sqlite3").read_bytes() == store

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound
+from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 STEP_PAGES = 1024  # 4 MB a step with the default page size: progress for big stores, one step for small ones
 RESTARTS_BEFORE_ONE_STEP = 3
@@ -76,13 +76,11 @@ def latest_schema_version() -> int:
 def back_up(database: Path, target: Path, force: bool = False, progress: Progress | None = None) -> StoreSummary:
     """Copy the store at `database` to `target`, consistent while the server writes; return what was written.
 
-    Raises NotFound without a store, Conflict when `target` exists and `force` is not set. Never leaves a partial
-    file at `target`: the copy is made beside it and renamed into place once checked and flushed.
+    Raises NotFound without a store or a folder for `target`, Conflict when `target` exists and `force` is not set
+    (or is the store itself), Unavailable when the copy cannot be written. Never leaves a partial file at `target`:
+    the copy is made beside it and renamed into place once checked and flushed.
     """
-    if not database.is_file():
-        raise NotFound(f"there is no store at {database}")
-    if target.exists() and not force:
-        raise Conflict(f"{target} exists already; choose another name or use --force to overwrite it")
+    _check_target(database, target, force)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         with _closing(_open(database, "rw")) as source, _closing(sqlite3.connect(partial)) as copy:
@@ -92,9 +90,22 @@ def back_up(database: Path, target: Path, force: bool = False, progress: Progres
         _flush(partial)
         os.replace(partial, target)
         _flush(target.parent)
+    except (OSError, sqlite3.OperationalError) as error:
+        raise Unavailable(f"the backup could not be written ({error}); {target} was not changed") from None
     finally:
         _remove(partial)
     return StoreSummary(target, summary.size_bytes, summary.schema_version, summary.counts, summary.ledger_total_cents)
+
+
+def _check_target(database: Path, target: Path, force: bool) -> None:
+    if not database.is_file():
+        raise NotFound(f"there is no store at {database}")
+    if not target.parent.is_dir():
+        raise NotFound(f"there is no folder {target.parent} to write the backup in")
+    if target.exists() and target.resolve() == database.resolve():
+        raise Conflict(f"{target} is the store itself; give the backup another name")
+    if target.exists() and not force:
+        raise Conflict(f"{target} exists already; choose another name or use --force to overwrite it")
 
 
 def restore(source: Path, database: Path, now: datetime, force: bool = False) -> Restored:

@@ -27,7 +27,8 @@ def prepare(data_dir: Path) -> str:
     try:
         admin.set_admin_password(ctx, PASSWORD, "test")
         details = event_details()
-        event = EventDetails(details.date, "pm", Patron("Sarah"), 6, amount_due_cents=AMOUNT_DUE_CENTS)
+        patron = Patron("Sarah", "Lopez", "sarah@example.org")  # every payment queues a receipt
+        event = EventDetails(details.date, "pm", patron, 6, amount_due_cents=AMOUNT_DUE_CENTS)
         return booking.create_event(ctx, event, "test").slug
     finally:
         ctx.store.close()
@@ -123,6 +124,7 @@ class Ledger:
     keys: dict[str, str]  # Idempotency-Key -> the entry id its stored answer names
     paid_cents: int
     integrity: list[str]
+    receipts: int  # outbox messages, each written in the transaction of the payment it confirms
 
     @property
     def ids(self) -> list[str]:
@@ -142,6 +144,7 @@ def read_ledger(database: Path, slug: str = SLUG) -> Ledger:
                 for key, status, body in connection.execute("SELECT key, status, body FROM idempotency_keys")
                 if 200 <= status < 300}  # fmt: skip
         paid = connection.execute("SELECT paid_cents FROM events WHERE slug = ?", (slug,)).fetchone()[0]
-        return Ledger(entries, keys, int(paid), integrity)
+        receipts = connection.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        return Ledger(entries, keys, int(paid), integrity, int(receipts))
     finally:
         connection.close()

@@ -29,6 +29,7 @@ def check_after_crash(ledger: Ledger, payer: Payer) -> None:
     assert missing == {}, "acknowledged payments lost in the crash"
     assert sorted(ledger.keys.values()) == sorted(ledger.ids), "each entry was made by exactly one key"
     assert ledger.paid_cents == ledger.total_cents, "the event's paid amount is the ledger's sum"
+    assert ledger.receipts == len(ledger.ids), "one receipt queued with each entry, in its transaction"
 
 
 def crash_round(server: KillableServer, payer: Payer, rng: random.Random) -> None:

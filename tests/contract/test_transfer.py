@@ -1,4 +1,4 @@
-"""The whole-store export and import: SQLite -> DynamoDB -> export is byte-identical, and back; bad files write nothing."""
+"""The whole-store export and import: SQLite -> DynamoDB -> export is byte-identical, and back; bad files fail."""
 
 from __future__ import annotations
 

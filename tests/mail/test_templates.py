@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from shipcaptaincrew.adapters.mail_outbox import build_mime, wire_bytes
+from shipcaptaincrew.adapters.mail_outbox import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.events import Assignment, Event, Ref
@@ -41,7 +41,7 @@ def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
 
 
 def parts(email: Email) -> tuple[str, str, EmailMessage]:
-    message: EmailMessage = message_from_bytes(wire_bytes(build_mime(email, "<m@scc>", "Ops <ops@example.org>")),
+    message: EmailMessage = message_from_bytes(message_bytes(email, "<m@scc>", "Ops <ops@example.org>"),
                                                policy=policy.default)  # type: ignore[assignment]  # fmt: skip
     plain, html = message.get_body(("plain",)), message.get_body(("html",))
     assert plain is not None and html is not None

@@ -10,7 +10,7 @@ import base64
 import json
 
 from shipcaptaincrew.adapters.gmail_oauth import RUN_GMAIL_AUTH, GmailTokens, post, reason
-from shipcaptaincrew.adapters.mail_outbox import build_mime, envelope_address, wire_bytes
+from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 
@@ -31,7 +31,7 @@ class GmailMailer:
     def send(self, email: Email, message_id: str) -> str:
         """Return Gmail's message id."""
         envelope_address(email.to)  # refuse what is not an address before spending a token on it
-        raw = base64.urlsafe_b64encode(wire_bytes(build_mime(email, message_id, self.sender))).decode()
+        raw = base64.urlsafe_b64encode(message_bytes(email, message_id, self.sender)).decode()
         access_token = self.tokens.access_token()
         headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
         try:

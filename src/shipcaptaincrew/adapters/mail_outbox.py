@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,37 +13,79 @@ from shipcaptaincrew.domain.mail import Email, header_safe
 from shipcaptaincrew.ports import DeliveryFailed
 
 if TYPE_CHECKING:  # the email package loads with the first message, not at start-up (Lambda cold start)
-    from email.message import Message
     from email.policy import Policy
 
 
-def build_mime(email: Email, message_id: str, sender: str) -> Message:
-    """The MIME message every transport sends: a text part, and an HTML alternative when the message has a
-    template. Header values are forced to one safe line, so nothing a guest typed can add a header; names and
-    subjects beyond ASCII are RFC 2047 encoded words; `From` and `To` each name exactly one address.
+def message_bytes(email: Email, message_id: str, sender: str, linesep: str = "\r\n") -> bytes:
+    """The MIME message every transport sends, as bytes with `linesep` line ends (CRLF as SMTP, SES and Gmail
+    expect): a text part, and an HTML alternative when the message has a template, both UTF-8 quoted-printable.
 
-    Built with the email package's compat32 classes: the default policy parses and refolds every header it is
-    given, which cost more than the rest of a delivery together.
+    Header values are forced to one safe line, so nothing a guest typed can add a header; names and subjects
+    beyond ASCII are RFC 2047 encoded words; `From` and `To` each name exactly one address.
+
+    Written directly rather than by the email package's generator, which cost more than the rest of a delivery
+    together; headers are folded and bodies encoded by the same email-package functions the generator calls, and
+    a test holds the bytes equal to what it writes.
     """
-    from email.utils import formatdate
-
     from shipcaptaincrew.adapters.mail_render import render  # Jinja2 loads with the first message, not at start
 
-    message = _body(*render(email))
-    message["From"] = _mailbox(sender)[0]
-    message["To"], recipient = _mailbox(email.to)
+    text, html = render(email)
+    headers = _address_headers(email, message_id, sender)
+    if not html:
+        return _headers([*_TEXT_PART_HEADERS["plain"], *headers], linesep) + _body(text, linesep)
+    # "=_" never occurs in a quoted-printable body, so this boundary cannot collide with the parts.
+    boundary = f"=_{secrets.token_hex(16)}"
+    top = [("Content-Type", f'multipart/alternative; boundary="{boundary}"'), ("MIME-Version", "1.0"), *headers]
+    out = _headers(top, linesep) + _lines("\n", linesep)
+    for index, (subtype, body) in enumerate((("plain", text), ("html", html))):
+        out += _lines(f"{chr(10) if index else ''}--{boundary}\n", linesep)  # a blank line between parts
+        out += _headers(_TEXT_PART_HEADERS[subtype][1:], linesep) + _body(body, linesep)
+    return out + _lines(f"\n--{boundary}--\n", linesep)
+
+
+def _address_headers(email: Email, message_id: str, sender: str) -> list[tuple[str, str]]:
+    from email.utils import formatdate
+
+    to, recipient = _mailbox(email.to)
     # Exactly one recipient, as the envelope has: a To header must never name extra ones (Gmail sends to them all).
     if recipient != envelope_address(email.to):
         raise DeliveryFailed(f"{header_safe(email.to)[:120]!r} is not one address mail can be sent to")
-    message["Subject"] = _text_header("Subject", header_safe(email.subject))
-    message["Message-ID"] = header_safe(message_id)
-    message["Date"] = formatdate(usegmt=True)
-    return message
+    subject = _text_header("Subject", header_safe(email.subject))
+    return [("From", _mailbox(sender)[0]), ("To", to), ("Subject", subject), ("Message-ID", header_safe(message_id)),
+            ("Date", formatdate(usegmt=True))]  # fmt: skip
 
 
-def wire_bytes(message: Message) -> bytes:
-    """The message as it travels: CRLF line ends, as SMTP, SES and Gmail expect."""
-    return message.as_bytes(policy=_policy("\r\n"))
+_TEXT_PART_HEADERS = {  # a part's own MIME-Version is dropped inside a multipart: it goes once, on the message
+    subtype: [("MIME-Version", "1.0"), ("Content-Type", f'text/{subtype}; charset="utf-8"'),
+              ("Content-Transfer-Encoding", "quoted-printable")]
+    for subtype in ("plain", "html")
+}  # fmt: skip
+
+
+def _body(text: str, linesep: str) -> bytes:
+    """The blank line that ends a part's headers, then its text."""
+    return _lines(f"\n{_quoted_printable(text)}", linesep)
+
+
+def _quoted_printable(text: str) -> str:
+    """UTF-8, quoted-printable: 7-bit clean for every transport, and still readable in a `.eml` file.
+
+    `body_encode` encodes each character by its code point; the UTF-8 bytes go through it as Latin-1 characters,
+    as the email package's own `Charset.body_encode` does.
+    """
+    from email.quoprimime import body_encode
+
+    return body_encode(text.encode("utf-8").decode("latin-1"))
+
+
+def _headers(headers: list[tuple[str, str]], linesep: str) -> bytes:
+    fold = _policy(linesep).fold_binary
+    return b"".join(fold(name, value) for name, value in headers)
+
+
+def _lines(text: str, linesep: str) -> bytes:
+    """Text with its line ends made `linesep`; bodies here are quoted-printable, so ASCII."""
+    return (text if linesep == "\n" else text.replace("\n", linesep)).encode("ascii")
 
 
 @functools.cache
@@ -89,33 +132,6 @@ def _text_header(name: str, text: str) -> str:
     return text if text.isascii() else Header(text, "utf-8", header_name=name).encode(linesep=" ")
 
 
-def _body(text: str, html: str) -> Message:
-    import secrets
-    from email.mime.multipart import MIMEMultipart
-
-    if not html:
-        return _text_part(text, "plain")
-    # "=_" never occurs in a quoted-printable body, so this boundary cannot collide with the parts and the
-    # generator need not search them for one (a regular expression compiled per message).
-    message = MIMEMultipart("alternative", boundary=f"=_{secrets.token_hex(16)}")
-    for part in (_text_part(text, "plain"), _text_part(html, "html")):
-        del part["MIME-Version"]  # once, on the message itself
-        message.attach(part)
-    return message
-
-
-def _text_part(body: str, subtype: str) -> Message:
-    """UTF-8, quoted-printable: 7-bit clean for every transport, and still readable in a `.eml` file."""
-    from email import charset
-    from email.mime.nonmultipart import MIMENonMultipart
-
-    utf8 = charset.Charset("utf-8")
-    utf8.body_encoding = charset.QP
-    part = MIMENonMultipart("text", subtype)
-    part.set_payload(body, utf8)
-    return part
-
-
 _ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+")
 
 
@@ -146,7 +162,7 @@ class FolderMailer:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = self.folder / f".{name}.partial"
-            partial.write_bytes(build_mime(email, message_id, self.sender).as_bytes(policy=_policy("\n")))
+            partial.write_bytes(message_bytes(email, message_id, self.sender, linesep="\n"))
             os.replace(partial, self.folder / name)
         except OSError as error:
             raise DeliveryFailed(f"could not write {name}: {error.strerror}") from None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shipcaptaincrew.adapters.mail_outbox import build_mime, envelope_address, wire_bytes
+from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 
@@ -25,7 +25,7 @@ class SesMailer:
         """Return SES's message id. Refusals (throttling, an unverified sender...) are DeliveryFailed."""
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-        data = wire_bytes(build_mime(email, message_id, self.sender))
+        data = message_bytes(email, message_id, self.sender)
         recipient = envelope_address(email.to)
         try:
             answer = self._sesv2().send_email(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 
-from shipcaptaincrew.adapters.mail_outbox import build_mime, envelope_address, wire_bytes
+from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import DeliveryFailed
 
@@ -33,12 +33,12 @@ class SmtpMailer:
 
     def send(self, email: Email, message_id: str) -> str:
         """Hand the message over; return the server's final answer (e.g. `250 2.0.0 queued as ...`)."""
-        message = build_mime(email, message_id, self.sender)
+        message = message_bytes(email, message_id, self.sender)
         sender, recipient = envelope_address(self.sender), envelope_address(email.to)
         try:
             with self._connect() as smtp:
                 self._secure_and_log_in(smtp)
-                return _transfer(smtp, sender, recipient, wire_bytes(message))
+                return _transfer(smtp, sender, recipient, message)
         except smtplib.SMTPServerDisconnected:
             raise DeliveryFailed(f"{self._where()} closed the connection before accepting the message") from None
         except smtplib.SMTPResponseException as error:

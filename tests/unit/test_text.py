@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
+from shipcaptaincrew.domain.text import CONTROL_RANGES, clean_email, clean_line, clean_phone, clean_text
 from tests.unit.strings import full_width
 
-CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 
 
 def test_a_line_is_trimmed() -> None:
@@ -63,6 +63,18 @@ def test_a_cleaned_line_is_trimmed_bounded_and_has_no_control_characters(value: 
         assert line == value.strip()
         assert len(line) <= 20
         assert not any(unicodedata.category(ch) in CONTROL_CATEGORIES for ch in line)
+
+
+def test_the_control_ranges_are_exactly_the_control_categories_of_unicode_14() -> None:
+    in_ranges = {cp for start, end in CONTROL_RANGES for cp in range(start, end + 1)}
+    by_category = {cp for cp in range(0x110000) if unicodedata.category(chr(cp)) in CONTROL_CATEGORIES}
+
+    assert unicodedata.unidata_version != "14.0.0" or in_ranges == by_category
+    assert in_ranges >= {0x0A, 0x0D, 0x202E, 0x200B, 0xFEFF, 0xE000, 0xD800}
+
+
+def test_an_unassigned_code_point_is_inert_text_and_kept() -> None:
+    assert clean_line("Zoe \U000e0fff", "name", max_len=60) == "Zoe \U000e0fff"
 
 
 def test_text_keeps_its_newlines_and_tabs() -> None:

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
 
 from shipcaptaincrew.domain.errors import InvalidInput
 
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}")
-_PHONE = re.compile(r"\+?[0-9 ().-]{5,32}")
+EMAIL_PATTERN = r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}"
+PHONE_PATTERN = r"\+?[0-9 ().-]{5,32}"
+_EMAIL = re.compile(EMAIL_PATTERN)
+_PHONE = re.compile(PHONE_PATTERN)
+
+# Every code point in Unicode's categories Cc, Cf, Cs, Co, Zl and Zp (control and format characters such as
+# CR/LF and the bidi overrides, surrogates, private use, line and paragraph separators), as inclusive ranges.
+# A fixed table, not unicodedata: the rule then does not move with Python's Unicode version, and the API document
+# states it exactly (a JSON Schema pattern). Unassigned code points are inert text and pass.
+CONTROL_RANGES = (
+    (0x0000, 0x001F), (0x007F, 0x009F), (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xD800, 0xF8FF), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD),
+)  # fmt: skip
+_STARTS = [start for start, _ in CONTROL_RANGES]
 
 
 def clean_line(value: str, field: str, *, max_len: int, required: bool = True) -> str:
@@ -47,4 +62,5 @@ def _clean(value: str, field: str, *, max_len: int, required: bool, allowed: str
 
 
 def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+    at = bisect.bisect_right(_STARTS, ord(ch)) - 1
+    return at >= 0 and ord(ch) <= CONTROL_RANGES[at][1]

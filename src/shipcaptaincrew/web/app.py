@@ -27,6 +27,7 @@ from shipcaptaincrew.web.site import Site
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
 GUEST_MAX_BODY = 256 * 1024  # a waiver form with a drawn signature
+WAIVER_MAX_BODY = 640 * 1024  # 50,000 characters of waiver text, each up to 12 bytes as JSON escapes
 DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 
@@ -55,7 +56,7 @@ def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time:
     app = Starlette(
         routes=routes,
         exception_handlers=HANDLERS,
-        middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY})],
+        middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY, "/api/waiver": WAIVER_MAX_BODY})],
         lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS),
     )
     app.state.ctx = ctx
@@ -93,7 +94,8 @@ def _guest_routes() -> list[BaseRoute]:
 async def openapi_json(request: Request) -> Response:
     from shipcaptaincrew.web import openapi
 
-    return json_response(openapi.cached_document())
+    ctx: Context = request.app.state.ctx
+    return json_response(openapi.cached_document(ctx.periods.names(), ctx.payment_methods))
 
 
 async def healthz(request: Request) -> Response:

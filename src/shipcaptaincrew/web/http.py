@@ -34,8 +34,35 @@ async def read_json(request: Request, kind: type[T]) -> T:
     body = await request.body()
     try:
         return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError as error:
+        if str(error).startswith(_WHOLE_FLOAT) and (whole := _with_whole_floats(body, kind)) is not None:
+            return whole
+        raise invalid_body(error) from None
     except msgspec.MsgspecError as error:
         raise invalid_body(error) from None
+
+
+_WHOLE_FLOAT = "Expected `int`, got `float`"
+
+
+def _with_whole_floats(body: bytes, kind: type[T]) -> T | None:
+    """JSON has one number type: 8.0 is the integer 8 (as JSON Schema says), so accept it where an int is due.
+
+    Lax decoding would also turn "8" into 8, so its result is kept only if it says what the body said.
+    """
+    try:
+        lax = msgspec.json.decode(body, type=kind, strict=False)
+        return lax if _says(msgspec.json.decode(body), msgspec.json.decode(msgspec.json.encode(lax))) else None
+    except msgspec.MsgspecError:
+        return None
+
+
+def _says(sent: Any, decoded: Any) -> bool:
+    if isinstance(sent, dict):
+        return isinstance(decoded, dict) and all(key in decoded and _says(v, decoded[key]) for key, v in sent.items())
+    if isinstance(sent, list):
+        return isinstance(decoded, list) and len(sent) == len(decoded) and all(map(_says, sent, decoded))
+    return type(sent) is type(decoded) or (isinstance(sent, float) and isinstance(decoded, int) and sent == decoded)
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

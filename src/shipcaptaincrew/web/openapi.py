@@ -31,7 +31,7 @@ WINDOW = (
     ("from", "date", "First day of the window (default today)"),
     ("to", "date", "Last day, inclusive (default 13 days after from)"),
     ("cursor", "string", "next_cursor from the previous page"),
-    ("limit", "integer", "Events per page, 1-500 (default 200)"),
+    ("limit", "limit", "Events per page, 1-500 (default 200)"),
 )
 
 OPERATIONS = (
@@ -79,19 +79,39 @@ OPERATIONS = (
 )  # fmt: skip
 
 REF = "#/components/schemas/{name}"
+QUERY_KINDS: dict[str, dict[str, Any]] = {
+    "date": {
+        "anyOf": [
+            {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            {"type": "string", "maxLength": 0, "description": "empty: the default"},
+        ]
+    },
+    "string": {"type": "string", "maxLength": 200},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+}
+_ID = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "slug": {"type": "string", "minLength": 1, "maxLength": 80, "examples": ["2026-05-23-sarah-pm"]},
+    "entry_id": _ID,
+    "ship_id": _ID,
+    "person_id": _ID,
+    "token": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"},
+}
 
 
 @functools.cache
-def cached_document() -> dict[str, Any]:
+def cached_document(periods: tuple[str, ...], methods: tuple[str, ...]) -> dict[str, Any]:
     """Built on the first request for it, not at start-up (cold start)."""
-    return document()
+    return document(periods, methods)
 
 
-def document() -> dict[str, Any]:
+def document(periods: tuple[str, ...], methods: tuple[str, ...]) -> dict[str, Any]:
+    """The document for an operator whose configured periods and payment methods are these (they are enums)."""
     kinds = {kind for op in OPERATIONS for kind in (op.body, op.response) if kind is not None}
     (_, components) = msgspec.json.schema_components(
         [*sorted(kinds, key=lambda k: k.__name__), ErrorOut], ref_template=REF
     )
+    _choices(components, periods, methods)
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op)
@@ -109,9 +129,9 @@ def document() -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     spec: dict[str, Any] = {"summary": op.summary, "responses": _responses(op)}
     parameters = [_query(name, kind, text) for name, kind, text in op.query]
-    for name in ("slug", "entry_id", "ship_id", "person_id", "token"):
+    for name, schema in PATH_PARAMETERS.items():
         if f"{{{name}}}" in op.path:
-            parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if parameters:
         spec["parameters"] = parameters
     if op.body is not None:
@@ -125,14 +145,24 @@ def _responses(op: Operation) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "OK"}
     if op.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(op.response)}}
-    codes = set(op.errors) | (set() if op.public else {401})
+    codes = set(op.errors) | (set() if op.public else {401}) | ({400, 413} if op.body else set())
     error = {"content": {"application/json": {"schema": _ref(ErrorOut)}}}
     return {str(op.status): ok, **{str(code): {"description": "Error", **error} for code in sorted(codes)}}
 
 
 def _query(name: str, kind: str, text: str) -> dict[str, Any]:
-    schema = {"type": "string", "format": "date"} if kind == "date" else {"type": kind}
+    schema = QUERY_KINDS[kind]
     return {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
+
+
+def _choices(components: dict[str, Any], periods: tuple[str, ...], methods: tuple[str, ...]) -> None:
+    """The configured periods and payment methods are enums wherever a request names one."""
+    for name, schema in components.items():
+        fields = schema.get("properties", {})
+        if "period" in fields and name.endswith(("In", "Patch")):
+            fields["period"] = {**fields["period"], "enum": list(periods)}
+        if "payment_method" in fields and name.endswith("In"):
+            fields["payment_method"] = {**fields["payment_method"], "enum": list(methods)}
 
 
 def _ref(kind: type) -> dict[str, str]:

@@ -3,27 +3,76 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta, Raw, Struct, field
 
-Name = Annotated[str, Meta(min_length=1, max_length=60)]
-Line = Annotated[str, Meta(max_length=120)]
-Text = Annotated[str, Meta(max_length=4000)]
-Email = Annotated[str, Meta(max_length=254)]
-Phone = Annotated[str, Meta(max_length=32)]
+from shipcaptaincrew.domain.text import CONTROL_RANGES, EMAIL_PATTERN, PHONE_PATTERN
+
+
+def _control_class(allowed: str = "") -> str:
+    """The domain's control characters as a regex character class body, less `allowed`.
+
+    Surrogates are left out: they cannot arrive in UTF-8, and a pattern cannot hold them.
+    """
+    keep = [(max(low, 0xE000) if low == 0xD800 else low, high) for low, high in CONTROL_RANGES]
+    for char in allowed:
+        keep = [part for low, high in keep for part in _without(low, high, ord(char)) if part[0] <= part[1]]
+    return "".join(_escape(low) if low == high else f"{_escape(low)}-{_escape(high)}" for low, high in keep)
+
+
+def _without(low: int, high: int, point: int) -> list[tuple[int, int]]:
+    return [(low, point - 1), (point + 1, high)] if low <= point <= high else [(low, high)]
+
+
+def _escape(point: int) -> str:
+    return f"\\x{point:02x}" if point < 0x100 else chr(point)
+
+
+_C = _control_class()
+_NO_CONTROL = "no control characters or line breaks"
+
+
+def line(max_length: int, *, required: bool = False, allowed: str = "") -> Meta:
+    """A line of at most `max_length` characters, as the domain cleans it; the pattern is bounded so it generates."""
+    forbidden = _control_class(allowed) if allowed else _C
+    pattern = (
+        f"^[^\\s{forbidden}][^{forbidden}]{{0,{max_length - 1}}}$"
+        if required
+        else f"^[^{forbidden}]{{0,{max_length}}}$"
+    )
+    text = "Free text: newlines and tabs allowed" if allowed else f"One line, {_NO_CONTROL}"
+    return Meta(min_length=int(required), max_length=max_length, pattern=pattern, description=text)
+
+
+ShortLine = Annotated[str, line(60)]
+Name = Annotated[str, line(60, required=True)]
+Line = Annotated[str, line(120)]
+Text = Annotated[str, line(4000, allowed="\t\n")]
+_EMAIL = EMAIL_PATTERN.replace("\\s", "\\s" + _C)
+Email = Annotated[str, Meta(max_length=254, pattern=f"^$|^{_EMAIL}$")]
+Phone = Annotated[str, Meta(max_length=32, pattern=f"^$|^(?=(?:[^0-9]*[0-9]){{5}}){PHONE_PATTERN}$")]
 Period = Annotated[str, Meta(pattern="^[a-z]{1,12}$", description="One of the configured periods, e.g. am, pm")]
 Slug = Annotated[str, Meta(min_length=1, max_length=80, examples=["2026-05-23-sarah-pm"])]
 PartySize = Annotated[int, Meta(ge=1, le=500)]
-Version = Annotated[int, Meta(ge=1)]
-Status = Annotated[str, Meta(pattern="^(booked|cancelled|completed)$")]
+Version = Annotated[int, Meta(ge=1, le=2**31)]
+Status = Literal["booked", "cancelled", "completed"]
+AMOUNT_TEXT = r"^(?!0*(\.0{1,2})?$)[0-9]{1,9}(\.[0-9]{1,2})?$"
+_AMOUNT_SCHEMA = [
+    {"type": "string", "pattern": AMOUNT_TEXT},
+    {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+]
+_AMOUNT_TEXT = 'Dollars with at most two decimals, as a string ("125.50") or a whole number (125)'
 Amount = Annotated[
     Raw,
     Meta(
-        description='Dollars with at most two decimals, as a string ("125.50") or a number (125.5); null for none',
-        extra_json_schema={"type": ["string", "number", "null"], "examples": ["125.50"]},
+        description=f"{_AMOUNT_TEXT}; null for none",
+        extra_json_schema={"anyOf": [*_AMOUNT_SCHEMA, {"type": "null"}], "examples": ["125.50"]},
     ),
+]
+PaymentAmount = Annotated[
+    Raw, Meta(description=_AMOUNT_TEXT, extra_json_schema={"anyOf": _AMOUNT_SCHEMA, "examples": ["125.50"]})
 ]
 
 
@@ -37,7 +86,7 @@ class Closed(Struct, forbid_unknown_fields=True):
 
 class PatronIn(Closed):
     first_name: Name
-    last_name: Annotated[str, Meta(max_length=60)] = ""
+    last_name: ShortLine = ""
     email: Email = ""
     phone: Phone = ""
 
@@ -55,7 +104,7 @@ class EventIn(Closed):
 
 class PatronPatch(Closed, omit_defaults=True):
     first_name: Name | msgspec.UnsetType = msgspec.UNSET
-    last_name: Annotated[str, Meta(max_length=60)] | msgspec.UnsetType = msgspec.UNSET
+    last_name: ShortLine | msgspec.UnsetType = msgspec.UNSET
     email: Email | msgspec.UnsetType = msgspec.UNSET
     phone: Phone | msgspec.UnsetType = msgspec.UNSET
 
@@ -150,16 +199,16 @@ class HealthOut(Struct):
 
 class PaymentIn(Closed):
     event_id: Slug
-    patron_name: Annotated[str, Meta(min_length=1, max_length=120)]
-    amount: Amount
+    patron_name: Annotated[str, line(120, required=True)]
+    amount: PaymentAmount
     payment_method: Annotated[str, Meta(min_length=1, max_length=20, examples=["cash", "check", "venmo"])]
-    reference: Annotated[str, Meta(max_length=120, description="Check number, Venmo handle, transaction id")] = ""
-    note: Annotated[str, Meta(max_length=1000)] = ""
+    reference: Annotated[Line, Meta(description="Check number, Venmo handle, transaction id")] = ""
+    note: Annotated[str, line(1000, allowed="\t\n")] = ""
     received_on: date | None = None
 
 
 class ReverseIn(Closed):
-    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+    reason: Annotated[str, line(500, required=True)]
 
 
 class EntryOut(Struct):
@@ -302,7 +351,7 @@ class AssignmentIn(Closed):
     ship: RosterId | None = None
     captain: RosterId | None = None
     crew: Annotated[list[RosterId], Meta(max_length=20)] = []
-    override_reason: Annotated[str, Meta(max_length=500)] = ""
+    override_reason: Annotated[str, line(500)] = ""
 
 
 class ScheduleOut(Struct):

@@ -19,6 +19,7 @@ from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
 from tests.builders import PASSWORD
+from tests.cli.conftest import scc as scc  # the in-process `scc` runner, for the CLI cases
 from tests.live_server import free_port
 
 

@@ -40,6 +40,10 @@ async def read_json(request: Request, kind: type[T]) -> T:
         raise invalid_body(error) from None
     except msgspec.MsgspecError as error:
         raise invalid_body(error) from None
+    except UnicodeDecodeError:  # invalid UTF-8 inside a JSON string
+        raise InvalidInput("the body is not valid UTF-8", "body") from None
+    except RecursionError:  # nesting inside a field kept as raw JSON (an amount) is decoded recursively
+        raise InvalidInput("the body is nested too deeply", "body") from None
 
 
 _WHOLE_FLOAT = "Expected `int`, got `float`"

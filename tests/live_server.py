@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,13 +40,22 @@ def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
                 if attempt < 2:
                     continue
                 raise
+            # Keep reading while the server runs: a full pipe would block it after some hundreds of log lines.
+            reader = threading.Thread(target=_read_rest, args=(server, lines), daemon=True)
+            reader.start()
             try:
                 yield f"http://127.0.0.1:{port}", lines
             finally:
                 server.terminate()
-                remaining, _ = server.communicate(timeout=10)
-                lines.extend(remaining.splitlines(keepends=True))
+                server.wait(timeout=10)
+                reader.join(timeout=10)
             return
+
+
+def _read_rest(process: subprocess.Popen[str], lines: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
 
 
 class PortTaken(AssertionError):

@@ -35,6 +35,7 @@ from _harness import (
     STOP_TIMEOUT,
     Machine,
     Server,
+    _finish_client,
     _stop,
     _wait_ready,
     client_processes,
@@ -117,7 +118,7 @@ def load_once(server: Server, token: str, slugs: list[str], seconds: float, conn
         command = [sys.executable, str(HERE / "_mixed.py"), json.dumps(asdict(spec))]
         clients.append(subprocess.Popen(command, stdout=subprocess.PIPE))
     cpu_before = server.cpu_seconds()
-    tallies = [_finish(client, seconds + CLIENT_START_DELAY + STOP_TIMEOUT + STALL_LIMIT) for client in clients]
+    tallies = [_finish_client(client, seconds + CLIENT_START_DELAY + STOP_TIMEOUT + STALL_LIMIT) for client in clients]
     elapsed = max(tally["elapsed"] for tally in tallies)
     return {
         "latencies_us": {kind: [n for tally in tallies for n in tally["latencies_us"][kind]] for kind in KINDS},
@@ -129,19 +130,6 @@ def load_once(server: Server, token: str, slugs: list[str], seconds: float, conn
         "elapsed": elapsed,
         "server_cpu": (server.cpu_seconds() - cpu_before) / (elapsed + CLIENT_START_DELAY),
     }
-
-
-def _finish(client: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
-    try:
-        out, _ = client.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        client.kill()
-        client.wait()
-        raise RuntimeError("a load client did not finish in time") from None
-    if client.returncode != 0:
-        raise RuntimeError(f"load client exited with {client.returncode}")
-    tally: dict[str, Any] = json.loads(out)
-    return tally
 
 
 def summarize(samples: list[dict[str, Any]], measured: int) -> dict[str, Any]:

@@ -98,3 +98,12 @@ def test_the_roles_may_read_and_write_the_gmail_token_send_mail_and_use_their_ta
             "dynamodb:PutItem",
         } <= actions, stage
         assert "dynamodb:Scan" not in actions
+
+
+def test_each_function_keeps_its_data_in_its_stages_table_not_in_a_containers_sqlite_file() -> None:
+    # Lambda's /tmp is per container: a function left on the default SQLite store would lose bookings and payments.
+    for stage in ("Staging", "Prod"):
+        variables = resources("AWS::Lambda::Function")[f"{stage}Function"]["Environment"]["Variables"]
+
+        assert variables["SCC_STORE"] == "dynamodb"
+        assert variables["SCC_DYNAMODB_TABLE"] == {"Ref": f"{stage}Table"}

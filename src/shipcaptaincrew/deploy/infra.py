@@ -136,7 +136,13 @@ def _table(stage: str) -> dict[str, Any]:
 
 
 def _function(stage: str) -> dict[str, Any]:
-    variables = {"SCC_SSM_PREFIX": f"/scc/{stage}", "SCC_ORIGIN_SECRET": {"Ref": "OriginSecret"}}
+    variables = {
+        "SCC_SSM_PREFIX": f"/scc/{stage}",
+        "SCC_ORIGIN_SECRET": {"Ref": "OriginSecret"},
+        # Lambda's /tmp lasts one container: the data lives in the stage's table, never in a SQLite file there.
+        "SCC_STORE": "dynamodb",
+        "SCC_DYNAMODB_TABLE": {"Ref": f"{stage.capitalize()}Table"},
+    }
     if stage == "staging":
         variables["SCC_PATH_PREFIX"] = "/_staging"
     return {

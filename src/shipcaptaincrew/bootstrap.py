@@ -34,6 +34,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         secret_key=_secret_key(settings),
         mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
+        public_url=settings.public_url,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),

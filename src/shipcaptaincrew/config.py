@@ -30,6 +30,10 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_PAYMENT_METHODS": (",".join(DEFAULT_METHODS), "Payment methods the dispatcher can log, comma-separated."),
     "SCC_MAIL_FROM": ("ShipCaptainCrew <bookings@localhost>", "Sender of every email."),
     "SCC_OPERATOR_NAME": ("ShipCaptainCrew charters", "The operator's name, shown on guest pages and waiver copies."),
+    "SCC_PUBLIC_URL": (
+        "http://localhost:SCC_PORT",
+        "Address guests and crew open the site at, for the links in emails (e.g. https://charters.example.com).",
+    ),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
     # Read by the Lambda handler only (lambda_function.py); see docs/deploy.md.
@@ -119,6 +123,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     dynamodb_table: str = "scc"
     aws_endpoint_url: str | None = None
+    public_url: str = "http://localhost:8000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +145,7 @@ class Settings:
             mail=MailSettings.from_env(env),
             dynamodb_table=_table(env.get("SCC_DYNAMODB_TABLE") or "scc"),
             aws_endpoint_url=_url(env, "SCC_AWS_ENDPOINT_URL", "") if env.get("SCC_AWS_ENDPOINT_URL") else None,
+            public_url=_public_url(env),
         )
 
     @property
@@ -173,6 +179,15 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
         raise SettingsError(f"{name} must be an http(s) URL; got {value!r}")
     return value
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    """SCC_PUBLIC_URL without a trailing slash; unset: this machine at SCC_PORT."""
+    port = _number(env, "SCC_PORT", "8000", int, 1, 65535)
+    value = _url(env, "SCC_PUBLIC_URL", f"http://localhost:{port}")
+    if re.search(r"[?#]", value):
+        raise SettingsError(f"SCC_PUBLIC_URL must be a plain address, without ? or #; got {value!r}")
+    return value.rstrip("/")
 
 
 def _table(name: str) -> str:

@@ -6,10 +6,11 @@ import urllib.request
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
-from shipcaptaincrew.config import DOCUMENTED
+from shipcaptaincrew.config import DOCUMENTED, Settings
 from tests.live_server import live_server
 
 
@@ -107,6 +108,24 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["events", "list"], env={"SCC_PERIODS": "noon=12:00-11:00"})
 
     assert result.exit_code == 2 and "SCC_PERIODS" in result.output
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, "http://localhost:8123"), ("https://charters.example.com/", "https://charters.example.com"),
+     ("https://d1.cloudfront.example/_staging", "https://d1.cloudfront.example/_staging")],
+)  # fmt: skip
+def test_the_public_address_for_links_in_emails_has_no_trailing_slash(given: str | None, expected: str) -> None:
+    env = {"SCC_PORT": "8123", **({"SCC_PUBLIC_URL": given} if given else {})}
+
+    assert Settings.from_env(env).public_url == expected
+
+
+@pytest.mark.parametrize("given", ["charters.example.com", "https://charters.example.com/?a=1", "ftp://x.example"])
+def test_a_public_address_that_is_not_a_plain_web_address_is_refused_by_name(given: str) -> None:
+    result = CliRunner().invoke(cli, ["events", "list"], env={"SCC_PUBLIC_URL": given})
+
+    assert result.exit_code == 2 and "SCC_PUBLIC_URL" in result.output
 
 
 def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(tmp_path: Path) -> None:

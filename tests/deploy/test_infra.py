@@ -107,3 +107,10 @@ def test_each_function_keeps_its_data_in_its_stages_table_not_in_a_containers_sq
 
         assert variables["SCC_STORE"] == "dynamodb"
         assert variables["SCC_DYNAMODB_TABLE"] == {"Ref": f"{stage}Table"}
+
+
+def test_the_links_in_each_stages_emails_point_at_the_distribution_under_its_prefix() -> None:
+    parameters = {item["Name"]: item["Value"] for item in resources("AWS::SSM::Parameter").values()}
+
+    assert parameters["/scc/prod/SCC_PUBLIC_URL"] == {"Fn::Sub": "https://${Distribution.DomainName}"}
+    assert parameters["/scc/staging/SCC_PUBLIC_URL"] == {"Fn::Sub": "https://${Distribution.DomainName}/_staging"}

@@ -13,7 +13,7 @@ from shipcaptaincrew.adapters.mail_outbox import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.events import Assignment, Event, Ref
-from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.waivers import Signature
 from shipcaptaincrew.services import booking, outbox, payments
@@ -64,6 +64,31 @@ def test_a_payment_queues_a_receipt_sent_as_text_and_html_alternatives(ctx: Cont
     assert text == queued.email.text  # the outbox's preview is exactly what the guest reads
 
 
+def test_the_receipt_links_to_the_party_page_at_the_public_address_a_mail_program_can_open(ctx: Context) -> None:
+    ctx.public_url = "https://charters.example.com"
+    details = replace(event_details(), patron=replace(event_details().patron, email="s@example.org"))
+    booking.create_event(ctx, details, "test")
+    payments.log_payment(ctx, "2026-05-23-sarah-pm", PaymentDraft(40000, "venmo", "Sarah"), "t")
+    [queued] = outbox.recent(ctx)
+
+    text, html, _ = parts(queued.email)
+
+    link = "https://charters.example.com/g/2026-05-23-sarah-pm"
+    assert f"signs the waiver: {link}\n" in text
+    assert f'<a href="{link}">{link}</a>' in html
+
+
+def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template() -> None:
+    email = mail.payment_receipt(
+        an_event(), Entry("pay_1", "2026-05-23-sarah-pm", "payment", 100, "cash", "S", "t", NOW)
+    )
+    older = replace(email, facts={name: value for name, value in email.facts.items() if name != "party_url"})
+
+    text, html, _ = parts(older)
+
+    assert "signs the waiver: /g/2026-05-23-sarah-pm" in text and "Sent by ShipCaptainCrew" in html
+
+
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
     signature, version = a_signature(minor=True)
     email = waivers.copy_email(an_event(), signature, version)
@@ -98,3 +123,14 @@ def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing
 
     assert render(broken) == ("The domain's text\n", "")
     assert "receipt" in caplog.text
+
+
+def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address() -> None:
+    signature, version = a_signature()
+    email = waivers.copy_email(an_event(), signature, version, "https://charters.example.com")
+
+    text, html, _ = parts(email)
+
+    link = "https://charters.example.com/g/2026-05-23-sarah-pm/signed/copy-token-abc"
+    assert f"save as PDF: {link}\n" in text and f"save as PDF: {link}\n" in email.text
+    assert f'<a href="{link}">{link}</a>' in html

@@ -21,6 +21,7 @@ PLACEHOLDER = (
 RETENTION_DAYS = {"staging": 14, "prod": 90}
 SCHEDULE = {"staging": "rate(5 minutes)", "prod": "rate(1 minute)"}
 HEADER = "# Rendered by `scc infra render` from src/shipcaptaincrew/deploy/ (routing table: cdn.py). Do not edit.\n"
+PATH_PREFIX = {"staging": "/_staging"}  # the staging function's paths under the distribution
 
 
 def render() -> str:
@@ -143,8 +144,8 @@ def _function(stage: str) -> dict[str, Any]:
         "SCC_STORE": "dynamodb",
         "SCC_DYNAMODB_TABLE": {"Ref": f"{stage.capitalize()}Table"},
     }
-    if stage == "staging":
-        variables["SCC_PATH_PREFIX"] = "/_staging"
+    if stage in PATH_PREFIX:
+        variables["SCC_PATH_PREFIX"] = PATH_PREFIX[stage]
     return {
         "Type": "AWS::Lambda::Function",
         "Properties": {
@@ -217,6 +218,9 @@ def _parameters(stage: str) -> dict[str, Any]:
         "SCC_SES_REGION": {"Ref": "AWS::Region"},
         "SCC_GMAIL_TOKEN_STORE": "ssm",
         "SCC_GMAIL_SSM_PARAMETER": f"/scc/{stage}/gmail-token",
+        # The links in emails; a parameter rather than the function's environment, which would make the function
+        # depend on the distribution that depends on its URL.
+        "SCC_PUBLIC_URL": {"Fn::Sub": "https://${Distribution.DomainName}" + PATH_PREFIX.get(stage, "")},
     }
     return {
         f"{stage.capitalize()}Setting{key.removeprefix('SCC_').title().replace('_', '')}": {

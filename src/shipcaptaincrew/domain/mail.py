@@ -67,8 +67,10 @@ def waiting_for_credentials(message: OutboxMessage, reason: str, now: datetime) 
     return replace(message, status=WAITING, next_attempt_at=now + CREDENTIALS_RECHECK, last_error=reason)
 
 
-def payment_receipt(event: Event, entry: Entry) -> Email:
+def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
+    """The patron's receipt; `base_url` (SCC_PUBLIC_URL) makes the party page's link one a mail program opens."""
     details = event.details
+    party_url = f"{base_url}/g/{event.slug}"
     lines = [
         f"Hello {entry.patron_name},",
         "",
@@ -80,7 +82,7 @@ def payment_receipt(event: Event, entry: Entry) -> Email:
         + (f" (credit ${format_cents(-event.balance_cents)})" if event.balance_cents < 0 else ""),
         f"Reference: {entry.id}" + (f" / {entry.reference}" if entry.reference else ""),
         "",
-        f"Your party's page, where every guest signs the waiver: /g/{event.slug}",
+        f"Your party's page, where every guest signs the waiver: {party_url}",
         "",
         "Thank you!",
     ]
@@ -97,6 +99,7 @@ def payment_receipt(event: Event, entry: Entry) -> Email:
         "entry_id": entry.id,
         "reference": entry.reference,
         "party_path": f"/g/{event.slug}",
+        "party_url": party_url,
     }
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)
 

@@ -203,7 +203,7 @@ def _checked(value: bool, field: str, label: str) -> str:
     return label
 
 
-def copy_text(event: Event, signature: Signature, version: WaiverVersion) -> str:
+def copy_text(event: Event, signature: Signature, version: WaiverVersion, base_url: str = "") -> str:
     """The signer's copy as plain text: what they signed, when, and how to find the record again."""
     guardian = ""
     if signature.minor:
@@ -213,7 +213,7 @@ def copy_text(event: Event, signature: Signature, version: WaiverVersion) -> str
         f"Hello {signature.guest_name},\n\n"
         f"You signed the liability waiver for the charter on {event.details.date.isoformat()} "
         f"({event.details.period}).\n"
-        f"Your copy, to print or save as PDF: /g/{event.slug}/signed/{signature.copy_token}\n\n"
+        f"Your copy, to print or save as PDF: {base_url}/g/{event.slug}/signed/{signature.copy_token}\n\n"
         f"Guest: {signature.guest_name}, born {signature.date_of_birth}\n{guardian}"
         f"Emergency contact: {signature.emergency_name}, {signature.emergency_phone}\n"
         f"Signature: {signature.typed_signature}\nSigned at: {signature.signed_at} (UTC)\n"
@@ -223,14 +223,15 @@ def copy_text(event: Event, signature: Signature, version: WaiverVersion) -> str
     )
 
 
-def copy_email(event: Event, signature: Signature, version: WaiverVersion) -> mail.Email:
-    """The signer's copy of what they signed, with the link to keep it."""
+def copy_email(event: Event, signature: Signature, version: WaiverVersion, base_url: str = "") -> mail.Email:
+    """The signer's copy of what they signed, with the link to keep it (absolute with `base_url`, SCC_PUBLIC_URL)."""
     subject = mail.header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
     facts = {
         "guest_name": signature.guest_name,
         "date": event.details.date.isoformat(),
         "period": event.details.period,
         "copy_path": f"/g/{event.slug}/signed/{signature.copy_token}",
+        "copy_url": f"{base_url}/g/{event.slug}/signed/{signature.copy_token}",
         "date_of_birth": signature.date_of_birth,
         "guardian_name": signature.guardian_name if signature.minor else "",
         "guardian_relationship": signature.guardian_relationship if signature.minor else "",
@@ -248,5 +249,5 @@ def copy_email(event: Event, signature: Signature, version: WaiverVersion) -> ma
         "waiver_text": version.text,
     }
     return mail.Email(
-        mail.header_safe(signature.email), subject, copy_text(event, signature, version), "waiver_copy", facts
+        mail.header_safe(signature.email), subject, copy_text(event, signature, version, base_url), "waiver_copy", facts
     )

@@ -36,5 +36,7 @@ class Context:
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     sign_in_cache: SignInState | None = None
+    public_url: str = ""
+    """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""

@@ -104,7 +104,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     )
     if event.details.patron.email:
         message_id = new_id("msg", now)
-        email = mail.payment_receipt(event, entry)
+        email = mail.payment_receipt(event, entry, ctx.public_url)
         uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="receipt"))
     return PaymentResult(entry, event)
 

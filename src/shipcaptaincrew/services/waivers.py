@@ -9,7 +9,7 @@ from datetime import datetime
 from shipcaptaincrew.domain import waivers
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.mail import OutboxMessage
+from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVersion
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context
@@ -73,7 +73,7 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str, user_ag
         uow.events.set_waivers_signed(event.slug, len(uow.waivers.for_event(event.slug)))
         uow.audit.append("waiver.signed", signature.guest_name, now, {"id": signature.id, "slug": event.slug})
         if signature.email:
-            _queue_copy(uow, event, signature, current, now)
+            _queue_copy(uow, waivers.copy_email(event, signature, current, ctx.public_url), now)
     return signature
 
 
@@ -112,7 +112,6 @@ def verify_signatures(ctx: Context) -> tuple[int, list[Problem]]:
     return checked, problems
 
 
-def _queue_copy(uow: UnitOfWork, event: Event, signature: Signature, version: WaiverVersion, now: datetime) -> None:
+def _queue_copy(uow: UnitOfWork, email: Email, now: datetime) -> None:
     message_id = new_id("msg", now)
-    email = waivers.copy_email(event, signature, version)
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="waiver-copy"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
+import zlib
 
 from starlette.testclient import TestClient
 
@@ -257,3 +259,39 @@ def test_guest_pages_carry_the_security_headers(client: TestClient, ctx: Context
         headers = client.get(path).headers
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
         assert headers["cache-control"] == "no-store", path
+
+
+def test_the_pdf_copy_prints_a_name_beyond_latin_1_as_typed(client: TestClient) -> None:
+    book(client)
+    name = "Łukasz Żółć-Nguyễn"
+    location = sign(client, adult(guest_name=name, typed_signature=name)).headers["location"]
+
+    pdf = client.get(f"{location}.pdf")
+
+    assert pdf.status_code == 200
+    printable = characters_the_pdf_can_show(pdf.content)
+    assert set(name) <= printable, set(name) - printable
+
+
+def test_a_character_no_bundled_font_has_prints_as_a_question_mark_and_the_copy_still_comes(
+    client: TestClient,
+) -> None:
+    book(client)
+    location = sign(client, adult(guest_name="Ana 李", typed_signature="Ana Lima")).headers["location"]
+
+    pdf = client.get(f"{location}.pdf")
+
+    assert pdf.status_code == 200
+    assert "?" in characters_the_pdf_can_show(pdf.content) and "李" not in characters_the_pdf_can_show(pdf.content)
+
+
+def characters_the_pdf_can_show(content: bytes) -> set[str]:
+    """Every character the embedded fonts' ToUnicode maps name: what a reader can show and copy out of the PDF."""
+    shown: set[str] = set()
+    for match in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", content):
+        data = content[match.end() : match.end() + int(match.group(1))]
+        with contextlib.suppress(zlib.error):
+            data = zlib.decompress(data)
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+            shown |= {chr(int(code, 16)) for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4,})>", block)}
+    return shown

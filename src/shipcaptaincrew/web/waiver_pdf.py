@@ -1,38 +1,45 @@
-"""The signer's copy as a PDF (fpdf2), for the guest to keep."""
+"""The signer's copy as a PDF (fpdf2), for the guest to keep; in DejaVu Sans, so names print as typed."""
 
 from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 
+FONTS = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
+
 
 def render_pdf(operator: str, event: Event, signature: Signature, version: WaiverVersion) -> bytes:
     pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     _line(pdf, "Signed liability waiver", 10)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     _line(pdf, operator, 6)
     pdf.ln(2)
     for label, value in _facts(event, signature):
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(45, 6, _latin(label))
-        pdf.set_font("Helvetica", size=10)
-        pdf.multi_cell(0, 6, _latin(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(45, 6, _printable(pdf, label))
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(0, 6, _printable(pdf, value), new_x="LMARGIN", new_y="NEXT")
     if signature.drawn_signature:
         _drawn(pdf, signature.drawn_signature)
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     _line(pdf, f"Waiver text, version {version.id}", 7)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     _line(pdf, f"SHA-256 {version.sha256}", 5)
-    pdf.multi_cell(0, 5, _latin(version.text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, _printable(pdf, version.text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -65,9 +72,13 @@ def _drawn(pdf: FPDF, data_url: str) -> None:
 
 
 def _line(pdf: FPDF, text: str, height: float) -> None:
-    pdf.multi_cell(0, height, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, height, _printable(pdf, text), new_x="LMARGIN", new_y="NEXT")
 
 
-def _latin(text: str) -> str:
-    """The built-in PDF fonts cover Latin-1 only; other characters show as '?' (the HTML copy is exact)."""
-    return text.replace("\u2014", "-").replace("\u2019", "'").encode("latin-1", "replace").decode("latin-1")
+def _printable(pdf: FPDF, text: str) -> str:
+    """The text with any character the current font has no glyph for (CJK, say) shown as '?' rather than as a
+    blank; the HTML copy and the record keep it exact."""
+    font = pdf.current_font
+    assert isinstance(font, TTFFont), "render_pdf sets a TrueType font first"
+    glyphs = font.cmap
+    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "?" for ch in text)

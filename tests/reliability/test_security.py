@@ -205,7 +205,10 @@ def test_a_realistic_session_logs_no_password_token_or_key(
 
     assert signed.status_code == 303 and handler.received, "the receipt went out through SMTP"
     copy_token = signed.headers["location"].rsplit("/", 1)[1]
+    # What scc logs, not what the test's SMTP server (aiosmtpd, logger "mail.log") logs of the mail it receives:
+    # the waiver copy carries the copy link to the guest by design.
+    ours = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("mail.log"))
     for secret in [PASSWORD, "a wrong password guess", token, refreshed, SECRET_KEY, copy_token]:
-        assert secret not in caplog.text
+        assert secret not in ours
     for part in [token.split(".")[1], refreshed.split(".")[1]]:
-        assert part not in caplog.text
+        assert part not in ours

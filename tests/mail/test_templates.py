@@ -112,6 +112,18 @@ def test_a_crew_assignment_names_the_role_the_ship_and_the_charter() -> None:
     assert "Osprey" in html and "Maria Santos" in html
 
 
+def test_a_crew_assignment_links_the_calendar_feed_in_both_parts_and_older_messages_render_without_it() -> None:
+    feed = "https://charters.example.com/cal/token-abc.ics"
+    email = mail.crew_assignment(an_event(), "Joe", "joe@example.org", "crew", "13:00-17:00", feed)
+    older = replace(email, facts={name: value for name, value in email.facts.items() if name != "calendar_url"})
+
+    text, html, _ = parts(email)
+    old_text, _, _ = parts(older)
+
+    assert f"add to your phone once: {feed}" in text and f'<a href="{feed}">' in html
+    assert "calendar" not in old_text and "Reference: 2026-05-23-sarah-pm" in old_text
+
+
 def test_a_message_without_a_template_is_plain_text_only() -> None:
     assert render(Email("a@example.org", "Hi", "Just text\n")) == ("Just text\n", "")
 

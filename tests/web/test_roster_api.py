@@ -185,6 +185,20 @@ def test_newly_assigned_people_with_an_email_get_the_assignment_through_the_outb
     assert "as captain on the charter of 2026-05-23 (pm, 13:00-17:00)" in queued[0].email.text
 
 
+def test_the_assignment_email_links_to_the_persons_calendar_feed_at_the_public_address(
+    client: TestClient, ctx: Context
+) -> None:
+    ctx.public_url = "https://charters.example.com"
+    maria = person(client, "Maria Santos", email="maria@example.org")
+    assign(client, book(client, "Sarah"), captain=maria["id"])
+
+    [queued] = [m for m in outbox.recent(ctx, 20) if m.kind == "assignment"]
+
+    feed = f"https://charters.example.com{maria['calendar_url']}"
+    assert f"add to your phone once: {feed}\n" in queued.email.text
+    assert queued.email.facts["calendar_url"] == feed
+
+
 def test_a_persons_calendar_feed_parses_back_with_their_charters(client: TestClient, anonymous: TestClient) -> None:
     maria = person(client, "Maria Santos")
     osprey = ship(client)

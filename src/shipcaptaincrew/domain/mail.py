@@ -104,8 +104,9 @@ def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)
 
 
-def crew_assignment(event: Event, name: str, email: str, role: str, window: str = "") -> Email:
-    """Tell a captain or crew member which charter they are assigned to (`window` like "13:00-17:00")."""
+def crew_assignment(event: Event, name: str, email: str, role: str, window: str = "", calendar_url: str = "") -> Email:
+    """Tell a captain or crew member which charter they are assigned to (`window` like "13:00-17:00"), with the
+    link to their calendar feed of every charter they are on, to add to a phone's calendar once."""
     details = event.details
     when = f"{details.date.isoformat()} ({details.period}{', ' + window if window else ''})"
     facts = {
@@ -122,11 +123,13 @@ def crew_assignment(event: Event, name: str, email: str, role: str, window: str 
         "title": details.title,
         "notes": details.notes,
         "slug": event.slug,
+        "calendar_url": calendar_url,
     }
     text = (
         f"Hello {name},\n\nYou are assigned as {role} on the charter of {when}"
         + (f" aboard {event.ship}" if event.ship else "")
         + f", party of {details.party_size}.\nCharter: {event.slug}\n"
+        + (f"\nAll your charters, as a calendar to add to your phone once: {calendar_url}\n" if calendar_url else "")
     )
     subject = header_safe(f"Assignment: {role} - {details.date.isoformat()} {details.period} charter")
     return Email(header_safe(email), subject, text, "crew_assignment", facts)

@@ -186,7 +186,8 @@ def _queue_emails(ctx: Context, uow: UnitOfWork, event: Event, people: list[Pers
         if not person.email:
             continue
         message_id = new_id("msg", now)
-        email = mail.crew_assignment(event, person.name, person.email, person.role, window)
+        feed = f"{ctx.public_url}/cal/{person.calendar_token}.ics" if person.calendar_token else ""
+        email = mail.crew_assignment(event, person.name, person.email, person.role, window, feed)
         uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="assignment"))
 
 

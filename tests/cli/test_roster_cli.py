@@ -17,6 +17,23 @@ def test_ships_people_and_an_assignment_with_an_override_from_the_command_line(b
     assert "/cal/" in booked("roster", "people", "list")[1]
 
 
+def test_retiring_from_the_command_line_is_refused_while_upcoming_charters_need_them(booked) -> None:  # type: ignore[no-untyped-def]
+    booked("roster", "ships", "add", "Osprey", "--capacity", "6")
+    booked("roster", "ships", "add", "Heron", "--capacity", "8")
+    booked("roster", "people", "add", "Maria Santos", "--role", "captain")
+    booked("events", "create", "--date", "2031-06-14", "--period", "am", "--first-name", "Ann", "--party-size", "4")
+    booked("events", "assign", "2031-06-14-ann-am", "--ship", "Osprey", "--captain", "Maria Santos")
+
+    busy = booked("roster", "people", "retire", "Maria Santos")
+    idle = booked("roster", "ships", "retire", "Heron")
+
+    assert busy[0] == 1 and "assigned to upcoming charters: 2031-06-14-ann-am" in busy[1]
+    assert idle == (0, "Retired Heron.\n")
+    assert "Heron" not in booked("roster", "ships", "list")[1] and "Osprey" in booked("roster", "ships", "list")[1]
+    assert booked("roster", "ships", "retire", "Heron")[0] == 1  # gone from the lists: no ship by that name
+
+
 def test_every_roster_command_has_help(booked) -> None:  # type: ignore[no-untyped-def]
-    for command in (["roster"], ["roster", "ships", "add"], ["roster", "people", "add"], ["events", "assign"]):
+    for command in (["roster"], ["roster", "ships", "add"], ["roster", "people", "add"], ["events", "assign"],
+                    ["roster", "ships", "retire"], ["roster", "people", "retire"]):  # fmt: skip
         assert booked(*command, "--help")[0] == 0

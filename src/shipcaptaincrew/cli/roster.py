@@ -54,6 +54,16 @@ def update_ship(ship: str, name: str | None, capacity: int | None) -> None:
     click.echo("Saved.")
 
 
+@ships.command("retire")
+@click.argument("ship")
+@reports_errors
+def retire_ship(ship: str) -> None:
+    """Take a ship (by id or name) off the lists; past charters keep its name. Refused while upcoming charters
+    use it: reassign those first."""
+    ctx = open_context()
+    click.echo(f"Retired {roster.retire_ship(ctx, _ship_id(ctx, ship), CLI_ACTOR).name}.")
+
+
 @roster_group.group("people")
 def people() -> None:
     """Captains and crew, their contact details and credentials."""
@@ -80,6 +90,16 @@ def add_person(name: str, role: str, email: str, phone: str, licence_expires: ob
     """Put a captain or crew member on the roster; prints their id."""
     draft = Person("", name, role, email, phone, _day(licence_expires), _day(medical_expires))
     click.echo(roster.add_person(open_context(), draft, CLI_ACTOR).id)
+
+
+@people.command("retire")
+@click.argument("person")
+@reports_errors
+def retire_person(person: str) -> None:
+    """Take a captain or crew member (by id or name) off the lists, with the ships' rule; their calendar feed
+    stops answering."""
+    ctx = open_context()
+    click.echo(f"Retired {roster.retire_person(ctx, _person_id(ctx, person), CLI_ACTOR).name}.")
 
 
 @people.command("schedule")

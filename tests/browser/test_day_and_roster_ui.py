@@ -79,3 +79,30 @@ def test_the_roster_panel_adds_and_edits_ships_and_people_and_shows_the_servers_
     expect(people).to_contain_text("Maria <b>Santos</b> · crew")
     [maria] = api.call("GET", "/api/roster")["people"]
     assert (maria["role"], maria["licence_expires"]) == ("crew", "2031-01-31")
+
+
+def test_retiring_from_the_roster_panel_asks_first_and_says_which_upcoming_charter_holds_it(
+    page: Page, api: BoardApi
+) -> None:
+    osprey = api.call("POST", "/api/ships", {"name": "Osprey", "capacity": 12})
+    api.call("POST", "/api/ships", {"name": "Tern", "capacity": 6})
+    api.book(DAY, "Ann", "am")
+    api.call("PUT", f"/api/events/{MORNING}/assignment", {"ship": osprey["id"]})
+    open_board(page)
+    page.get_by_role("button", name="Roster").click()
+    ships = page.locator("#roster-modal .roster-list").first
+    expect(ships.locator("span")).to_have_text(["Osprey · 12 passengers", "Tern · 6 passengers"])
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    ships.locator("li", has_text="Tern").get_by_role("button", name="Retire").click()
+    expect(ships.locator("span")).to_have_text(["Osprey · 12 passengers", "Tern · 6 passengers"])
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    ships.locator("li", has_text="Osprey").get_by_role("button", name="Retire").click()
+    expect(page.locator("#roster-modal .form-error")).to_contain_text(f"assigned to upcoming charters: {MORNING}")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    ships.locator("li", has_text="Tern").get_by_role("button", name="Retire").click()
+    expect(ships.locator("span")).to_have_text(["Osprey · 12 passengers"])
+    expect(page.locator("#roster-modal .form-error")).to_be_hidden()
+    assert [ship["name"] for ship in api.call("GET", "/api/roster")["ships"]] == ["Osprey"]

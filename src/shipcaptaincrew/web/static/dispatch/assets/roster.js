@@ -1,4 +1,4 @@
-// The roster panel, loaded on first use: list, add and edit ships and people. The server checks every
+// The roster panel, loaded on first use: list, add, edit and retire ships and people. The server checks every
 // field; its error is shown on the field it names. Names go in through textContent.
 import { apiFetch } from './api.js';
 import { busy, clearErrors, showError } from './forms.js';
@@ -32,7 +32,7 @@ function show(roster) {
     el('h3', { textContent: 'Captains and crew' }), people.list(roster.people), people.form);
 }
 
-// A list of entries, each with Edit (and Schedule for people), and the form that adds or edits one.
+// A list of entries, each with Edit, Retire (and Schedule for people), and the form that adds or edits one.
 function editor(kind, fields, path, describe) {
   const form = el('form', { className: `roster-form ${kind}-form`, noValidate: true });
   form.append(...fields.map(([name, label, props]) => field(kind, name, label, props)),
@@ -52,7 +52,9 @@ function editor(kind, fields, path, describe) {
     });
     const schedule = kind === 'person' && el('button', { type: 'button', className: 'quiet small', textContent: 'Schedule' });
     if (schedule) schedule.addEventListener('click', () => openSchedule(entry.id));
-    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule);
+    const retire = el('button', { type: 'button', className: 'quiet small', textContent: 'Retire' });
+    retire.addEventListener('click', () => retireEntry(path, entry));
+    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule, retire);
   }));
   return { form, list };
 }
@@ -63,6 +65,19 @@ function field(kind, name, label, props = {}) {
     ? el('select', { id, name }, new Option('Captain', 'captain'), new Option('Crew', 'crew'))
     : el('input', { id, name, autocomplete: 'off', ...props });
   return el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: label }), control, el('p', { className: 'field-error' }));
+}
+
+// Off the lists, after a confirmation; the server refuses while upcoming charters need the entry, and says which.
+async function retireEntry(path, entry) {
+  if (!window.confirm(`Retire ${entry.name}? Past charters keep the name; it leaves the lists.`)) return;
+  try {
+    await apiFetch(`${path}/${encodeURIComponent(entry.id)}`, { method: 'DELETE' });
+  } catch (error) {
+    panelError(parts, error);
+    return;
+  }
+  parts.error.hidden = true;
+  await refresh();
 }
 
 async function save(form, fields, path) {

@@ -171,6 +171,16 @@ class Credentials(Protocol):
     def revoke(self, token_id: str, expires_at: datetime, now: datetime) -> None:
         """Refuse this token from now on; forget signed-out tokens that expired before `now`."""
 
+    def failed_sign_ins(self, client: str | None, after: datetime, limit: int) -> list[datetime]:
+        """The newest `limit` failed sign-ins after `after`, newest first: the client's, or everyone's (None)."""
+
+    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
+        """Count a failed sign-in; failures before `forget_before` may be forgotten. Must not change the
+        sign-in generation (a failure revokes nothing)."""
+
+    def clear_failed_sign_ins(self, client: str) -> None:
+        """Forget the client's failures (it signed in); everyone's count keeps them."""
+
 
 class AuditLog(Protocol):
     def append(self, action: str, actor: str, at: datetime, data: dict[str, object]) -> None:

@@ -71,6 +71,7 @@ def test_the_tables_keep_point_in_time_recovery_and_deletion_protection() -> Non
     for table in resources("AWS::DynamoDB::Table").values():
         assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert table["DeletionProtectionEnabled"] is True
+        assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
 
 
 def test_the_bucket_is_private_and_read_only_by_the_distribution() -> None:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.testclient import TestClient
 
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.app import create_app
 from tests.builders import PASSWORD
 from tests.fakes import FakeClock
 
@@ -105,7 +110,36 @@ def test_a_throttled_client_can_sign_in_again_once_the_window_passes(anonymous: 
 
 
 def test_failures_from_many_clients_trip_the_overall_limit(anonymous: TestClient, ctx: Context) -> None:
-    for attempt in range(ctx.throttle.overall):
-        ctx.throttle.failed(f"10.0.0.{attempt}", ctx.clock.now().timestamp())
+    now, limits = ctx.clock.now(), ctx.sign_in_limits
+    with ctx.store.writing() as uow:
+        for attempt in range(limits.overall):
+            uow.credentials.record_failed_sign_in(f"10.0.0.{attempt}", now, now - limits.window)
 
     assert login(anonymous)[0] == 429
+
+
+def test_a_second_server_on_the_same_store_counts_the_first_ones_failures(
+    anonymous: TestClient, ctx: Context, tmp_path: Path
+) -> None:
+    # As a second Lambda container (or a second `scc serve`) would: its own process memory, the same store.
+    for _ in range(5):
+        assert login(anonymous, "guess")[0] == 401
+    other = build_context(Settings.from_env({"SCC_DATA_DIR": str(tmp_path / "data")}), clock=ctx.clock)
+    try:
+        with TestClient(create_app(other), raise_server_exceptions=False) as second:
+            assert login(second)[0] == 429
+    finally:
+        other.store.close()
+
+
+def test_a_successful_sign_in_clears_the_clients_failures_but_not_everyones(
+    anonymous: TestClient, ctx: Context
+) -> None:
+    for _ in range(4):
+        login(anonymous, "guess")
+    assert login(anonymous)[0] == 200
+
+    for _ in range(4):
+        assert login(anonymous, "guess")[0] == 401
+    with ctx.store.reading() as uow:
+        assert len(uow.credentials.failed_sign_ins(None, ctx.clock.now() - ctx.sign_in_limits.window, 50)) == 8

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from datetime import datetime
@@ -41,6 +42,30 @@ class DynamoDbCredentials:
             {"pk": "CRED", "sk": f"REVOKED#{token_id}", "token_id": token_id, "expires_at": expires_at.isoformat()}
         )
         self._uow.writes.auth_changed = True
+
+    # Failed sign-ins: one item under the client's partition and one under everyone's, each with `expires` (epoch
+    # seconds) for the table's time-to-live to remove once the window has passed.
+    def failed_sign_ins(self, client: str | None, after: datetime, limit: int) -> list[datetime]:
+        pk = SIGN_IN_FAILURES if client is None else f"{SIGN_IN_FAILURES}#{client}"
+        # "~" sorts after every "#<hex>" suffix: a failure at exactly `after` is outside, as in the SQLite store
+        values = {":pk": pk, ":after": f"{after.isoformat()}#~"}
+        items = self._uow.query("pk = :pk AND sk > :after", values, limit=limit, forward=False)
+        return [datetime.fromisoformat(str(item["at"])) for item in itertools.islice(items, limit)]
+
+    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
+        expires = int(at.timestamp() + (at - forget_before).total_seconds()) + 60
+        sort = f"{at.isoformat()}#{uuid.uuid4().hex}"
+        for pk in (SIGN_IN_FAILURES, f"{SIGN_IN_FAILURES}#{client}"):
+            self._uow.writes.put({"pk": pk, "sk": sort, "at": at.isoformat(), "expires": expires})
+
+    def clear_failed_sign_ins(self, client: str) -> None:
+        pk = f"{SIGN_IN_FAILURES}#{client}"
+        for item in itertools.islice(self._uow.query("pk = :pk", {":pk": pk}, limit=CLEAR_AT_MOST), CLEAR_AT_MOST):
+            self._uow.writes.delete((pk, str(item["sk"])))
+
+
+SIGN_IN_FAILURES = "SIGNINFAIL"
+CLEAR_AT_MOST = 50  # one transaction holds 100 writes; older failures have left the window or soon will
 
 
 class DynamoDbAuditLog:

@@ -41,6 +41,7 @@ PERSON_FIELDS = ("id", "name", "role", "email", "phone", "licence_expires", "med
                  "created_at", "retired_at")  # fmt: skip
 CONFLICT_FIELDS = ("kind", "message", "other", "overridden")
 POINTERS = ("ENTRY#", "COPY#", "CALTOKEN#", "SHIPNAME#")
+EPHEMERAL = ("SIGNINFAIL",)  # failed sign-ins: a throttle's count, not the operator's data
 
 
 def _pick(item: Item, names: tuple[str, ...]) -> Record:
@@ -141,7 +142,7 @@ _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
 def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
     """The record an item holds, or None for a pointer, an old slug or a counter; raise if the item is unknown."""
     pk, sk = str(item["pk"]), str(item["sk"])
-    if pk == "META" or pk.startswith(POINTERS) or (pk.startswith("SLUG#") and item.get("kind") == "alias"):
+    if pk == "META" or pk.startswith(POINTERS + EPHEMERAL) or (pk.startswith("SLUG#") and item.get("kind") == "alias"):
         return None
     if pk.startswith("EV#") and sk == "SLUG":
         return None

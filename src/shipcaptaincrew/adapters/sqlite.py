@@ -228,6 +228,23 @@ class SqliteCredentials:
             (token_id, expires_at.isoformat()),
         )
 
+    def failed_sign_ins(self, client: str | None, after: datetime, limit: int) -> list[datetime]:
+        args: tuple[str, ...]
+        if client is None:
+            where, args = "at > ?", (after.isoformat(),)
+        else:
+            where, args = "client = ? AND at > ? AND NOT cleared", (client, after.isoformat())
+        sql = f"SELECT at FROM sign_in_failures WHERE {where} ORDER BY at DESC LIMIT ?"
+        rows = self._connection.execute(sql, (*args, limit))
+        return [datetime.fromisoformat(row[0]) for row in rows]
+
+    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
+        self._connection.execute("DELETE FROM sign_in_failures WHERE at < ?", (forget_before.isoformat(),))
+        self._connection.execute("INSERT INTO sign_in_failures (client, at) VALUES (?, ?)", (client, at.isoformat()))
+
+    def clear_failed_sign_ins(self, client: str) -> None:
+        self._connection.execute("UPDATE sign_in_failures SET cleared = 1 WHERE client = ?", (client,))
+
 
 class SqliteAuditLog:
     def __init__(self, connection: sqlite3.Connection) -> None:

@@ -123,6 +123,7 @@ def _table(stage: str) -> dict[str, Any]:
             "BillingMode": "PAY_PER_REQUEST",
             "DeletionProtectionEnabled": True,
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True},  # failed sign-ins
             "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"} for key, _ in keys + index_keys],
             "KeySchema": [{"AttributeName": key, "KeyType": kind} for key, kind in keys],
             "GlobalSecondaryIndexes": [

@@ -8,7 +8,33 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """Failed sign-ins allowed per client and overall in a sliding window, counted from the store, so every
+    process and every Lambda container applies one count."""
+
+    per_client: int = 5
+    overall: int = 50
+    window: timedelta = timedelta(minutes=15)
+
+    def retry_after(self, mine: Sequence[datetime], everyone: Sequence[datetime], now: datetime) -> int:
+        """Seconds to wait before trying again, from the failures inside the window, newest first; 0: try now."""
+        return max(self._wait(mine, self.per_client, now), self._wait(everyone, self.overall, now))
+
+    def _wait(self, newest_first: Sequence[datetime], limit: int, now: datetime) -> int:
+        if len(newest_first) < limit:
+            return 0
+        return _whole_seconds((newest_first[limit - 1] + self.window - now).total_seconds())
+
+
+def _whole_seconds(seconds: float) -> int:
+    # rounded first: float sums near a power of two must not add a whole second to the wait
+    return max(1, math.ceil(round(seconds, 6)))
 
 
 @dataclass
@@ -41,8 +67,7 @@ class LoginThrottle:
             times.popleft()
         if len(times) < limit:
             return 0
-        # rounded first: float sums near a power of two must not add a whole second to the wait
-        return max(1, math.ceil(round(times[-limit] + self.window_seconds - now, 6)))
+        return _whole_seconds(times[-limit] + self.window_seconds - now)
 
     def _forget_oldest(self) -> None:
         oldest = min(self._failures, key=lambda key: self._failures[key][-1] if self._failures[key] else 0.0)

@@ -15,16 +15,27 @@ MIN_PASSWORD = 10
 
 
 def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
-    """A signed token for the admin. Raise Throttled after repeated failures, Unauthorized on a wrong password."""
+    """A signed token for the admin. Raise Throttled after repeated failures, Unauthorized on a wrong password.
+
+    Failures are counted in the store (per client and overall, in a sliding window), so every process and every
+    Lambda container applies one count; the password is not even checked while a client must wait.
+    """
     now = ctx.clock.now()
-    wait = ctx.throttle.retry_after(client, now.timestamp())
+    limits, after = ctx.sign_in_limits, now - ctx.sign_in_limits.window
+    with ctx.store.reading() as uow:
+        mine = uow.credentials.failed_sign_ins(client, after, limits.per_client)
+        everyone = uow.credentials.failed_sign_ins(None, after, limits.overall)
+    wait = limits.retry_after(mine, everyone, now)
     if wait:
         raise Throttled(f"too many failed sign-ins; try again in {wait} seconds", wait)
     stored = _password_hash(ctx)
     if stored is None or not ctx.hasher.verify(stored, password):
-        ctx.throttle.failed(client, now.timestamp())
+        with ctx.store.writing() as uow:
+            uow.credentials.record_failed_sign_in(client, now, after)
         raise Unauthorized("wrong password", "password")
-    ctx.throttle.succeeded(client)
+    if mine:
+        with ctx.store.writing() as uow:
+            uow.credentials.clear_failed_sign_ins(client)
     claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
     return tokens.issue(ctx.secret_key, claims), claims
 

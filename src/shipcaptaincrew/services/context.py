@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
-from shipcaptaincrew.domain.throttle import LoginThrottle
+from shipcaptaincrew.domain.throttle import SignInLimits
 from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
 
 
@@ -34,7 +34,7 @@ class Context:
     token_ttl: timedelta = timedelta(hours=12)
     admin_password_hash: str | None = None
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     sign_in_cache: SignInState | None = None
     public_url: str = ""
     """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""

@@ -150,6 +150,16 @@ def test_dynamodb_to_sqlite_and_back_out_is_byte_identical(
     assert exported(SqliteTransfer(sqlite.path)) == first
 
 
+def test_failed_sign_ins_are_a_throttles_count_and_stay_out_of_the_export(dynamodb: DynamoDbStore) -> None:
+    ctx = context(dynamodb)
+    populate(ctx)
+    before = exported(DynamoDbTransfer(dynamodb))
+    with pytest.raises(Unauthorized):
+        admin.log_in(ctx, "a wrong guess", "203.0.113.9")
+
+    assert exported(DynamoDbTransfer(dynamodb)) == before
+
+
 def test_the_export_starts_with_the_header_and_is_canonical_json_lines(sqlite: SqliteStore) -> None:
     populate(context(sqlite))
     lines = exported(SqliteTransfer(sqlite.path)).splitlines()

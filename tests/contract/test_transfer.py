@@ -160,6 +160,19 @@ def test_failed_sign_ins_are_a_throttles_count_and_stay_out_of_the_export(dynamo
     assert exported(DynamoDbTransfer(dynamodb)) == before
 
 
+def test_a_table_holding_only_failed_sign_ins_still_takes_an_import(
+    sqlite: SqliteStore, dynamodb: DynamoDbStore
+) -> None:
+    populate(context(sqlite))
+    data = exported(SqliteTransfer(sqlite.path))
+    with pytest.raises(Unauthorized):  # someone mistyped the password on the fresh stage
+        admin.log_in(context(dynamodb), "a wrong guess", "203.0.113.9")
+
+    restore(DynamoDbTransfer(dynamodb), data)
+
+    assert exported(DynamoDbTransfer(dynamodb)) == data
+
+
 def test_the_export_starts_with_the_header_and_is_canonical_json_lines(sqlite: SqliteStore) -> None:
     populate(context(sqlite))
     lines = exported(SqliteTransfer(sqlite.path)).splitlines()

@@ -1,6 +1,7 @@
 """Serve one benchmark target with uvicorn on loopback, until stopped.
 
-`python bench/_serve.py app PORT`: the real application, built as `scc serve` builds it, on SCC_DATA_DIR.
+`python bench/_serve.py app PORT`: the real application, built as `scc serve` builds it, on SCC_DATA_DIR, with
+its mail delivery process beside it.
 `python bench/_serve.py bytes PORT FILE PATH`: the baseline, a bare Starlette route at PATH answering FILE's
 bytes as application/json.
 """
@@ -23,7 +24,7 @@ def application() -> ASGIApp:
     from shipcaptaincrew.config import Settings
 
     settings = Settings.from_env()
-    return build_app(settings)
+    return build_app(settings, deliver_mail=False)  # as `scc serve`: a delivery process sends the mail
 
 
 def bytes_route(body: bytes, path: str) -> Starlette:
@@ -35,8 +36,14 @@ def bytes_route(body: bytes, path: str) -> Starlette:
 
 def main(argv: list[str]) -> None:
     kind, port = argv[0], int(argv[1])
-    app = application() if kind == "app" else bytes_route(Path(argv[2]).read_bytes(), argv[3])
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    if kind != "app":
+        app = bytes_route(Path(argv[2]).read_bytes(), argv[3])
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        return
+    from shipcaptaincrew.cli.delivery_worker import delivery_process
+
+    with delivery_process():
+        uvicorn.run(application(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

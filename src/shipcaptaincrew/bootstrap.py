@@ -65,15 +65,20 @@ def build_transfer(settings: Settings) -> Transfer:
     return SqliteTransfer(settings.database_path)
 
 
-def build_app(settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False) -> ASGIApp:
+def build_app(
+    settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False, deliver_mail: bool = True
+) -> ASGIApp:
     """The web application for these settings (the context is built unless given).
 
     `one_request_at_a_time`: the host never sends a request before the last one is answered (Lambda).
+    `deliver_mail`: False where another process delivers the outbox (`scc serve`'s delivery process).
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
     site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
-    return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time)
+    return create_app(
+        ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time, deliver_mail=deliver_mail
+    )
 
 
 def build_mailer(settings: Settings, clock: Clock) -> Mailer:

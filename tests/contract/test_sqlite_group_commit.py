@@ -170,3 +170,69 @@ def test_a_writer_that_cannot_get_a_turn_in_time_is_told_the_store_is_busy(datab
 
     assert [str(error) for error in failure] == ["the database is busy with other changes; try again"]
     assert payments_in(database) == set()
+
+
+def test_units_run_under_a_hold_are_committed_together_when_it_ends_and_none_is_visible_before(
+    database: Path, writes: GroupCommit
+) -> None:
+    commits: list[str] = []
+    writes.connection.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+
+    with writes.hold() as held:
+        for payment_id in ("a", "b", "c"):
+            pay(writes, payment_id)  # returns at once: nothing waits for a COMMIT under a hold
+        visible_inside = payments_in(database)
+        marks = held.mark()
+
+    assert visible_inside == set()
+    assert payments_in(database) == {"a", "b", "c"}
+    assert commits == ["COMMIT"]
+    assert marks == 3 and held.failure_between(0, 3) is None
+
+
+def test_a_unit_that_raises_under_a_hold_is_undone_and_the_others_are_kept(database: Path, writes: GroupCommit) -> None:
+    with writes.hold() as held:
+        pay(writes, "first")
+        with pytest.raises(sqlite3.IntegrityError):
+            pay(writes, "first")  # a duplicate: rolled back to its savepoint
+        pay(writes, "second")
+
+    assert payments_in(database) == {"first", "second"}
+    assert held.mark() == 2 and held.failure_between(0, 2) is None
+
+
+def test_a_commit_that_fails_at_the_end_of_a_hold_is_reported_for_each_unit_and_nothing_is_kept(
+    database: Path, writes: GroupCommit
+) -> None:
+    writes.connection.execute("PRAGMA defer_foreign_keys = ON")
+
+    with writes.hold() as held:
+        pay(writes, "innocent")
+        pay(writes, "orphan", charter_id=99)  # refused only by the COMMIT
+
+    assert "nothing was written" in (held.failure_between(0, 1) or "")
+    assert held.failure_between(1, 2) is not None
+    assert payments_in(database) == set()
+    writes.connection.execute("PRAGMA defer_foreign_keys = OFF")
+    pay(writes, "after")
+    assert payments_in(database) == {"after"}
+
+
+def test_another_threads_unit_may_commit_a_held_batch_and_is_answered_only_after_that_commit(
+    database: Path, writes: GroupCommit
+) -> None:
+    visible_when_answered: list[bool] = []
+
+    def other() -> None:
+        pay(writes, "theirs")  # joins the open batch, finds nobody waiting, commits it, ours included
+        visible_when_answered.append("theirs" in payments_in(database))
+
+    with writes.hold() as held:
+        pay(writes, "mine")
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+
+    assert visible_when_answered == [True]
+    assert payments_in(database) == {"mine", "theirs"}
+    assert held.failure_between(0, 1) is None

@@ -6,6 +6,7 @@ import click
 
 from shipcaptaincrew.bootstrap import build_app
 from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
+from shipcaptaincrew.cli.delivery_worker import delivery_process
 from shipcaptaincrew.services import admin, demo, waivers
 from shipcaptaincrew.web.logs import uvicorn_log_config
 
@@ -35,4 +36,6 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         click.echo("  Change it with: scc admin set-password\n")
     else:
         click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
-    uvicorn.run(build_app(settings, ctx), host=host, port=port, log_level="info", log_config=uvicorn_log_config())
+    app = build_app(settings, ctx, deliver_mail=False)
+    with delivery_process():  # mail goes out from a process of its own, on another core than the requests
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -23,6 +26,7 @@ from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
 from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.writer import Writer
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
@@ -31,11 +35,15 @@ WAIVER_MAX_BODY = 640 * 1024  # 50,000 characters of waiver text, each up to 12 
 DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 
-def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time: bool = False) -> ASGIApp:
+def create_app(
+    ctx: Context, site: Site | None = None, *, one_request_at_a_time: bool = False, deliver_mail: bool = True
+) -> ASGIApp:
     """The application. Builds nothing global: everything it uses comes in through `ctx`.
 
     The security headers wrap Starlette from outside, so they reach even its last-resort 500 answer.
     `one_request_at_a_time` (Lambda) runs blocking work on the event loop instead of in worker threads.
+    `deliver_mail`: deliver the outbox from this process, after responses that queued mail and every
+    DELIVERY_INTERVAL_SECONDS; `scc serve` turns it off and runs a delivery process beside the server instead.
     """
 
     # Flat, no Mount (a Mount costs a second routing pass), and the board's busiest call, GET /api/events,
@@ -52,19 +60,38 @@ def create_app(ctx: Context, site: Site | None = None, *, one_request_at_a_time:
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
     ]
-    deliverer = Deliverer(ctx)
+    deliverer, writer = Deliverer(ctx) if deliver_mail else None, Writer(ctx.store)
     app = Starlette(
         routes=routes,
         exception_handlers=HANDLERS,
         middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY, "/api/waiver": WAIVER_MAX_BODY})],
-        lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS),
+        lifespan=_lifespan(deliverer, writer),
     )
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
     app.state.deliverer = deliverer
+    app.state.writer = writer
     app.state.one_request_at_a_time = one_request_at_a_time
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
+
+
+def _lifespan(
+    deliverer: Deliverer | None, writer: Writer
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """While a long-running server is up: deliver periodically (if this process delivers); on the way out, let
+    the writer thread finish what is queued. On Lambda the lifespan is off."""
+    delivering = periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS) if deliverer else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with delivering(app) if delivering else contextlib.nullcontext():
+            try:
+                yield
+            finally:
+                await run_in_threadpool(writer.stop)
+
+    return lifespan
 
 
 def _payment_routes() -> list[BaseRoute]:

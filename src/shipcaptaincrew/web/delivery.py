@@ -10,7 +10,9 @@ import threading
 from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
 from shipcaptaincrew.services.context import Context
 
@@ -40,6 +42,12 @@ class Deliverer:
                 log.exception("outbox delivery failed; the messages stay queued")
             finally:
                 self._running.release()
+
+
+def after_response(request: Request) -> BackgroundTask | None:
+    """Deliver what this request queued once its response is sent, if this process delivers mail at all."""
+    deliverer: Deliverer | None = request.app.state.deliverer
+    return BackgroundTask(deliverer.run) if deliverer else None
 
 
 def periodic_delivery(

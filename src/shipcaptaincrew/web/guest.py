@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -21,6 +20,7 @@ from shipcaptaincrew.domain.throttle import RateLimit
 from shipcaptaincrew.domain.waivers import SignatureDraft, StaleWaiver
 from shipcaptaincrew.services import queries
 from shipcaptaincrew.services import waivers as waiver_service
+from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.http import client_address, context
 from shipcaptaincrew.web.site import Site
 
@@ -106,7 +106,7 @@ async def sign(request: Request) -> Response:
     except Conflict as error:
         return _message(request, 409, "This waiver cannot be signed", error.message)
     copy_url = f"{_prefix(request)}/g/{event.slug}/signed/{signature.copy_token}"
-    return RedirectResponse(copy_url, 303, background=_deliver(request))
+    return RedirectResponse(copy_url, 303, background=after_response(request))
 
 
 async def signed_copy(request: Request) -> Response:
@@ -251,10 +251,6 @@ def _message(
 def _not_found(request: Request) -> Response:
     text = "This link does not lead to a charter. Check the link you were sent, or ask the person who booked."
     return _message(request, 404, "Charter not found", text)
-
-
-def _deliver(request: Request) -> BackgroundTask:
-    return BackgroundTask(request.app.state.deliverer.run)
 
 
 def _site(request: Request) -> Site:

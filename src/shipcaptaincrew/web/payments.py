@@ -18,7 +18,8 @@ from shipcaptaincrew.domain.money import parse_cents
 from shipcaptaincrew.services import payments
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
+from shipcaptaincrew.web.delivery import after_response
+from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json, writes
 
 MAX_KEY = 200
 
@@ -37,8 +38,8 @@ async def log_payment(request: Request) -> Response:
         answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
         return answer.status, answer.body
 
-    status, content = await in_thread(request, work)
-    return _json_bytes(content, status, BackgroundTask(request.app.state.deliverer.run))
+    status, content = await writes(request, work)
+    return _json_bytes(content, status, after_response(request))
 
 
 @admin_only
@@ -48,7 +49,7 @@ async def reverse_payment(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> bytes:
         return _render(ctx, payments.reverse_payment(ctx, request.path_params["entry_id"], body.reason, actor))
 
-    return _json_bytes(await in_thread(request, work), 201)
+    return _json_bytes(await writes(request, work), 201)
 
 
 @admin_only

@@ -1,0 +1,76 @@
+"""The mail delivery process `scc serve` runs beside the web server.
+
+Rendering and writing or sending a message is Python work; done in the web process it takes the GIL from
+the requests. In its own process it runs on another core. It delivers what is due, goes round again at once
+while it finds full batches, and otherwise looks again every `every` seconds, so a receipt leaves within about
+a second of its payment. It stops when asked (SIGTERM, after the batch in hand) and by itself when the server
+that started it is gone, even one killed with SIGKILL.
+
+`python -m shipcaptaincrew.cli.delivery_worker PARENT_PID [EVERY]`, started by `delivery_process()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+BATCH = 50
+EVERY_SECONDS = 1.0
+STOP_TIMEOUT = 10.0
+
+log = logging.getLogger("shipcaptaincrew.outbox")
+
+
+@contextlib.contextmanager
+def delivery_process(every: float = EVERY_SECONDS) -> Iterator[subprocess.Popen[bytes]]:
+    """Run the delivery process (with this process's environment, so the same settings) while inside."""
+    command = [sys.executable, "-m", "shipcaptaincrew.cli.delivery_worker", str(os.getpid()), str(every)]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def deliver_until_stopped(parent: int, every: float, stop: threading.Event) -> None:
+    from shipcaptaincrew.cli.common import open_context
+    from shipcaptaincrew.services import outbox
+
+    ctx = open_context()
+    try:
+        while not stop.is_set() and os.getppid() == parent:
+            try:
+                full = outbox.deliver_due(ctx, BATCH).claimed == BATCH
+            except Exception:  # deliver_due records failures itself; anything else must not end delivery
+                log.exception("outbox delivery failed; the messages stay queued and are tried again")
+                full = False
+            if not full:
+                stop.wait(every)
+    finally:
+        ctx.store.close()
+
+
+def main(argv: list[str]) -> None:
+    parent, every = int(argv[0]), float(argv[1]) if len(argv) > 1 else EVERY_SECONDS
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
+    stop = threading.Event()
+    # Ctrl-C reaches the whole terminal's process group: the server stops this process itself, with SIGTERM,
+    # which lets the batch in hand be sent and recorded (a message cut off mid-send would go out twice).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    deliver_until_stopped(parent, every, stop)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

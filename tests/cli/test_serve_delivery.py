@@ -1,0 +1,110 @@
+"""`scc serve` sends mail from a delivery process of its own, which lives exactly as long as the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings
+from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.services import admin, booking
+from tests.builders import PASSWORD, event_details, payment_body
+from tests.live_server import _read_rest, _read_until, free_port
+
+WORKER = "shipcaptaincrew.cli.delivery_worker"
+
+
+def prepare(data_dir: Path) -> None:
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
+    admin.set_admin_password(ctx, PASSWORD, "test")
+    patron = Patron("Sarah", "Lindqvist", "sarah@example.org")
+    booking.create_event(ctx, EventDetails(event_details().date, "pm", patron, 6, amount_due_cents=900_00), "test")
+    ctx.store.close()
+
+
+@contextmanager
+def serving(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    port = free_port()
+    environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port)}
+    command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
+    with subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
+        lines = _read_until(server, "Uvicorn running", seconds=60)
+        import threading
+
+        threading.Thread(target=_read_rest, args=(server, lines), daemon=True).start()
+        try:
+            yield server, f"http://127.0.0.1:{port}"
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=10)
+
+
+def workers_of(parent: int | None = None) -> list[int]:
+    """Pids of delivery processes (started by `parent`, if given)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text().rpartition(")")[2].split()
+        except (OSError, ValueError):
+            continue
+        if WORKER.encode() in command and (parent is None or int(stat[1]) == parent):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition: object, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def log_payment(base_url: str) -> None:
+    login = urllib.request.Request(f"{base_url}/api/login", json.dumps({"password": PASSWORD}).encode(),
+                                   {"content-type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(login, timeout=30) as answer:
+        token = json.loads(answer.read())["token"]
+    payment = urllib.request.Request(
+        f"{base_url}/api/payment-log", json.dumps(payment_body(amount="25")).encode(),
+        {"content-type": "application/json", "Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(payment, timeout=30) as answer:
+        assert answer.status == 201
+
+
+def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_the_server(tmp_path: Path) -> None:
+    prepare(tmp_path)
+    with serving(tmp_path) as (server, base_url):
+        assert wait_for(lambda: len(workers_of(server.pid)) == 1)
+        log_payment(base_url)
+
+        assert wait_for(lambda: len(list((tmp_path / "outbox").glob("*.eml"))) == 1, seconds=5)
+        worker = workers_of(server.pid)[0]
+        server.terminate()
+        server.wait(timeout=15)
+
+    assert wait_for(lambda: worker not in workers_of(), seconds=5)
+
+
+def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(tmp_path: Path) -> None:
+    prepare(tmp_path)
+    with serving(tmp_path) as (server, _):
+        assert wait_for(lambda: len(workers_of(server.pid)) == 1)
+        worker = workers_of(server.pid)[0]
+        os.kill(server.pid, signal.SIGKILL)  # no chance to stop its children
+        server.wait(timeout=10)
+
+        assert wait_for(lambda: worker not in workers_of(), seconds=5)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -236,3 +238,42 @@ def test_another_threads_unit_may_commit_a_held_batch_and_is_answered_only_after
     assert visible_when_answered == [True]
     assert payments_in(database) == {"mine", "theirs"}
     assert held.failure_between(0, 1) is None
+
+
+HOG = """
+import sys, time
+from pathlib import Path
+from shipcaptaincrew.adapters.sqlite import connect
+from shipcaptaincrew.adapters.sqlite_commit import GroupCommit
+writes, number = GroupCommit(connect(Path(sys.argv[1])), wait_seconds=5), 0
+print("writing", flush=True)
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline and not Path(sys.argv[2]).exists():
+    batch = writes.begin()
+    writes.connection.execute("INSERT INTO payment (id, charter_id) VALUES (?, 1)", (f"server-{number}",))
+    time.sleep(0.005)  # a batch of requests' work, with the lock held
+    writes.finish(batch, succeeded=True)
+    number += 1
+"""
+
+
+def test_another_process_gets_turns_while_a_busy_server_writes_back_to_back(database: Path, tmp_path: Path) -> None:
+    done = tmp_path / "done"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOG, str(database), str(done)], stdout=subprocess.PIPE, text=True
+    ) as server:
+        assert server.stdout is not None and server.stdout.readline() == "writing\n"
+        other = GroupCommit(connect(database), wait_seconds=5)
+        began = time.monotonic()
+        try:
+            for number in range(10):
+                pay(other, f"delivery-{number}")
+            took = time.monotonic() - began
+        finally:
+            done.touch()
+            server.wait(15)
+            other.close()
+
+    assert {f"delivery-{number}" for number in range(10)} <= payments_in(database)
+    assert any(payment.startswith("server-") for payment in payments_in(database))
+    assert took < 2.0, f"10 writes took {took:.1f} s against a busy server"

@@ -21,12 +21,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 
 from shipcaptaincrew.domain.errors import Unavailable
 
 MAX_BATCH = 32  # units per COMMIT: bounds how long the first of them waits for its answer
 POLL_SECONDS = 0.05  # a waiting member looks this often for an open batch nobody is left to commit
+LOCK_POLL_SECONDS = 0.0005  # how often to try for the write lock while another process holds it
+STREAK_SECONDS = 0.05  # after writing back to back this long, leave the lock free for a moment:
+BREATHER_SECONDS = 0.002  # long enough for another process's next try (LOCK_POLL_SECONDS) to find it free
 
 
 class Batch:
@@ -55,7 +59,9 @@ class Hold:
 
 class GroupCommit:
     def __init__(self, connection: sqlite3.Connection, wait_seconds: float) -> None:
-        """`connection`: used only by the thread whose turn it is. `wait_seconds`: the longest wait for a turn."""
+        """`connection`: used only by the thread whose turn it is. `wait_seconds`: the longest wait for a turn,
+        and for the write lock."""
+        connection.execute("PRAGMA busy_timeout = 0")  # `_begin_immediate` waits for the lock itself
         self.connection = connection
         self._wait_seconds = wait_seconds
         self._turn = threading.Lock()
@@ -63,6 +69,7 @@ class GroupCommit:
         self._waiting = 0
         self._batch: Batch | None = None
         self._holding = threading.local()
+        self._streak_began = self._last_commit = 0.0
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[Hold]:
@@ -120,9 +127,34 @@ class GroupCommit:
 
     def _open_batch(self) -> Batch:
         if self._batch is None:
-            self.connection.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             self._batch = Batch()
         return self._batch
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, trying every LOCK_POLL_SECONDS while another process holds it.
+
+        SQLite's own busy handler sleeps in growing steps, up to 100 ms; a process that writes back to back
+        (a busy server's batches) frees the lock only for a moment between COMMIT and its next BEGIN, so another
+        process (the delivery process, the CLI) that looks that seldom would hardly ever get a turn. So every
+        process tries often, and one that has written back to back for STREAK_SECONDS pauses before its next
+        BEGIN for longer than the others' tries are apart.
+        """
+        now = time.monotonic()
+        if now - self._last_commit > BREATHER_SECONDS:
+            self._streak_began = now  # the lock was free a while: a new streak of writes
+        elif now - self._streak_began > STREAK_SECONDS:
+            time.sleep(BREATHER_SECONDS)  # let a writer in another process have a turn
+            self._streak_began = time.monotonic()
+        deadline = time.monotonic() + self._wait_seconds
+        while True:
+            try:
+                self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+            time.sleep(LOCK_POLL_SECONDS)
 
     def _end_unit(self, batch: Batch, succeeded: bool) -> None:
         try:
@@ -150,6 +182,8 @@ class GroupCommit:
         except sqlite3.Error as error:
             self._abandon(f"the change could not be saved ({error}); nothing was written")
             return
+        finally:
+            self._last_commit = time.monotonic()
         self._close_batch(batch, None)
 
     def _abandon(self, failure: str) -> None:

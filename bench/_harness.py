@@ -67,9 +67,17 @@ def free_port() -> int:
 @contextmanager
 def serving(name: str, args: Sequence[str], env: dict[str, str] | None = None) -> Iterator[Server]:
     """Start `_serve.py ARGS...` on a free loopback port; wait until it answers; stop it on the way out."""
+    with serving_script(name, ["_serve.py", args[0]], args[1:], env) as server:
+        yield server
+
+
+@contextmanager
+def serving_script(name: str, script: Sequence[str], args: Sequence[str], env: dict[str, str] | None = None
+                   ) -> Iterator[Server]:  # fmt: skip
+    """Start `SCRIPT [SUBCOMMAND] PORT ARGS...` (a script in bench/) on a free loopback port, as `serving` does."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
-        command = [sys.executable, str(HERE / "_serve.py"), args[0], str(port), *args[1:]]
+        command = [sys.executable, str(HERE / script[0]), *script[1:], str(port), *args]
         process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=log, stderr=log)
         try:
             _wait_ready(process, port, log)

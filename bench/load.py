@@ -36,14 +36,12 @@ from _harness import (
     Machine,
     Server,
     _finish_client,
-    _stop,
-    _wait_ready,
     client_processes,
-    free_port,
     load_description,
     merged,
     percentile,
     serving,
+    serving_script,
     write_results,
 )
 from _load import STALL_LIMIT
@@ -89,20 +87,6 @@ def seed(data_dir: Path) -> tuple[str, list[tuple[str, str]]]:
     finally:
         ctx.store.close()
     return token, events
-
-
-@contextmanager
-def serving_baseline(database: Path) -> Iterator[Server]:
-    """`_mixed_baseline.py` on a free loopback port, until the block ends."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        command = [sys.executable, str(HERE / "_mixed_baseline.py"), str(port), str(database)]
-        process = subprocess.Popen(command, stdout=log, stderr=log)
-        try:
-            _wait_ready(process, port, log)
-            yield Server("baseline", port, process)
-        finally:
-            _stop(process)
 
 
 def load_once(server: Server, token: str, slugs: list[str], seconds: float, connections: int,
@@ -191,7 +175,7 @@ def _maybe_baseline(database: Path, wanted: bool) -> Iterator[Server | None]:
     if not wanted:
         yield None
         return
-    with serving_baseline(database) as server:
+    with serving_script("baseline", ["_mixed_baseline.py"], [str(database)]) as server:
         yield server
 
 

@@ -16,7 +16,8 @@ exactly one entry per 201 response, with no other answer, and every receipt must
 goes to one event, so a cost per payment that grows with the event's ledger shows as entries/s falling from round
 to round.
 
-Run alone: `python bench/payment_log.py [--seconds S]` (S: load time per target, split over the rounds).
+Run alone: `python bench/payment_log.py [--seconds S] [--connections N]` (S: load time per target, split over the
+rounds; N: 4 unless given, as `make bench` runs it).
 """
 
 from __future__ import annotations
@@ -160,19 +161,19 @@ def drain(store: Path) -> float:
 
 
 def load_all(app: Server, floor: Server, headers: dict[str, str], body: str, store: Path, baseline: Path,
-             seconds: float) -> dict[str, Any]:  # fmt: skip
+             seconds: float, connections: int) -> dict[str, Any]:  # fmt: skip
     """Warm all up, then alternate them, ROUNDS times, so a noisy spell hits them alike; count every answer."""
     request = {"method": "POST", "body": body, "unique_header": "Idempotency-Key", "expect": 201}
-    warmup = measure(app, PATH, headers, WARMUP, CONNECTIONS, **request)
+    warmup = measure(app, PATH, headers, WARMUP, connections, **request)
     drain(store)
-    measure(floor, PATH, {}, WARMUP, CONNECTIONS, **request)
+    measure(floor, PATH, {}, WARMUP, connections, **request)
     raw_commits(baseline, WARMUP)
     samples: dict[str, list[Sample]] = {"baseline": [], "floor": [], "app": []}
     drained = []
     for _ in range(ROUNDS):
-        samples["app"].append(measure(app, PATH, headers, seconds / ROUNDS, CONNECTIONS, **request))
+        samples["app"].append(measure(app, PATH, headers, seconds / ROUNDS, connections, **request))
         drained.append(drain(store))
-        samples["floor"].append(measure(floor, PATH, {}, seconds / ROUNDS, CONNECTIONS, **request))
+        samples["floor"].append(measure(floor, PATH, {}, seconds / ROUNDS, connections, **request))
         samples["baseline"].append(raw_commits(baseline, seconds / ROUNDS))
     return {
         "targets": {name: summarize(found) for name, found in samples.items()},
@@ -195,7 +196,7 @@ def audit(statuses: dict[str, int], state: dict[str, int], eml_files: int) -> di
             "ok": all(checks.values())}  # fmt: skip
 
 
-def run(folder: Path, seconds: float) -> dict[str, Any]:
+def run(folder: Path, seconds: float, connections: int) -> dict[str, Any]:
     data_dir, baseline, floor_store = folder / "store", folder / "baseline.sqlite3", folder / "floor.sqlite3"
     token, slug = seed(data_dir)
     create_baseline(baseline)
@@ -207,7 +208,7 @@ def run(folder: Path, seconds: float) -> dict[str, Any]:
         serving_script("floor", ["_mixed_baseline.py"], [str(floor_store)]) as floor,
     ):
         check_answer(app, headers, body)
-        measured = load_all(app, floor, headers, body, data_dir / "scc.sqlite3", baseline, seconds)
+        measured = load_all(app, floor, headers, body, data_dir / "scc.sqlite3", baseline, seconds, connections)
     state = store_counts(data_dir / "scc.sqlite3")  # the server has stopped: every background task is done
     eml_files = len(list((data_dir / "outbox").glob("*.eml")))
     return {"event": slug, "body": body, **measured, "audit": audit(measured["statuses_with_warmup"], state, eml_files)}
@@ -230,7 +231,7 @@ def report(results: dict[str, Any], machine: Machine) -> str:
         "synchronous=FULL, one thread",
         "floor: bare Starlette + raw sqlite3, a payment's core writes in one transaction per request (no validation, "
         "auth, audit, receipt or event snapshot), same load",
-        f"load: {load['client_processes']} client processes, {CONNECTIONS} keep-alive connections in all, "
+        f"load: {load['client_processes']} client processes, {load['connections']} keep-alive connections in all, "
         f"{ROUNDS} interleaved rounds of {load['seconds_per_round']:.1f} s per target after {WARMUP:.0f} s warm-up",
         "",
         f"{'target':<10}{'entries/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'server CPU':>12}"
@@ -265,15 +266,15 @@ def server_cpu(name: str, row: dict[str, Any]) -> str:
     return "-" if name == "baseline" else f"{row['server_cpu']:.0%}"
 
 
-def main(seconds: float | None = None) -> None:
+def main(seconds: float | None = None, connections: int = CONNECTIONS) -> None:
     machine, per_target = Machine.here(), seconds or SECONDS
     with tempfile.TemporaryDirectory(prefix="scc-bench-") as folder:
-        measured = run(Path(folder), per_target)
+        measured = run(Path(folder), per_target, connections)
     results = {
         "benchmark": NAME,
         "request": f"POST {PATH}",
         "machine": asdict(machine),
-        "load": load_description(CONNECTIONS, ROUNDS, per_target, WARMUP),
+        "load": load_description(connections, ROUNDS, per_target, WARMUP),
         **measured,
         "ratio": verdict(measured["targets"]),
     }
@@ -286,4 +287,7 @@ def main(seconds: float | None = None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, help=f"load time per target (default {SECONDS})")
-    main(parser.parse_args().seconds)
+    parser.add_argument("--connections", type=int, default=CONNECTIONS,
+                        help=f"keep-alive connections in all (default {CONNECTIONS})")  # fmt: skip
+    arguments = parser.parse_args()
+    main(arguments.seconds, arguments.connections)

@@ -26,6 +26,13 @@ def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
     The list of printed lines is completed with everything else the server printed once it has stopped.
     A port taken by someone else between choosing and binding it is retried with another port.
     """
+    with live_server_process(data_dir, **env) as (_, base_url, lines):
+        yield base_url, lines
+
+
+@contextmanager
+def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+    """As `live_server`, and the server's process too (a test may kill it)."""
     for attempt in range(3):
         port = free_port()
         environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
@@ -44,7 +51,7 @@ def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
             reader = threading.Thread(target=_read_rest, args=(server, lines), daemon=True)
             reader.start()
             try:
-                yield f"http://127.0.0.1:{port}", lines
+                yield server, f"http://127.0.0.1:{port}", lines
             finally:
                 server.terminate()
                 server.wait(timeout=10)

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from shipcaptaincrew.bootstrap import build_context
@@ -18,7 +15,7 @@ from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.services import admin, booking
 from tests.builders import PASSWORD, event_details, payment_body
-from tests.live_server import _read_rest, _read_until, free_port
+from tests.live_server import live_server_process
 
 WORKER = "shipcaptaincrew.cli.delivery_worker"
 
@@ -29,24 +26,6 @@ def prepare(data_dir: Path) -> None:
     patron = Patron("Sarah", "Lindqvist", "sarah@example.org")
     booking.create_event(ctx, EventDetails(event_details().date, "pm", patron, 6, amount_due_cents=900_00), "test")
     ctx.store.close()
-
-
-@contextmanager
-def serving(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    port = free_port()
-    environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port)}
-    command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
-    with subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
-        lines = _read_until(server, "Uvicorn running", seconds=60)
-        import threading
-
-        threading.Thread(target=_read_rest, args=(server, lines), daemon=True).start()
-        try:
-            yield server, f"http://127.0.0.1:{port}"
-        finally:
-            if server.poll() is None:
-                server.terminate()
-                server.wait(timeout=10)
 
 
 def workers_of(parent: int | None = None) -> list[int]:
@@ -63,10 +42,10 @@ def workers_of(parent: int | None = None) -> list[int]:
     return found
 
 
-def wait_for(condition: object, seconds: float = 10.0) -> bool:
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         time.sleep(0.05)
     return False
@@ -87,7 +66,7 @@ def log_payment(base_url: str) -> None:
 
 def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_the_server(tmp_path: Path) -> None:
     prepare(tmp_path)
-    with serving(tmp_path) as (server, base_url):
+    with live_server_process(tmp_path) as (server, base_url, _):
         assert wait_for(lambda: len(workers_of(server.pid)) == 1)
         log_payment(base_url)
 
@@ -101,7 +80,7 @@ def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_t
 
 def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(tmp_path: Path) -> None:
     prepare(tmp_path)
-    with serving(tmp_path) as (server, _):
+    with live_server_process(tmp_path) as (server, _, _):
         assert wait_for(lambda: len(workers_of(server.pid)) == 1)
         worker = workers_of(server.pid)[0]
         os.kill(server.pid, signal.SIGKILL)  # no chance to stop its children

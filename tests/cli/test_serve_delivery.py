@@ -66,7 +66,7 @@ def log_payment(base_url: str) -> None:
 
 def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_the_server(tmp_path: Path) -> None:
     prepare(tmp_path)
-    with live_server_process(tmp_path) as (server, base_url, _):
+    with live_server_process(tmp_path) as (server, base_url, printed):
         assert wait_for(lambda: len(workers_of(server.pid)) == 1)
         log_payment(base_url)
 
@@ -76,6 +76,7 @@ def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_t
         server.wait(timeout=15)
 
     assert wait_for(lambda: worker not in workers_of(), seconds=5)
+    assert not [line for line in printed if "Warning" in line or "Traceback" in line or "ERROR" in line]
 
 
 def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import click
 
 from shipcaptaincrew.bootstrap import build_app
 from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
-from shipcaptaincrew.cli.delivery_worker import delivery_process
 from shipcaptaincrew.services import admin, demo, waivers
 from shipcaptaincrew.web.logs import uvicorn_log_config
 
@@ -19,6 +18,10 @@ from shipcaptaincrew.web.logs import uvicorn_log_config
 def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     """Start the server: the dispatch board at /, the API at /api, guest pages at /g."""
     import uvicorn
+
+    # Imported here, not at the top: the delivery process runs this module with `python -m`, which warns when
+    # the package's __init__ (importing this command) has loaded it already.
+    from shipcaptaincrew.cli.delivery_worker import delivery_process
 
     settings = load_settings()
     ctx = open_context(settings)

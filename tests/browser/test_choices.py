@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
@@ -48,6 +51,7 @@ def test_the_board_warns_while_mail_waits_for_gmail_credentials(browser: Browser
         api = BoardApi.signed_in(base_url, PASSWORD)
         slug = api.call("POST", "/api/events", event_body(date="2031-06-14"))["slug"]  # the patron has an email
         api.pay(slug, "100")
+        wait_until_mail_waits(base_url)  # the server's delivery process tries it after the answer
         context = browser.new_context(base_url=base_url)
         page = context.new_page()
         page.goto("/")
@@ -56,3 +60,13 @@ def test_the_board_warns_while_mail_waits_for_gmail_credentials(browser: Browser
         expect(page.locator("#mail-warning")).to_contain_text("1 email is waiting")
         expect(page.locator("#mail-warning")).to_contain_text("scc mail gmail-auth")
         context.close()
+
+
+def wait_until_mail_waits(base_url: str) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=10) as answer:
+            if json.loads(answer.read())["mail"]["waiting_for_credentials"]:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the receipt never came to wait for credentials")

@@ -11,12 +11,14 @@ import { announce, hideBanner, showBanner } from './notice.js';
 import { openPayment } from './payment.js';
 
 const WINDOW_DAYS = 28;
+const MAIL_CHECK_MS = 60_000; // mail is sent by another process after the answer: look again now and then
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const login = document.getElementById('login');
 const loginForm = document.getElementById('login-form');
 const app = document.getElementById('app');
 const rangeForm = document.getElementById('range');
 const board = document.getElementById('board');
+let mailCheck = null;
 
 function showLogin(note) {
   suspendModal();
@@ -33,6 +35,7 @@ function enterBoard() {
   load(rangeAsked());
   loadChoices();
   checkMail();
+  mailCheck ??= setInterval(checkMail, MAIL_CHECK_MS);
   if (!resumed) document.getElementById('search').focus();
 }
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +40,7 @@ def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess
         environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
         command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
         with subprocess.Popen(
-            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
         ) as server:
             try:
                 lines = _read_until(server, "Uvicorn running", seconds=60)
@@ -55,8 +57,16 @@ def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess
             finally:
                 server.terminate()
                 server.wait(timeout=10)
+                _stop_leftovers(server.pid)
                 reader.join(timeout=10)
             return
+
+
+def _stop_leftovers(session: int) -> None:
+    """Kill whatever the server started and left running (its delivery process should have ended with it; the
+    tests of that check it themselves). A leftover would hold the output pipe open and hang the test run."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(session, signal.SIGKILL)
 
 
 def _read_rest(process: subprocess.Popen[str], lines: list[str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -88,3 +90,22 @@ def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(tmp_pa
         server.wait(timeout=10)
 
         assert wait_for(lambda: worker not in workers_of(), seconds=5)
+
+
+def test_the_delivery_process_stops_at_once_however_many_times_it_is_told(tmp_path: Path) -> None:
+    prepare(tmp_path)
+    command = [sys.executable, "-m", WORKER, str(os.getpid()), "0.2"]
+    with subprocess.Popen(command, env={**os.environ, "SCC_DATA_DIR": str(tmp_path)}) as worker:
+        assert wait_for(lambda: has_the_store_open(worker.pid)), "the delivery process never got going"
+        for _ in range(3):  # the server's SIGTERM, then the one Linux sends when the server dies, and more
+            worker.send_signal(signal.SIGTERM)
+
+        assert worker.wait(timeout=10) == 0
+
+
+def has_the_store_open(pid: int) -> bool:
+    """True once the process has opened the store (after it set up how it takes SIGTERM)."""
+    try:
+        return any(link.resolve().name == "scc.sqlite3" for link in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False

@@ -17,7 +17,7 @@ import os
 import signal
 import subprocess
 import sys
-import threading
+import time
 from collections.abc import Iterator
 
 BATCH = 50
@@ -44,22 +44,37 @@ def delivery_process(every: float = EVERY_SECONDS) -> Iterator[subprocess.Popen[
             process.wait()
 
 
-def deliver_until_stopped(parent: int, every: float, stop: threading.Event) -> None:
+def deliver_until_stopped(parent: int, every: float) -> None:
+    """Deliver until SIGTERM arrives (it is blocked, so it waits until the batch in hand is done) or the parent
+    is gone. No signal handler: one that touched a lock could deadlock when a second SIGTERM interrupted it."""
     from shipcaptaincrew.cli.common import open_context
     from shipcaptaincrew.services import outbox
 
     ctx = open_context()
     try:
-        while not stop.is_set() and os.getppid() == parent:
+        while os.getppid() == parent:
             try:
                 full = outbox.deliver_due(ctx, BATCH).claimed == BATCH
             except Exception:  # deliver_due records failures itself; anything else must not end delivery
                 log.exception("outbox delivery failed; the messages stay queued and are tried again")
                 full = False
-            if not full:
-                stop.wait(every)
+            if _stop_asked(0 if full else every):
+                return
     finally:
         ctx.store.close()
+
+
+def _stop_asked(seconds: float) -> bool:
+    """Wait up to `seconds` for SIGTERM; True if it came (now or while the last batch was being delivered)."""
+    deadline = time.monotonic() + seconds
+    while signal.SIGTERM not in signal.sigpending():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if hasattr(signal, "sigtimedwait"):  # Linux; macOS has no sigtimedwait and looks every 0.1 s
+            return signal.sigtimedwait([signal.SIGTERM], left) is not None
+        time.sleep(min(0.1, left))
+    return True
 
 
 def _terminate_with_parent() -> None:
@@ -75,13 +90,12 @@ def _terminate_with_parent() -> None:
 def main(argv: list[str]) -> None:
     parent, every = int(argv[0]), float(argv[1]) if len(argv) > 1 else EVERY_SECONDS
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
-    stop = threading.Event()
     # Ctrl-C reaches the whole terminal's process group: the server stops this process itself, with SIGTERM,
-    # which lets the batch in hand be sent and recorded (a message cut off mid-send would go out twice).
+    # held back until the batch in hand has been sent and recorded (a message cut off mid-send would go out twice).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     _terminate_with_parent()
-    deliver_until_stopped(parent, every, stop)
+    deliver_until_stopped(parent, every)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing the whole domain here would cost every cold start
-    from contextlib import AbstractContextManager
-
     from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
     from shipcaptaincrew.domain.ledger import Entry
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
@@ -231,24 +229,9 @@ class Generations:
     """Moves with every change to the admin credentials and signed-out tokens."""
 
 
-class HeldCommits(Protocol):
-    def mark(self) -> int:
-        """A position among the units kept so far under the hold: marks before and after some work delimit it."""
-
-    def failure_between(self, start: int, end: int) -> str | None:
-        """After the hold has ended: why the units between the two marks were not saved, or None if they were."""
-
-
 class Store(Protocol):
-    shares_commits: bool
-    """True if one COMMIT can save several units of work (SQLite): then `holding_commits` is worth using."""
-
     def writing(self) -> UnitOfWork:
         """A unit of work that takes the write lock at its start (no lost updates, no deadlock)."""
-
-    def holding_commits(self) -> AbstractContextManager[HeldCommits]:
-        """Within this, the calling thread's write units end without waiting for their COMMIT; it happens once,
-        for all of them, when this ends. Nothing the units did may be reported as saved before then."""
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: a consistent snapshot."""

@@ -23,7 +23,6 @@ Events and aliases share one key space, so one conditional put refuses a slug ta
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import uuid
 from collections.abc import Callable, Iterator
@@ -144,17 +143,7 @@ class Writes:
         return seen
 
 
-class SelfCommitted:
-    def mark(self) -> int:
-        return 0
-
-    def failure_between(self, start: int, end: int) -> str | None:
-        return None
-
-
 class DynamoDbStore:
-    shares_commits = False  # each unit is its own TransactWriteItems
-
     def __init__(
         self,
         table: str,
@@ -182,11 +171,6 @@ class DynamoDbStore:
 
     def reading(self) -> DynamoDbUnitOfWork:
         return DynamoDbUnitOfWork(self, writable=False)
-
-    @contextlib.contextmanager
-    def holding_commits(self) -> Iterator[SelfCommitted]:
-        """Nothing to hold: every unit has committed by the time it ends."""
-        yield SelfCommitted()
 
     def generations(self) -> Generations:
         item = self.get_item(("META", "GEN"))

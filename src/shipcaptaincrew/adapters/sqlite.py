@@ -16,15 +16,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from shipcaptaincrew.adapters.sqlite_commit import Batch, GroupCommit, Hold
+from shipcaptaincrew.adapters.sqlite_commit import Batch, GroupCommit
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.ports import Generations
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
     from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
     from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
@@ -34,8 +32,6 @@ BUSY_TIMEOUT_MS = 5000
 
 
 class SqliteStore:
-    shares_commits = True
-
     def __init__(self, path: Path, periods: Periods) -> None:
         self.path = path
         self.periods = periods
@@ -52,9 +48,6 @@ class SqliteStore:
 
     def reading(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self._connection(), self.periods)
-
-    def holding_commits(self) -> AbstractContextManager[Hold]:
-        return self._writes.hold()
 
     def generations(self) -> Generations:
         rows = (

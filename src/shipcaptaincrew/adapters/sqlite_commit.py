@@ -11,18 +11,13 @@ was answered yet; each caller sees Unavailable and may retry with its Idempotenc
 A unit that raises is rolled back to its savepoint: the units before it in the batch keep their changes.
 Units see the changes of earlier units in the same batch, exactly as if those had committed first, which is
 the order they took their turns in.
-
-One thread can also batch its own units (`hold`): a web process's writer thread runs the use cases of several
-requests one after another, none waiting for a COMMIT, then commits them all at once and answers each.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 
 from shipcaptaincrew.domain.errors import Unavailable
 
@@ -42,21 +37,6 @@ class Batch:
         self.failure: str | None = None
 
 
-class Hold:
-    """The batches of the units one thread ran while holding their COMMITs back, in the order it ran them."""
-
-    def __init__(self) -> None:
-        self.units: list[Batch] = []
-
-    def mark(self) -> int:
-        """How many units have been kept so far: marks before and after some work delimit its units."""
-        return len(self.units)
-
-    def failure_between(self, start: int, end: int) -> str | None:
-        """Why units start..end-1 are not saved, or None if they are (ask after the hold has ended)."""
-        return next((batch.failure for batch in self.units[start:end] if batch.failure is not None), None)
-
-
 class GroupCommit:
     def __init__(self, connection: sqlite3.Connection, wait_seconds: float) -> None:
         """`connection`: used only by the thread whose turn it is. `wait_seconds`: the longest wait for a turn,
@@ -68,21 +48,7 @@ class GroupCommit:
         self._counting = threading.Lock()
         self._waiting = 0
         self._batch: Batch | None = None
-        self._holding = threading.local()
         self._streak_began = self._last_commit = 0.0
-
-    @contextlib.contextmanager
-    def hold(self) -> Iterator[Hold]:
-        """Within this, the calling thread's units neither commit nor wait for a COMMIT when they finish; at the
-        end their batches are committed (or found committed by others), and `Hold.failure_between` tells which
-        were not. Other threads' units may join the same batches meanwhile, as usual."""
-        hold = Hold()
-        self._holding.hold = hold
-        try:
-            yield hold
-        finally:
-            self._holding.hold = None
-            self._settle(hold)
 
     def begin(self) -> Batch:
         """Wait for this thread's turn and open a savepoint for its unit; Unavailable if the store stays busy."""
@@ -109,17 +75,13 @@ class GroupCommit:
 
         Returns when a kept unit's changes are committed; raises Unavailable if that COMMIT failed.
         """
-        hold: Hold | None = getattr(self._holding, "hold", None)
         try:
             self._end_unit(batch, succeeded)
-            if hold is not None:
-                if succeeded:
-                    hold.units.append(batch)
-            elif batch is self._batch and not (batch.members and self._others_wait(batch)):
+            if batch is self._batch and not (batch.members and self._others_wait(batch)):
                 self._commit(batch)
         finally:
             self._turn.release()
-        if succeeded and hold is None:
+        if succeeded:
             self._await(batch)
 
     def close(self) -> None:
@@ -197,20 +159,6 @@ class GroupCommit:
         batch.failure = failure
         self._batch = None
         batch.done.set()
-
-    def _settle(self, hold: Hold) -> None:
-        """Commit the held units' batch if it is still open, then wait until each of their batches has ended."""
-        if hold.units and hold.units[-1] is self._batch and self._turn.acquire(timeout=self._wait_seconds):
-            try:
-                if hold.units[-1] is self._batch:
-                    self._commit(self._batch)
-            finally:
-                self._turn.release()
-        for batch in dict.fromkeys(hold.units):
-            try:
-                self._await(batch)
-            except Unavailable:
-                pass  # recorded in batch.failure, which the holder reads
 
     def _await(self, batch: Batch) -> None:
         """Wait for the batch's COMMIT. Should the writer it was handed to have given up waiting for its turn,

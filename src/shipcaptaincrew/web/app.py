@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -26,7 +23,6 @@ from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
 from shipcaptaincrew.web.site import Site
-from shipcaptaincrew.web.writer import Writer
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
@@ -60,38 +56,19 @@ def create_app(
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
     ]
-    deliverer, writer = Deliverer(ctx) if deliver_mail else None, Writer(ctx.store)
+    deliverer = Deliverer(ctx) if deliver_mail else None
     app = Starlette(
         routes=routes,
         exception_handlers=HANDLERS,
         middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY, "/api/waiver": WAIVER_MAX_BODY})],
-        lifespan=_lifespan(deliverer, writer),
+        lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS) if deliverer else None,
     )
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
     app.state.deliverer = deliverer
-    app.state.writer = writer
     app.state.one_request_at_a_time = one_request_at_a_time
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
-
-
-def _lifespan(
-    deliverer: Deliverer | None, writer: Writer
-) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
-    """While a long-running server is up: deliver periodically (if this process delivers); on the way out, let
-    the writer thread finish what is queued. On Lambda the lifespan is off."""
-    delivering = periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS) if deliverer else None
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with delivering(app) if delivering else contextlib.nullcontext():
-            try:
-                yield
-            finally:
-                await run_in_threadpool(writer.stop)
-
-    return lifespan
 
 
 def _payment_routes() -> list[BaseRoute]:

@@ -108,22 +108,6 @@ async def in_thread(request: Request, work: Callable[..., R], *args: Any) -> R:
     return await off_loop(request, work, context(request), request.state.actor, *args)
 
 
-async def writes(request: Request, work: Callable[..., R], *args: Any) -> R:
-    """Run `work(ctx, actor, *args)`, a use case that writes, on the writer thread (web/writer.py), batched with
-    others into one COMMIT; return once its changes are committed.
-
-    `work` must take everything it answers with from its own units of work: a `store.reading()` after a write
-    inside `work` would not see that write yet (it is committed after `work` returns).
-    Where the store commits each unit by itself (DynamoDB) or one request is served at a time, it runs as
-    `in_thread` does.
-    """
-    ctx = context(request)
-    if request.app.state.one_request_at_a_time or not ctx.store.shares_commits:
-        return await off_loop(request, work, ctx, request.state.actor, *args)
-    result: R = await request.app.state.writer.run(work, ctx, request.state.actor, *args)
-    return result
-
-
 async def off_loop(request: Request, work: Callable[..., R], *args: Any) -> R:
     """Run blocking `work(*args)` in a worker thread, so the loop goes on serving others meanwhile.
 

@@ -19,7 +19,7 @@ from shipcaptaincrew.services import payments
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json, writes
+from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
 
 MAX_KEY = 200
 
@@ -38,7 +38,7 @@ async def log_payment(request: Request) -> Response:
         answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
         return answer.status, answer.body
 
-    status, content = await writes(request, work)
+    status, content = await in_thread(request, work)
     return _json_bytes(content, status, after_response(request))
 
 
@@ -49,7 +49,7 @@ async def reverse_payment(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> bytes:
         return _render(ctx, payments.reverse_payment(ctx, request.path_params["entry_id"], body.reason, actor))
 
-    return _json_bytes(await writes(request, work), 201)
+    return _json_bytes(await in_thread(request, work), 201)
 
 
 @admin_only

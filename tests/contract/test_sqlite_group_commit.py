@@ -211,3 +211,22 @@ def test_another_process_gets_turns_while_a_busy_server_writes_back_to_back(data
     assert {f"delivery-{number}" for number in range(10)} <= payments_in(database)
     assert any(payment.startswith("server-") for payment in payments_in(database))
     assert took < 2.0, f"10 writes took {took:.1f} s against a busy server"
+
+
+def test_a_writer_is_told_the_store_is_busy_when_another_process_keeps_the_lock_past_its_wait(database: Path) -> None:
+    holder = sqlite3.connect(database, isolation_level=None)  # as another process mid-transaction
+    holder.execute("BEGIN IMMEDIATE")
+    group = GroupCommit(connect(database), wait_seconds=0.2)
+    began = time.monotonic()
+    try:
+        with pytest.raises(Unavailable, match="busy or unavailable"):
+            pay(group, "blocked")
+        waited = time.monotonic() - began
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    pay(group, "after")  # the lock is free again: the same writer goes on
+    group.close()
+
+    assert 0.2 <= waited < 2.0
+    assert payments_in(database) == {"after"}

@@ -14,7 +14,8 @@ from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
-from shipcaptaincrew.config import Settings
+from shipcaptaincrew.config import Settings, SettingsError
+from shipcaptaincrew.domain.keys import Keys, WeakSecret
 from shipcaptaincrew.ports import Clock, Mailer, Store, Transfer
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.site import Site
@@ -31,7 +32,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         store=build_store(settings),
         clock=clock,
         hasher=Argon2Hasher(),
-        secret_key=_secret_key(settings),
+        keys=Keys.derive(_secret_key(settings)),
         mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
         public_url=settings.public_url,
@@ -125,7 +126,12 @@ def _secret_key(settings: Settings) -> bytes:
     path = settings.data_dir / "secret.key"
     if not path.exists():
         _write_private(path, secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    key = path.read_text().strip().encode()
+    try:
+        Keys.derive(key)
+    except WeakSecret as error:
+        raise SettingsError(f"{path}: {error}; replace it with `openssl rand -hex 32`") from None
+    return key
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from shipcaptaincrew.domain.keys import MIN_SECRET_BYTES
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
 
@@ -23,7 +24,10 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "(the AWS default)",
         "DynamoDB endpoint for a local emulator, e.g. http://localhost:8000.",
     ),
-    "SCC_SECRET_KEY": ("(generated)", "Key that signs tokens; unset: generated into SCC_DATA_DIR/secret.key."),
+    "SCC_SECRET_KEY": (
+        "(generated)",
+        "At least 32 bytes; each purpose's key is derived from it. Unset: generated into SCC_DATA_DIR/secret.key.",
+    ),
     "SCC_ADMIN_PASSWORD_HASH": ("(unset)", "An argon2id hash that fixes the admin password; unset: kept in the store."),
     "SCC_PERIODS": (DEFAULT_PERIODS_SPEC, "Charter periods and time windows, `name=HH:MM-HH:MM`, comma-separated."),
     "SCC_TOKEN_TTL_HOURS": ("12", "How long a sign-in token lasts."),
@@ -133,7 +137,7 @@ class Settings:
             host=env.get("SCC_HOST", "127.0.0.1"),
             port=_number(env, "SCC_PORT", "8000", int, 1, 65535),
             store=_choice(env, "SCC_STORE", "sqlite", STORES),
-            secret_key=env.get("SCC_SECRET_KEY") or None,
+            secret_key=_secret_key(env),
             admin_password_hash=env.get("SCC_ADMIN_PASSWORD_HASH") or None,
             periods=_periods(env.get("SCC_PERIODS", DEFAULT_PERIODS_SPEC)),
             token_ttl_hours=_number(env, "SCC_TOKEN_TTL_HOURS", "12", float, 0.01, 24 * 30),
@@ -188,6 +192,16 @@ def _public_url(env: Mapping[str, str]) -> str:
     if re.search(r"[?#]", value):
         raise SettingsError(f"SCC_PUBLIC_URL must be a plain address, without ? or #; got {value!r}")
     return value.rstrip("/")
+
+
+def _secret_key(env: Mapping[str, str]) -> str | None:
+    value = env.get("SCC_SECRET_KEY") or None
+    if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"SCC_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`); "
+            f"it has {len(value.encode())}"
+        )
+    return value
 
 
 def _table(name: str) -> str:

@@ -13,6 +13,7 @@ import pytest
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
 from shipcaptaincrew.domain.errors import Conflict, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import Event, new_event
+from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
@@ -24,6 +25,7 @@ from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
 NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
+KEYS = Keys.derive(b"k" * 32)
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def test_listing_a_window_is_one_query_on_the_index_per_page_and_never_a_scan(st
 
 
 def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: DynamoDbStore) -> None:
-    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
     event = dataclasses.replace(event, details=dataclasses.replace(event.details, patron=dataclasses.replace(
         event.details.patron, email="sarah@example.org")))  # fmt: skip
@@ -97,7 +99,7 @@ def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: D
 
 
 def test_a_reversal_is_refused_the_second_time_even_when_both_read_before_either_wrote(store: DynamoDbStore) -> None:
-    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
     with store.writing() as uow:
         uow.events.add(event)
@@ -129,7 +131,7 @@ def test_two_writers_of_one_event_cannot_both_win(store: DynamoDbStore) -> None:
 
 
 def test_an_old_slug_cannot_be_taken_and_the_ledger_follows_a_rename(store: DynamoDbStore) -> None:
-    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, secret_key=b"k", mailer=FakeMailer())  # type: ignore[arg-type]
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23))
     with store.writing() as uow:
         uow.events.add(event)

@@ -16,6 +16,7 @@ from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unauthorized, Unavailable
+from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person
@@ -28,7 +29,7 @@ from tests.builders import PASSWORD, event_details
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
-SECRET = b"transfer-test-secret"
+SECRET = b"transfer-test-secret-of-32-bytes+"
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Built:
 
 def context(store: SqliteStore | DynamoDbStore) -> Context:
     hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)
-    return Context(store=store, clock=FakeClock(), hasher=hasher, secret_key=SECRET, mailer=FakeMailer())
+    return Context(store=store, clock=FakeClock(), hasher=hasher, keys=Keys.derive(SECRET), mailer=FakeMailer())
 
 
 def populate(ctx: Context) -> Built:

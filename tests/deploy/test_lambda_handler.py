@@ -157,7 +157,8 @@ def test_settings_come_from_ssm_when_the_environment_leaves_them_unset(
 ) -> None:
     ssm = aws.client("ssm")
     ssm_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash("password kept in ssm")
-    for name, value in {"SCC_SECRET_KEY": "key-kept-in-ssm-0123456789", "SCC_ADMIN_PASSWORD_HASH": ssm_hash}.items():
+    kept = {"SCC_SECRET_KEY": "key-kept-in-ssm-0123456789abcdef0123", "SCC_ADMIN_PASSWORD_HASH": ssm_hash}
+    for name, value in kept.items():
         ssm.put_parameter(Name=f"/scc/test/{name}", Value=value, Type="SecureString")
     for name in ("SCC_SECRET_KEY", "SCC_ADMIN_PASSWORD_HASH"):
         monkeypatch.delenv(name)

@@ -37,7 +37,7 @@ def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
         with ctx.store.writing() as uow:
             uow.credentials.clear_failed_sign_ins(client)
     claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
-    return tokens.issue(ctx.secret_key, claims), claims
+    return tokens.issue(ctx.keys.sign_in, claims), claims
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def check_token(ctx: Context, token: str) -> Session:
     state = _sign_in_state(ctx)
     if state.fingerprint is None:
         raise Unauthorized("no admin password is set; run `scc admin set-password`")
-    claims = tokens.verify(ctx.secret_key, token, state.fingerprint, ctx.clock.now())
+    claims = tokens.verify(ctx.keys.sign_in, token, state.fingerprint, ctx.clock.now())
     if claims.token_id in state.revoked:
         raise Unauthorized("this token was signed out; sign in again")
     return Session(claims.subject, state.data_generation)
@@ -64,7 +64,7 @@ def check_token(ctx: Context, token: str) -> Session:
 
 def log_out(ctx: Context, token: str) -> None:
     """Revoke this token. A token that is already invalid needs nothing more."""
-    claims = tokens.verify(ctx.secret_key, token, _fingerprint_or_blank(ctx), ctx.clock.now())
+    claims = tokens.verify(ctx.keys.sign_in, token, _fingerprint_or_blank(ctx), ctx.clock.now())
     with ctx.store.writing() as uow:
         uow.credentials.revoke(claims.token_id, claims.expires_at, ctx.clock.now())
         uow.audit.append("admin.logged_out", claims.subject, ctx.clock.now(), {})

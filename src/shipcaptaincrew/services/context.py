@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import SignInLimits
@@ -27,7 +28,8 @@ class Context:
     store: Store
     clock: Clock
     hasher: PasswordHasher
-    secret_key: bytes
+    keys: Keys
+    """One key per purpose, derived from SCC_SECRET_KEY."""
     mailer: Mailer
     periods: Periods = DEFAULT_PERIODS
     payment_methods: tuple[str, ...] = DEFAULT_METHODS

@@ -89,7 +89,7 @@ async def sign(request: Request) -> Response:
         return _not_found(request)
     values = await _form_values(request)
     try:
-        tokens.check_form_token(ctx.secret_key, values.get("form_token", ""), f"waiver:{event.slug}", ctx.clock.now(),
+        tokens.check_form_token(ctx.keys.form, values.get("form_token", ""), f"waiver:{event.slug}", ctx.clock.now(),
                                 FORM_MAX_AGE)  # fmt: skip
         draft = _draft(values)
         signature = await run_in_threadpool(
@@ -149,7 +149,7 @@ async def _form(request: Request, event: Event, values: dict[str, str], errors: 
                 status: int) -> Response:  # fmt: skip
     ctx = context(request)
     waiver = await run_in_threadpool(waiver_service.current_waiver, ctx)
-    token = tokens.form_token(ctx.secret_key, f"waiver:{event.slug}", ctx.clock.now())
+    token = tokens.form_token(ctx.keys.form, f"waiver:{event.slug}", ctx.clock.now())
     data = {
         **_event_facts(request, event),
         "waiver": waiver,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
         public_url=settings.public_url,
+        zone=_zone(settings.timezone),
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
@@ -118,6 +119,14 @@ def gmail_token_store(settings: Settings) -> TokenStore:
     if settings.mail.gmail_token_store == "ssm":
         return SsmTokenStore(settings.mail.gmail_ssm_parameter)
     return FileTokenStore(settings.data_dir / "gmail-token.json")
+
+
+def _zone(name: str) -> tzinfo:
+    if name == "UTC":
+        return UTC
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def _secret_key(settings: Settings) -> bytes:

@@ -38,6 +38,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "http://localhost:SCC_PORT",
         "Address guests and crew open the site at, for the links in emails (e.g. https://charters.example.com).",
     ),
+    "SCC_TIMEZONE": ("UTC", "The operator's time zone (IANA name, e.g. America/New_York): charter times are local."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
     # Read by the Lambda handler only (lambda_function.py); see docs/deploy.md.
@@ -128,6 +129,7 @@ class Settings:
     dynamodb_table: str = "scc"
     aws_endpoint_url: str | None = None
     public_url: str = "http://localhost:8000"
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -150,6 +152,7 @@ class Settings:
             dynamodb_table=_table(env.get("SCC_DYNAMODB_TABLE") or "scc"),
             aws_endpoint_url=_url(env, "SCC_AWS_ENDPOINT_URL", "") if env.get("SCC_AWS_ENDPOINT_URL") else None,
             public_url=_public_url(env),
+            timezone=_timezone(env.get("SCC_TIMEZONE") or "UTC"),
         )
 
     @property
@@ -202,6 +205,18 @@ def _secret_key(env: Mapping[str, str]) -> str | None:
             f"it has {len(value.encode())}"
         )
     return value
+
+
+def _timezone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"SCC_TIMEZONE must be a time zone name like America/New_York or UTC; got {name!r}"
+        ) from None
+    return name
 
 
 def _table(name: str) -> str:

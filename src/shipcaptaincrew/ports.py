@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # annotations only: importing the whole domain here would cos
     from shipcaptaincrew.domain.ledger import Entry
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
     from shipcaptaincrew.domain.roster import Person, Ship
-    from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
+    from shipcaptaincrew.domain.seals import ChainHead
+    from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
 
 class EventRepository(Protocol):
@@ -45,6 +46,9 @@ class EventRepository(Protocol):
 
     def set_waivers_signed(self, slug: str, count: int) -> None:
         """Store how many signatures the event has (no version bump)."""
+
+    def set_guest_nonce(self, slug: str, nonce: str) -> None:
+        """Store the nonce the event's guest-link secret is made from (no version bump)."""
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
@@ -140,7 +144,7 @@ class Outbox(Protocol):
 
 
 class WaiverRepository(Protocol):
-    """Versions are immutable and signatures append-only: there is no method to change either."""
+    """Versions are immutable, signatures and voids append-only: there is no method to change or remove one."""
 
     def current_version(self) -> WaiverVersion | None: ...
 
@@ -148,14 +152,34 @@ class WaiverRepository(Protocol):
 
     def get_version(self, version_id: int) -> WaiverVersion | None: ...
 
-    def add_signature(self, signature: Signature) -> None: ...
+    def add_signature(self, signature: Signature) -> None:
+        """Store a sealed signature; raise Conflict if its chain position is taken."""
+
+    def get_signature(self, signature_id: str) -> Signature | None: ...
 
     def for_event(self, slug: str) -> list[Signature]:
-        """The event's signatures in the order they were signed."""
+        """The event's signatures in the order they were signed (with the event's slug now in `event_slug`)."""
 
     def by_copy_token(self, token: str) -> Signature | None: ...
 
     def every_signature(self) -> Iterator[Signature]: ...
+
+    def add_void(self, void: Void) -> None:
+        """Store a sealed void; raise Conflict if the signature is voided already or the position is taken."""
+
+    def voids_for_event(self, slug: str) -> list[Void]: ...
+
+    def every_void(self) -> Iterator[Void]: ...
+
+    def chain_head(self) -> ChainHead:
+        """The sealed head of the records' chain; with none stored yet, an unsealed one after the records from
+        before sealing (their count as its position)."""
+
+    def move_chain_head(self, head: ChainHead, replacing: ChainHead) -> None:
+        """Store the new head; raise Conflict if the stored one is no longer `replacing` (another signer won)."""
+
+    def spend_form_token(self, nonce: str, expires_at: datetime, now: datetime) -> None:
+        """Mark a waiver form's token used; raise AlreadyUsed if it was. Tokens past `now` may be forgotten."""
 
 
 class Credentials(Protocol):

@@ -34,6 +34,11 @@ def booked(api: BoardApi) -> BoardApi:
     return api
 
 
+def party(api: BoardApi) -> str:
+    """The party page's path, secret included, as the board's Copy link gives it."""
+    return str(api.call("GET", f"/api/events/{SLUG}")["guest_url"])
+
+
 def fill_adult(page: Page, name: str = "Ana Lima") -> None:
     page.get_by_label("Full name", exact=True).fill(name)
     page.get_by_label("Email (for your copy)").fill("ana@example.org")
@@ -46,7 +51,7 @@ def fill_adult(page: Page, name: str = "Ana Lima") -> None:
 
 
 def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}")
+    phone.goto(party(booked))
     expect(phone.get_by_text("0 of 6")).to_be_visible()
     phone.get_by_role("link", name="Sign the waiver").click()
     fill_adult(phone)
@@ -70,7 +75,7 @@ def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked:
 
 
 def test_a_guardian_signs_for_a_minor(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"{party(booked)}/waiver")
     fill_adult(phone, "Leo Lima")
     phone.get_by_label("Date of birth").fill("2016-02-10")
     phone.get_by_role("button", name="Sign the waiver").click()
@@ -92,7 +97,7 @@ def test_a_guardian_signs_for_a_minor(phone: Page, booked: BoardApi) -> None:
 def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, booked: BoardApi) -> None:
     context = browser.new_context(viewport=PHONE, base_url=server, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"/g/{SLUG}/waiver")
+    page.goto(f"{party(booked)}/waiver")
     expect(page.locator("#signature-pad")).to_be_hidden()
     fill_adult(page)
 
@@ -104,7 +109,7 @@ def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, 
 
 
 def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"{party(booked)}/waiver")
     fill_adult(phone)
     phone.evaluate("document.querySelector('input[name=version_hash]').value = '0'.repeat(64)")
 
@@ -117,7 +122,7 @@ def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> No
 
 def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Page, booked: BoardApi) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"{party(booked)}/waiver")
     fill_adult(phone, payload)
 
     phone.get_by_role("button", name="Sign the waiver").click()
@@ -128,28 +133,31 @@ def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Pa
     assert signature["guest_name"] == payload
 
 
-def test_the_servers_log_never_shows_a_signers_copy_address(browser: Browser, tmp_path: Path) -> None:
+def test_the_servers_log_never_shows_a_signers_copy_address_or_a_guest_links_secret(
+    browser: Browser, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "logged"
     with live_server(data_dir) as (base_url, printed):
         api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
         api.book("2026-07-04", "Sarah", party_size=6)
         context = browser.new_context(base_url=base_url)
         page = context.new_page()
-        page.goto(f"/g/{SLUG}/waiver")
+        page.goto(f"{party(api)}/waiver")
         fill_adult(page)
         page.get_by_role("button", name="Sign the waiver").click()
         expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+        link_secret = party(api).rsplit("/", 1)[1]
         copy_token = page.url.rsplit("/", 1)[1]
         context.close()
 
     log = "".join(printed)
     assert "/signed/[redacted]" in log
-    assert copy_token not in log and api.token not in log
+    assert copy_token not in log and api.token not in log and link_secret not in log
 
 
 def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, page: Page, booked: BoardApi) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"{party(booked)}/waiver")
     fill_adult(phone, payload)
     phone.get_by_role("button", name="Sign the waiver").click()
     expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()

@@ -13,17 +13,18 @@ from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.services import booking, waivers
-from tests.builders import event_details
+from tests.builders import event_details, sign_waiver
+from tests.fakes import FakeClock
 
 
 def signed_store(data: Path) -> None:
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data)}))
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data)}), clock=FakeClock())
     booking.create_event(ctx, event_details(), "test")
     version = waivers.current_waiver(ctx)
     for name in ["Ana Lima", "=cmd|' /C calc'!A0"]:
         draft = SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
                                version.sha256)  # fmt: skip
-        waivers.sign_waiver(ctx, "2026-05-23-sarah-pm", draft, "127.0.0.1", "test")
+        sign_waiver(ctx, "2026-05-23-sarah-pm", draft)
     ctx.store.close()
 
 

@@ -168,7 +168,7 @@ def test_an_idempotency_key_is_stored_once_and_old_ones_are_forgotten(store: Dyn
 
 def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:
     event = booked("Sarah", date(2026, 5, 23))
-    email = payment_receipt(event, Entry("pay_1", event.slug, "payment", 100, "cash", "Sarah", "admin", NOW))
+    email = payment_receipt(event, Entry("pay_1", event.slug, "payment", 100, "cash", "Sarah", "admin", NOW), "/g/x/y")
     first = OutboxMessage("m1", "<m1@x>", email, NOW, kind="receipt")
     later = OutboxMessage("m2", "<m2@x>", email, NOW + timedelta(seconds=1), next_attempt_at=NOW + timedelta(hours=1))
     with store.writing() as uow:

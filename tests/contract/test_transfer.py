@@ -20,12 +20,12 @@ from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person
-from shipcaptaincrew.domain.waivers import SignatureDraft, WaiverVersion
+from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVersion
 from shipcaptaincrew.ports import CredentialsUnavailable, Transfer
 from shipcaptaincrew.services import admin, booking, outbox, payments, queries, roster, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.transfer import KINDS, export_jsonl, import_jsonl
-from tests.builders import PASSWORD, event_details
+from tests.builders import PASSWORD, event_details, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -86,17 +86,19 @@ def populate(ctx: Context) -> Built:
     sign(ctx, sarah.slug, "Ana Lima", first_version)
     later()
     sign(ctx, sarah.slug, "Tiago Lima", waivers.set_waiver_text(ctx, "Version two: life jackets on. Café!", "test"))
+    stranger = sign(ctx, sarah.slug, "Not In The Party", waivers.current_waiver(ctx))
+    waivers.void_signature(ctx, stranger.id, "not in this party", "test")
     deliver(ctx, FakeMailer())  # sent
     deliver(ctx, FakeMailer(failures=-1))  # pending, one attempt and its error
     deliver(ctx, FakeMailer(failures=-1, error=CredentialsUnavailable("no Gmail token")))  # waiting
     return Built(ctx, revoked, live)
 
 
-def sign(ctx: Context, slug: str, name: str, version: WaiverVersion) -> None:
+def sign(ctx: Context, slug: str, name: str, version: WaiverVersion) -> Signature:
     email = f"{name.split()[0].lower()}@example.org"
     signed = SignatureDraft(name, email, "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
                             version.sha256)  # fmt: skip
-    waivers.sign_waiver(ctx, slug, signed, "203.0.113.9", "Mozilla/5.0")
+    return sign_waiver(ctx, slug, signed)
 
 
 def deliver(ctx: Context, mailer: FakeMailer) -> None:
@@ -178,7 +180,7 @@ def test_the_export_starts_with_the_header_and_is_canonical_json_lines(sqlite: S
     populate(context(sqlite))
     lines = exported(SqliteTransfer(sqlite.path)).splitlines()
 
-    assert lines[0] == b'{"format":"scc-transfer","version":1}'
+    assert lines[0] == b'{"format":"scc-transfer","version":2}'
     for line in lines:
         assert json.dumps(json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() == line
     assert "José — bring a cake 🎂".encode() in b"\n".join(lines)

@@ -15,12 +15,15 @@ from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.events import Assignment, Event, Ref
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import Email
+from shipcaptaincrew.domain.seals import ChainHead
 from shipcaptaincrew.domain.waivers import Signature
-from shipcaptaincrew.services import booking, outbox, payments
+from shipcaptaincrew.services import booking, guest_links, outbox, payments, queries
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_details
 
 HOSTILE = "<script>alert(1)</script> O'Neil & Sons"
+KEY = b"seal-key-for-templates-0123456789"
+PARTY = "/g/2026-05-23-sarah-pm/secret-of-the-party"
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
@@ -37,7 +40,7 @@ def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
                           minor, *guardian, "Pat Lima", "+1 555 0102", "Leo Lima", "", waivers.CONSENT_LABEL,
                           waivers.AGREEMENT_LABEL, version.id, version.sha256, NOW.isoformat(), "203.0.113.9",
                           "Firefox", "copy-token-abc")  # fmt: skip
-    return waivers.sealed(signature), version
+    return waivers.sealed(KEY, signature, ChainHead()), version
 
 
 def parts(email: Email) -> tuple[str, str, EmailMessage]:
@@ -73,29 +76,29 @@ def test_the_receipt_links_to_the_party_page_at_the_public_address_a_mail_progra
 
     text, html, _ = parts(queued.email)
 
-    link = "https://charters.example.com/g/2026-05-23-sarah-pm"
+    link = "https://charters.example.com" + guest_links.party_path(ctx, queries.get_event(ctx, "2026-05-23-sarah-pm"))
     assert f"signs the waiver: {link}\n" in text
     assert f'<a href="{link}">{link}</a>' in html
 
 
 def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template() -> None:
     email = mail.payment_receipt(
-        an_event(), Entry("pay_1", "2026-05-23-sarah-pm", "payment", 100, "cash", "S", "t", NOW)
+        an_event(), Entry("pay_1", "2026-05-23-sarah-pm", "payment", 100, "cash", "S", "t", NOW), PARTY
     )
     older = replace(email, facts={name: value for name, value in email.facts.items() if name != "party_url"})
 
     text, html, _ = parts(older)
 
-    assert "signs the waiver: /g/2026-05-23-sarah-pm" in text and "Sent by ShipCaptainCrew" in html
+    assert f"signs the waiver: {PARTY}" in text and "Sent by ShipCaptainCrew" in html
 
 
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
     signature, version = a_signature(minor=True)
-    email = waivers.copy_email(an_event(), signature, version)
+    email = waivers.copy_email(an_event(), signature, version, waivers.copy_path(PARTY, signature))
 
     text, html, _ = parts(email)
 
-    assert text == waivers.copy_text(an_event(), signature, version)
+    assert text == waivers.copy_text(an_event(), signature, version, waivers.copy_path(PARTY, signature))
     assert "Guardian: Ana Lima (mother)" in text and signature.record_hash in html
     assert "&lt;script&gt;" in html and "<script>" not in html and "You sail at your own risk." in html
 
@@ -139,10 +142,12 @@ def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing
 
 def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address() -> None:
     signature, version = a_signature()
-    email = waivers.copy_email(an_event(), signature, version, "https://charters.example.com")
+    email = waivers.copy_email(
+        an_event(), signature, version, waivers.copy_path(PARTY, signature), "https://charters.example.com"
+    )
 
     text, html, _ = parts(email)
 
-    link = "https://charters.example.com/g/2026-05-23-sarah-pm/signed/copy-token-abc"
+    link = f"https://charters.example.com{PARTY}/signed/copy-token-abc"
     assert f"save as PDF: {link}\n" in text and f"save as PDF: {link}\n" in email.text
     assert f'<a href="{link}">{link}</a>' in html

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_body, payment_body
 from tests.cli.conftest import Scc
-from tests.web.test_guest_pages import SLUG, adult, book, sign
+from tests.web.test_guest_pages import SLUG, adult, book, party, sign
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQL = "Robert'); DROP TABLE events;--"
@@ -42,8 +42,7 @@ def snapshot(ctx: Context, tmp_path: Path) -> Snapshot:
 @pytest.fixture
 def booked(client: TestClient) -> TestClient:
     """A client signed in, with one event booked and its waiver form opened once (which stores the first text)."""
-    book(client)
-    client.get(f"/g/{SLUG}/waiver")
+    client.get(f"{book(client)}/waiver")
     return client
 
 
@@ -129,7 +128,7 @@ def test_a_ship_named_with_a_script_is_escaped_on_the_guest_page(client: TestCli
     ship = client.post("/api/ships", json={"name": XSS[:60], "capacity": 12}).json()
     client.put(f"/api/events/{SLUG}/assignment", json={"ship": ship["id"]})
 
-    page = client.get(f"/g/{SLUG}").text
+    page = client.get(party(client)).text
 
     assert "<script>" not in page and "&lt;script&gt;" in page
 
@@ -192,7 +191,7 @@ def test_a_mangled_waiver_form_is_a_400_page_that_stores_nothing(
 ) -> None:
     before = snapshot()
 
-    response = booked.post(f"/g/{SLUG}/waiver", content=body,
+    response = booked.post(f"{party(booked)}/waiver", content=body,
                            headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
 
     assert response.status_code == 400

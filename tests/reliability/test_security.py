@@ -113,7 +113,14 @@ HEADERS = {
 
 
 def documented_requests() -> list[tuple[str, str]]:
-    samples = {"{slug}": SLUG, "{entry_id}": "ent_x", "{ship_id}": "shp_x", "{person_id}": "per_x", "{token}": "tok"}
+    samples = {
+        "{slug}": SLUG,
+        "{entry_id}": "ent_x",
+        "{ship_id}": "shp_x",
+        "{person_id}": "per_x",
+        "{token}": "tok",
+        "{signature_id}": "sig_x",
+    }
     found = []
     for path, methods in openapi.document(DEFAULT_PERIODS.names(), DEFAULT_METHODS)["paths"].items():
         for name, value in samples.items():

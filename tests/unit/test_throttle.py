@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shipcaptaincrew.domain.throttle import LoginThrottle
+from shipcaptaincrew.domain.throttle import LoginThrottle, RateLimit
 
 WINDOW = 900
 
@@ -100,3 +100,21 @@ def test_a_block_never_exceeds_the_window_even_at_float_rounding_edges() -> None
     just_before_2038 = 2**31 - 500 + 3 * 2**-22
     throttle = throttle_after(*[("mallory", just_before_2038)] * 5)
     assert throttle.retry_after("mallory", just_before_2038) <= WINDOW
+
+
+def test_a_rate_limit_counts_each_client_alone() -> None:
+    limit = RateLimit(limit=3, window_seconds=60)
+
+    assert [limit.hit("a", 0.0) for _ in range(4)] == [0, 0, 0, 60]
+    assert limit.hit("b", 1.0) == 0
+    assert limit.blocked("a", 30.0) == 30 and limit.blocked("a", 60.0) == 0
+
+
+def test_a_flood_from_many_addresses_neither_blocks_another_client_nor_grows_without_bound() -> None:
+    limit = RateLimit(limit=3, window_seconds=60, max_clients=100)
+
+    for number in range(10_000):
+        limit.hit(f"10.0.{number // 256}.{number % 256}", 1.0)
+
+    assert limit.hit("192.0.2.1", 2.0) == 0
+    assert len(limit._seen) <= 100

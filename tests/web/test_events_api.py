@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from starlette.testclient import TestClient
 
 from shipcaptaincrew.services import booking
@@ -21,7 +23,7 @@ def test_a_new_event_is_not_paid_and_owes_its_price(client: TestClient) -> None:
     assert event["payment_cleared"] is False
     assert event["payment_cleared_at"] is None
     assert (event["amount_due_cents"], event["paid_cents"], event["balance_cents"]) == (12550, 0, 12550)
-    assert event["guest_url"] == "/g/2026-05-23-sarah-pm"
+    assert re.fullmatch(r"/g/2026-05-23-sarah-pm/[A-Za-z0-9_-]{24}", event["guest_url"])
 
 
 def test_a_json_number_amount_is_read_exactly_without_float(client: TestClient) -> None:

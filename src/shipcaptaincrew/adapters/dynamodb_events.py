@@ -39,7 +39,7 @@ class DynamoDbEvents:
         self._names: dict[str, str] | None = None
 
     def add(self, event: Event) -> None:
-        item = self._item(event, uuid.uuid4().hex, [])
+        item = self._item(event, event.key or uuid.uuid4().hex, [])
         self._uow.writes.put(item, "attribute_not_exists(pk)", error=self._taken_error(event.slug))
         self._uow.writes.put({"pk": f"EV#{item['key']}", "sk": "SLUG", "slug": event.slug})
         self._uow.writes.data_changed = True
@@ -147,6 +147,9 @@ class DynamoDbEvents:
     def set_waivers_signed(self, slug: str, count: int) -> None:
         self._update(slug, {"waivers_signed": count})
 
+    def set_guest_nonce(self, slug: str, nonce: str) -> None:
+        self._update(slug, {"guest_nonce": nonce})
+
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
         self._update(slug, {"paid_cents": state.paid_cents, "payment_cleared_at": cleared_at})
@@ -212,6 +215,7 @@ class DynamoDbEvents:
             "created_at": event.created_at.isoformat(),
             "updated_at": event.updated_at.isoformat(),
             "version": event.version,
+            "guest_nonce": event.guest_nonce,
             "rev": 1,
         }
 
@@ -241,6 +245,9 @@ class DynamoDbEvents:
             version=item["version"],
             payment=PaymentState(item["paid_cents"], datetime.fromisoformat(cleared_at) if cleared_at else None),
             waivers_signed=item["waivers_signed"],
+            key=str(item["key"]),
+            # Events stored before guest links had a nonce: their random key serves until a rotation.
+            guest_nonce=item.get("guest_nonce") or str(item["key"]),
         )
 
     def _assignment(self, item: Item) -> Assignment:

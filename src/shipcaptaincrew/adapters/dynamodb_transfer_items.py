@@ -17,14 +17,14 @@ from shipcaptaincrew.adapters.dynamodb_events import EVENTS
 from shipcaptaincrew.adapters.dynamodb_ledger import LEDGER
 from shipcaptaincrew.adapters.dynamodb_roster import ROSTER
 from shipcaptaincrew.adapters.dynamodb_store import Item
-from shipcaptaincrew.adapters.dynamodb_waivers import SIGNATURES
+from shipcaptaincrew.adapters.dynamodb_waivers import SIGNATURES, VOIDS
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.ports import Record
 
 EVENT_FIELDS = (
     "slug", "date", "period", "patron_first_name", "patron_last_name", "patron_email", "patron_phone", "party_size",
     "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id", "crew_ids", "override_reason",
-    "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version",
+    "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version", "guest_nonce",
 )  # fmt: skip
 LEDGER_FIELDS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                  "recorded_at", "reverses", "reason")  # fmt: skip
@@ -32,16 +32,17 @@ SIGNATURE_FIELDS = (
     "id", "guest_name", "email", "phone", "date_of_birth", "minor", "guardian_name", "guardian_relationship",
     "guardian_signature", "emergency_name", "emergency_phone", "typed_signature", "drawn_signature",
     "consent_label", "agreement_label", "version_id", "version_hash", "signed_at", "ip", "user_agent", "copy_token",
-    "record_hash",
+    "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
+VOID_FIELDS = ("id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
 OUTBOX_FIELDS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                  "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 SHIP_FIELDS = ("id", "name", "capacity", "created_at", "retired_at")
 PERSON_FIELDS = ("id", "name", "role", "email", "phone", "licence_expires", "medical_expires", "calendar_token",
                  "created_at", "retired_at")  # fmt: skip
 CONFLICT_FIELDS = ("kind", "message", "other", "overridden")
-POINTERS = ("ENTRY#", "COPY#", "CALTOKEN#", "SHIPNAME#")
-EPHEMERAL = ("SIGNINFAIL",)  # failed sign-ins: a throttle's count, not the operator's data
+POINTERS = ("ENTRY#", "COPY#", "SIGID#", "CALTOKEN#", "SHIPNAME#")
+EPHEMERAL = ("SIGNINFAIL", "FORM#")  # failed sign-ins, spent form tokens: a throttle's count, a replay guard
 
 
 def _pick(item: Item, names: tuple[str, ...]) -> Record:
@@ -57,7 +58,7 @@ def items_for(record: Record, keys: dict[str, str]) -> list[Item]:
 
 
 def _event_items(record: Record, keys: dict[str, str]) -> list[Item]:
-    key = keys[record["slug"]] = uuid.uuid4().hex
+    key = keys[record["slug"]] = record["key"]
     slug, starts = record["slug"], record["period_starts"]
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in record["conflicts"]]
     event = {"pk": f"SLUG#{slug}", "sk": "SLUG", "kind": "event", "key": key, "aliases": sorted(record["aliases"]),
@@ -80,8 +81,20 @@ def _signature_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key, sort = keys[record["event"]], f"{record['signed_at']}#{record['id']}"
     signature = {"pk": f"EV#{key}", "sk": f"SIG#{sort}", "gsi1pk": SIGNATURES, "gsi1sk": sort, "event_key": key,
                  **_pick(record, SIGNATURE_FIELDS)}  # fmt: skip
-    copy = {"pk": f"COPY#{record['copy_token']}", "sk": "COPY", "event_key": key, "signature_sk": signature["sk"]}
-    return [signature, copy]
+    pointer = {"event_key": key, "signature_sk": signature["sk"]}
+    copy = {"pk": f"COPY#{record['copy_token']}", "sk": "COPY", **pointer}
+    return [signature, copy, {"pk": f"SIGID#{record['id']}", "sk": "SIGID", **pointer}]
+
+
+def _void_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    return [{"pk": f"EV#{key}", "sk": f"VOID#{record['signature']}", "gsi1pk": VOIDS,
+             "gsi1sk": f"{record['position']:012d}", "event_key": key, "signature_id": record["signature"],
+             **_pick(record, VOID_FIELDS)}]  # fmt: skip
+
+
+def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
+    return [{"pk": "WAIVER", "sk": "CHAIN", **_pick(record, ("position", "seal", "head_seal"))}]
 
 
 def _ship_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -130,6 +143,7 @@ def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
     "event": _event_items, "ledger_entry": _ledger_items, "signature": _signature_items, "ship": _ship_items,
+    "signature_void": _void_items, "waiver_chain": _chain_items,
     "person": _person_items, "waiver_version": _version_items, "idempotency_key": _idempotency_items,
     "outbox_message": _outbox_items, "credential": _credential_items, "revoked_token": _revoked_items,
     "audit": _audit_items,
@@ -156,6 +170,7 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
 def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
     return {"type": "event", **_pick(item, EVENT_FIELDS), "period_starts": item["starts"], "conflicts": conflicts,
+            "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
             "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
             "override_reason": item.get("override_reason", "")}  # fmt: skip
 
@@ -166,7 +181,14 @@ def _entry(item: Item, slugs: dict[str, str]) -> Record:
 
 def _signature(item: Item, slugs: dict[str, str]) -> Record:
     record = {"type": "signature", **_pick(item, SIGNATURE_FIELDS), "event": slugs[str(item["event_key"])]}
-    return {**record, "minor": bool(record["minor"])}
+    legacy = {"signed_slug": item.get("signed_slug", ""), "previous_seal": item.get("previous_seal", ""),
+              "seal": item.get("seal", "")}  # stored before sealing  # fmt: skip
+    return {**record, **legacy, "minor": bool(record["minor"])}
+
+
+def _void(item: Item, slugs: dict[str, str]) -> Record:
+    return {"type": "signature_void", **_pick(item, VOID_FIELDS), "signature": item["signature_id"],
+            "event": slugs[str(item["event_key"])]}  # fmt: skip
 
 
 def _idempotency(item: Item, _: dict[str, str]) -> Record:
@@ -194,6 +216,8 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("SLUG#", "SLUG", _event),
     ("EV#", "LEDGER#", _entry),
     ("EV#", "SIG#", _signature),
+    ("EV#", "VOID#", _void),
+    ("WAIVER", "CHAIN", _simple("waiver_chain", ("position", "seal", "head_seal"))),
     ("IDEM#", "IDEM", _idempotency),
     ("OUTBOX#", "MSG", _outbox),
     ("AUDIT#", "", _audit),

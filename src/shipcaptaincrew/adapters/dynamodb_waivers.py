@@ -1,8 +1,11 @@
-"""Waiver versions and signatures in DynamoDB, items to records in one place. Nothing is ever updated.
+"""Waiver versions, signatures, voids and the chain's head in DynamoDB, items to records in one place.
 
-Versions: `WAIVER`/`VERSION#<id, zero-padded>` (the current one is the last). A signature lives under its
-event's immutable key (`EV#<key>`, `SIG#<signed at>#<id>`), indexed on gsi1 (`SIGNATURES`, `<signed at>#<id>`);
-`COPY#<token>` leads to it from the signer's copy link.
+Versions: `WAIVER`/`VERSION#<id, zero-padded>` (the current one is the last); the chain's head: `WAIVER`/`CHAIN`,
+written on the condition that it is still the head the signer read. A signature lives under its event's
+immutable key (`EV#<key>`, `SIG#<signed at>#<id>`), indexed on gsi1 (`SIGNATURES`, `<signed at>#<id>`);
+`COPY#<token>` and `SIGID#<id>` lead to it. A void is `EV#<key>`/`VOID#<signature id>` (so one signature is
+voided once), indexed on gsi1 (`VOIDS`, `<position>`). A spent form token is `FORM#<nonce>`, forgotten by TTL.
+Nothing here is ever updated but the head.
 """
 
 from __future__ import annotations
@@ -14,20 +17,27 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
-from shipcaptaincrew.domain.errors import Conflict, NotFound
-from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
+from shipcaptaincrew.adapters.sqlite_waivers import USED_FORM
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, NotFound
+from shipcaptaincrew.domain.seals import ChainHead
+from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
 
-_FIELDS = [field.name for field in fields(Signature) if field.name != "event_slug"]
-SIGNATURES = "SIGNATURES"
+_FIELDS = [field.name for field in fields(Signature) if field.name not in ("event_slug", "event_key")]
+_VOID_FIELDS = [field.name for field in fields(Void)]
+SIGNATURES, VOIDS = "SIGNATURES", "VOIDS"
+HEAD = ("WAIVER", "CHAIN")
+
+
+def _head_moved() -> Conflict:
+    return Conflict("another signature was saved at the same moment; send the form again")
 
 
 class DynamoDbWaivers:
     def __init__(self, uow: DynamoDbUnitOfWork) -> None:
         self._uow = uow
-        self._store = uow.store
         self._slugs: dict[str, str] = {}
 
     def current_version(self) -> WaiverVersion | None:
@@ -55,23 +65,31 @@ class DynamoDbWaivers:
         )
 
     def add_signature(self, signature: Signature) -> None:
-        event = self._uow.events.item(signature.event_slug)
-        if event is None:
+        if self._uow.get((f"EV#{signature.event_key}", "SLUG")) is None:
             raise NotFound(f"no event {signature.event_slug!r}", "slug")
         sort = f"{signature.signed_at}#{signature.id}"
         item = {
-            "pk": f"EV#{event['key']}",
+            "pk": f"EV#{signature.event_key}",
             "sk": f"SIG#{sort}",
             "gsi1pk": SIGNATURES,
             "gsi1sk": sort,
-            "event_key": event["key"],
+            "event_key": signature.event_key,
             **{name: getattr(signature, name) for name in _FIELDS},
         }
         self._uow.writes.put(item, "attribute_not_exists(pk)")
+        pointer = {"event_key": signature.event_key, "signature_sk": item["sk"]}
         self._uow.writes.put(
-            {"pk": f"COPY#{signature.copy_token}", "sk": "COPY", "event_key": event["key"], "signature_sk": item["sk"]},
-            "attribute_not_exists(pk)",
+            {"pk": f"COPY#{signature.copy_token}", "sk": "COPY", **pointer}, "attribute_not_exists(pk)"
         )
+        self._uow.writes.put({"pk": f"SIGID#{signature.id}", "sk": "SIGID", **pointer}, "attribute_not_exists(pk)")
+
+    def get_signature(self, signature_id: str) -> Signature | None:
+        pointer = self._uow.get((f"SIGID#{signature_id}", "SIGID"))
+        if pointer is not None:
+            return self._pointed(pointer)
+        # Signatures stored before the pointer existed: found on the index (a Query, rare: voiding an old one).
+        found = self._uow.query("gsi1pk = :pk", {":pk": SIGNATURES}, INDEX)
+        return next((self._signature(item) for item in found if item["id"] == signature_id), None)
 
     def for_event(self, slug: str) -> list[Signature]:
         event = self._uow.events.item(slug)
@@ -81,23 +99,73 @@ class DynamoDbWaivers:
 
     def by_copy_token(self, token: str) -> Signature | None:
         pointer = self._uow.get((f"COPY#{token}", "COPY"))
-        if pointer is None:
-            return None
-        item = self._uow.get((f"EV#{pointer['event_key']}", str(pointer["signature_sk"])))
-        return None if item is None else self._signature(item)
+        return None if pointer is None else self._pointed(pointer)
 
     def every_signature(self) -> Iterator[Signature]:
         for item in self._uow.query("gsi1pk = :pk", {":pk": SIGNATURES}, INDEX):
             yield self._signature(item)
+
+    def add_void(self, void: Void) -> None:
+        item = {
+            "pk": f"EV#{void.event_key}",
+            "sk": f"VOID#{void.signature_id}",
+            "gsi1pk": VOIDS,
+            "gsi1sk": f"{void.position or 0:012d}",
+            **{name: getattr(void, name) for name in _VOID_FIELDS},
+        }
+        self._uow.writes.put(
+            item, "attribute_not_exists(pk)", error=lambda: Conflict("this signature was voided already", "id")
+        )
+
+    def voids_for_event(self, slug: str) -> list[Void]:
+        event = self._uow.events.item(slug)
+        if event is None:
+            return []
+        return [_void(item) for item in self._uow.partition(f"EV#{event['key']}", "VOID#")]
+
+    def every_void(self) -> Iterator[Void]:
+        for item in self._uow.query("gsi1pk = :pk", {":pk": VOIDS}, INDEX):
+            yield _void(item)
+
+    def chain_head(self) -> ChainHead:
+        item = self._uow.get(HEAD)
+        if item is None:
+            return ChainHead()
+        return ChainHead(int(item["position"]), str(item["seal"]), str(item["head_seal"]))
+
+    def move_chain_head(self, head: ChainHead, replacing: ChainHead) -> None:
+        item = {"pk": HEAD[0], "sk": HEAD[1], "position": head.position, "seal": head.seal, "head_seal": head.head_seal}
+        if not replacing.head_seal:
+            self._uow.writes.put(item, "attribute_not_exists(pk)", error=_head_moved)
+        else:
+            self._uow.writes.put(item, "head_seal = :read", {":read": replacing.head_seal}, error=_head_moved)
+
+    def spend_form_token(self, nonce: str, expires_at: datetime, now: datetime) -> None:
+        item = {"pk": f"FORM#{nonce}", "sk": "FORM", "expires": int(expires_at.timestamp())}
+        self._uow.writes.put(
+            item, "attribute_not_exists(pk) OR expires < :now", {":now": int(now.timestamp())}, error=_form_used
+        )
+
+    def _pointed(self, pointer: Item) -> Signature | None:
+        item = self._uow.get((f"EV#{pointer['event_key']}", str(pointer["signature_sk"])))
+        return None if item is None else self._signature(item)
 
     def _signature(self, item: Item) -> Signature:
         key = str(item["event_key"])
         if key not in self._slugs:
             found = self._uow.get((f"EV#{key}", "SLUG"))
             self._slugs[key] = "?" if found is None else str(found["slug"])
-        values = {name: item[name] for name in _FIELDS}
+        values = {name: item.get(name, _DEFAULTS.get(name)) for name in _FIELDS}
         values["minor"] = bool(values["minor"])
-        return Signature(event_slug=self._slugs[key], **values)
+        return Signature(event_slug=self._slugs[key], event_key=key, **values)
+
+
+_DEFAULTS: dict[str, object] = {"signed_slug": "", "position": None, "previous_seal": "", "seal": ""}
+"""What signatures stored before sealing lack."""
+
+
+def _form_used() -> AlreadyUsed:
+    return AlreadyUsed(USED_FORM, "form_token")
 
 
 def _version_sk(version_id: int) -> str:
@@ -106,3 +174,7 @@ def _version_sk(version_id: int) -> str:
 
 def _version(item: Item) -> WaiverVersion:
     return WaiverVersion(item["id"], item["text"], item["sha256"], datetime.fromisoformat(item["created_at"]))
+
+
+def _void(item: Item) -> Void:
+    return Void(**{name: item[name] for name in _VOID_FIELDS})

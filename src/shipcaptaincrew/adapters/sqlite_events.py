@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from shipcaptaincrew.domain.periods import Periods
 _COLUMNS = (
     "slug, date, period, period_starts, patron_first_name, patron_last_name, patron_email, patron_phone, "
     "party_size, title, notes, amount_due_cents, status, ship_id, captain_id, crew_ids, conflicts, override_reason, "
-    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version"
+    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version, guest_nonce, key"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(", ")))
 _SELECT = f"SELECT {_COLUMNS} FROM events"
@@ -117,6 +118,9 @@ class SqliteEventRepository:
     def set_waivers_signed(self, slug: str, count: int) -> None:
         self._connection.execute("UPDATE events SET waivers_signed = ? WHERE slug = ?", (count, slug))
 
+    def set_guest_nonce(self, slug: str, nonce: str) -> None:
+        self._connection.execute("UPDATE events SET guest_nonce = ? WHERE slug = ?", (nonce, slug))
+
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
         self._connection.execute(
@@ -146,6 +150,7 @@ class SqliteEventRepository:
             details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
             *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
             event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
+            event.guest_nonce, event.key or uuid.uuid4().hex,
         )  # fmt: skip
 
 
@@ -193,6 +198,8 @@ def _event(row: sqlite3.Row, names: dict[str, str]) -> Event:
         version=row["version"],
         payment=PaymentState(row["paid_cents"], datetime.fromisoformat(cleared_at) if cleared_at else None),
         waivers_signed=row["waivers_signed"],
+        key=row["key"],
+        guest_nonce=row["guest_nonce"],
     )
 
 

@@ -19,12 +19,13 @@ from shipcaptaincrew.adapters.sqlite import connect, migrate
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unavailable
 from shipcaptaincrew.ports import Record
 
-TABLES = ("waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "idempotency_keys",
-          "outbox", "credentials", "revoked_tokens", "audit")  # fmt: skip
+TABLES = ("waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "signature_voids",
+          "waiver_chain", "idempotency_keys", "outbox", "credentials", "revoked_tokens", "audit")  # fmt: skip
 EVENT_COLUMNS = (
     "slug", "date", "period", "period_starts", "patron_first_name", "patron_last_name", "patron_email",
     "patron_phone", "party_size", "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id",
     "override_reason", "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version",
+    "key", "guest_nonce",
 )  # fmt: skip
 LEDGER_COLUMNS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                   "recorded_at", "reverses", "reason")  # fmt: skip
@@ -32,8 +33,9 @@ SIGNATURE_COLUMNS = (
     "id", "guest_name", "email", "phone", "date_of_birth", "minor", "guardian_name", "guardian_relationship",
     "guardian_signature", "emergency_name", "emergency_phone", "typed_signature", "drawn_signature",
     "consent_label", "agreement_label", "version_id", "version_hash", "signed_at", "ip", "user_agent", "copy_token",
-    "record_hash",
+    "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
+VOID_COLUMNS = ("id", "signature_id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
 OUTBOX_COLUMNS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                   "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 PLAIN = {  # record type -> (table, columns) for the kinds that are one row each, column for field
@@ -43,6 +45,7 @@ PLAIN = {  # record type -> (table, columns) for the kinds that are one row each
                           "calendar_token", "created_at", "retired_at")),
     "credential": ("credentials", ("name", "value")),
     "revoked_token": ("revoked_tokens", ("token_id", "expires_at")),
+    "waiver_chain": ("waiver_chain", ("position", "seal", "head_seal")),
 }  # fmt: skip
 PROGRESS_EVERY = 1000
 
@@ -107,6 +110,9 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
     yield from _joined(connection, "ledger", "ledger_entry", LEDGER_COLUMNS)
     for record in _joined(connection, "signatures", "signature", SIGNATURE_COLUMNS):
         yield {**record, "minor": bool(record["minor"])}
+    for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
+        yield {**{name: value for name, value in record.items() if name != "signature_id"},
+               "signature": record["signature_id"]}  # fmt: skip
     for row in connection.execute("SELECT key, fingerprint, status, body, created_at FROM idempotency_keys"):
         yield {"type": "idempotency_key", "key": row[0], "fingerprint": row[1], "status": row[2],
                "body_base64": base64.b64encode(bytes(row[3])).decode("ascii"), "created_at": row[4]}  # fmt: skip
@@ -198,7 +204,12 @@ def _insert_audit(connection: sqlite3.Connection, record: Record) -> None:
                                   "data": data})  # fmt: skip
 
 
+def _insert_void(connection: sqlite3.Connection, record: Record) -> None:
+    _insert_joined("signature_voids", VOID_COLUMNS)(connection, {**record, "signature_id": record["signature"]})
+
+
 _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
+    "signature_void": _insert_void,
     "event": _insert_event,
     "ledger_entry": _insert_joined("ledger", LEDGER_COLUMNS),
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),

@@ -106,8 +106,9 @@ MANIFEST = ["guest_name", "minor", "guardian_name", "emergency_name", "emergency
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
 @reports_errors
 def export_manifest(slug: str, output: TextIO) -> None:
-    """The guests who signed for event SLUG, as CSV (the passenger manifest)."""
-    event, found = waivers.signatures(open_context(), slug)
+    """The guests who signed for event SLUG, as CSV (the passenger manifest): each person once (their newest
+    signature), voided signatures left out."""
+    event, found = waivers.counted_signatures(open_context(), slug)
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(MANIFEST)
     for item in found:

@@ -7,7 +7,7 @@ from typing import TextIO
 import click
 
 from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
-from shipcaptaincrew.services import waivers
+from shipcaptaincrew.services import waiver_audit, waivers
 
 
 @click.group("waiver")
@@ -36,10 +36,23 @@ def show() -> None:
 @waiver_group.command("verify")
 @reports_errors
 def verify() -> None:
-    """Recompute the hash of every signature and waiver version; exit 1 if any record was altered."""
-    checked, problems = waivers.verify_signatures(open_context())
-    for problem in problems:
-        click.echo(f"ALTERED  {problem.signature_id}  {problem.event_slug}  {problem.problem}")
-    click.echo(f"{checked} signatures checked, {len(problems)} problem(s).", err=True)
-    if problems:
+    """Check every record's seal, the chain that links them (nothing removed, inserted or cut off), each waiver
+    version's text and each event's count; name what is wrong and exit 1 if anything is."""
+    report = waiver_audit.verify_signatures(open_context())
+    for problem in report.problems:
+        click.echo(f"ALTERED  {problem.record_id}  {problem.event_slug}  {problem.problem}")
+    if report.unsealed:
+        click.echo(f"{report.unsealed} record(s) from before sealing: checked by their unkeyed hash only.", err=True)
+    click.echo(f"{report.checked} records checked, {len(report.problems)} problem(s).", err=True)
+    if report.problems:
         raise SystemExit(1)
+
+
+@waiver_group.command("void")
+@click.argument("signature_id")
+@click.option("--reason", required=True, help="Why it does not count (kept with the void record).")
+@reports_errors
+def void(signature_id: str, reason: str) -> None:
+    """Take signature SIGNATURE_ID out of its event's count and manifest; the signature itself is kept."""
+    record, event = waivers.void_signature(open_context(), signature_id, reason, CLI_ACTOR)
+    click.echo(f"Voided {signature_id} ({record.id}); {event.slug} now counts {event.waivers_signed} signed.")

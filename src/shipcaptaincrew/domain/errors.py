@@ -34,6 +34,12 @@ class StaleVersion(Conflict):
     code = "stale_version"
 
 
+class AlreadyUsed(Conflict):
+    """A one-time thing (a form's token) was used before."""
+
+    code = "already_used"
+
+
 class Unauthorized(DomainError):
     code = "unauthorized"
 

@@ -103,6 +103,10 @@ class Event:
     version: int = 1
     payment: PaymentState = field(default_factory=PaymentState)
     waivers_signed: int = 0
+    key: str = ""
+    """The event's own id: it never changes, whatever the slug becomes, and moves with it between stores."""
+    guest_nonce: str = ""
+    """Random; the guest links' secret is made from it (`guest_links.secret`), a new one kills the old links."""
 
     @property
     def ship(self) -> str | None:
@@ -153,20 +157,25 @@ def check_details(details: EventDetails, periods: Periods) -> EventDetails:
     )
 
 
-def new_event(details: EventDetails, slug: str | None, periods: Periods, now: datetime) -> Event:
+def new_event(
+    details: EventDetails, slug: str | None, periods: Periods, now: datetime, guest_nonce: str = "", key: str = ""
+) -> Event:
     """A booked event. The slug is built from date, first name and period unless one is given."""
     details = check_details(details, periods)
     if slug is None:
         slug = slugs.build(details.date, details.patron.first_name, details.period, periods)
     else:
         _check_slug_matches(slugs.parse(slug, periods), details)
-    return Event(slug=slug, details=details, created_at=now, updated_at=now)
+    return Event(slug=slug, details=details, created_at=now, updated_at=now, key=key, guest_nonce=guest_nonce)
 
 
-def legacy_event(details: EventDetails, slug: str, periods: Periods, now: datetime) -> Event:
+def legacy_event(
+    details: EventDetails, slug: str, periods: Periods, now: datetime, guest_nonce: str = "", key: str = ""
+) -> Event:
     """An event imported from the old system, whose slug may not follow the pattern."""
     details = check_details(details, periods)
-    return Event(slug=slugs.check_safe(slug), details=details, created_at=now, updated_at=now)
+    safe = slugs.check_safe(slug)
+    return Event(slug=safe, details=details, created_at=now, updated_at=now, key=key, guest_nonce=guest_nonce)
 
 
 def revise(event: Event, details: EventDetails, expected_version: int, periods: Periods, now: datetime) -> Event:

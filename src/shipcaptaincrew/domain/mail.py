@@ -67,10 +67,10 @@ def waiting_for_credentials(message: OutboxMessage, reason: str, now: datetime) 
     return replace(message, status=WAITING, next_attempt_at=now + CREDENTIALS_RECHECK, last_error=reason)
 
 
-def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
-    """The patron's receipt; `base_url` (SCC_PUBLIC_URL) makes the party page's link one a mail program opens."""
+def payment_receipt(event: Event, entry: Entry, party_path: str, base_url: str = "") -> Email:
+    """The patron's receipt with the party's link (`party_path`); `base_url` (SCC_PUBLIC_URL) makes it absolute."""
     details = event.details
-    party_url = f"{base_url}/g/{event.slug}"
+    party_url = f"{base_url}{party_path}"
     lines = [
         f"Hello {entry.patron_name},",
         "",
@@ -98,7 +98,7 @@ def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
         "credit": format_cents(-event.balance_cents) if event.balance_cents < 0 else "",
         "entry_id": entry.id,
         "reference": entry.reference,
-        "party_path": f"/g/{event.slug}",
+        "party_path": party_path,
         "party_url": party_url,
     }
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)

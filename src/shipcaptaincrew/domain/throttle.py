@@ -76,17 +76,32 @@ class LoginThrottle:
 
 @dataclass
 class RateLimit:
-    """At most `limit` requests per client in a sliding window; `hit` counts one and says how long to wait."""
+    """At most `limit` requests per client in a sliding window, and no limit on everyone together (which would let
+    a flood from many addresses shut out the rest). `hit` counts one and says how long to wait; the least recently
+    seen client is forgotten beyond `max_clients`, so memory stays bounded whatever the flood."""
 
     limit: int = 20
     window_seconds: float = 600.0
-    _seen: LoginThrottle = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._seen = LoginThrottle(self.limit, 50 * self.limit, self.window_seconds)
+    max_clients: int = 10_000
+    _seen: dict[str, deque[float]] = field(default_factory=dict)
 
     def hit(self, client: str, now: float) -> int:
-        wait = self._seen.retry_after(client, now)
+        wait = self.blocked(client, now)
         if not wait:
-            self._seen.failed(client, now)
+            if client not in self._seen and len(self._seen) >= self.max_clients:
+                del self._seen[next(iter(self._seen))]
+            times = self._seen.pop(client, deque())
+            times.append(now)
+            self._seen[client] = times  # re-inserted: the dict's order is the order clients were last seen
         return wait
+
+    def blocked(self, client: str, now: float) -> int:
+        """Seconds the client must wait; 0 when it may go on. Counts nothing."""
+        times = self._seen.get(client)
+        if times is None:
+            return 0
+        while times and times[0] <= now - self.window_seconds:
+            times.popleft()
+        if len(times) < self.limit:
+            return 0
+        return _whole_seconds(times[-self.limit] + self.window_seconds - now)

@@ -89,18 +89,30 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def form_token(secret: bytes, purpose: str, now: datetime) -> str:
-    """A token a form carries instead of a cookie: proves this server issued the form for `purpose`, and when."""
-    payload = f"{int(now.timestamp())}"
+@dataclass(frozen=True)
+class FormTicket:
+    """What a valid form token grants: one use, named by its nonce, until `expires_at`."""
+
+    nonce: str
+    expires_at: datetime
+
+
+def form_token(secret: bytes, purpose: str, now: datetime, nonce: str) -> str:
+    """A token a form carries instead of a cookie: proves this server issued the form for `purpose`, and when.
+    `nonce` (random, URL-safe) names this one form, so that it can be used once."""
+    payload = f"{int(now.timestamp())}-{nonce}"
     return f"{payload}.{_sign(secret, f'{purpose}|{payload}')}"
 
 
-def check_form_token(secret: bytes, token: str, purpose: str, now: datetime, max_age_seconds: int) -> None:
-    """Raise Unauthorized if the token was not issued by us for `purpose`, or is older than `max_age_seconds`."""
-    issued, _, signature = token.partition(".")
-    if not issued.isdigit() or not token.isascii():
+def check_form_token(secret: bytes, token: str, purpose: str, now: datetime, max_age_seconds: int) -> FormTicket:
+    """The token's ticket; raise Unauthorized if it was not issued by us for `purpose`, or is older than
+    `max_age_seconds`. Whether it was used already is for the store to say."""
+    payload, _, signature = token.partition(".")
+    issued, _, nonce = payload.partition("-")
+    if not issued.isdigit() or not nonce or not token.isascii():
         raise Unauthorized("this form is not valid; open the waiver page again", "form_token")
-    if not hmac.compare_digest(signature.encode(), _sign(secret, f"{purpose}|{issued}").encode()):
+    if not hmac.compare_digest(signature.encode(), _sign(secret, f"{purpose}|{payload}").encode()):
         raise Unauthorized("this form is not valid; open the waiver page again", "form_token")
     if not 0 <= now.timestamp() - int(issued) <= max_age_seconds:
         raise Unauthorized("this form has expired; open the waiver page again, your answers will be kept", "form_token")
+    return FormTicket(payload, datetime.fromtimestamp(int(issued) + max_age_seconds, UTC))

@@ -7,15 +7,16 @@ from dataclasses import replace
 from shipcaptaincrew.domain import events, ledger, slugs
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
-from shipcaptaincrew.services import conflicts
+from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.ids import new_key
 from shipcaptaincrew.services.lookup import existing_event
 
 
 def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
     """Book an event. Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
-    event = events.new_event(details, slug, ctx.periods, now)
+    event = events.new_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.created", actor, now, {"slug": event.slug})
@@ -25,7 +26,7 @@ def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | No
 def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: str) -> Event:
     """Store an event from the old system under its old, possibly non-conforming, slug."""
     now = ctx.clock.now()
-    event = events.legacy_event(details, slug, ctx.periods, now)
+    event = events.legacy_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.imported", actor, now, {"slug": event.slug})

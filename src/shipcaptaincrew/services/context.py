@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
@@ -40,5 +40,7 @@ class Context:
     sign_in_cache: SignInState | None = None
     public_url: str = ""
     """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
+    zone: tzinfo = UTC
+    """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""

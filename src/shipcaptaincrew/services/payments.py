@@ -12,6 +12,7 @@ from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import StoredResponse, UnitOfWork
+from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
@@ -104,7 +105,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     )
     if event.details.patron.email:
         message_id = new_id("msg", now)
-        email = mail.payment_receipt(event, entry, ctx.public_url)
+        email = mail.payment_receipt(event, entry, guest_links.party_path(ctx, event), ctx.public_url)
         uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="receipt"))
     return PaymentResult(entry, event)
 

@@ -1,7 +1,7 @@
 """Moving an operator's whole data between stores: `scc export --jsonl` and `scc import --jsonl`.
 
 The file is JSON Lines, UTF-8, one object a line, canonical (sorted keys, no spaces), so the same data gives the
-same bytes from either store. The first line is the header `{"format":"scc-transfer","version":1}`; then one
+same bytes from either store. The first line is the header `{"format":"scc-transfer","version":2}`; then one
 record a line, `type` naming its kind, kinds in the order of KINDS (which is also the order they are loaded in,
 so what a record points at is there before it), and within a kind by KEYS. Times are the ISO text the store
 holds; money is integer cents; an idempotency record's body is base64.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import binascii
 import json
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +23,7 @@ from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.ports import Record, Transfer
 from shipcaptaincrew.services.transfer_checks import check_references
 
-FORMAT, VERSION = "scc-transfer", 1
+FORMAT, VERSION = "scc-transfer", 2
 HEADER: Record = {"format": FORMAT, "version": VERSION}
 
 _EVENT = {
@@ -31,14 +32,15 @@ _EVENT = {
     "party_size": "int", "title": "str", "notes": "str", "amount_due_cents": "int?", "status": "str",
     "ship_id": "str?", "captain_id": "str?", "crew_ids": "strs", "conflicts": "conflicts", "override_reason": "str",
     "paid_cents": "int", "payment_cleared_at": "time?", "waivers_signed": "int", "created_at": "time",
-    "updated_at": "time", "version": "int",
+    "updated_at": "time", "version": "int", "key": "str", "guest_nonce": "str",
 }  # fmt: skip
 _SIGNATURE = {
     "id": "str", "event": "str", "guest_name": "str", "email": "str", "phone": "str", "date_of_birth": "str",
     "minor": "bool", "guardian_name": "str", "guardian_relationship": "str", "guardian_signature": "str",
     "emergency_name": "str", "emergency_phone": "str", "typed_signature": "str", "drawn_signature": "str",
     "consent_label": "str", "agreement_label": "str", "version_id": "int", "version_hash": "str", "signed_at": "str",
-    "ip": "str", "user_agent": "str", "copy_token": "str", "record_hash": "str",
+    "ip": "str", "user_agent": "str", "copy_token": "str", "record_hash": "str", "signed_slug": "str",
+    "position": "int?", "previous_seal": "str", "seal": "str",
 }  # fmt: skip
 SCHEMAS: dict[str, dict[str, str]] = {
     "waiver_version": {"id": "int", "text": "str", "sha256": "str", "created_at": "time"},
@@ -50,6 +52,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
                      "patron_name": "str", "reference": "str", "note": "str", "received_on": "day?", "actor": "str",
                      "recorded_at": "time", "reverses": "str?", "reason": "str"},
     "signature": _SIGNATURE,
+    "signature_void": {"id": "str", "signature": "str", "event": "str", "reason": "str", "actor": "str",
+                       "voided_at": "str", "position": "int", "previous_seal": "str", "seal": "str"},
+    "waiver_chain": {"position": "int", "seal": "str", "head_seal": "str"},
     "idempotency_key": {"key": "str", "fingerprint": "str", "status": "int", "body_base64": "base64",
                         "created_at": "time"},
     "outbox_message": {"id": "str", "message_id": "str", "kind": "str", "recipient": "str", "subject": "str",
@@ -63,7 +68,8 @@ KINDS = tuple(SCHEMAS)
 """Every kind of record, in file order and load order."""
 KEYS: dict[str, tuple[str, ...]] = {
     "waiver_version": ("id",), "ship": ("id",), "person": ("id",), "event": ("slug",),
-    "ledger_entry": ("recorded_at", "id"), "signature": ("signed_at", "id"), "idempotency_key": ("key",),
+    "ledger_entry": ("recorded_at", "id"), "signature": ("signed_at", "id"), "signature_void": ("position",),
+    "waiver_chain": ("position",), "idempotency_key": ("key",),
     "outbox_message": ("created_at", "id"), "credential": ("name",), "revoked_token": ("token_id",),
     "audit": ("at", "action", "actor", "data"),
 }  # fmt: skip
@@ -78,7 +84,13 @@ ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
 }
 POSITIVE = {("event", "party_size"), ("event", "version"), ("event", "amount_due_cents"), ("ship", "capacity"),
             ("ledger_entry", "amount_cents"), ("waiver_version", "id")}  # fmt: skip
-NOT_NEGATIVE = {("event", "waivers_signed"), ("outbox_message", "attempts")}
+NOT_NEGATIVE = {("event", "waivers_signed"), ("outbox_message", "attempts"), ("waiver_chain", "position")}
+UPGRADES: dict[str, dict[str, Callable[[Record], Any]]] = {
+    "event": {"key": lambda _: secrets.token_hex(16), "guest_nonce": lambda _: secrets.token_hex(16)},
+    "signature": {"signed_slug": lambda record: record.get("event", ""), "position": lambda _: None,
+                  "previous_seal": lambda _: "", "seal": lambda _: ""},
+}  # fmt: skip
+"""What a version 1 file lacks, per kind: an event gets a new key and guest link, a signature stays unsealed."""
 
 
 def encode(record: Record) -> bytes:
@@ -119,15 +131,16 @@ def import_jsonl(transfer: Transfer, lines: Iterable[bytes], progress: Callable[
 
 
 def read_records(lines: Iterable[bytes]) -> list[tuple[int, Record]]:
-    """Every record of the file with its line number, each checked on its own; the header checked first."""
+    """Every record of the file with its line number, each checked on its own; the header checked first.
+    A version 1 file's records are brought up to this version (UPGRADES) before they are checked."""
     found: list[tuple[int, Record]] = []
-    number = 0
+    number, version = 0, VERSION
     for number, line in enumerate(lines, start=1):
         value = _parse(number, line)
         if number == 1:
-            _check_header(value)
+            version = _check_header(value)
         else:
-            found.append((number, check_record(number, value)))
+            found.append((number, check_record(number, _upgraded(value, version))))
     if number == 0:
         raise InvalidInput("line 1: the file is empty; expected the scc-transfer header", "format")
     return found
@@ -145,12 +158,20 @@ def _parse(number: int, line: bytes) -> Any:
     return value
 
 
-def _check_header(value: Record) -> None:
+def _check_header(value: Record) -> int:
     if value.get("format") != FORMAT:
         raise InvalidInput(f"line 1: not an scc-transfer file (the header must be {encode(HEADER)!r})", "format")
-    if value.get("version") != VERSION:
-        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported (only {VERSION})",
+    if value.get("version") not in (1, VERSION):
+        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported (1 or {VERSION})",
                            "version")  # fmt: skip
+    return int(value["version"])
+
+
+def _upgraded(record: Record, version: int) -> Record:
+    if version == VERSION or not isinstance(record.get("type"), str):
+        return record
+    missing = UPGRADES.get(record["type"], {})
+    return {**record, **{name: make(record) for name, make in missing.items() if name not in record}}
 
 
 def check_record(number: int, record: Record) -> Record:

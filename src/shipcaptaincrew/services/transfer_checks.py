@@ -16,10 +16,15 @@ UNIQUE: tuple[tuple[str, str, Callable[[Record], Iterable[object]]], ...] = (
     ("person", "id", lambda record: [record["id"]]),
     ("person", "calendar_token", lambda record: [record["calendar_token"]] if record["calendar_token"] else []),
     ("event", "slug", lambda record: [record["slug"], *record["aliases"]]),
+    ("event", "key", lambda record: [record["key"]]),
     ("ledger_entry", "id", lambda record: [record["id"]]),
     ("ledger_entry", "reverses", lambda record: [record["reverses"]] if record["reverses"] else []),
     ("signature", "id", lambda record: [record["id"]]),
     ("signature", "copy_token", lambda record: [record["copy_token"]]),
+    ("signature", "position", lambda record: [record["position"]] if record["position"] is not None else []),
+    ("signature_void", "signature", lambda record: [record["signature"]]),
+    ("signature_void", "position", lambda record: [record["position"]]),
+    ("waiver_chain", "position", lambda record: ["the chain has one head"]),
     ("idempotency_key", "key", lambda record: [record["key"]]),
     ("outbox_message", "id", lambda record: [record["id"]]),
     ("outbox_message", "message_id", lambda record: [record["message_id"]]),
@@ -39,6 +44,7 @@ def check_references(numbered: Numbered) -> None:
         "payment": {record["id"] for _, record in numbered if record["type"] == "ledger_entry"
                     and record["kind"] == "payment"},
         "waiver_version": _values(numbered, "waiver_version", "id"),
+        "signature": _values(numbered, "signature", "id"),
     }  # fmt: skip
     for number, record in numbered:
         for field, target, value in _references(record):
@@ -77,4 +83,6 @@ def _references(record: Record) -> list[tuple[str, str, object]]:
         return [("event", "event", record["event"]), *reverses]
     if kind == "signature":
         return [("event", "event", record["event"]), ("version_id", "waiver_version", record["version_id"])]
+    if kind == "signature_void":
+        return [("event", "event", record["event"]), ("signature", "signature", record["signature"])]
     return []

@@ -10,7 +10,8 @@ from shipcaptaincrew.domain import slugs
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import KEEP, Event, EventChanges, EventDetails, Keep, Patron
 from shipcaptaincrew.domain.money import parse_cents
-from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.services import guest_links
+from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import schemas
 
 T = TypeVar("T")
@@ -66,19 +67,19 @@ def changes_from(body: schemas.EventPatch) -> EventChanges:
     )
 
 
-def event_out(event: Event, periods: Periods) -> schemas.EventOut:
-    return schemas.EventOut(**_event_fields(event, periods))
+def event_out(event: Event, ctx: Context) -> schemas.EventOut:
+    return schemas.EventOut(**_event_fields(event, ctx))
 
 
-def event_detail_out(event: Event, periods: Periods, aliases: list[str]) -> schemas.EventDetailOut:
-    return schemas.EventDetailOut(**_event_fields(event, periods), aliases=aliases)
+def event_detail_out(event: Event, ctx: Context, aliases: list[str]) -> schemas.EventDetailOut:
+    return schemas.EventDetailOut(**_event_fields(event, ctx), aliases=aliases)
 
 
-def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
+def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
     details, patron, assignment = event.details, event.details.patron, event.assignment
     return {
         "slug": event.slug,
-        "slug_conforming": slugs.is_conforming(event.slug, periods),
+        "slug_conforming": slugs.is_conforming(event.slug, ctx.periods),
         "date": details.date,
         "period": details.period,
         "patron": schemas.PatronOut(patron.first_name, patron.last_name, patron.email, patron.phone),
@@ -100,7 +101,7 @@ def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
         "paid_cents": event.payment.paid_cents,
         "balance_cents": event.balance_cents,
         "waivers_signed": event.waivers_signed,
-        "guest_url": f"/g/{event.slug}",
+        "guest_url": guest_links.party_path(ctx, event),
         "version": event.version,
         "created_at": event.created_at,
         "updated_at": event.updated_at,

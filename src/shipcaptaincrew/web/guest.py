@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -13,13 +14,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from shipcaptaincrew.domain import tokens, waivers
-from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from shipcaptaincrew.domain import drawings, tokens, waivers
+from shipcaptaincrew.domain.errors import AlreadyUsed, InvalidInput, NotFound, Unauthorized
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.throttle import RateLimit
-from shipcaptaincrew.domain.waivers import SignatureDraft, StaleWaiver
-from shipcaptaincrew.services import queries
+from shipcaptaincrew.domain.waivers import SignatureDraft, SigningClosed, StaleWaiver
+from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services import waivers as waiver_service
+from shipcaptaincrew.web import guest_guard as guard
 from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.http import client_address, context
 from shipcaptaincrew.web.site import Site
@@ -51,51 +52,39 @@ def templates() -> Environment:
 
 
 async def party_page(request: Request) -> Response:
-    event = await _current_event(request, "")
+    event = await _opened(request, "")
     if isinstance(event, Response):
         return event
     return _page(request, "party.html", _event_facts(request, event))
 
 
 async def waiver_form(request: Request) -> Response:
-    event = await _current_event(request, "/waiver")
+    event = await _opened(request, "/waiver")
     if isinstance(event, Response):
         return event
-    if event.details.status == "cancelled":
-        return _message(request, 409, "This charter was cancelled", "Its waiver can no longer be signed.")
+    closed = _closed(request, event)
+    if closed is not None:
+        return closed
     return await _form(request, event, {}, {}, "", 200)
-
-
-async def _current_event(request: Request, suffix: str) -> Event | Response:
-    """The event for the path's slug, or the answer instead: a 404 page, or a redirect from an old slug."""
-    slug = request.path_params["slug"]
-    event = await _event_or_none(request, slug)
-    if event is None:
-        return _not_found(request)
-    if event.slug != slug:
-        return RedirectResponse(f"{_prefix(request)}/g/{event.slug}{suffix}", 301)
-    return event
 
 
 async def sign(request: Request) -> Response:
     ctx = context(request)
-    wait = _sign_limit(request).hit(client_address(request), ctx.clock.now().timestamp())
+    wait = guard.wait_for(request, guard.limits(request).signatures)
     if wait:
-        return _message(request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.",
-                        {"Retry-After": str(wait)})  # fmt: skip
-    slug = request.path_params["slug"]
-    event = await _event_or_none(request, slug)
-    if event is None:
-        return _not_found(request)
+        return _too_many(request, wait)
+    if guard.is_cross_site(request):
+        return _message(request, 403, "This form must be sent from its own page",
+                        "Open your charter's link again and sign the waiver there.")  # fmt: skip
+    event = await _opened(request, "/waiver", counted=False)
+    if isinstance(event, Response):
+        return event
     values = await _form_values(request)
     try:
-        tokens.check_form_token(ctx.keys.form, values.get("form_token", ""), f"waiver:{event.slug}", ctx.clock.now(),
-                                FORM_MAX_AGE)  # fmt: skip
-        draft = _draft(values)
-        signature = await run_in_threadpool(
-            waiver_service.sign_waiver, ctx, event.slug, draft, client_address(request),
-            request.headers.get("user-agent", ""),
-        )  # fmt: skip
+        ticket = tokens.check_form_token(ctx.keys.form, values.get("form_token", ""), _form_purpose(event),
+                                         ctx.clock.now(), FORM_MAX_AGE)  # fmt: skip
+        origin = (client_address(request), request.headers.get("user-agent", ""))
+        signature = await run_in_threadpool(waiver_service.sign_waiver, ctx, event.slug, _draft(values), origin, ticket)
     except (InvalidInput, Unauthorized) as error:
         if error.field in FORM_FIELDS:
             errors = {str(error.field): error.message}
@@ -103,53 +92,97 @@ async def sign(request: Request) -> Response:
         return await _form(request, event, values, {}, error.message, 400)
     except StaleWaiver as error:
         return await _form(request, event, values, {}, error.message, 409)
-    except Conflict as error:
-        return _message(request, 409, "This waiver cannot be signed", error.message)
-    copy_url = f"{_prefix(request)}/g/{event.slug}/signed/{signature.copy_token}"
+    except AlreadyUsed as error:
+        return _message(request, 409, "This form was sent already", error.message)
+    except SigningClosed as error:
+        return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
+    copy_url = waivers.copy_path(_party(request, event), signature)
     return RedirectResponse(copy_url, 303, background=after_response(request))
 
 
 async def signed_copy(request: Request) -> Response:
     found = await _copy(request)
-    if found is None:
-        return _not_found(request)
-    signature, version, event = found
-    facts = _event_facts(request, event)
-    return _page(request, "signed.html", {**facts, "signature": signature, "version": version})
+    if isinstance(found, Response):
+        return found
+    facts = _event_facts(request, found.event)
+    drawn = bool(found.signature.drawn_signature) and drawings.size_of(found.signature.drawn_signature) is not None
+    page = {**facts, "signature": found.signature, "version": found.version, "void": found.void, "drawn": drawn}
+    return _page(request, "signed.html", page)
 
 
 async def signed_copy_pdf(request: Request) -> Response:
     from shipcaptaincrew.web.waiver_pdf import render_pdf  # fpdf2 is heavy: only imported when a PDF is asked for
 
     found = await _copy(request)
-    if found is None:
-        return _not_found(request)
-    signature, version, event = found
-    pdf = await run_in_threadpool(render_pdf, _site(request).operator, event, signature, version)
-    name = f"waiver-{event.slug}-{signature.id}.pdf"
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    if isinstance(found, Response):
+        return found
+    pdf = await run_in_threadpool(render_pdf, _site(request).operator, found.event, found.signature, found.version,
+                                  found.void)  # fmt: skip
+    name = f"waiver-{found.event.slug}-{found.signature.id}.pdf"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 async def guest_not_found(request: Request) -> Response:
+    wait = guard.wait_for(request, guard.limits(request).pages)
+    if wait:
+        return _too_many(request, wait)
     return _not_found(request)
 
 
-async def _copy(request: Request) -> tuple[Any, Any, Event] | None:
-    """The signature a copy link names, its waiver version and event; None for a link that leads nowhere."""
-    token = request.path_params["token"]
+async def _opened(request: Request, suffix: str, counted: bool = True) -> Event | Response:
+    """The event the path's slug and secret open, or the answer instead: 429 for a client over its limit, 404 for
+    a link that leads nowhere (the same page for an unknown slug and a wrong secret), a redirect from an old slug."""
+    if counted and (wait := guard.wait_for(request, guard.limits(request).pages)):
+        return _too_many(request, wait)
+    slug, secret = request.path_params["slug"], request.path_params["secret"]
     try:
-        return await run_in_threadpool(waiver_service.signed_copy, context(request), token)
+        event = await run_in_threadpool(guest_links.open_event, context(request), slug, secret)
     except NotFound:
-        return None
+        return _not_found(request)
+    if event.slug != slug:
+        rest = request.url.path.partition(f"/{slug}/{secret}")[2] or suffix
+        return RedirectResponse(f"{_party(request, event)}{rest}", 301)
+    return event
+
+
+def _closed(request: Request, event: Event) -> Response | None:
+    ctx = context(request)
+    try:
+        waivers.check_open(event, ctx.clock.now(), waivers.signing_closes_at(event, ctx.periods, ctx.zone))
+    except SigningClosed as error:
+        return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
+    return None
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _form_purpose(event: Event) -> str:
+    return f"waiver:{event.key}"
+
+
+async def _copy(request: Request) -> waiver_service.SignedCopy | Response:
+    """The signature a copy link names with its party link, or the answer instead (429, or 404 for a link that
+    leads nowhere)."""
+    wait = guard.wait_for(request, guard.limits(request).pages)
+    if wait:
+        return _too_many(request, wait)
+    params = request.path_params
+    try:
+        return await run_in_threadpool(
+            waiver_service.signed_copy, context(request), params["slug"], params["secret"], params["token"]
+        )
+    except NotFound:
+        return _not_found(request)
 
 
 async def _form(request: Request, event: Event, values: dict[str, str], errors: dict[str, str], message: str,
                 status: int) -> Response:  # fmt: skip
     ctx = context(request)
     waiver = await run_in_threadpool(waiver_service.current_waiver, ctx)
-    token = tokens.form_token(ctx.keys.form, f"waiver:{event.slug}", ctx.clock.now())
+    token = tokens.form_token(ctx.keys.form, _form_purpose(event), ctx.clock.now(), secrets.token_urlsafe(12))
     data = {
         **_event_facts(request, event),
         "waiver": waiver,
@@ -210,18 +243,12 @@ def _int(text: str) -> int:
     return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
-async def _event_or_none(request: Request, slug: str) -> Event | None:
-    try:
-        return await run_in_threadpool(queries.get_event, context(request), slug)
-    except NotFound:
-        return None
-
-
 def _event_facts(request: Request, event: Event) -> dict[str, Any]:
     period = context(request).periods.get(event.details.period)
     site = _site(request)
     return {
         "slug": event.slug,
+        "party": _party(request, event),
         "day": event.details.date.strftime("%A %-d %B %Y"),
         "period_name": period.name,
         "starts": period.starts.strftime("%H:%M"),
@@ -249,8 +276,19 @@ def _message(
 
 
 def _not_found(request: Request) -> Response:
+    guard.missed(request)
     text = "This link does not lead to a charter. Check the link you were sent, or ask the person who booked."
     return _message(request, 404, "Charter not found", text)
+
+
+def _too_many(request: Request, wait: int) -> Response:
+    return _message(request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.",
+                    {"Retry-After": str(wait)})  # fmt: skip
+
+
+def _party(request: Request, event: Event) -> str:
+    """The party page's path as the browser sees it (under the stage's prefix), the base of every guest link."""
+    return f"{_prefix(request)}{guest_links.party_path(context(request), event)}"
 
 
 def _site(request: Request) -> Site:
@@ -265,19 +303,10 @@ def _prefix(request: Request) -> str:
 def routes(static_dir: str) -> list[Any]:
     return [
         Mount("/g/_static", StaticFiles(directory=static_dir), name="guest-static"),
-        Route("/g/{slug}", party_page, methods=["GET"]),
-        Route("/g/{slug}/waiver", waiver_form, methods=["GET"]),
-        Route("/g/{slug}/waiver", sign, methods=["POST"]),
-        Route("/g/{slug}/signed/{token}.pdf", signed_copy_pdf, methods=["GET"]),
-        Route("/g/{slug}/signed/{token}", signed_copy, methods=["GET"]),
+        Route("/g/{slug}/{secret}", party_page, methods=["GET"]),
+        Route("/g/{slug}/{secret}/waiver", waiver_form, methods=["GET"]),
+        Route("/g/{slug}/{secret}/waiver", sign, methods=["POST"]),
+        Route("/g/{slug}/{secret}/signed/{token}.pdf", signed_copy_pdf, methods=["GET"]),
+        Route("/g/{slug}/{secret}/signed/{token}", signed_copy, methods=["GET"]),
         Route("/g/{rest:path}", guest_not_found, methods=["GET", "POST"]),
     ]
-
-
-def _sign_limit(request: Request) -> RateLimit:
-    """The app's one limit on signatures per client, made on the first signature it sees."""
-    state = request.app.state
-    if not hasattr(state, "sign_limit"):
-        state.sign_limit = RateLimit(limit=20, window_seconds=600)
-    limit: RateLimit = state.sign_limit
-    return limit

@@ -273,12 +273,29 @@ class SignatureOut(Struct):
     user_agent: str
     record_hash: str
     copy_url: str
+    status: str
+    """`counted`, `superseded` (the same person signed again later) or `voided`."""
+    void_reason: str | None = None
+    voided_at: str | None = None
 
 
 class SignatureListOut(Struct):
     event_id: str
     party_size: int
+    waivers_signed: int
     signatures: list[SignatureOut]
+
+
+class VoidIn(Closed):
+    reason: Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class VoidOut(Struct):
+    signature_id: str
+    void_id: str
+    reason: str
+    voided_at: str
+    event: EventOut
 
 
 class PeriodOut(Struct):

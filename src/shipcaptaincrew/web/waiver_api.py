@@ -1,4 +1,4 @@
-"""The admin waiver API: the current text, a new version, an event's signatures."""
+"""The admin waiver API: the current text, a new version, an event's signatures, voiding one; the guest link."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
-from shipcaptaincrew.services import waivers
+from shipcaptaincrew.domain.waivers import WaiverVersion
+from shipcaptaincrew.services import guest_links, waivers
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import schemas
+from shipcaptaincrew.services.waivers import SignedRecord
+from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
 
 
@@ -37,7 +38,28 @@ async def set_waiver(request: Request) -> Response:
 async def event_waivers(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.SignatureListOut:
         event, found = waivers.signatures(ctx, request.path_params["slug"])
-        return schemas.SignatureListOut(event.slug, event.details.party_size, [signature_out(s) for s in found])
+        party = guest_links.party_path(ctx, event)
+        listed = [signature_out(record, party) for record in found]
+        return schemas.SignatureListOut(event.slug, event.details.party_size, event.waivers_signed, listed)
+
+    return json_response(await in_thread(request, work))
+
+
+@admin_only
+async def void_signature(request: Request) -> Response:
+    body = await read_json(request, schemas.VoidIn)
+
+    def work(ctx: Context, actor: str) -> schemas.VoidOut:
+        void, event = waivers.void_signature(ctx, request.path_params["signature_id"], body.reason, actor)
+        return schemas.VoidOut(void.signature_id, void.id, void.reason, void.voided_at, convert.event_out(event, ctx))
+
+    return json_response(await in_thread(request, work))
+
+
+@admin_only
+async def rotate_guest_link(request: Request) -> Response:
+    def work(ctx: Context, actor: str) -> schemas.EventOut:
+        return convert.event_out(guest_links.rotate_link(ctx, request.path_params["slug"], actor), ctx)
 
     return json_response(await in_thread(request, work))
 
@@ -46,7 +68,8 @@ def waiver_out(version: WaiverVersion) -> schemas.WaiverOut:
     return schemas.WaiverOut(version.id, version.text, version.sha256, version.created_at)
 
 
-def signature_out(signature: Signature) -> schemas.SignatureOut:
+def signature_out(record: SignedRecord, party: str) -> schemas.SignatureOut:
+    signature, void = record.signature, record.void
     return schemas.SignatureOut(
         id=signature.id, guest_name=signature.guest_name, email=signature.email, phone=signature.phone,
         date_of_birth=signature.date_of_birth, minor=signature.minor, guardian_name=signature.guardian_name,
@@ -54,7 +77,8 @@ def signature_out(signature: Signature) -> schemas.SignatureOut:
         emergency_phone=signature.emergency_phone, typed_signature=signature.typed_signature,
         drawn=bool(signature.drawn_signature), version_id=signature.version_id, signed_at=signature.signed_at,
         ip=signature.ip, user_agent=signature.user_agent, record_hash=signature.record_hash,
-        copy_url=f"/g/{signature.event_slug}/signed/{signature.copy_token}",
+        copy_url=f"{party}/signed/{signature.copy_token}", status=record.status,
+        void_reason=void.reason if void else None, voided_at=void.voided_at if void else None,
     )  # fmt: skip
 
 
@@ -62,4 +86,6 @@ ROUTES: list[Any] = [
     Route("/api/waiver", current_waiver, methods=["GET"]),
     Route("/api/waiver", set_waiver, methods=["PUT"]),
     Route("/api/events/{slug}/waivers", event_waivers, methods=["GET"]),
+    Route("/api/waivers/{signature_id}/void", void_signature, methods=["POST"]),
+    Route("/api/events/{slug}/guest-link/rotate", rotate_guest_link, methods=["POST"]),
 ]

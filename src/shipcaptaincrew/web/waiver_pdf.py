@@ -9,14 +9,15 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
+from shipcaptaincrew.domain import drawings
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
+from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
 
 
-def render_pdf(operator: str, event: Event, signature: Signature, version: WaiverVersion) -> bytes:
+def render_pdf(operator: str, event: Event, signature: Signature, version: WaiverVersion, void: Void | None) -> bytes:
     pdf = FPDF(format="A4")
     pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
@@ -26,6 +27,10 @@ def render_pdf(operator: str, event: Event, signature: Signature, version: Waive
     _line(pdf, "Signed liability waiver", 10)
     pdf.set_font(FONT, size=10)
     _line(pdf, operator, 6)
+    if void is not None:
+        pdf.set_font(FONT, "B", 11)
+        _line(pdf, f"VOIDED on {void.voided_at[:10]}: {void.reason}", 7)
+        pdf.set_font(FONT, size=10)
     pdf.ln(2)
     for label, value in _facts(event, signature):
         pdf.set_font(FONT, "B", 10)
@@ -64,6 +69,9 @@ def _facts(event: Event, signature: Signature) -> list[tuple[str, str]]:
 
 
 def _drawn(pdf: FPDF, data_url: str) -> None:
+    if drawings.size_of(data_url) is None:  # within the pixel limit, or the image library never sees it
+        pdf.multi_cell(0, 6, "(drawn signature kept in the record; not displayable here)")
+        return
     raw = base64.b64decode(data_url.split(",", 1)[1], validate=False)
     try:
         pdf.image(io.BytesIO(raw), w=70)

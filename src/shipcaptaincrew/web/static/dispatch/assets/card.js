@@ -31,7 +31,9 @@ export function fillCard(card, event) {
   const status = event.status === 'booked' ? '' : ` · ${event.status}`;
   put('.when', `${dayLabel(event.date)} · ${periodLabel(event.period)}${status}`);
   put('.patron-name', `${patron.first_name} ${patron.last_name}`.trim());
-  put('.party', `${event.party_size} ${event.party_size === 1 ? 'guest' : 'guests'} · waivers ${event.waivers_signed}/${event.party_size}`);
+  const over = event.waivers_signed > event.party_size ? ' — over party size' : '';
+  put('.party', `${event.party_size} ${event.party_size === 1 ? 'guest' : 'guests'} · waivers ${event.waivers_signed}/${event.party_size}${over}`)
+    .classList.toggle('over', Boolean(over));
   put('.title', event.title).hidden = !event.title;
   put('.due', money(event.amount_due_cents));
   put('.paid', money(event.paid_cents));

@@ -1,6 +1,6 @@
 // Wiring: sign-in, the range and search controls, and the buttons on the cards (one listener for all).
 import { apiFetch, logIn, logOut, token, whenSignedOut } from './api.js';
-import { cardBySlug, clearBoard, eventBySlug, filter, loadBoard, shownRange } from './board.js';
+import { cardBySlug, clearBoard, eventBySlug, filter, loadBoard, shownRange, updateEvent } from './board.js';
 import { openBooking, resetBooking, whenBooked } from './booking.js';
 import { drawQr } from './card.js';
 import { busy, clearErrors, fieldError, focusFirstInvalid } from './forms.js';
@@ -148,7 +148,7 @@ function onCardClick(event) {
   const action = button.dataset.action;
   if (action === 'pay') openPayment(found);
   else if (action === 'history') openHistory(found);
-  else if (action === 'waivers') import('./waivers.js').then((module) => module.openWaivers(found));
+  else if (action === 'waivers') import('./waivers.js').then((module) => module.openWaivers(found, updateEvent));
   else if (action === 'assign') import('./assign.js').then((module) => module.openAssign(found));
   else if (action === 'copy') copyLink(button, card);
 }

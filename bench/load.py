@@ -3,9 +3,10 @@
 Each client (a keep-alive connection, see `_mixed.py`) lists the events of a two-week window, logs payments with
 their own Idempotency-Keys (sending some a second time with the same key, as a client that lost the answer does:
 the second answer must be the same bytes and write nothing), and signs waivers on the guest pages (the page, then
-the form, each guest from an address of its own behind SCC_CLIENT_IP_HEADER). The application runs as `scc serve`
-runs it, on a store seeded through its own code, with email receipts delivered after each answer. The baseline is
-the same mix against a bare Starlette app doing raw sqlite3 (`_mixed_baseline.py`), in the same run, interleaved.
+the form, each guest from an address of its own behind a trusted proxy, SCC_TRUSTED_PROXIES). The application
+runs as `scc serve` runs it, on a store seeded through its own code, with email receipts delivered after each
+answer. The baseline is the same mix against a bare Starlette app doing raw sqlite3 (`_mixed_baseline.py`), in
+the same run, interleaved.
 
 After the load, with the servers stopped, the audit reads each store: the ledger holds exactly the acknowledged
 payments (none missing, none doubled, one per key), every event's paid amount is the exact sum of its entries,
@@ -51,11 +52,11 @@ from _mixed_baseline import create as create_baseline
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.events import EventDetails, Patron
-from shipcaptaincrew.services import admin, booking, waivers
+from shipcaptaincrew.services import admin, booking, guest_links, waivers
 
 NAME = "load"
 PASSWORD = "benchmark-only-password"
-WINDOW_START, WINDOW_DAYS, PERIODS = date(2026, 6, 1), 14, ("am", "pm")
+WINDOW_START, WINDOW_DAYS, PERIODS = date.today() + timedelta(days=30), 14, ("am", "pm")  # open for signing
 WINDOW = f"/api/events?from={WINDOW_START}&to={WINDOW_START + timedelta(days=WINDOW_DAYS - 1)}"
 FIRST_NAMES = ("Sarah", "Marco", "Priya", "Ana", "Ben", "Cora", "Dan")
 AMOUNT_DUE_CENTS = 900_000_00  # more than a run pays: every receipt shows a balance
@@ -68,9 +69,9 @@ GOAL_OF_BASELINE = 0.3
 CLIENT_START_DELAY = 0.5
 
 
-def seed(data_dir: Path) -> tuple[str, list[tuple[str, str]]]:
+def seed(data_dir: Path) -> tuple[str, list[tuple[str, str, str]]]:
     """A fresh store: the admin password, the waiver text, two charters a day over the window, each patron with an
-    email; return a sign-in token and the (slug, day) of every charter."""
+    email; return a sign-in token and the (slug, day, guest link) of every charter."""
     ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
     try:
         admin.set_admin_password(ctx, PASSWORD, "bench")
@@ -83,13 +84,14 @@ def seed(data_dir: Path) -> tuple[str, list[tuple[str, str]]]:
                 first = FIRST_NAMES[(offset * len(PERIODS) + index) % len(FIRST_NAMES)]
                 patron = Patron(first, "Load", f"{first.lower()}.load@example.org", "+1 555 0142")
                 details = EventDetails(day, period, patron, 12, "Load charter", "", AMOUNT_DUE_CENTS)
-                events.append((booking.create_event(ctx, details, "bench").slug, day.isoformat()))
+                event = booking.create_event(ctx, details, "bench")
+                events.append((event.slug, day.isoformat(), guest_links.party_path(ctx, event)))
     finally:
         ctx.store.close()
     return token, events
 
 
-def load_once(server: Server, token: str, slugs: list[str], seconds: float, connections: int,
+def load_once(server: Server, token: str, events: list[tuple[str, str, str]], seconds: float, connections: int,
               seed_number: int) -> dict[str, Any]:  # fmt: skip
     """Run the mix against `server` from `client_processes()` processes for `seconds`; merge what they counted."""
     processes = min(client_processes(), connections)
@@ -97,7 +99,8 @@ def load_once(server: Server, token: str, slugs: list[str], seconds: float, conn
     shares = [connections // processes + (i < connections % processes) for i in range(processes)]
     clients = []
     for number, share in enumerate(shares):
-        spec = MixedSpec("127.0.0.1", server.port, token, slugs, WINDOW, share, seconds, start_at,
+        slugs, parties = [slug for slug, _, _ in events], [party for _, _, party in events]
+        spec = MixedSpec("127.0.0.1", server.port, token, slugs, parties, WINDOW, share, seconds, start_at,
                          seed_number * 100 + number)  # fmt: skip
         command = [sys.executable, str(HERE / "_mixed.py"), json.dumps(asdict(spec))]
         clients.append(subprocess.Popen(command, stdout=subprocess.PIPE))
@@ -148,17 +151,16 @@ def run(folder: Path, seconds: float, connections: int = CONNECTIONS, rounds: in
     """Seed, load (warm-up, then `rounds` interleaved rounds of seconds/rounds per target), stop, audit."""
     data_dir, baseline_db = folder / "store", folder / "baseline.sqlite3"
     token, events = seed(data_dir)
-    slugs = [slug for slug, _ in events]
-    create_baseline(str(baseline_db), events)
+    create_baseline(str(baseline_db), [(slug, day) for slug, day, _ in events])
     samples: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []} if with_baseline else {"app": []}
-    env = {"SCC_DATA_DIR": str(data_dir), "SCC_CLIENT_IP_HEADER": "X-Forwarded-For"}
+    env = {"SCC_DATA_DIR": str(data_dir), "SCC_TRUSTED_PROXIES": "127.0.0.1/32"}  # each guest from its own address
     with serving("app", ["app"], env) as app, _maybe_baseline(baseline_db, with_baseline) as baseline:
         targets = {"app": app, **({"baseline": baseline} if baseline else {})}
         for name, server in targets.items():
-            samples[name].append(load_once(server, token, slugs, warmup, connections, 0))
+            samples[name].append(load_once(server, token, events, warmup, connections, 0))
         for round_number in range(1, rounds + 1):
             for name, server in targets.items():
-                samples[name].append(load_once(server, token, slugs, seconds / rounds, connections, round_number))
+                samples[name].append(load_once(server, token, events, seconds / rounds, connections, round_number))
     # The servers have stopped: every background delivery is done, and the files are what a restart would read.
     views = {"app": read_app_store(data_dir / "scc.sqlite3")}
     if with_baseline:

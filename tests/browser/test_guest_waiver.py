@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from tests.browser.board_api import BoardApi
 from tests.live_server import live_server
 
 PHONE = {"width": 375, "height": 740}
-SLUG = "2026-07-04-sarah-pm"
+DAY = date.today() + timedelta(days=30)  # signing closes when a charter is over, and these run on the real clock
+SLUG = f"{DAY}-sarah-pm"
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def phone(browser: Browser, server: str) -> Iterator[Page]:
 
 @pytest.fixture
 def booked(api: BoardApi) -> BoardApi:
-    api.book("2026-07-04", "Sarah", party_size=6)
+    api.book(DAY.isoformat(), "Sarah", party_size=6)
     return api
 
 
@@ -139,7 +141,7 @@ def test_the_servers_log_never_shows_a_signers_copy_address_or_a_guest_links_sec
     data_dir = tmp_path / "logged"
     with live_server(data_dir) as (base_url, printed):
         api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
-        api.book("2026-07-04", "Sarah", party_size=6)
+        api.book(DAY.isoformat(), "Sarah", party_size=6)
         context = browser.new_context(base_url=base_url)
         page = context.new_page()
         page.goto(f"{party(api)}/waiver")
@@ -164,7 +166,7 @@ def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, pa
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    open_board(page, "2026-07-01", "2026-07-10")
+    open_board(page, (DAY - timedelta(days=3)).isoformat(), (DAY + timedelta(days=6)).isoformat())
     expect(card(page, SLUG)).to_contain_text("waivers 1/6")
     card(page, SLUG).get_by_role("button", name="Waivers").click()
 

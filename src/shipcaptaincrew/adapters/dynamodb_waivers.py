@@ -95,7 +95,8 @@ class DynamoDbWaivers:
         event = self._uow.events.item(slug)
         if event is None:
             return []
-        return [self._signature(item) for item in self._uow.partition(f"EV#{event['key']}", "SIG#")]
+        found = [self._signature(item) for item in self._uow.partition(f"EV#{event['key']}", "SIG#")]
+        return sorted(found, key=lambda signature: (signature.signed_at, signature.position or 0))
 
     def by_copy_token(self, token: str) -> Signature | None:
         pointer = self._uow.get((f"COPY#{token}", "COPY"))

@@ -104,6 +104,11 @@ def _head_breaks(head: ChainHead | None, last: int, last_seal: str, key: bytes) 
     if not head_is_authentic(key, head):
         return [Break(None, "head", "the chain's head was altered")]
     if (head.position, head.seal) != (last, last_seal):
-        return [Break(head.position, "head", f"the chain ends at {last} but its head says {head.position}: "
-                                               "the last records were removed")]  # fmt: skip
+        return [
+            Break(
+                head.position,
+                "head",
+                f"the chain ends at {last} but its head says {head.position}: the last records were removed",
+            )
+        ]
     return []

@@ -73,6 +73,7 @@ def _count_problems(uow: UnitOfWork, signed: list[Signature], voids: list[Void])
         event = uow.events.get(slug)
         expected = len(waivers.counted(records, voided))
         if event is not None and event.waivers_signed != expected:
-            problems.append(Problem("count", slug, f"the event counts {event.waivers_signed} signed, "
-                                                   f"the records {expected}"))  # fmt: skip
+            problems.append(
+                Problem("count", slug, f"the event counts {event.waivers_signed} signed, the records {expected}")
+            )
     return problems

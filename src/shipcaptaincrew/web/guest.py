@@ -86,6 +86,8 @@ async def sign(request: Request) -> Response:
         origin = (client_address(request), request.headers.get("user-agent", ""))
         signature = await run_in_threadpool(waiver_service.sign_waiver, ctx, event.slug, _draft(values), origin, ticket)
     except (InvalidInput, Unauthorized) as error:
+        if error.field == "drawn_signature":  # a hidden field: said at the top, and the drawing dropped
+            return await _form(request, event, {**values, "drawn_signature": ""}, {}, error.message, 400)
         if error.field in FORM_FIELDS:
             errors = {str(error.field): error.message}
             return await _form(request, event, values, errors, "Please check the highlighted field.", 400)

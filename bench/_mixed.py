@@ -147,7 +147,9 @@ class Client:
         number = self.random.randrange(len(self.spec.slugs))
         slug, party = self.spec.slugs[number], self.spec.parties[number]
         address = f"10.{self.random.randrange(256)}.{self.random.randrange(256)}.{self.random.randrange(1, 255)}"
-        ok, _, page = await connection.send("waiver-page", request_bytes(f"{party}/waiver", {}))
+        ok, _, page = await connection.send(
+            "waiver-page", request_bytes(f"{party}/waiver", {"X-Forwarded-For": address})
+        )
         if not ok:
             return
         guest = f"Guest {self.name} {self.sent}"

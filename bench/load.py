@@ -153,7 +153,12 @@ def run(folder: Path, seconds: float, connections: int = CONNECTIONS, rounds: in
     token, events = seed(data_dir)
     create_baseline(str(baseline_db), [(slug, day) for slug, day, _ in events])
     samples: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []} if with_baseline else {"app": []}
-    env = {"SCC_DATA_DIR": str(data_dir), "SCC_TRUSTED_PROXIES": "127.0.0.1/32"}  # each guest from its own address
+    # Each guest from an address of its own, behind a proxy on loopback.
+    env = {
+        "SCC_DATA_DIR": str(data_dir),
+        "SCC_TRUSTED_PROXIES": "127.0.0.1/32",
+        "SCC_CLIENT_IP_HEADER": "X-Forwarded-For",
+    }
     with serving("app", ["app"], env) as app, _maybe_baseline(baseline_db, with_baseline) as baseline:
         targets = {"app": app, **({"baseline": baseline} if baseline else {})}
         for name, server in targets.items():

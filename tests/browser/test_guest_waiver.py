@@ -175,3 +175,32 @@ def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, pa
     expect(signers.locator("strong")).to_have_text(payload)
     expect(page.locator("#waivers-modal")).to_contain_text("1 of 6 guests signed")
     assert page.locator("img[src=x]").count() == 0 and not dialogs
+
+
+def test_the_dispatcher_voids_a_stranger_and_makes_a_new_link_from_the_board(
+    phone: Page, page: Page, booked: BoardApi
+) -> None:
+    for name in ("Ana Lima", "Mallory Forger"):
+        phone.goto(f"{party(booked)}/waiver")
+        fill_adult(phone, name)
+        phone.get_by_role("button", name="Sign the waiver").click()
+        expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+    old_link = party(booked)
+    answers = iter(["not in this party"])
+    page.on("dialog", lambda dialog: dialog.accept(next(answers, "")))
+
+    open_board(page, (DAY - timedelta(days=3)).isoformat(), (DAY + timedelta(days=6)).isoformat())
+    expect(card(page, SLUG)).to_contain_text("waivers 2/6")
+    card(page, SLUG).get_by_role("button", name="Waivers").click()
+    modal = page.locator("#waivers-modal")
+    modal.locator(".signers li", has_text="Mallory Forger").get_by_role("button", name="Void…").click()
+
+    expect(modal.locator(".signers li")).to_have_count(1)
+    expect(modal).to_contain_text("1 of 6 guests signed. 1 voided or signed again")
+    expect(card(page, SLUG)).to_contain_text("waivers 1/6")
+    modal.get_by_role("button", name="New guest link…").click()
+    expect(modal.get_by_role("status")).to_contain_text("New guest link made")
+    assert party(booked) != old_link
+    expect(card(page, SLUG).locator(".guest-link")).to_have_attribute("href", f"{booked.base_url}{party(booked)}")
+    phone.goto(old_link)
+    expect(phone.get_by_role("heading", name="Charter not found")).to_be_visible()

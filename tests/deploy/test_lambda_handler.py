@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.deploy.conftest import Aws
 from tests.deploy.function_urls import FakeContext, body_of, json_event, scheduled_event, url_event
 
 SECRET_KEY = "lambda-test-signing-key-0123456789abcdef"
+LINK_SECRET = "AbCdEfGhIjKlMnOpQrStUvWx"
 ORIGIN_SECRET = "cloudfront-adds-this-4f9a"
 WINDOW = "from=2026-05-01&to=2026-05-31"
 
@@ -112,12 +114,15 @@ def test_the_staging_prefix_is_stripped_for_routing_and_kept_in_guest_links(
 ) -> None:
     monkeypatch.setenv("SCC_PATH_PREFIX", "/_staging")
     token = sign_in(handler, headers={})
-    assert call(handler, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
+    later = (date.today() + timedelta(days=30)).isoformat()  # open for signing on the real clock
+    created = call(handler, json_event("POST", "/_staging/api/events", event_body(date=later), token=token))
+    assert created[0] == 201
+    party = created[1]["guest_url"].removeprefix("/_staging")
 
-    status, page = call(handler, url_event("GET", "/_staging/g/2026-05-23-sarah-pm/waiver"))
+    status, page = call(handler, url_event("GET", f"/_staging{party}/waiver"))
 
     assert status == 200
-    assert 'action="/_staging/g/2026-05-23-sarah-pm/waiver"' in page
+    assert f'action="/_staging{party}/waiver"' in page
 
 
 def test_a_scheduled_event_delivers_the_outbox_instead_of_serving(handler: Any, tmp_path: Path) -> None:
@@ -139,7 +144,7 @@ def test_logs_are_json_lines_with_the_request_id_and_never_a_secret(
     origin = {"x-origin-secret": ORIGIN_SECRET}
     token = sign_in(handler, headers=origin)
     call(handler, url_event("GET", "/api/events", query=WINDOW, headers={"authorization": f"Bearer {token}", **origin}))
-    call(handler, url_event("GET", "/g/2026-05-23-sarah-pm/signed/capability-token-123", headers=origin))
+    call(handler, url_event("GET", f"/g/2026-05-23-sarah-pm/{LINK_SECRET}/signed/capability-token-123", headers=origin))
 
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
@@ -147,8 +152,8 @@ def test_logs_are_json_lines_with_the_request_id_and_never_a_secret(
     assert [line["status"] for line in requests] == [200, 200, 404]
     assert all(line["request_id"] == "8f1c2d3e-request" for line in requests)
     text = json.dumps(lines)
-    assert "/signed/[redacted]" in text
-    for secret in (PASSWORD, token, SECRET_KEY, ORIGIN_SECRET, "capability-token-123", "$argon2id$"):
+    assert "/g/2026-05-23-sarah-pm/[redacted]/signed/[redacted]" in text
+    for secret in (PASSWORD, token, SECRET_KEY, ORIGIN_SECRET, "capability-token-123", LINK_SECRET, "$argon2id$"):
         assert secret not in text
 
 

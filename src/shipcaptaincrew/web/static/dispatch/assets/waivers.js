@@ -16,7 +16,7 @@ modal.querySelector('.rotate-link').addEventListener('click', async () => {
   if (!window.confirm('Make a new guest link? The link sent before, its QR code and every copy link stop working.')) return;
   try {
     onChange(await apiFetch(`/events/${encodeURIComponent(slug)}/guest-link/rotate`, { method: 'POST' }));
-    formMessage(modal, 'New guest link made: send it to the party again.');
+    state.textContent = 'New guest link made: send it to the party again.';
   } catch (error) {
     if (error.status !== 401) formMessage(modal, error.message);
   }

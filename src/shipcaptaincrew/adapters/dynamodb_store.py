@@ -16,6 +16,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
 | audit | `AUDIT#<day>` | `<at>#<uuid>` | |
 | credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |
+| failed sign-ins | `SIGNINFAIL#<client>` (slots), `SIGNINFAIL` (everyone's) | `SLOT#<n>`, `<at>#<uuid>` | |
 | generations | `META` | `GEN` | |
 
 Events and aliases share one key space, so one conditional put refuses a slug taken by either.
@@ -240,6 +241,23 @@ class DynamoDbStore:
             if "LastEvaluatedKey" not in answer:
                 return total
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def put_now(self, item: Item, condition: str, values: Item, names: dict[str, str]) -> bool:
+        """One conditional PutItem, at once and outside any unit of work's transaction; False if the condition
+        failed (nothing written)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_item(TableName=self.table, Item=encode(item), ConditionExpression=condition,
+                                 ExpressionAttributeValues=encode(values), ExpressionAttributeNames=names)  # fmt: skip
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                return False
+            raise Unavailable(f"the table refused the change ({code}); nothing was written") from None
+        except BotoCoreError as error:
+            raise Unavailable(f"the table could not be reached ({type(error).__name__}); try again") from None
+        return True
 
     def commit(self, writes: Writes) -> None:
         """Every pending write, and the generation counters, as ONE TransactWriteItems with a request token."""

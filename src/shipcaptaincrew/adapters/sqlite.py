@@ -238,11 +238,25 @@ class SqliteCredentials:
         rows = self._connection.execute(sql, (*args, limit))
         return [datetime.fromisoformat(row[0]) for row in rows]
 
-    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
-        self._connection.execute("DELETE FROM sign_in_failures WHERE at < ?", (forget_before.isoformat(),))
-        self._connection.execute("INSERT INTO sign_in_failures (client, at) VALUES (?, ?)", (client, at.isoformat()))
+    def claim_sign_in_attempt(self, client: str, at: datetime, after: datetime, limit: int) -> str | None:
+        # Inside the write transaction: no other writer, in this process or another, counts between the two.
+        self._connection.execute("DELETE FROM sign_in_failures WHERE at <= ?", (after.isoformat(),))
+        if len(self.failed_sign_ins(client, after, limit)) >= limit:
+            return None
+        cursor = self._connection.execute(
+            "INSERT INTO sign_in_failures (client, at) VALUES (?, ?)", (client, at.isoformat())
+        )
+        return str(cursor.lastrowid)
 
-    def clear_failed_sign_ins(self, client: str) -> None:
+    def record_failed_sign_in(self, client: str, attempt: str, at: datetime, forget_before: datetime) -> None:
+        # The claim's row already counts in everyone's total: one table holds both counts.
+        self._connection.execute("DELETE FROM sign_in_failures WHERE at < ?", (forget_before.isoformat(),))
+
+    def forget_sign_in_attempt(self, client: str, attempt: str) -> None:
+        self._connection.execute("DELETE FROM sign_in_failures WHERE rowid = ? AND client = ?", (int(attempt), client))
+
+    def clear_failed_sign_ins(self, client: str, attempt: str) -> None:
+        self.forget_sign_in_attempt(client, attempt)
         self._connection.execute("UPDATE sign_in_failures SET cleared = 1 WHERE client = ?", (client,))
 
 

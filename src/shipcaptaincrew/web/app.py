@@ -68,6 +68,7 @@ def create_app(
     app.state.pages = pages = PageCache()
     app.state.deliverer = deliverer
     app.state.one_request_at_a_time = one_request_at_a_time
+    app.state.password_checks = auth.PasswordChecks()
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 

@@ -76,7 +76,7 @@ def build_app(
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
-    site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
+    site = Site(settings.operator_name, settings.meeting_point, settings.trusted_proxies)
     return create_app(
         ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time, deliver_mail=deliver_mail
     )

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
+from shipcaptaincrew.adapters.private_files import private_folder
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings, SettingsError
 from shipcaptaincrew.domain.keys import Keys, WeakSecret
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     """Open the store (creating the data folder and running migrations) and gather what use cases need."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     clock = clock or SystemClock()
     return Context(
         store=build_store(settings),
@@ -62,7 +63,7 @@ def build_transfer(settings: Settings) -> Transfer:
         return DynamoDbTransfer(store)
     from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     return SqliteTransfer(settings.database_path)
 
 

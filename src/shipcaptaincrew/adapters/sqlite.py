@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from shipcaptaincrew.adapters.private_files import create_private, private_folder, tighten
 from shipcaptaincrew.adapters.sqlite_commit import Batch, GroupCommit
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.domain.errors import Unavailable
@@ -39,6 +40,8 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         migrate(self._connection())
+        for leftover in ("-wal", "-shm"):  # made by an older version, or before the database was tightened
+            tighten(path.with_name(path.name + leftover))
         # Writers in this process queue here and are woken in turn; SQLite's busy handler (which sleeps in
         # growing steps) is then left for writers in other processes, such as the CLI.
         self._writes = GroupCommit(connect(path), BUSY_TIMEOUT_MS / 1000)
@@ -76,7 +79,8 @@ class SqliteStore:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    create_private(path)  # SQLite would make it 0644; it gives its -wal and -shm files the database's mode
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode = WAL")

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import os
 import shlex
+import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from shipcaptaincrew.adapters.sqlite import SqliteStore
+from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
+from shipcaptaincrew.domain.errors import Unauthorized
+from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
+from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.transfer import export_jsonl, import_jsonl
+from tests.contract.test_transfer import Built, populate
+from tests.contract.test_transfer import context as transfer_context
 
 PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 SLUG = "2026-05-23-sarah-pm"
@@ -69,3 +81,52 @@ def test_a_store_left_readable_by_an_older_version_is_made_private_when_opened(t
 
     assert mode(data) == PRIVATE_FOLDER
     assert mode(data / "scc.sqlite3") == PRIVATE_FILE
+
+
+def full_store(tmp_path: Path) -> tuple[Built, SqliteStore]:
+    store = SqliteStore(tmp_path / "source.sqlite3", DEFAULT_PERIODS)
+    return populate(transfer_context(store)), store
+
+
+def secrets_held(store: SqliteStore) -> dict[str, set[str]]:
+    with sqlite3.connect(store.path) as database:
+        return {
+            "password hash": {row[0] for row in database.execute("SELECT value FROM credentials")},
+            "calendar tokens": {row[0] for row in database.execute("SELECT calendar_token FROM people")},
+            "copy tokens": {row[0] for row in database.execute("SELECT copy_token FROM signatures")},
+            "revoked token ids": {row[0] for row in database.execute("SELECT token_id FROM revoked_tokens")},
+        }
+
+
+def test_an_export_carries_no_password_hash_token_or_revocation_unless_asked(tmp_path: Path) -> None:
+    _, store = full_store(tmp_path)
+    held = secrets_held(store)
+    assert all(held.values())
+
+    plain = b"".join(export_jsonl(SqliteTransfer(store.path)))
+    full = b"".join(export_jsonl(SqliteTransfer(store.path), include_secrets=True))
+
+    for what, values in held.items():
+        for value in values:
+            assert value.encode() not in plain, what  # nor in the links of the emails the outbox keeps
+            assert value.encode() in full, what
+    assert b'"type":"credential"' not in plain and b'"type":"revoked_token"' not in plain
+
+
+def test_an_import_without_secrets_makes_new_links_and_asks_for_a_new_password(tmp_path: Path) -> None:
+    built, store = full_store(tmp_path)
+    before = secrets_held(store)
+    target = SqliteStore(tmp_path / "target.sqlite3", DEFAULT_PERIODS)
+    plain = b"".join(export_jsonl(SqliteTransfer(store.path)))
+
+    import_jsonl(SqliteTransfer(target.path), plain.splitlines(keepends=True), lambda done, total: None)
+
+    after = secrets_held(target)
+    assert after["password hash"] == after["revoked token ids"] == set()
+    for what in ("calendar tokens", "copy tokens"):
+        assert len(after[what]) == len(before[what]) and not after[what] & before[what], what
+        assert all(len(token) >= 32 for token in after[what]), what
+    ctx = transfer_context(target)
+    with pytest.raises(Unauthorized):
+        admin.check_token(ctx, built.live_token)
+    assert admin.ensure_admin_password(ctx) is not None  # `scc serve` prints a new one, as on a first run

@@ -30,24 +30,29 @@ HEADER = ["recorded_at", "id", "event", "kind", "amount", "method", "patron_name
 @click.option("--jsonl", is_flag=True, help="The whole store as JSON Lines, for `scc import --jsonl`.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="With --jsonl: the file to write (default stdout).")  # fmt: skip
+@click.option(
+    "--include-secrets",
+    is_flag=True,
+    help="With --jsonl: keep the password hash, signed-out tokens and link tokens (a move of the store).",
+)
 @click.pass_context
 @reports_errors
-def export_group(context: click.Context, jsonl: bool, output: str) -> None:
+def export_group(context: click.Context, jsonl: bool, output: str, include_secrets: bool) -> None:
     """Export data as files: the whole store (--jsonl), or one of the commands below."""
     if context.invoked_subcommand is not None:
-        if jsonl:
+        if jsonl or include_secrets:
             raise click.UsageError("--jsonl exports the whole store; it takes no subcommand")
         return
     if not jsonl:
         click.echo(context.get_help())
         return
-    count = write_jsonl(build_transfer(load_settings()), output)
-    click.echo(f"{count} records exported", err=True)
+    count = write_jsonl(build_transfer(load_settings()), output, include_secrets)
+    click.echo(f"{count} records exported" + ("" if include_secrets else " (secrets left out)"), err=True)
 
 
-def write_jsonl(transfer: Transfer, output: str) -> int:
+def write_jsonl(transfer: Transfer, output: str, include_secrets: bool = False) -> int:
     """Write the export to the file (put in place only once complete) or stdout; return the number of records."""
-    lines = transfer_service.export_jsonl(transfer)
+    lines = transfer_service.export_jsonl(transfer, include_secrets)
     if output == "-":
         return _write_lines(sys.stdout.buffer, lines)
     target = Path(output)

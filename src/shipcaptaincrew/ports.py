@@ -79,6 +79,9 @@ class RosterRepository(Protocol):
 
     def person(self, person_id: str) -> Person | None: ...
 
+    def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
+        """Give the person a new calendar token; from the commit on, the old one leads nowhere."""
+
     def person_by_token(self, token: str) -> Person | None: ...
 
     def people(self) -> list[Person]: ...

@@ -1,0 +1,34 @@
+"""Links that must stop working, answers that must not be cached, redirects and dates an attacker shapes."""
+
+from __future__ import annotations
+
+from tests.security.conftest import Server
+
+
+def add_captain(server: Server) -> dict[str, object]:
+    answer = server.api("POST", "/api/people", {"name": "Ana Ruiz", "role": "captain"})
+    assert answer.status == 201, answer.body
+    return answer.json()
+
+
+def test_a_rotated_calendar_link_answers_404_and_the_new_one_serves_the_feed(server: Server) -> None:
+    person = add_captain(server)
+    old = str(person["calendar_url"])
+    assert server.send("GET", old).status == 200
+
+    rotated = server.api("POST", f"/api/people/{person['id']}/calendar/rotate")
+
+    assert rotated.status == 200, rotated.body
+    new = str(rotated.json()["calendar_url"])
+    assert new != old
+    assert server.send("GET", old).status == 404
+    assert server.send("GET", new).status == 200
+
+
+def test_a_retired_persons_calendar_link_answers_404(server: Server) -> None:
+    person = add_captain(server)
+    feed = str(person["calendar_url"])
+
+    assert server.api("DELETE", f"/api/people/{person['id']}").status == 204
+
+    assert server.send("GET", feed).status == 404

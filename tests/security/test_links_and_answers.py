@@ -32,3 +32,13 @@ def test_a_retired_persons_calendar_link_answers_404(server: Server) -> None:
     assert server.api("DELETE", f"/api/people/{person['id']}").status == 204
 
     assert server.send("GET", feed).status == 404
+
+
+def test_a_hostile_host_header_never_reaches_a_redirect(server: Server) -> None:
+    for path in ("/api/events/", "/healthz/", "/api/roster/", "/api/events/?from=2026-05-01"):
+        answer = server.send("GET", path, headers={"Host": "evil.example"})
+
+        location = answer.headers.get("location", "")
+        assert "evil.example" not in location, (path, location)
+        assert answer.status in (307, 404), (path, answer.status)
+        assert location == "" or location.startswith("/"), (path, location)

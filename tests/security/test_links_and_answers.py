@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.builders import event_body
 from tests.security.conftest import Server
 
 
@@ -42,3 +43,23 @@ def test_a_hostile_host_header_never_reaches_a_redirect(server: Server) -> None:
         assert "evil.example" not in location, (path, location)
         assert answer.status in (307, 404), (path, answer.status)
         assert location == "" or location.startswith("/"), (path, location)
+
+
+def test_dates_out_of_range_are_400s_naming_the_field_never_500s(server: Server) -> None:
+    booked = server.api("POST", "/api/events", event_body())
+    assert booked.status == 201, booked.body
+    slug = booked.json()["slug"]
+    attempts = {
+        "from": ("GET", "/api/events?from=9999-12-31", None),
+        "to": ("GET", "/api/events?to=9999-12-31", None),
+        "from ": ("GET", "/api/events?from=0001-01-01&to=2026-01-01", None),
+        "date": ("POST", "/api/events", event_body(date="9999-12-31")),
+        "received_on": ("POST", "/api/payment-log", {"event_id": slug, "patron_name": "Sarah", "amount": "10",
+                                                     "payment_method": "cash", "received_on": "9999-12-31"}),
+        "licence_expires": ("POST", "/api/people", {"name": "Ana", "role": "captain", "licence_expires": "0001-01-01"}),
+    }  # fmt: skip
+    for field, (method, path, body) in attempts.items():
+        answer = server.api(method, path, body)
+
+        assert answer.status == 400, (field, answer.status, answer.body)
+        assert answer.json()["error"]["field"] == field.strip(), (field, answer.body)  # type: ignore[index]

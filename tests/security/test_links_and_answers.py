@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from starlette.testclient import TestClient
+
 from tests.builders import event_body
 from tests.security.conftest import Server
+from tests.web.test_guest_pages import adult, book, sign
 
 
 def add_captain(server: Server) -> dict[str, object]:
@@ -63,3 +66,15 @@ def test_dates_out_of_range_are_400s_naming_the_field_never_500s(server: Server)
 
         assert answer.status == 400, (field, answer.status, answer.body)
         assert answer.json()["error"]["field"] == field.strip(), (field, answer.body)  # type: ignore[index]
+
+
+def test_no_answer_carrying_a_guests_or_crews_data_may_be_kept_by_a_cache(client: TestClient) -> None:
+    book(client)
+    copy = sign(client, adult()).headers["location"]
+    feed = client.post("/api/people", json={"name": "Ana Ruiz", "role": "captain"}).json()["calendar_url"]
+
+    for path in [copy, f"{copy}.pdf", feed, "/api/roster", "/g/nope"]:
+        answer = client.get(path)
+
+        assert answer.status_code in (200, 404), (path, answer.status_code)
+        assert answer.headers["cache-control"] == "no-store", path

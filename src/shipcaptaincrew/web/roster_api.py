@@ -131,7 +131,7 @@ async def calendar_feed(request: Request) -> Response:
     from shipcaptaincrew.web.calendar import calendar_bytes  # icalendar: only when a feed is fetched
 
     return Response(calendar_bytes(found, ctx.periods), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"})  # fmt: skip
+                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
 
 
 def _keep(value: Any) -> Any | Keep:

@@ -122,7 +122,15 @@ def test_the_openapi_document_describes_every_route(anonymous: TestClient) -> No
     spec = anonymous.get("/api/openapi.json").json()
 
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) >= {"/api/login", "/api/logout", "/api/events", "/api/events/{slug}", "/healthz"}
+    assert set(spec["paths"]) >= {
+        "/api/login",
+        "/api/logout",
+        "/api/events",
+        "/api/events/{slug}",
+        "/healthz",
+        "/api/people/{person_id}/calendar/rotate",
+    }
+    assert "415" in spec["paths"]["/api/login"]["post"]["responses"]
     event_in = spec["components"]["schemas"]["EventIn"]
     assert event_in["additionalProperties"] is False
     assert "payment_cleared" in spec["components"]["schemas"]["EventOut"]["required"]

@@ -8,8 +8,11 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from shipcaptaincrew.adapters.dynamodb_table import Item, encode
+from shipcaptaincrew.domain.errors import Unavailable
+
 if TYPE_CHECKING:
-    from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
+    from shipcaptaincrew.adapters.dynamodb_store import DynamoDbStore, DynamoDbUnitOfWork
 
 
 class DynamoDbCredentials:
@@ -62,7 +65,7 @@ class DynamoDbCredentials:
         item = {"pk": _client_pk(client), "at": at.isoformat(), "expires": _expires(at, after)}
         for number in range(limit):
             slot = f"{SLOT}{number}"
-            if self._uow.store.put_now({**item, "sk": slot}, FREE_SLOT, {":after": after.isoformat()}, {"#at": "at"}):
+            if _claim_slot(self._uow.store, {**item, "sk": slot}, after):
                 return slot
         return None
 
@@ -83,6 +86,25 @@ SIGN_IN_FAILURES = "SIGNINFAIL"
 SLOT = "SLOT#"
 FREE_SLOT = "attribute_not_exists(pk) OR #at <= :after"
 CLEAR_AT_MOST = 50  # one transaction holds 100 writes; a client holds at most its limit of slots
+
+
+def _claim_slot(store: DynamoDbStore, item: Item, after: datetime) -> bool:
+    """One conditional PutItem at once, outside the unit of work's transaction (the claim must hold before the
+    password is checked); False if the slot is taken (nothing written)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        store.client.put_item(TableName=store.table, Item=encode(item), ConditionExpression=FREE_SLOT,
+                              ExpressionAttributeValues=encode({":after": after.isoformat()}),
+                              ExpressionAttributeNames={"#at": "at"})  # fmt: skip
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == "ConditionalCheckFailedException":
+            return False
+        raise Unavailable(f"the table refused the change ({code}); nothing was written") from None
+    except BotoCoreError as error:
+        raise Unavailable(f"the table could not be reached ({type(error).__name__}); try again") from None
+    return True
 
 
 def _client_pk(client: str) -> str:

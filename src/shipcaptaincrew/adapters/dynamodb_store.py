@@ -242,23 +242,6 @@ class DynamoDbStore:
                 return total
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
-    def put_now(self, item: Item, condition: str, values: Item, names: dict[str, str]) -> bool:
-        """One conditional PutItem, at once and outside any unit of work's transaction; False if the condition
-        failed (nothing written)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            self.client.put_item(TableName=self.table, Item=encode(item), ConditionExpression=condition,
-                                 ExpressionAttributeValues=encode(values), ExpressionAttributeNames=names)  # fmt: skip
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
-                return False
-            raise Unavailable(f"the table refused the change ({code}); nothing was written") from None
-        except BotoCoreError as error:
-            raise Unavailable(f"the table could not be reached ({type(error).__name__}); try again") from None
-        return True
-
     def commit(self, writes: Writes) -> None:
         """Every pending write, and the generation counters, as ONE TransactWriteItems with a request token."""
         ops = list(writes.pending.values())

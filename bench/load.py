@@ -3,10 +3,10 @@
 Each client (a keep-alive connection, see `_mixed.py`) lists the events of a two-week window, logs payments with
 their own Idempotency-Keys (sending some a second time with the same key, as a client that lost the answer does:
 the second answer must be the same bytes and write nothing), and signs waivers on the guest pages (the page, then
-the form, each guest from an address of its own behind a trusted proxy, SCC_TRUSTED_PROXIES). The application
-runs as `scc serve` runs it, on a store seeded through its own code, with email receipts delivered after each
-answer. The baseline is the same mix against a bare Starlette app doing raw sqlite3 (`_mixed_baseline.py`), in
-the same run, interleaved.
+the form, each guest from an address of its own in X-Forwarded-For, as a proxy on loopback that
+SCC_TRUSTED_PROXIES trusts would send it). The application runs as `scc serve` runs it, on a store seeded through
+its own code, with email receipts delivered after each answer. The baseline is the same mix against a bare
+Starlette app doing raw sqlite3 (`_mixed_baseline.py`), in the same run, interleaved.
 
 After the load, with the servers stopped, the audit reads each store: the ledger holds exactly the acknowledged
 payments (none missing, none doubled, one per key), every event's paid amount is the exact sum of its entries,
@@ -153,12 +153,7 @@ def run(folder: Path, seconds: float, connections: int = CONNECTIONS, rounds: in
     token, events = seed(data_dir)
     create_baseline(str(baseline_db), [(slug, day) for slug, day, _ in events])
     samples: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []} if with_baseline else {"app": []}
-    # Each guest from an address of its own, behind a proxy on loopback.
-    env = {
-        "SCC_DATA_DIR": str(data_dir),
-        "SCC_TRUSTED_PROXIES": "127.0.0.1/32",
-        "SCC_CLIENT_IP_HEADER": "X-Forwarded-For",
-    }
+    env = {"SCC_DATA_DIR": str(data_dir), "SCC_TRUSTED_PROXIES": "127.0.0.1/32"}  # each guest from its own address
     with serving("app", ["app"], env) as app, _maybe_baseline(baseline_db, with_baseline) as baseline:
         targets = {"app": app, **({"baseline": baseline} if baseline else {})}
         for name, server in targets.items():

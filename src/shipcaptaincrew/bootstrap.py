@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
+from shipcaptaincrew.adapters.private_files import private_folder
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.config import Settings, SettingsError
 from shipcaptaincrew.domain.keys import Keys, WeakSecret
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     """Open the store (creating the data folder and running migrations) and gather what use cases need."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     clock = clock or SystemClock()
     return Context(
         store=build_store(settings),
@@ -63,7 +64,7 @@ def build_transfer(settings: Settings) -> Transfer:
         return DynamoDbTransfer(store)
     from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     return SqliteTransfer(settings.database_path)
 
 
@@ -77,7 +78,7 @@ def build_app(
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
-    site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
+    site = Site(settings.operator_name, settings.meeting_point, settings.trusted_proxies)
     return create_app(
         ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time, deliver_mail=deliver_mail
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from shipcaptaincrew.domain.addresses import FORWARDED_FOR, TrustedProxies
 from shipcaptaincrew.domain.keys import MIN_SECRET_BYTES
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
@@ -40,7 +41,15 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     ),
     "SCC_TIMEZONE": ("UTC", "The operator's time zone (IANA name, e.g. America/New_York): charter times are local."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
-    "SCC_CLIENT_IP_HEADER": ("(unset)", "Header with the client address behind a trusted proxy (X-Forwarded-For)."),
+    "SCC_TRUSTED_PROXIES": (
+        "(unset)",
+        "The proxies in front of `scc serve`: their addresses or networks (e.g. `127.0.0.1/32,10.0.0.0/8`) or how "
+        "many there are (e.g. `1`). Unset: no forwarding header is believed; the connection's peer is the client.",
+    ),
+    "SCC_CLIENT_IP_HEADER": (
+        "X-Forwarded-For",
+        "The header the trusted proxies append the client's address to; read only with SCC_TRUSTED_PROXIES.",
+    ),
     # Read by the Lambda handler only (lambda_function.py); see docs/deploy.md.
     "SCC_ORIGIN_SECRET": ("(unset)", "Lambda: answer 403 unless X-Origin-Secret carries this (CloudFront adds it)."),
     "SCC_PATH_PREFIX": ("(none)", "Lambda: path prefix to strip and keep for links (staging: `/_staging`)."),
@@ -120,7 +129,7 @@ class Settings:
     admin_password_hash: str | None
     periods: Periods
     token_ttl_hours: float
-    client_ip_header: str | None
+    trusted_proxies: TrustedProxies
     payment_methods: tuple[str, ...]
     mail_from: str
     operator_name: str
@@ -143,7 +152,7 @@ class Settings:
             admin_password_hash=env.get("SCC_ADMIN_PASSWORD_HASH") or None,
             periods=_periods(env.get("SCC_PERIODS", DEFAULT_PERIODS_SPEC)),
             token_ttl_hours=_number(env, "SCC_TOKEN_TTL_HOURS", "12", float, 0.01, 24 * 30),
-            client_ip_header=env.get("SCC_CLIENT_IP_HEADER") or None,
+            trusted_proxies=_trusted_proxies(env),
             payment_methods=_methods(env.get("SCC_PAYMENT_METHODS", ",".join(DEFAULT_METHODS))),
             mail_from=env.get("SCC_MAIL_FROM", "ShipCaptainCrew <bookings@localhost>"),
             operator_name=env.get("SCC_OPERATOR_NAME", DOCUMENTED["SCC_OPERATOR_NAME"][0]),
@@ -195,6 +204,23 @@ def _public_url(env: Mapping[str, str]) -> str:
     if re.search(r"[?#]", value):
         raise SettingsError(f"SCC_PUBLIC_URL must be a plain address, without ? or #; got {value!r}")
     return value.rstrip("/")
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> TrustedProxies:
+    spec, header = env.get("SCC_TRUSTED_PROXIES", "").strip(), env.get("SCC_CLIENT_IP_HEADER", "").strip()
+    if not spec:
+        if header:
+            raise SettingsError(
+                "SCC_CLIENT_IP_HEADER is read only behind proxies you trust: set SCC_TRUSTED_PROXIES to their "
+                "addresses (e.g. 127.0.0.1/32) or to how many there are (e.g. 1), or unset SCC_CLIENT_IP_HEADER"
+            )
+        return TrustedProxies()
+    if header and not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise SettingsError(f"SCC_CLIENT_IP_HEADER must be a header name like X-Forwarded-For; got {header!r}")
+    try:
+        return TrustedProxies.parse(spec, header or FORWARDED_FOR)
+    except ValueError as error:
+        raise SettingsError(f"SCC_TRUSTED_PROXIES: {error}; got {spec!r}") from None
 
 
 def _secret_key(env: Mapping[str, str]) -> str | None:

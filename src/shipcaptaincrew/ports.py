@@ -83,6 +83,9 @@ class RosterRepository(Protocol):
 
     def person(self, person_id: str) -> Person | None: ...
 
+    def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
+        """Give the person a new calendar token; from the commit on, the old one leads nowhere."""
+
     def person_by_token(self, token: str) -> Person | None: ...
 
     def people(self) -> list[Person]: ...
@@ -196,14 +199,26 @@ class Credentials(Protocol):
         """Refuse this token from now on; forget signed-out tokens that expired before `now`."""
 
     def failed_sign_ins(self, client: str | None, after: datetime, limit: int) -> list[datetime]:
-        """The newest `limit` failed sign-ins after `after`, newest first: the client's, or everyone's (None)."""
+        """The newest `limit` failed sign-ins after `after`, newest first: the client's (its attempts still being
+        checked included), or everyone's (None)."""
 
-    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
-        """Count a failed sign-in; failures before `forget_before` may be forgotten. Must not change the
-        sign-in generation (a failure revokes nothing)."""
+    def claim_sign_in_attempt(self, client: str, at: datetime, after: datetime, limit: int) -> str | None:
+        """Count an attempt by `client` as a failure BEFORE its password is checked, atomically with counting the
+        client's failures after `after`: the attempt's id, or None (nothing written) when the client already has
+        `limit`. Must hold against concurrent claims from any process: SQLite does it inside the write
+        transaction; DynamoDB with conditional writes made at once, not at the end of the unit of work. Failures
+        before `after` may be forgotten. Must not change the sign-in generation."""
 
-    def clear_failed_sign_ins(self, client: str) -> None:
-        """Forget the client's failures (it signed in); everyone's count keeps them."""
+    def record_failed_sign_in(self, client: str, attempt: str, at: datetime, forget_before: datetime) -> None:
+        """The claimed attempt was a wrong password: it counts in everyone's total too (it already counts against
+        the client). Failures before `forget_before` may be forgotten. Must not change the sign-in generation."""
+
+    def forget_sign_in_attempt(self, client: str, attempt: str) -> None:
+        """The claimed attempt's password was never checked (the server was too busy): it counts nowhere."""
+
+    def clear_failed_sign_ins(self, client: str, attempt: str) -> None:
+        """The claimed attempt signed in: forget it, and the client's failures stop counting against it;
+        everyone's total keeps them."""
 
 
 class AuditLog(Protocol):

@@ -106,3 +106,21 @@ def test_retiring_from_the_roster_panel_asks_first_and_says_which_upcoming_chart
     expect(ships.locator("span")).to_have_text(["Osprey · 12 passengers"])
     expect(page.locator("#roster-modal .form-error")).to_be_hidden()
     assert [ship["name"] for ship in api.call("GET", "/api/roster")["ships"]] == ["Osprey"]
+
+
+def test_a_new_calendar_link_from_the_roster_panel_is_shown_and_the_old_one_stops_working(
+    page: Page, api: BoardApi
+) -> None:
+    maria = api.call("POST", "/api/people", {"name": "Maria Santos", "role": "captain"})
+    open_board(page)
+    page.get_by_role("button", name="Roster").click()
+    people = page.locator("#roster-modal .roster-list").nth(1)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    people.locator("li", has_text="Maria Santos").get_by_role("button", name="New calendar link").click()
+
+    shown = page.locator("#roster-modal .calendar-link")
+    expect(shown).to_contain_text("Maria Santos's new calendar link: http")
+    [now] = api.call("GET", "/api/roster")["people"]
+    assert now["calendar_url"] != maria["calendar_url"]
+    expect(shown).to_contain_text(now["calendar_url"])

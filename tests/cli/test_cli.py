@@ -140,3 +140,10 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(tm
         )  # fmt: skip
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
+
+
+def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]
+    code, out = scc("events", "list", "--from", "9999-12-31")
+
+    assert code != 0 and "--from must be between 1900-01-01 and 2999-12-31" in out
+    assert "Traceback" not in out

@@ -37,3 +37,14 @@ def test_every_roster_command_has_help(booked) -> None:  # type: ignore[no-untyp
     for command in (["roster"], ["roster", "ships", "add"], ["roster", "people", "add"], ["events", "assign"],
                     ["roster", "ships", "retire"], ["roster", "people", "retire"]):  # fmt: skip
         assert booked(*command, "--help")[0] == 0
+
+
+def test_rotating_a_persons_calendar_prints_the_new_address_and_the_old_one_is_gone(scc) -> None:  # type: ignore[no-untyped-def]
+    scc("roster", "people", "add", "Maria Santos", "--role", "captain")
+    old = scc("roster", "people", "list")[1].split("/cal/")[1].split(".ics")[0]
+
+    code, out = scc("roster", "people", "rotate-calendar", "Maria Santos")
+
+    new = out.split("/cal/")[1].split(".ics")[0]
+    assert code == 0 and new != old and "no longer answers" in out
+    assert f"/cal/{new}.ics" in scc("roster", "people", "list")[1]

@@ -89,3 +89,16 @@ def test_a_large_import_shows_its_progress_on_stderr(tmp_path: Path, monkeypatch
 
     assert "imported 2 of" in imported.stderr
     assert "imported 2 of" not in imported.stdout
+
+
+def test_the_password_hash_and_calendar_links_leave_only_with_include_secrets(tmp_path: Path) -> None:
+    booked_and_paid(tmp_path)
+    assert scc(tmp_path, "admin", "set-password", "--password-stdin", input=b"a long enough password\n").exit_code == 0
+    assert scc(tmp_path, "roster", "people", "add", "Ana Ruiz", "--role", "captain").exit_code == 0
+
+    plain = scc(tmp_path, "export", "--jsonl")
+    full = scc(tmp_path, "export", "--jsonl", "--include-secrets")
+
+    assert b"$argon2id$" not in plain.stdout_bytes and b"calendar_token" not in plain.stdout_bytes
+    assert "secrets left out" in plain.stderr
+    assert b"$argon2id$" in full.stdout_bytes and b"calendar_token" in full.stdout_bytes

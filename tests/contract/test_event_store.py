@@ -114,23 +114,6 @@ def test_credentials_and_revoked_tokens_persist(store: Store) -> None:
         assert not uow.credentials.is_revoked("token-2")
 
 
-def test_failed_sign_ins_count_newest_first_per_client_and_overall_and_a_clear_spares_the_overall_count(
-    store: Store,
-) -> None:
-    at = [datetime(2026, 5, 1, 9, minute, tzinfo=UTC) for minute in range(6)]
-    with store.writing() as uow:
-        for moment, client in zip(at, ["mallory", "mallory", "alice", "mallory", "alice", "mallory"], strict=True):
-            uow.credentials.record_failed_sign_in(client, moment, at[0])
-    with store.writing() as uow:
-        uow.credentials.clear_failed_sign_ins("alice")
-
-    with store.reading() as uow:
-        assert uow.credentials.failed_sign_ins("mallory", at[0], 10) == [at[5], at[3], at[1]]  # after at[0] only
-        assert uow.credentials.failed_sign_ins("mallory", at[0], 2) == [at[5], at[3]]
-        assert uow.credentials.failed_sign_ins("alice", at[0], 10) == []
-        assert uow.credentials.failed_sign_ins(None, at[0], 10) == [at[5], at[4], at[3], at[2], at[1]]
-
-
 def test_sqlite_runs_with_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "scc.sqlite3", DEFAULT_PERIODS)
     with store.reading() as uow:

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
-from shipcaptaincrew.deploy import cdn
+from shipcaptaincrew.deploy import cdn, edge
 from shipcaptaincrew.deploy.infra import render, template
 
 COMMITTED = Path(__file__).parents[2] / "infra" / "template.yaml"
@@ -52,6 +52,13 @@ def test_function_behaviors_are_uncached_and_forward_all_but_host_and_only_s3_on
             assert "FunctionAssociations" not in behavior
         else:
             assert behavior["FunctionAssociations"][0]["EventType"] == "viewer-request"
+
+
+def test_the_function_edge_reads_the_viewer_address_header_the_function_behaviors_forward() -> None:
+    # AllViewerExceptHostHeader forwards CloudFront's headers, the viewer's address among them.
+    assert edge.VIEWER_HEADER.decode() == cdn.VIEWER_ADDRESS_HEADER.lower()
+    assert {behavior["OriginRequestPolicyId"] for behavior in distribution()["CacheBehaviors"]
+            if behavior["TargetOriginId"] in cdn.FUNCTION_ORIGINS} == {cdn.ALL_VIEWER_EXCEPT_HOST_HEADER}  # fmt: skip
 
 
 def test_function_origins_send_the_origin_secret_the_functions_check() -> None:

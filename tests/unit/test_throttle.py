@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shipcaptaincrew.domain.throttle import LoginThrottle, RateLimit
+from shipcaptaincrew.domain.throttle import LoginThrottle, RateLimit, SignInLimits, limit_key
 
 WINDOW = 900
 
@@ -118,3 +120,39 @@ def test_a_flood_from_many_addresses_neither_blocks_another_client_nor_grows_wit
 
     assert limit.hit("192.0.2.1", 2.0) == 0
     assert len(limit._seen) <= 100
+
+
+def test_an_ipv6_client_is_counted_by_its_slash_64() -> None:
+    assert limit_key("2001:db8:1:2:aaaa::1") == limit_key("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
+    assert limit_key("2001:db8:1:3::1") != limit_key("2001:db8:1:2::1")
+
+
+def test_an_ipv4_client_is_its_address_however_it_is_written() -> None:
+    assert limit_key("203.0.113.7") == limit_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert limit_key("testclient") == "testclient"
+
+
+def test_a_whole_slash_64_shares_one_request_limit() -> None:
+    limit = RateLimit(limit=3, window_seconds=60)
+    waits = [limit.hit(f"2001:db8:0:1::{n:x}", 0.0) for n in range(4)]
+
+    assert waits[:3] == [0, 0, 0]
+    assert waits[3] > 0
+    assert limit.hit("2001:db8:0:2::1", 0.0) == 0
+
+
+def test_everyones_failures_delay_a_wrong_guess_from_the_overall_limit_on() -> None:
+    limits = SignInLimits(overall=3, slow_down=timedelta(seconds=2))
+    moments = [datetime(2026, 5, 1, tzinfo=UTC)] * 3
+
+    assert limits.delay(moments[:2]) == 0
+    assert limits.delay(moments) == 2.0
+
+
+def test_a_client_with_its_limit_of_failures_waits_until_the_oldest_leaves_the_window() -> None:
+    limits = SignInLimits(per_client=2, window=timedelta(minutes=15))
+    now = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    mine = [now - timedelta(minutes=1), now - timedelta(minutes=10)]
+
+    assert limits.client_wait(mine[:1], now) == 0
+    assert limits.client_wait(mine, now) == 5 * 60

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
+from shipcaptaincrew.domain.throttle import SignInLimits
+from shipcaptaincrew.ports import PasswordHasher
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
+from shipcaptaincrew.web.auth import PasswordChecks
 from tests.builders import PASSWORD
 from tests.fakes import FakeClock
 
@@ -19,6 +30,30 @@ PROTECTED = [
     ("PATCH", "/api/events/2026-05-23-sarah-pm"),
     ("POST", "/api/logout"),
 ]
+
+
+@dataclass
+class HeldHasher:
+    """Holds the first password check until told to go on, as a slow argon2 under a flood would."""
+
+    real: PasswordHasher
+    checking: threading.Event = field(default_factory=threading.Event)
+    go_on: threading.Event = field(default_factory=threading.Event)
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.checking.set()
+        self.go_on.wait(10)
+        return self.real.verify(password_hash, password)
+
+
+def starlette_app(app: ASGIApp) -> Starlette:
+    """The Starlette application inside create_app's wrappers."""
+    while not isinstance(app, Starlette):
+        app = app.app  # type: ignore[attr-defined]
+    return app
 
 
 def login(client: TestClient, password: str = PASSWORD, ip: str | None = None) -> tuple[int, dict[str, object]]:
@@ -109,13 +144,59 @@ def test_a_throttled_client_can_sign_in_again_once_the_window_passes(anonymous: 
     assert login(anonymous)[0] == 200
 
 
-def test_failures_from_many_clients_trip_the_overall_limit(anonymous: TestClient, ctx: Context) -> None:
-    now, limits = ctx.clock.now(), ctx.sign_in_limits
+def fail_from_many_clients(ctx: Context, count: int) -> None:
+    now, window = ctx.clock.now(), ctx.sign_in_limits.window
     with ctx.store.writing() as uow:
-        for attempt in range(limits.overall):
-            uow.credentials.record_failed_sign_in(f"10.0.0.{attempt}", now, now - limits.window)
+        for n in range(count):
+            attempt = uow.credentials.claim_sign_in_attempt(f"10.0.{n // 250}.{n % 250}", now, now - window, 5)
+            assert attempt is not None
+            uow.credentials.record_failed_sign_in(f"10.0.{n // 250}.{n % 250}", attempt, now, now - window)
 
-    assert login(anonymous)[0] == 429
+
+def test_failures_from_many_clients_slow_wrong_guesses_but_never_refuse_the_right_password(
+    anonymous: TestClient, ctx: Context
+) -> None:
+    ctx.sign_in_limits = SignInLimits(slow_down=timedelta(seconds=0.3))
+    fail_from_many_clients(ctx, ctx.sign_in_limits.overall)
+
+    began = time.monotonic()
+    assert login(anonymous, "guess")[0] == 401
+    assert time.monotonic() - began >= 0.3
+    assert login(anonymous)[0] == 200
+
+
+def test_a_sign_in_that_finds_no_free_password_check_gets_503_with_retry_after_and_is_not_counted(
+    ctx: Context,
+) -> None:
+    app = create_app(ctx)
+    starlette_app(app).state.password_checks = PasswordChecks(at_once=1, wait_seconds=0.2)
+    ctx.hasher = held = HeldHasher(ctx.hasher)
+    with TestClient(app, raise_server_exceptions=False) as client, ThreadPoolExecutor(1) as pool:
+        first = pool.submit(login, client)
+        assert held.checking.wait(10)
+
+        response = client.post("/api/login", json={"password": PASSWORD})
+        held.go_on.set()
+
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "unavailable"
+        assert int(response.headers["retry-after"]) >= 1
+        assert first.result(timeout=10)[0] == 200
+    with ctx.store.reading() as uow:
+        assert uow.credentials.failed_sign_ins(None, ctx.clock.now() - ctx.sign_in_limits.window, 50) == []
+
+
+def test_a_sign_in_without_a_json_content_type_is_415(anonymous: TestClient) -> None:
+    body = json.dumps({"password": PASSWORD})
+    for headers in ({"content-type": "text/plain"}, {"content-type": "application/x-www-form-urlencoded"}, {}):
+        response = anonymous.post("/api/login", content=body, headers=headers)
+
+        assert response.status_code == 415, headers
+        assert response.json()["error"] == {
+            "code": "unsupported_media_type",
+            "message": "send the password as JSON, with Content-Type: application/json",
+            "field": "Content-Type",
+        }
 
 
 def test_a_second_server_on_the_same_store_counts_the_first_ones_failures(

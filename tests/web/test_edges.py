@@ -122,7 +122,15 @@ def test_the_openapi_document_describes_every_route(anonymous: TestClient) -> No
     spec = anonymous.get("/api/openapi.json").json()
 
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) >= {"/api/login", "/api/logout", "/api/events", "/api/events/{slug}", "/healthz"}
+    assert set(spec["paths"]) >= {
+        "/api/login",
+        "/api/logout",
+        "/api/events",
+        "/api/events/{slug}",
+        "/healthz",
+        "/api/people/{person_id}/calendar/rotate",
+    }
+    assert "415" in spec["paths"]["/api/login"]["post"]["responses"]
     event_in = spec["components"]["schemas"]["EventIn"]
     assert event_in["additionalProperties"] is False
     assert "payment_cleared" in spec["components"]["schemas"]["EventOut"]["required"]
@@ -147,3 +155,12 @@ def test_a_busy_store_is_a_503_that_says_to_try_again_and_writes_nothing(client:
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable" and "try again" in response.json()["error"]["message"]
     assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"] == []
+
+
+def test_a_trailing_slash_is_redirected_by_path_alone_with_the_query_and_the_stage_prefix(ctx: Context) -> None:
+    with TestClient(create_app(ctx), raise_server_exceptions=False) as plain:
+        moved = plain.get("/api/events/?from=2026-05-01", headers={"host": "evil.example"}, follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (307, "/api/events?from=2026-05-01")
+    with TestClient(create_app(ctx), root_path="/_staging", raise_server_exceptions=False) as staging:
+        moved = staging.get("/healthz/", follow_redirects=False)
+        assert moved.headers["location"] == "/_staging/healthz"

@@ -235,3 +235,19 @@ def test_a_persons_schedule_lists_their_upcoming_charters(client: TestClient) ->
 
     assert [e["slug"] for e in schedule["events"]] == [slug]
     assert client.get("/api/people/per_nope/schedule").status_code == 404
+
+
+def test_rotating_a_calendar_link_is_audited_and_needs_a_known_person_and_a_token(
+    client: TestClient, ctx: Context
+) -> None:
+    maria = person(client, "Maria Santos")
+
+    rotated = client.post(f"/api/people/{maria['id']}/calendar/rotate")
+
+    assert rotated.status_code == 200 and rotated.json()["calendar_url"] != maria["calendar_url"]
+    with ctx.store.reading() as uow:
+        actions = [row[0] for row in uow._connection.execute("SELECT action FROM audit")]  # type: ignore[attr-defined]
+    assert "person.calendar_rotated" in actions
+    assert client.post("/api/people/per_nope/calendar/rotate").status_code == 404
+    client.headers.pop("Authorization")
+    assert client.post(f"/api/people/{maria['id']}/calendar/rotate").status_code == 401

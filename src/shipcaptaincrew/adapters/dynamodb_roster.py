@@ -92,6 +92,15 @@ class DynamoDbRoster:
         self._uow.writes.update((ROSTER, f"PERSON#{person.id}"), fields, condition="attribute_exists(pk)")
         self._uow.writes.data_changed = True
 
+    def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
+        self._uow.writes.update((ROSTER, f"PERSON#{person_id}"), {"calendar_token": new},
+                                condition="attribute_exists(pk)")  # fmt: skip
+        if old:
+            self._uow.writes.delete((f"CALTOKEN#{old}", "TOKEN"))
+        pointer = {"pk": f"CALTOKEN#{new}", "sk": "TOKEN", "person_id": person_id}
+        self._uow.writes.put(pointer, "attribute_not_exists(pk)")
+        self._uow.writes.data_changed = True
+
     def person(self, person_id: str) -> Person | None:
         item = self._uow.get((ROSTER, f"PERSON#{person_id}"))
         return None if item is None else _person(item)

@@ -16,6 +16,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
 | audit | `AUDIT#<day>` | `<at>#<uuid>` | |
 | credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |
+| failed sign-ins | `SIGNINFAIL#<client>` (slots), `SIGNINFAIL` (everyone's) | `SLOT#<n>`, `<at>#<uuid>` | |
 | generations | `META` | `GEN` | |
 
 Events and aliases share one key space, so one conditional put refuses a slug taken by either.

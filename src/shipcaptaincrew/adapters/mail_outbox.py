@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shipcaptaincrew.adapters.private_files import private_folder, write_private
 from shipcaptaincrew.domain.mail import Email, header_safe
 from shipcaptaincrew.ports import DeliveryFailed
 
@@ -160,9 +161,9 @@ class FolderMailer:
     def send(self, email: Email, message_id: str) -> str:
         name = "".join(ch for ch in message_id if ch.isalnum() or ch in "-_.@") + ".eml"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)
             partial = self.folder / f".{name}.partial"
-            partial.write_bytes(message_bytes(email, message_id, self.sender, linesep="\n"))
+            write_private(partial, message_bytes(email, message_id, self.sender, linesep="\n"))
             os.replace(partial, self.folder / name)
         except OSError as error:
             raise DeliveryFailed(f"could not write {name}: {error.strerror}") from None

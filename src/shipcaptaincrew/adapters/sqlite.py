@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from shipcaptaincrew.adapters.private_files import create_private, private_folder, tighten
 from shipcaptaincrew.adapters.sqlite_commit import Batch, GroupCommit
 from shipcaptaincrew.adapters.sqlite_events import SqliteEventRepository
 from shipcaptaincrew.domain.errors import Unavailable
@@ -39,6 +40,8 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         migrate(self._connection())
+        for leftover in ("-wal", "-shm"):  # made by an older version, or before the database was tightened
+            tighten(path.with_name(path.name + leftover))
         # Writers in this process queue here and are woken in turn; SQLite's busy handler (which sleeps in
         # growing steps) is then left for writers in other processes, such as the CLI.
         self._writes = GroupCommit(connect(path), BUSY_TIMEOUT_MS / 1000)
@@ -76,7 +79,8 @@ class SqliteStore:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    create_private(path)  # SQLite would make it 0644; it gives its -wal and -shm files the database's mode
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode = WAL")
@@ -238,11 +242,25 @@ class SqliteCredentials:
         rows = self._connection.execute(sql, (*args, limit))
         return [datetime.fromisoformat(row[0]) for row in rows]
 
-    def record_failed_sign_in(self, client: str, at: datetime, forget_before: datetime) -> None:
-        self._connection.execute("DELETE FROM sign_in_failures WHERE at < ?", (forget_before.isoformat(),))
-        self._connection.execute("INSERT INTO sign_in_failures (client, at) VALUES (?, ?)", (client, at.isoformat()))
+    def claim_sign_in_attempt(self, client: str, at: datetime, after: datetime, limit: int) -> str | None:
+        # Inside the write transaction: no other writer, in this process or another, counts between the two.
+        self._connection.execute("DELETE FROM sign_in_failures WHERE at <= ?", (after.isoformat(),))
+        if len(self.failed_sign_ins(client, after, limit)) >= limit:
+            return None
+        cursor = self._connection.execute(
+            "INSERT INTO sign_in_failures (client, at) VALUES (?, ?)", (client, at.isoformat())
+        )
+        return str(cursor.lastrowid)
 
-    def clear_failed_sign_ins(self, client: str) -> None:
+    def record_failed_sign_in(self, client: str, attempt: str, at: datetime, forget_before: datetime) -> None:
+        # The claim's row already counts in everyone's total: one table holds both counts.
+        self._connection.execute("DELETE FROM sign_in_failures WHERE at < ?", (forget_before.isoformat(),))
+
+    def forget_sign_in_attempt(self, client: str, attempt: str) -> None:
+        self._connection.execute("DELETE FROM sign_in_failures WHERE rowid = ? AND client = ?", (int(attempt), client))
+
+    def clear_failed_sign_ins(self, client: str, attempt: str) -> None:
+        self.forget_sign_in_attempt(client, attempt)
         self._connection.execute("UPDATE sign_in_failures SET cleared = 1 WHERE client = ?", (client,))
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from shipcaptaincrew.adapters.private_files import create_private, private_folder
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 STEP_PAGES = 1024  # 4 MB a step with the default page size: progress for big stores, one step for small ones
@@ -83,6 +84,7 @@ def back_up(database: Path, target: Path, force: bool = False, progress: Progres
     _check_target(database, target, force)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
+        create_private(partial)  # a backup holds everything the store does
         with _closing(_open(database, "rw")) as source, _closing(sqlite3.connect(partial)) as copy:
             _copy(source, copy, progress)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, readable without its WAL
@@ -117,7 +119,7 @@ def restore(source: Path, database: Path, now: datetime, force: bool = False) ->
     """
     if not source.is_file():
         raise NotFound(f"there is no file at {source}")
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(database.parent)
     staged = database.with_name(f".{database.name}.restoring-{os.getpid()}")
     try:
         _stage(source, staged)
@@ -197,6 +199,7 @@ def _stage(source: Path, staged: Path) -> None:
     """Copy `source` to `staged` with the backup API (a consistent copy even of a WAL file), as one file."""
     _remove(staged)
     try:
+        create_private(staged)
         with _closing(_open(source, "ro")) as reader, _closing(sqlite3.connect(staged)) as copy:
             reader.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")

@@ -64,6 +64,9 @@ class SqliteRoster:
             (*_person_row(person)[1:], person.id),
         )
 
+    def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
+        self._connection.execute("UPDATE people SET calendar_token = ? WHERE id = ?", (new, person_id))
+
     def person(self, person_id: str) -> Person | None:
         row = self._connection.execute(f"{_PEOPLE} WHERE id = ?", (person_id,)).fetchone()
         return None if row is None else _person(row)

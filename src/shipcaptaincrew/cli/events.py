@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import click
 
 from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
+from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.events import Event, EventDetails, Patron
 from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import booking, queries
@@ -24,7 +25,7 @@ def events() -> None:
 def list_events(start: object, end: object) -> None:
     """List events in a date window, by date and period."""
     ctx = open_context()
-    first = _day(start) or ctx.clock.now().date()
+    first = in_range(_day(start) or ctx.clock.now().date(), "--from")
     last = _day(end) or first + timedelta(days=13)
     cursor: str | None = None
     while True:

@@ -102,6 +102,17 @@ def retire_person(person: str) -> None:
     click.echo(f"Retired {roster.retire_person(ctx, _person_id(ctx, person), CLI_ACTOR).name}.")
 
 
+@people.command("rotate-calendar")
+@click.argument("person")
+@reports_errors
+def rotate_calendar(person: str) -> None:
+    """Give a person (by id or name) a new calendar address; the old one answers 404 from now on."""
+    ctx = open_context()
+    rotated = roster.rotate_calendar(ctx, _person_id(ctx, person), CLI_ACTOR)
+    click.echo(f"{rotated.name}'s calendar is now at {ctx.public_url}/cal/{rotated.calendar_token}.ics")
+    click.echo("The old address no longer answers: send the new one to their phone's calendar.")
+
+
 @people.command("schedule")
 @click.argument("person")
 @reports_errors

@@ -41,4 +41,6 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
     app = build_app(settings, ctx, deliver_mail=False)
     with delivery_process():  # mail goes out from a process of its own, on another core than the requests
-        uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())
+        # No proxy headers: uvicorn would rewrite the peer from X-Forwarded-For for loopback connections. The app
+        # alone decides the client's address, from SCC_TRUSTED_PROXIES (web/http.py client_address).
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(), proxy_headers=False)

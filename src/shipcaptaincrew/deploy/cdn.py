@@ -32,7 +32,12 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 """AWS's managed cache policy CachingOptimized."""
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-"""AWS's managed origin request policy: everything the viewer sent but Host (a Function URL needs its own)."""
+"""AWS's managed origin request policy: everything the viewer sent but Host (a Function URL needs its own), plus
+CloudFront's own request headers, VIEWER_ADDRESS_HEADER among them. A custom policy could not do both: `allExcept`
+adds no CloudFront header, `allViewerAndWhitelistCloudFront` forwards Host, and `whitelist` cannot pass
+Authorization."""
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+"""The viewer's `address:port` as CloudFront saw it; `deploy/edge.py` makes it the request's client."""
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
-"""What the function checks before the application sees a request: that it came through CloudFront, and the
-stage's path prefix.
+"""What the function checks before the application sees a request: that it came through CloudFront, who the
+viewer is, and the stage's path prefix.
 
 CloudFront adds a secret header to every request it forwards to a Function URL (whose auth type is NONE); a
 request without it reached the URL directly and gets 403. The staging function is reached under `/_staging/`;
 the prefix is moved from `path` to `root_path`, so routes match as locally and guest pages build their links
 with it.
+
+The Function URL's source address is a CloudFront edge server, shared by every viewer it serves. CloudFront sends
+the viewer's own address in `CloudFront-Viewer-Address` (`address:port`); once the origin secret proves the
+request came through CloudFront, that address becomes the request's peer. Without a secret configured the header
+is the caller's own word and is not believed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shipcaptaincrew.domain.addresses import viewer_address
+
 ORIGIN_HEADER = b"x-origin-secret"
+VIEWER_HEADER = b"cloudfront-viewer-address"
 FORBIDDEN = b'{"error":{"code":"forbidden","message":"this address only answers requests sent through the site"}}'
 FORBIDDEN_HEADERS = [
     (b"content-type", b"application/json"),
@@ -37,11 +45,22 @@ class EdgeGuard:
             await send({"type": "http.response.start", "status": 403, "headers": FORBIDDEN_HEADERS})
             await send({"type": "http.response.body", "body": FORBIDDEN})
             return
+        if self.secret is not None:
+            scope = self._from_viewer(scope)
         await self.app(self._unprefixed(self._without_secret(scope)), receive, send)
 
     def _from_origin(self, scope: Scope) -> bool:
         sent = [value for name, value in scope["headers"] if name.lower() == ORIGIN_HEADER]
         return len(sent) == 1 and self.secret is not None and hmac.compare_digest(sent[0], self.secret)
+
+    def _from_viewer(self, scope: Scope) -> Scope:
+        """The viewer CloudFront saw as the peer (port and all), when it sent exactly one parseable address."""
+        sent = [value for name, value in scope["headers"] if name.lower() == VIEWER_HEADER]
+        address = viewer_address(sent[0].decode("latin-1")) if len(sent) == 1 else None
+        if address is None:
+            return scope
+        port = sent[0].rpartition(b":")[2]
+        return {**scope, "client": (address, int(port))}
 
     def _without_secret(self, scope: Scope) -> Scope:
         """The application never sees the header, so nothing downstream can echo or log it."""

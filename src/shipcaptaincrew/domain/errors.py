@@ -44,6 +44,14 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class WrongPassword(Unauthorized):
+    """A wrong admin password. `delay`: seconds to hold back the answer while wrong guesses pour in."""
+
+    def __init__(self, message: str, field: str | None = None, delay: float = 0.0) -> None:
+        super().__init__(message, field)
+        self.delay = delay
+
+
 class Throttled(DomainError):
     code = "throttled"
 
@@ -53,9 +61,19 @@ class Throttled(DomainError):
 
 
 class Unavailable(DomainError):
-    """The store is busy or down; the request may be retried and nothing was written."""
+    """The store (or the server) is busy or down; the request may be retried and nothing was written."""
 
     code = "unavailable"
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = retry_after
+
+
+class UnsupportedMediaType(DomainError):
+    """A body sent in a form the request does not take (e.g. not JSON where only JSON is accepted)."""
+
+    code = "unsupported_media_type"
 
 
 class IdempotencyKeyReused(DomainError):

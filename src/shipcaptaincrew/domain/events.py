@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TypeVar
 
 from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput, StaleVersion
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
@@ -142,6 +143,7 @@ def clean_patron(first_name: str, last_name: str = "", email: str = "", phone: s
 def check_details(details: EventDetails, periods: Periods) -> EventDetails:
     """Validate what cannot be checked field by field; return the details with text cleaned."""
     periods.get(details.period)
+    in_range(details.date, "date")
     if not 1 <= details.party_size <= MAX_PARTY:
         raise InvalidInput(f"party_size must be between 1 and {MAX_PARTY}", "party_size")
     if details.status not in STATUSES:

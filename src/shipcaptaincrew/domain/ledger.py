@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.domain.events import PaymentState
 from shipcaptaincrew.domain.text import clean_line, clean_text
@@ -55,6 +56,7 @@ def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[
     """A checked payment entry; raise InvalidInput naming the field at fault."""
     if draft.amount_cents <= 0:
         raise InvalidInput("amount must be more than zero", "amount")
+    optional_in_range(draft.received_on, "received_on")
     if draft.method not in methods:
         raise InvalidInput(
             f"payment_method must be one of {', '.join(methods)}; got {draft.method!r}", "payment_method"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict as ConflictError
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Assignment, Conflict, Event, Ref
@@ -76,6 +77,8 @@ def check_ship(ship: Ship) -> Ship:
 def check_person(person: Person) -> Person:
     if person.role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}; got {person.role!r}", "role")
+    optional_in_range(person.licence_expires, "licence_expires")
+    optional_in_range(person.medical_expires, "medical_expires")
     return Person(
         id=person.id,
         name=clean_line(person.name, "name", max_len=60),

@@ -1,35 +1,65 @@
-"""Login throttling: failures counted per client and overall in a sliding window.
+"""Sign-in throttling and request rate limits, and the key a client is counted under.
 
-A success clears the client's count; every block ends when its window passes, so the real admin
-is slowed down during an attack but never locked out for good.
+A client is refused (429) once it has `per_client` failures in the window; everyone's failures together only
+slow wrong guesses down, so an attacker with many addresses can never lock the admin out. Every block ends
+when its window passes.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+IPV6_CLIENT_PREFIX = 64
+"""An IPv6 client is counted by its /64: one home or phone is usually given a whole /64 to pick addresses from."""
+
+
+def limit_key(address: str) -> str:
+    """What a client's requests are counted under: the IPv4 address, or the IPv6 address's /64.
+
+    The recorded address stays the full one; this is only the key of the count. Anything that is not an IP
+    address (a test client's name) is its own key.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed)
+
 
 @dataclass(frozen=True)
 class SignInLimits:
-    """Failed sign-ins allowed per client and overall in a sliding window, counted from the store, so every
-    process and every Lambda container applies one count."""
+    """Failed sign-ins allowed per client, and overall before wrong guesses are slowed, in a sliding window.
+
+    Counted in the store, so every process and every Lambda container applies one count.
+    """
 
     per_client: int = 5
     overall: int = 50
     window: timedelta = timedelta(minutes=15)
+    slow_down: timedelta = timedelta(seconds=3)
+    """How long a wrong guess waits for its answer while everyone's failures are over `overall`."""
 
-    def retry_after(self, mine: Sequence[datetime], everyone: Sequence[datetime], now: datetime) -> int:
-        """Seconds to wait before trying again, from the failures inside the window, newest first; 0: try now."""
-        return max(self._wait(mine, self.per_client, now), self._wait(everyone, self.overall, now))
-
-    def _wait(self, newest_first: Sequence[datetime], limit: int, now: datetime) -> int:
-        if len(newest_first) < limit:
+    def client_wait(self, mine: Sequence[datetime], now: datetime) -> int:
+        """Seconds before the client may try again, from its failures inside the window, newest first; 0: now."""
+        if len(mine) < self.per_client:
             return 0
-        return _whole_seconds((newest_first[limit - 1] + self.window - now).total_seconds())
+        return _whole_seconds((mine[self.per_client - 1] + self.window - now).total_seconds())
+
+    def delay(self, everyone: Sequence[datetime]) -> float:
+        """Seconds to hold back the answer to a wrong guess, given everyone's failures inside the window.
+
+        A delay, never a refusal: the right password is answered at once whatever the overall count.
+        """
+        return self.slow_down.total_seconds() if len(everyone) >= self.overall else 0.0
 
 
 def _whole_seconds(seconds: float) -> int:
@@ -86,6 +116,8 @@ class RateLimit:
     _seen: dict[str, deque[float]] = field(default_factory=dict)
 
     def hit(self, client: str, now: float) -> int:
+        """Count a request by the client at `now` (under its limit key); the seconds to wait, 0 if it may go on."""
+        client = limit_key(client)
         wait = self.blocked(client, now)
         if not wait:
             if client not in self._seen and len(self._seen) >= self.max_clients:
@@ -97,7 +129,7 @@ class RateLimit:
 
     def blocked(self, client: str, now: float) -> int:
         """Seconds the client must wait; 0 when it may go on. Counts nothing."""
-        times = self._seen.get(client)
+        times = self._seen.get(limit_key(client))
         if times is None:
             return 0
         while times and times[0] <= now - self.window_seconds:

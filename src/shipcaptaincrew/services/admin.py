@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from shipcaptaincrew.domain import tokens
-from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized
+from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized, WrongPassword
+from shipcaptaincrew.domain.throttle import limit_key
 from shipcaptaincrew.domain.tokens import Claims
 from shipcaptaincrew.services.context import Context, SignInState
 
@@ -14,30 +16,66 @@ ADMIN = "admin"
 MIN_PASSWORD = 10
 
 
-def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
-    """A signed token for the admin. Raise Throttled after repeated failures, Unauthorized on a wrong password.
+@dataclass(frozen=True)
+class SignInAttempt:
+    """An attempt counted against its client before its password is checked."""
 
-    Failures are counted in the store (per client and overall, in a sliding window), so every process and every
-    Lambda container applies one count; the password is not even checked while a client must wait.
+    client: str
+    """The client's limit key (an IPv6 client's /64)."""
+    attempt: str
+    at: datetime
+
+
+def start_sign_in(ctx: Context, client: str) -> SignInAttempt:
+    """Count an attempt by `client` as a failure before any password is checked. Raise Throttled when the client
+    already has its limit of failures in the window (nothing counted then).
+
+    The count and the claim are one atomic step in the store, so concurrent guesses from one client get at most
+    the per-client limit of password checks between them, in every process and Lambda container.
     """
-    now = ctx.clock.now()
-    limits, after = ctx.sign_in_limits, now - ctx.sign_in_limits.window
-    with ctx.store.reading() as uow:
-        mine = uow.credentials.failed_sign_ins(client, after, limits.per_client)
-        everyone = uow.credentials.failed_sign_ins(None, after, limits.overall)
-    wait = limits.retry_after(mine, everyone, now)
-    if wait:
+    now, limits, key = ctx.clock.now(), ctx.sign_in_limits, limit_key(client)
+    with ctx.store.writing() as uow:
+        attempt = uow.credentials.claim_sign_in_attempt(key, now, now - limits.window, limits.per_client)
+    if attempt is None:
+        with ctx.store.reading() as uow:
+            mine = uow.credentials.failed_sign_ins(key, now - limits.window, limits.per_client)
+        wait = limits.client_wait(mine, now)
         raise Throttled(f"too many failed sign-ins; try again in {wait} seconds", wait)
+    return SignInAttempt(key, attempt, now)
+
+
+def finish_sign_in(ctx: Context, attempt: SignInAttempt, password: str) -> tuple[str, Claims]:
+    """Check the password of a started attempt: a signed token for the admin, or WrongPassword.
+
+    A wrong password stays counted (against the client and in everyone's total); WrongPassword.delay is how
+    long to hold back its answer while everyone's failures are over the overall limit. The right password is
+    never refused or delayed by everyone's failures.
+    """
+    limits = ctx.sign_in_limits
+    after = attempt.at - limits.window
     stored = _password_hash(ctx)
     if stored is None or not ctx.hasher.verify(stored, password):
         with ctx.store.writing() as uow:
-            uow.credentials.record_failed_sign_in(client, now, after)
-        raise Unauthorized("wrong password", "password")
-    if mine:
-        with ctx.store.writing() as uow:
-            uow.credentials.clear_failed_sign_ins(client)
+            uow.credentials.record_failed_sign_in(attempt.client, attempt.attempt, attempt.at, after)
+        with ctx.store.reading() as uow:
+            everyone = uow.credentials.failed_sign_ins(None, after, limits.overall)
+        raise WrongPassword("wrong password", "password", limits.delay(everyone))
+    with ctx.store.writing() as uow:
+        uow.credentials.clear_failed_sign_ins(attempt.client, attempt.attempt)
+    now = ctx.clock.now()
     claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
     return tokens.issue(ctx.keys.sign_in, claims), claims
+
+
+def abandon_sign_in(ctx: Context, attempt: SignInAttempt) -> None:
+    """The attempt's password was never checked (the server was too busy): stop counting it."""
+    with ctx.store.writing() as uow:
+        uow.credentials.forget_sign_in_attempt(attempt.client, attempt.attempt)
+
+
+def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
+    """Start and finish a sign-in at once (the CLI and tests; the web layer caps the password checks between)."""
+    return finish_sign_in(ctx, start_sign_in(ctx, client), password)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
@@ -43,6 +44,8 @@ def get_event_with_aliases(ctx: Context, slug: str) -> tuple[Event, list[str]]:
 
 def list_events(ctx: Context, start: date, end: date, cursor: str | None = None, limit: int = 200) -> EventPage:
     """Events from start to end inclusive, by date then period; `next_cursor` continues the listing."""
+    in_range(start, "from")
+    in_range(end, "to")
     if end < start:
         raise InvalidInput("to must not be before from", "to")
     if not 1 <= limit <= MAX_PAGE:

@@ -97,6 +97,16 @@ def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: s
     return person
 
 
+def rotate_calendar(ctx: Context, person_id: str, actor: str) -> Person:
+    """Give the person a new calendar link; the old one answers 404 from now on. Raise NotFound."""
+    now, token = ctx.clock.now(), secrets.token_urlsafe(24)
+    with ctx.store.writing() as uow:
+        person = _person(uow, person_id, "id")
+        uow.roster.replace_calendar_token(person.id, person.calendar_token, token)
+        uow.audit.append("person.calendar_rotated", actor, now, {"id": person.id})
+    return replace(person, calendar_token=token)
+
+
 def retire_ship(ctx: Context, ship_id: str, actor: str) -> Ship:
     """Take a ship off the roster's lists; past charters keep its name. Retiring twice changes nothing.
 
@@ -168,11 +178,12 @@ def schedule(ctx: Context, person_id: str, days: int = SCHEDULE_DAYS) -> Schedul
 
 
 def calendar_feed(ctx: Context, token: str) -> Schedule:
-    """What a calendar feed shows: the last month and the next year. Raise NotFound for an unknown token."""
+    """What a calendar feed shows: the last month and the next year. Raise NotFound for an unknown token, a
+    rotated one, or a retired person's."""
     today = ctx.clock.now().date()
     with ctx.store.reading() as uow:
         person = uow.roster.person_by_token(token) if token else None
-        if person is None:
+        if person is None or person.retired:
             raise NotFound("no calendar at this address")
         start, end = today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=366)
         return Schedule(person, uow.events.for_person(person.id, start, end))

@@ -8,6 +8,8 @@ holds; money is integer cents; an idempotency record's body is base64.
 
 Importing checks every line first (and what records point at) and writes nothing if one is wrong; then the
 store's Transfer writes the records as they are. No use case runs: no receipt is queued, no audit entry added.
+Secrets are left out of an export unless asked for, and made anew by an import that finds them missing
+(transfer_secrets.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.ports import Record, Transfer
 from shipcaptaincrew.services.transfer_checks import check_references
+from shipcaptaincrew.services.transfer_secrets import refilled, without_secrets
 
 FORMAT, VERSION = "scc-transfer", 2
 HEADER: Record = {"format": FORMAT, "version": VERSION}
@@ -107,10 +110,15 @@ def _comparable(value: object) -> object:
     return value if isinstance(value, str | int) else json.dumps(value, sort_keys=True)
 
 
-def export_jsonl(transfer: Transfer) -> Iterator[bytes]:
-    """The header line, then every record the store holds, canonical and in a fixed order. Writes nothing."""
+def export_jsonl(transfer: Transfer, include_secrets: bool = False) -> Iterator[bytes]:
+    """The header line, then every record the store holds, canonical and in a fixed order. Writes nothing.
+
+    Without `include_secrets` the password hash, signed-out tokens and every link token are left out
+    (transfer_secrets.py); an import of that file makes new ones.
+    """
     yield encode(HEADER)
-    for record in sorted(transfer.dump(), key=sort_key):
+    records = transfer.dump() if include_secrets else without_secrets(transfer.dump())
+    for record in sorted(records, key=sort_key):
         yield encode(record)
 
 
@@ -140,7 +148,7 @@ def read_records(lines: Iterable[bytes]) -> list[tuple[int, Record]]:
         if number == 1:
             version = _check_header(value)
         else:
-            found.append((number, check_record(number, _upgraded(value, version))))
+            found.append((number, check_record(number, refilled(_upgraded(value, version)))))
     if number == 0:
         raise InvalidInput("line 1: the file is empty; expected the scc-transfer header", "format")
     return found

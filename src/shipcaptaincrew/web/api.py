@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
@@ -93,9 +94,10 @@ def _date_param(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{name} must be a date like 2026-05-23", name) from None
+    return in_range(day, name)  # before a default window is added to it
 
 
 def _int_param(value: str | None, name: str, default: int) -> int:

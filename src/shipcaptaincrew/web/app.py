@@ -23,6 +23,7 @@ from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
 from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.slashes import SlashRedirect
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
@@ -56,6 +57,7 @@ def create_app(
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
     ]
+    routes.append(SlashRedirect(list(routes)))
     deliverer = Deliverer(ctx) if deliver_mail else None
     app = Starlette(
         routes=routes,
@@ -63,11 +65,13 @@ def create_app(
         middleware=[Middleware(BodyLimit, limits={"/g/": GUEST_MAX_BODY, "/api/waiver": WAIVER_MAX_BODY})],
         lifespan=periodic_delivery(deliverer, DELIVERY_INTERVAL_SECONDS) if deliverer else None,
     )
+    app.router.redirect_slashes = False  # its Location is built from the Host header; SlashRedirect's is relative
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
     app.state.deliverer = deliverer
     app.state.one_request_at_a_time = one_request_at_a_time
+    app.state.password_checks = auth.PasswordChecks()
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from shipcaptaincrew.domain.errors import Unavailable, UnsupportedMediaType, WrongPassword
+from shipcaptaincrew.domain.tokens import Claims
 from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import schemas
 from shipcaptaincrew.web.http import (
     admin_only,
@@ -20,11 +24,65 @@ from shipcaptaincrew.web.http import (
     read_json,
 )
 
+PASSWORD_CHECKS_AT_ONCE = 2
+"""argon2id takes ~64 MiB and a core for a tenth of a second: a flood of guesses queues rather than starves."""
+PASSWORD_CHECK_WAIT_SECONDS = 5.0
+
+
+class PasswordChecks:
+    """At most `at_once` password checks run at a time; a sign-in waits for a slot on the event loop (holding no
+    worker thread) for up to `wait_seconds`, then gives up."""
+
+    def __init__(self, at_once: int = PASSWORD_CHECKS_AT_ONCE, wait_seconds: float = PASSWORD_CHECK_WAIT_SECONDS):
+        self.at_once, self.wait_seconds = at_once, wait_seconds
+        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    async def acquire(self) -> bool:
+        """Take a slot; False if none came free in time."""
+        slots = self._slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.at_once))
+        try:
+            await asyncio.wait_for(slots.acquire(), self.wait_seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    def release(self) -> None:
+        self._slots[asyncio.get_running_loop()].release()
+
 
 async def login(request: Request) -> Response:
+    """Count the attempt (refused at once if the client is blocked), then check the password when a slot is free."""
+    _require_json(request)
     body = await read_json(request, schemas.LoginIn)
-    token, claims = await off_loop(request, admin.log_in, context(request), body.password, client_address(request))
+    ctx = context(request)
+    attempt = await off_loop(request, admin.start_sign_in, ctx, client_address(request))
+    try:
+        token, claims = await _check_password(request, ctx, attempt, body.password)
+    except WrongPassword as wrong:
+        await asyncio.sleep(wrong.delay)  # after the slot is given back: a held-back answer costs no CPU
+        raise
     return json_response(schemas.TokenOut(token, claims.expires_at))
+
+
+async def _check_password(
+    request: Request, ctx: Context, attempt: admin.SignInAttempt, password: str
+) -> tuple[str, Claims]:
+    checks: PasswordChecks = request.app.state.password_checks
+    if not await checks.acquire():
+        await off_loop(request, admin.abandon_sign_in, ctx, attempt)
+        wait = max(1, round(checks.wait_seconds))
+        raise Unavailable("the server is busy checking other sign-ins; try again in a few seconds", None, wait)
+    try:
+        return await off_loop(request, admin.finish_sign_in, ctx, attempt, password)
+    finally:
+        checks.release()
+
+
+def _require_json(request: Request) -> None:
+    """Only JSON: another site's form (or no-cors fetch) can send other types, or none, without a preflight."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise UnsupportedMediaType("send the password as JSON, with Content-Type: application/json", "Content-Type")
 
 
 @admin_only

@@ -19,6 +19,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Unauthorized: 401,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.UnsupportedMediaType: 415,
     errors.IdempotencyKeyReused: 422,
     errors.Throttled: 429,
     errors.Unavailable: 503,
@@ -52,7 +53,8 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.DomainError)
     status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.Throttled) else {}
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return error_response(status, exc.code, exc.message, exc.field, **headers)

@@ -8,7 +8,6 @@ slow a flood; a wrong link is never found by guessing in any case (144-bit secre
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -36,22 +35,9 @@ def limits(request: Request) -> GuestLimits:
     return found
 
 
-def limit_key(address: str) -> str:
-    """The key a client is counted under: its address, or for IPv6 its /64 (one home or phone has a whole /64)."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
-    return str(parsed)
-
-
 def wait_for(request: Request, limit: RateLimit, count: bool = True) -> int:
     """Seconds the client must wait under `limit` (0: go on); counts this request unless `count` is False."""
-    key, now = limit_key(client_address(request)), context(request).clock.now().timestamp()
+    key, now = client_address(request), context(request).clock.now().timestamp()
     blocked = limits(request).misses.blocked(key, now)
     if blocked:
         return blocked
@@ -60,7 +46,7 @@ def wait_for(request: Request, limit: RateLimit, count: bool = True) -> int:
 
 def missed(request: Request) -> None:
     """Count an answer that a link leads nowhere against the client."""
-    limits(request).misses.hit(limit_key(client_address(request)), context(request).clock.now().timestamp())
+    limits(request).misses.hit(client_address(request), context(request).clock.now().timestamp())
 
 
 def is_cross_site(request: Request) -> bool:

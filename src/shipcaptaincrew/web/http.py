@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shipcaptaincrew.domain.addresses import TrustedProxies
 from shipcaptaincrew.domain.errors import InvalidInput, Unauthorized
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
@@ -81,10 +82,15 @@ def bearer_token(request: Request) -> str:
 
 
 def client_address(request: Request) -> str:
-    header = request.app.state.site.client_ip_header
-    if header and (forwarded := request.headers.get(header)):
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    """The client's full address: the connection's peer, or behind trusted proxies (SCC_TRUSTED_PROXIES) the
+    right-most address they did not write themselves. The one place the app decides it: uvicorn is started
+    without proxy headers, and on Lambda the edge puts CloudFront's viewer address in the peer."""
+    peer = request.client.host if request.client else "unknown"
+    proxies: TrustedProxies = request.app.state.site.proxies
+    if not proxies.configured:
+        return peer
+    forwarded = ",".join(request.headers.getlist(proxies.header))
+    return proxies.client(peer, forwarded or None)
 
 
 def admin_only(endpoint: Endpoint) -> Endpoint:

@@ -35,8 +35,8 @@ WINDOW = (
 )
 
 OPERATIONS = (
-    Operation("post", "/api/login", "Sign in; returns a bearer token", schemas.TokenOut, body=schemas.LoginIn,
-              public=True, errors=(400, 401, 429)),
+    Operation("post", "/api/login", "Sign in (JSON only); returns a bearer token", schemas.TokenOut,
+              body=schemas.LoginIn, public=True, errors=(400, 401, 415, 429, 503)),
     Operation("post", "/api/logout", "Sign out: revoke this token", None, status=204, errors=(401,)),
     Operation("get", "/api/events", "Events in a date window, by date and period", schemas.EventPageOut,
               query=WINDOW),
@@ -75,6 +75,8 @@ OPERATIONS = (
               None, status=204, errors=(404, 409)),
     Operation("get", "/api/people/{person_id}/schedule", "A person's charters for the next 90 days",
               schemas.ScheduleOut, errors=(404,)),
+    Operation("post", "/api/people/{person_id}/calendar/rotate",
+              "A new calendar link for the person; the old one answers 404", schemas.PersonOut, errors=(404,)),
     Operation("put", "/api/events/{slug}/assignment",
               "Assign ship, captain and crew; conflicts need override_reason (409 lists them)", schemas.EventOut,
               body=schemas.AssignmentIn, errors=(400, 404, 409)),

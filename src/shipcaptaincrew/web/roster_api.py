@@ -90,6 +90,14 @@ async def retire_person(request: Request) -> Response:
 
 
 @admin_only
+async def rotate_calendar(request: Request) -> Response:
+    """A new calendar link for the person; the old one answers 404 from now on."""
+    person_id = request.path_params["person_id"]
+    person = await in_thread(request, lambda ctx, actor: roster.rotate_calendar(ctx, person_id, actor))
+    return json_response(person_out(person))
+
+
+@admin_only
 async def person_schedule(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
         found = roster.schedule(ctx, request.path_params["person_id"])
@@ -123,7 +131,7 @@ async def calendar_feed(request: Request) -> Response:
     from shipcaptaincrew.web.calendar import calendar_bytes  # icalendar: only when a feed is fetched
 
     return Response(calendar_bytes(found, ctx.periods), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300", "Referrer-Policy": "no-referrer"})  # fmt: skip
+                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
 
 
 def _keep(value: Any) -> Any | Keep:
@@ -143,6 +151,7 @@ ROUTES: list[Any] = [
     Route("/api/people/{person_id}", patch_person, methods=["PATCH"]),
     Route("/api/people/{person_id}", retire_person, methods=["DELETE"]),
     Route("/api/people/{person_id}/schedule", person_schedule, methods=["GET"]),
+    Route("/api/people/{person_id}/calendar/rotate", rotate_calendar, methods=["POST"]),
     Route("/api/events/{slug}/assignment", put_assignment, methods=["PUT"]),
     Route("/cal/{token}.ics", calendar_feed, methods=["GET"]),
 ]

@@ -23,6 +23,15 @@ HEADERS = [
 MAX_BODY = 64 * 1024
 
 
+PRIVATE_PREFIXES = ("/api/", "/g/", "/cal/")
+"""Answers under these carry personal data (the API, guest pages and signed copies, crew calendars)."""
+PUBLIC_UNDER_PRIVATE = ("/g/_static/",)
+
+
+def carries_personal_data(path: str) -> bool:
+    return path.startswith(PRIVATE_PREFIXES) and not path.startswith(PUBLIC_UNDER_PRIVATE)
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -32,13 +41,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = carries_personal_data(scope["path"])
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in HEADERS if name not in present]
-                if scope["path"].startswith("/api/") and b"cache-control" not in present:
-                    extra.append((b"cache-control", b"no-store"))
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = message.get("headers", [])
+                if private:  # whatever the route said: no shared or browser cache may keep a copy
+                    headers = [(name, value) for name, value in headers if name.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = [*headers, *((name, value) for name, value in HEADERS if name not in present)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

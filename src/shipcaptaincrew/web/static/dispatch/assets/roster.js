@@ -1,5 +1,6 @@
-// The roster panel, loaded on first use: list, add, edit and retire ships and people. The server checks every
-// field; its error is shown on the field it names. Names go in through textContent.
+// The roster panel, loaded on first use: list, add, edit and retire ships and people, and give a person a new
+// calendar link. The server checks every field; its error is shown on the field it names. Names go in through
+// textContent.
 import { apiFetch } from './api.js';
 import { busy, clearErrors, showError } from './forms.js';
 import { openSchedule } from './lanes.js';
@@ -52,9 +53,11 @@ function editor(kind, fields, path, describe) {
     });
     const schedule = kind === 'person' && el('button', { type: 'button', className: 'quiet small', textContent: 'Schedule' });
     if (schedule) schedule.addEventListener('click', () => openSchedule(entry.id));
+    const rotate = kind === 'person' && el('button', { type: 'button', className: 'quiet small', textContent: 'New calendar link' });
+    if (rotate) rotate.addEventListener('click', () => rotateCalendar(entry));
     const retire = el('button', { type: 'button', className: 'quiet small', textContent: 'Retire' });
     retire.addEventListener('click', () => retireEntry(path, entry));
-    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule, retire);
+    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule, rotate, retire);
   }));
   return { form, list };
 }
@@ -78,6 +81,22 @@ async function retireEntry(path, entry) {
   }
   parts.error.hidden = true;
   await refresh();
+}
+
+// A leaked calendar link is replaced: the old one answers 404 at once; the new one is shown to send on.
+async function rotateCalendar(entry) {
+  if (!window.confirm(`Give ${entry.name} a new calendar link? The old one stops working at once.`)) return;
+  let person;
+  try {
+    person = await apiFetch(`/people/${encodeURIComponent(entry.id)}/calendar/rotate`, { method: 'POST' });
+  } catch (error) {
+    panelError(parts, error);
+    return;
+  }
+  parts.error.hidden = true;
+  await refresh();
+  const address = new URL(person.calendar_url, window.location.href).href;
+  parts.body.prepend(el('p', { className: 'status calendar-link', textContent: `${person.name}'s new calendar link: ${address}` }));
 }
 
 async function save(form, fields, path) {

@@ -38,6 +38,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         mail_transport=settings.mail.transport,
         public_url=settings.public_url,
         zone=_zone(settings.timezone),
+        operator_name=settings.operator_name,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),

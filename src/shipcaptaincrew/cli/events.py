@@ -10,7 +10,7 @@ from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
 from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.events import Event, EventDetails, Patron
 from shipcaptaincrew.domain.money import format_cents, parse_cents
-from shipcaptaincrew.services import booking, queries
+from shipcaptaincrew.services import booking, outbox, queries
 
 
 @click.group()
@@ -72,6 +72,7 @@ def show(slug: str) -> None:
         ("phone", patron.phone or "-"), ("party", str(details.party_size)), ("title", details.title or "-"),
         ("status", details.status), ("amount due", due), ("paid", format_cents(event.payment.paid_cents)),
         ("balance", format_cents(event.balance_cents)), ("cleared", "yes" if event.payment_cleared else "no"),
+        ("refund due", format_cents(event.refund_due_cents)),
         ("version", str(event.version)),
     ]  # fmt: skip
     for name, value in rows:
@@ -99,6 +100,36 @@ def rename(old: str, new: str) -> None:
     """Give an event a conforming slug. The old slug keeps working, so links already sent still open."""
     event = booking.rename_event(open_context(), old, new, CLI_ACTOR)
     click.echo(f"Renamed {old} -> {event.slug}; {old} still leads to it.")
+
+
+@events.command("cancel")
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why; the patron is emailed it (e.g. 'small craft advisory').")
+@click.option("--keep", help="What you keep of what was due (a cancellation fee), e.g. 100.00; default nothing.")
+@reports_errors
+def cancel(slug: str, reason: str, keep: str | None) -> None:
+    """Cancel the charter SLUG and email the patron; what was paid beyond --keep is shown as a refund due."""
+    ctx = open_context()
+    event = booking.cancel_event(ctx, slug, reason, CLI_ACTOR, parse_cents(keep, "--keep") if keep else None)
+    outbox.deliver_due(ctx)
+    refund = f"; refund due {format_cents(event.refund_due_cents)}" if event.refund_due_cents else ""
+    click.echo(f"Cancelled {event.slug}{refund}.")
+
+
+@events.command("reschedule")
+@click.argument("slug")
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The new date.")
+@click.option("--period", required=True, help="The new period: am, pm, sunset, full (or as in SCC_PERIODS).")
+@reports_errors
+def reschedule(slug: str, day: object, period: str) -> None:
+    """Move the charter SLUG to another day or period and email the patron; the old slug keeps leading to it."""
+    ctx = open_context()
+    current = queries.get_event(ctx, slug)
+    event = booking.reschedule_event(ctx, slug, _day(day) or current.details.date, period, current.version,
+                                     CLI_ACTOR)  # fmt: skip
+    outbox.deliver_due(ctx)
+    conflicts = f"; {len(event.assignment.conflicts)} conflict(s) to look at" if event.assignment.conflicts else ""
+    click.echo(f"Moved {current.slug} -> {event.slug}{conflicts}.")
 
 
 def _line(event: Event) -> str:

@@ -1,4 +1,4 @@
-"""`scc payments`: log, list and reverse payments."""
+"""`scc payments`: log, list and reverse payments; log refunds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from shipcaptaincrew.services import outbox, payments
 
 @click.group("payments")
 def payments_group() -> None:
-    """Log, list and reverse payments (the ledger is append-only)."""
+    """Log, list and reverse payments, and log refunds (the ledger is append-only)."""
 
 
 @payments_group.command("log")
@@ -33,6 +33,24 @@ def log(slug: str, amount: str, method: str, patron_name: str, reference: str, n
     click.echo(
         f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {method} for {result.event.slug}: {state}"
     )
+
+
+@payments_group.command("refund")
+@click.argument("slug")
+@click.option("--amount", required=True, help="Amount sent back, e.g. 125.50 (at most what was paid).")
+@click.option("--method", required=True, help="How it went back: cash, check, venmo, zelle, card, other.")
+@click.option("--patron-name", required=True, help="Who it went back to.")
+@click.option("--reference", default="", help="Check number, Venmo handle, transaction id.")
+@click.option("--note", default="", help="Anything the bookkeeper should know.")
+@reports_errors
+def refund(slug: str, amount: str, method: str, patron_name: str, reference: str, note: str) -> None:
+    """Log a refund (money sent back) for the event SLUG and deliver the patron's refund receipt."""
+    ctx = open_context()
+    draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note)
+    result = payments.log_refund(ctx, slug, draft, CLI_ACTOR)
+    outbox.deliver_due(ctx)
+    click.echo(f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {method} for "
+               f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}")  # fmt: skip
 
 
 @payments_group.command("list")

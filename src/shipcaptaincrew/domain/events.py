@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TypeVar
 
-from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain import errors, slugs
 from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput, StaleVersion
 from shipcaptaincrew.domain.periods import Periods
@@ -130,6 +130,11 @@ class Event:
         """Amount due less paid; negative is a credit. An event with no price owes nothing."""
         return (self.details.amount_due_cents or 0) - self.payment.paid_cents
 
+    @property
+    def refund_due_cents(self) -> int:
+        """What a cancelled charter owes back: paid beyond what the operator keeps. Zero for a live one."""
+        return max(-self.balance_cents, 0) if self.details.status == "cancelled" else 0
+
 
 def clean_patron(first_name: str, last_name: str = "", email: str = "", phone: str = "") -> Patron:
     return Patron(
@@ -190,6 +195,21 @@ def revise(event: Event, details: EventDetails, expected_version: int, periods: 
         )
     details = check_details(details, periods)
     return replace(event, details=details, updated_at=now, version=event.version + 1)
+
+
+def cancelled(event: Event, reason: str, keep_cents: int | None, periods: Periods, now: datetime) -> Event:
+    """The event cancelled for `reason`, owing only what the operator keeps (`keep_cents`; None or 0: nothing).
+
+    Raise Conflict if it is cancelled already, InvalidInput for no reason or a negative amount kept.
+    """
+    if event.details.status == "cancelled":
+        raise errors.Conflict(f"event {event.slug} is cancelled already", "status")
+    clean_line(reason, "reason", max_len=300)
+    if keep_cents is not None and keep_cents < 0:
+        raise InvalidInput("keep must not be negative", "keep")
+    kept = keep_cents or None
+    details = replace(event.details, status="cancelled", amount_due_cents=kept)
+    return replace(event, details=check_details(details, periods), updated_at=now, version=event.version + 1)
 
 
 def _check_slug_matches(parts: slugs.SlugParts, details: EventDetails) -> None:

@@ -1,21 +1,24 @@
-"""The payment ledger: append-only entries, each a payment or the reversal of one.
+"""The payment ledger: append-only entries, each a payment, the reversal of one, or a refund.
 
-A mistake is corrected by a reversal with a reason, never by an edit or a delete. What an event has
-paid, and when it was cleared, is always derived from its entries.
+A mistake is corrected by a reversal with a reason, never by an edit or a delete. A refund is money that went
+back to the patron (a cancelled charter, a rain check paid out): its own entry, never more than was paid net.
+What an event has paid, and when it was cleared, is always derived from its entries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.domain.events import PaymentState
+from shipcaptaincrew.domain.money import format_cents
 from shipcaptaincrew.domain.text import clean_line, clean_text
 
 DEFAULT_METHODS = ("cash", "check", "venmo", "zelle", "card", "other")
-PAYMENT, REVERSAL = "payment", "reversal"
+PAYMENT, REVERSAL, REFUND = "payment", "reversal", "refund"
+KINDS = (PAYMENT, REVERSAL, REFUND)
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,23 @@ def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[
     )
 
 
+def refund(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
+           now: datetime, paid_cents: int) -> Entry:  # fmt: skip
+    """A checked refund of `draft.amount_cents` going back to the patron; raise InvalidInput naming the field at
+    fault, and for more than `paid_cents` (what the event has paid, net of refunds and reversals)."""
+    checked = payment(entry_id, event_slug, draft, methods, actor, now)
+    if draft.amount_cents > paid_cents:
+        raise InvalidInput(
+            f"amount is more than was paid: at most ${format_cents(max(paid_cents, 0))} can be refunded", "amount"
+        )
+    return replace(checked, kind=REFUND)
+
+
 def reversal(entry_id: str, original: Entry, already_reversed: bool, reason: str, actor: str, now: datetime) -> Entry:
-    """The entry that cancels `original`; raise Conflict if it is a reversal or was reversed already."""
+    """The entry that cancels `original`; raise Conflict if it is a reversal or a refund, or was reversed already."""
+    if original.kind == REFUND:
+        raise Conflict(f"entry {original.id} is a refund: money that went back cannot be reversed; log a payment "
+                       "if the patron paid it back", "id")  # fmt: skip
     if original.kind != PAYMENT:
         raise Conflict(f"entry {original.id} is a reversal; reverse a payment instead", "id")
     if already_reversed:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 
-from shipcaptaincrew.domain import events, ledger, slugs
+from shipcaptaincrew.domain import booking_mail, events, ledger, slugs
+from shipcaptaincrew.domain.errors import Conflict as DomainConflict
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
+from shipcaptaincrew.domain.mail import Email, OutboxMessage
+from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.services.ids import new_key
+from shipcaptaincrew.services.ids import new_id, new_key
 from shipcaptaincrew.services.lookup import existing_event
 
 
@@ -41,22 +45,26 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        current = existing_event(uow, slug)
-        details = events.apply_changes(current.details, changes)
-        revised = events.revise(current, details, expected_version, ctx.periods, now)
-        uow.events.save(revised, expected_version)
-        if revised.details.amount_due_cents != current.details.amount_due_cents:
-            state = ledger.payment_state(uow.ledger.for_event(current.slug), revised.details.amount_due_cents)
-            uow.events.set_payment_state(current.slug, state)
-            revised = replace(revised, payment=state)
-        new_slug = _slug_after_reschedule(current, revised, ctx)
-        if new_slug != current.slug:
-            uow.events.rename(current.slug, new_slug)
-            revised = replace(revised, slug=new_slug)
-        conflicts.refresh_days(ctx, uow, {current.details.date, revised.details.date})
-        revised = uow.events.get(revised.slug) or revised
+        revised = _update(ctx, uow, existing_event(uow, slug), changes, expected_version, now)
         uow.audit.append("event.updated", actor, now, {"slug": revised.slug, "version": revised.version})
     return revised
+
+
+def _update(ctx: Context, uow: UnitOfWork, current: Event, changes: EventChanges, expected_version: int,
+            now: datetime) -> Event:  # fmt: skip
+    details = events.apply_changes(current.details, changes)
+    revised = events.revise(current, details, expected_version, ctx.periods, now)
+    uow.events.save(revised, expected_version)
+    if revised.details.amount_due_cents != current.details.amount_due_cents:
+        state = ledger.payment_state(uow.ledger.for_event(current.slug), revised.details.amount_due_cents)
+        uow.events.set_payment_state(current.slug, state)
+        revised = replace(revised, payment=state)
+    new_slug = _slug_after_reschedule(current, revised, ctx)
+    if new_slug != current.slug:
+        uow.events.rename(current.slug, new_slug)
+        revised = replace(revised, slug=new_slug)
+    conflicts.refresh_days(ctx, uow, {current.details.date, revised.details.date})
+    return uow.events.get(revised.slug) or revised
 
 
 def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
@@ -76,6 +84,65 @@ def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
         renamed = uow.events.get(new)
     assert renamed is not None
     return renamed
+
+
+def cancel_event(
+    ctx: Context, slug: str, reason: str, actor: str, keep_cents: int | None = None, expected_version: int | None = None
+) -> Event:
+    """Cancel a charter for `reason`: it then owes only what the operator keeps (`keep_cents`), so what was paid
+    beyond that is a refund due; the ledger is kept as it is. The day's conflicts are found again, the patron is
+    emailed, and it is audited (`event.cancelled`), in one transaction.
+
+    Raise NotFound, StaleVersion (`expected_version` given and not current), Conflict (cancelled already),
+    InvalidInput (no reason). Nothing is written then.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        current = existing_event(uow, slug)
+        if expected_version is not None:
+            events.revise(current, current.details, expected_version, ctx.periods, now)
+        cancelled = events.cancelled(current, reason, keep_cents, ctx.periods, now)
+        uow.events.save(cancelled, current.version)
+        state = ledger.payment_state(uow.ledger.for_event(current.slug), cancelled.details.amount_due_cents)
+        uow.events.set_payment_state(current.slug, state)
+        conflicts.refresh_days(ctx, uow, {current.details.date})
+        cancelled = replace(uow.events.get(current.slug) or cancelled, payment=state)
+        why = reason.strip()
+        if cancelled.details.patron.email:
+            queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator_name), now, "cancellation")
+        facts = {
+            "slug": current.slug,
+            "reason": why,
+            "kept_cents": keep_cents or 0,
+            "refund_due_cents": cancelled.refund_due_cents,
+            "amount_due_was": current.details.amount_due_cents,
+        }
+        uow.audit.append("event.cancelled", actor, now, facts)
+    return cancelled
+
+
+def reschedule_event(ctx: Context, slug: str, day: date, period: str, expected_version: int, actor: str) -> Event:
+    """Move a charter to another day or period: its slug is renamed (the old one keeps leading to it), the
+    conflicts of both days are found again (and shown, not refused), and the patron is emailed the new time and
+    the same party link. Raise as `update_event` does, and Conflict for a cancelled charter."""
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        before = existing_event(uow, slug)
+        if before.details.status == "cancelled":
+            raise DomainConflict(f"event {before.slug} is cancelled; it cannot be moved", "status")
+        moved = _update(ctx, uow, before, EventChanges(date=day, period=period), expected_version, now)
+        if moved.details.patron.email:
+            party_url = f"{ctx.public_url}{guest_links.party_path(ctx, moved)}"
+            email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator_name, party_url)
+            queue(uow, email, now, "reschedule")
+        facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
+        uow.audit.append("event.rescheduled", actor, now, facts)
+    return moved
+
+
+def queue(uow: UnitOfWork, email: Email, now: datetime, kind: str) -> None:
+    message_id = new_id("msg", now)
+    uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind=kind))
 
 
 def _slug_after_reschedule(before: Event, after: Event, ctx: Context) -> str:

@@ -40,6 +40,8 @@ class Context:
     sign_in_cache: SignInState | None = None
     public_url: str = ""
     """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
+    operator_name: str = "ShipCaptainCrew charters"
+    """Who runs the charters (SCC_OPERATOR_NAME), for what patrons and guests are sent."""
     zone: tzinfo = UTC
     """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"

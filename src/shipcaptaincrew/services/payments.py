@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from shipcaptaincrew.domain import ledger, mail
-from shipcaptaincrew.domain.errors import IdempotencyKeyReused, NotFound
+from shipcaptaincrew.domain import booking_mail, ledger, mail
+from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import OutboxMessage
@@ -50,6 +50,27 @@ def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, k
     `fingerprint` identifies the request; the same key with another fingerprint raises IdempotencyKeyReused.
     Requests racing with one key are serialised by the write lock, so exactly one entry is written.
     """
+    return _once(ctx, key, fingerprint, render, lambda uow: _log(ctx, uow, slug, draft, actor))
+
+
+def log_refund(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
+    """Append a refund (money sent back to the patron), update the paid state, audit it (`payment.refunded`) and
+    queue the patron's refund receipt, in one transaction.
+
+    Raise NotFound, InvalidInput for a bad field or more than was paid (net of refunds); nothing is written then.
+    """
+    with ctx.store.writing() as uow:
+        return _refund(ctx, uow, slug, draft, actor)
+
+
+def log_refund_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
+                    render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
+    """Like log_refund, with an idempotency key as `log_payment_once` has."""
+    return _once(ctx, key, fingerprint, render, lambda uow: _refund(ctx, uow, slug, draft, actor))
+
+
+def _once(ctx: Context, key: str, fingerprint: str, render: Callable[[PaymentResult], bytes],
+          work: Callable[[UnitOfWork], PaymentResult]) -> StoredResponse:  # fmt: skip
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         earlier = uow.idempotency.get(key)
@@ -57,7 +78,7 @@ def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, k
             if earlier.fingerprint != fingerprint:
                 raise IdempotencyKeyReused("this Idempotency-Key was used for a different request", "Idempotency-Key")
             return earlier
-        answer = StoredResponse(fingerprint, 201, render(_log(ctx, uow, slug, draft, actor)), now)
+        answer = StoredResponse(fingerprint, 201, render(work(uow)), now)
         uow.idempotency.forget_older_than(now - KEEP_KEYS_FOR)
         uow.idempotency.put(key, answer)
     return answer
@@ -97,6 +118,8 @@ def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
 def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     now = ctx.clock.now()
     event = existing_event(uow, slug, "event_id")
+    if event.details.status == "cancelled":
+        raise Conflict(f"event {event.slug} is cancelled: log what goes back as a refund, not a payment", "event_id")
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
     event = _append_to_state(uow, event, entry)
@@ -107,6 +130,22 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
         message_id = new_id("msg", now)
         email = mail.payment_receipt(event, entry, guest_links.party_path(ctx, event), ctx.public_url)
         uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="receipt"))
+    return PaymentResult(entry, event)
+
+
+def _refund(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
+    now = ctx.clock.now()
+    event = existing_event(uow, slug, "event_id")
+    paid = event.payment.paid_cents
+    entry = ledger.refund(new_id("ref", now), event.slug, draft, ctx.payment_methods, actor, now, paid)
+    uow.ledger.append(entry)
+    event = _append_to_state(uow, event, entry)
+    facts = {"id": entry.id, "slug": event.slug, "amount_cents": entry.amount_cents}
+    uow.audit.append("payment.refunded", actor, now, facts)
+    if event.details.patron.email:
+        message_id = new_id("msg", now)
+        email = booking_mail.refund_receipt(event, entry, ctx.periods, ctx.operator_name)
+        uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="refund"))
     return PaymentResult(entry, event)
 
 

@@ -15,6 +15,7 @@ from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.fast_path import events_page_key
 from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
 
@@ -85,6 +86,31 @@ async def patch_event(request: Request) -> Response:
     return json_response(await in_thread(request, work))
 
 
+@admin_only
+async def cancel_event(request: Request) -> Response:
+    body = await read_json(request, schemas.CancelIn)
+    keep = None if isinstance(body.keep, msgspec.UnsetType) else convert.optional_cents(body.keep, "keep")
+    version = None if isinstance(body.version, msgspec.UnsetType) else body.version
+
+    def work(ctx: Context, actor: str) -> schemas.EventDetailOut:
+        event = booking.cancel_event(ctx, request.path_params["slug"], body.reason, actor, keep, version)
+        return _detail(ctx, actor, event.slug)
+
+    return json_response(await in_thread(request, work), background=after_response(request))
+
+
+@admin_only
+async def reschedule_event(request: Request) -> Response:
+    body = await read_json(request, schemas.RescheduleIn)
+
+    def work(ctx: Context, actor: str) -> schemas.EventDetailOut:
+        slug = request.path_params["slug"]
+        event = booking.reschedule_event(ctx, slug, body.date, body.period, body.version, actor)
+        return _detail(ctx, actor, event.slug)
+
+    return json_response(await in_thread(request, work), background=after_response(request))
+
+
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:
     event, aliases = queries.get_event_with_aliases(ctx, slug)
     return convert.event_detail_out(event, ctx, aliases)
@@ -113,5 +139,7 @@ ROUTES: list[Any] = [
     Route("/api/events", create_event, methods=["POST"]),
     Route("/api/events/{slug}", get_event, methods=["GET"]),
     Route("/api/events/{slug}", patch_event, methods=["PATCH"]),
+    Route("/api/events/{slug}/cancel", cancel_event, methods=["POST"]),
+    Route("/api/events/{slug}/reschedule", reschedule_event, methods=["POST"]),
     Route("/api/config", choices, methods=["GET"]),
 ]

@@ -47,7 +47,7 @@ def create_app(
     # is the first route tried. The modules a first look at the board does not need are imported on first use.
     routes = [
         *api.ROUTES,
-        DeferredRoutes(["/api/payment-log", "/api/payments/", "/api/events/"], _payment_routes),
+        DeferredRoutes(["/api/payment-log", "/api/refund-log", "/api/payments/", "/api/events/"], _payment_routes),
         DeferredRoutes(["/api/waiver", "/api/events/"], _waiver_routes),
         DeferredRoutes(["/api/roster", "/api/ships", "/api/people", "/api/events/", "/cal/"], _roster_routes),
         *auth.ROUTES,

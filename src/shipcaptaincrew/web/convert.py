@@ -100,6 +100,7 @@ def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
         "payment_cleared_at": event.payment.cleared_at,
         "paid_cents": event.payment.paid_cents,
         "balance_cents": event.balance_cents,
+        "refund_due_cents": event.refund_due_cents,
         "waivers_signed": event.waivers_signed,
         "guest_url": guest_links.party_path(ctx, event),
         "version": event.version,

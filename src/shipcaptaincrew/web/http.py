@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import msgspec
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,8 +71,11 @@ def _says(sent: Any, decoded: Any) -> bool:
     return type(sent) is type(decoded) or (isinstance(sent, float) and isinstance(decoded, int) and sent == decoded)
 
 
-def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(msgspec.json.encode(value), status, headers=headers, media_type="application/json")
+def json_response(
+    value: Any, status: int = 200, headers: dict[str, str] | None = None, background: BackgroundTask | None = None
+) -> Response:
+    return Response(msgspec.json.encode(value), status, headers=headers, media_type="application/json",
+                    background=background)  # fmt: skip
 
 
 def bearer_token(request: Request) -> str:

@@ -47,6 +47,12 @@ OPERATIONS = (
               body=schemas.EventPatch, errors=(400, 404, 409)),
     Operation("post", "/api/payment-log", "Log a payment; send Idempotency-Key to make retries safe",
               schemas.PaymentLogOut, status=201, body=schemas.PaymentIn, errors=(400, 404, 409, 422)),
+    Operation("post", "/api/refund-log", "Log a refund (money back to the patron, at most what was paid net)",
+              schemas.PaymentLogOut, status=201, body=schemas.RefundIn, errors=(400, 404, 422)),
+    Operation("post", "/api/events/{slug}/cancel", "Cancel a charter for a reason; what was paid beyond what is kept "
+              "is a refund due", schemas.EventDetailOut, body=schemas.CancelIn, errors=(400, 404, 409)),
+    Operation("post", "/api/events/{slug}/reschedule", "Move a charter to another day or period; the patron is told",
+              schemas.EventDetailOut, body=schemas.RescheduleIn, errors=(400, 404, 409)),
     Operation("post", "/api/payments/{entry_id}/reverse", "Reverse a payment (appends a reversal entry)",
               schemas.PaymentLogOut, status=201, body=schemas.ReverseIn, errors=(400, 404, 409)),
     Operation("get", "/api/events/{slug}/payments", "An event's ledger with the running balance",

@@ -1,4 +1,4 @@
-"""The payments API: log a payment (idempotently), reverse one, read an event's ledger."""
+"""The payments API: log a payment or a refund (idempotently), reverse a payment, read an event's ledger."""
 
 from __future__ import annotations
 
@@ -36,6 +36,24 @@ async def log_payment(request: Request) -> Response:
         fingerprint = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
         render = functools.partial(_render, ctx)
         answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
+        return answer.status, answer.body
+
+    status, content = await in_thread(request, work)
+    return _json_bytes(content, status, after_response(request))
+
+
+@admin_only
+async def log_refund(request: Request) -> Response:
+    body = await read_json(request, schemas.RefundIn)
+    key = _idempotency_key(request)
+    draft = _draft(body)
+
+    def work(ctx: Context, actor: str) -> tuple[int, bytes]:
+        if key is None:
+            return 201, _render(ctx, payments.log_refund(ctx, body.event_id, draft, actor))
+        fingerprint = hashlib.sha256(b"refund" + msgspec.json.encode(body)).hexdigest()
+        render = functools.partial(_render, ctx)
+        answer = payments.log_refund_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
         return answer.status, answer.body
 
     status, content = await in_thread(request, work)
@@ -108,6 +126,7 @@ def _json_bytes(content: bytes, status: int, background: BackgroundTask | None =
 
 ROUTES: list[Any] = [
     Route("/api/payment-log", log_payment, methods=["POST"]),
+    Route("/api/refund-log", log_refund, methods=["POST"]),
     Route("/api/payments/{entry_id}/reverse", reverse_payment, methods=["POST"]),
     Route("/api/events/{slug}/payments", event_payments, methods=["GET"]),
 ]

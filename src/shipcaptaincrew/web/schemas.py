@@ -168,6 +168,8 @@ class EventOut(Struct):
     payment_cleared_at: datetime | None
     paid_cents: int
     balance_cents: int
+    refund_due_cents: int
+    """A cancelled charter's money to send back: paid beyond what the operator keeps (0 for a live one)."""
     waivers_signed: int
     guest_url: str
     version: int
@@ -205,6 +207,23 @@ class PaymentIn(Closed):
     reference: Annotated[Line, Meta(description="Check number, Venmo handle, transaction id")] = ""
     note: Annotated[str, line(1000, allowed="\t\n")] = ""
     received_on: date | None = None
+
+
+class RefundIn(PaymentIn):
+    """A refund: the money's way back to the patron; the same fields as a payment."""
+
+
+class CancelIn(Closed):
+    reason: Annotated[str, line(300, required=True)]
+    keep: Amount | msgspec.UnsetType = msgspec.UNSET
+    """What the operator keeps of what was due (a cancellation fee); unset: nothing, everything paid is due back."""
+    version: Version | msgspec.UnsetType = msgspec.UNSET
+
+
+class RescheduleIn(Closed):
+    date: date
+    period: Period
+    version: Version
 
 
 class ReverseIn(Closed):

@@ -39,6 +39,8 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         public_url=settings.public_url,
         zone=_zone(settings.timezone),
         operator_name=settings.operator_name,
+        meeting_point=settings.meeting_point,
+        reminder_days=settings.reminder_days,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),

@@ -40,6 +40,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "Address guests and crew open the site at, for the links in emails (e.g. https://charters.example.com).",
     ),
     "SCC_TIMEZONE": ("UTC", "The operator's time zone (IANA name, e.g. America/New_York): charter times are local."),
+    "SCC_REMINDER_DAYS": ("3,1", "Days before a charter its patron is reminded (comma-separated; empty: none)."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
     "SCC_TRUSTED_PROXIES": (
         "(unset)",
@@ -139,6 +140,7 @@ class Settings:
     aws_endpoint_url: str | None = None
     public_url: str = "http://localhost:8000"
     timezone: str = "UTC"
+    reminder_days: tuple[int, ...] = (3, 1)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -162,6 +164,7 @@ class Settings:
             aws_endpoint_url=_url(env, "SCC_AWS_ENDPOINT_URL", "") if env.get("SCC_AWS_ENDPOINT_URL") else None,
             public_url=_public_url(env),
             timezone=_timezone(env.get("SCC_TIMEZONE") or "UTC"),
+            reminder_days=_reminder_days(env.get("SCC_REMINDER_DAYS", "3,1")),
         )
 
     @property
@@ -231,6 +234,13 @@ def _secret_key(env: Mapping[str, str]) -> str | None:
             f"it has {len(value.encode())}"
         )
     return value
+
+
+def _reminder_days(spec: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in spec.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 <= int(part) <= 60 for part in parts):
+        raise SettingsError(f"SCC_REMINDER_DAYS must be days before a charter, 0 to 60, like 3,1; got {spec!r}")
+    return tuple(sorted({int(part) for part in parts}, reverse=True))
 
 
 def _timezone(name: str) -> str:

@@ -42,6 +42,8 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     token = request_id.set(getattr(context, "aws_request_id", None))
     try:
         container = _container or _start()
+        if event.get("scc") == "reminders":
+            return _remind(container)
         if is_scheduled(event):
             return _deliver(container)
         return _serve(container, event, context)
@@ -123,6 +125,15 @@ def _deliver(container: _Container) -> dict[str, Any]:
     delivered = {"sent": report.sent, "failed": report.failed, "dead": report.dead}
     log.info("outbox delivered", extra={"fields": delivered})
     return delivered
+
+
+def _remind(container: _Container) -> dict[str, Any]:
+    """The daily job (its own EventBridge rule, `{"scc": "reminders"}`): queue today's reminders, then deliver."""
+    from shipcaptaincrew.services.reminders import send_reminders
+
+    reminded = len(send_reminders(container.ctx))
+    log.info("reminders queued", extra={"fields": {"reminded": reminded}})
+    return {"reminded": reminded, **_deliver(container)}
 
 
 def _log_filters() -> list[logging.Filter]:

@@ -50,6 +50,12 @@ class EventRepository(Protocol):
     def set_guest_nonce(self, slug: str, nonce: str) -> None:
         """Store the nonce the event's guest-link secret is made from (no version bump)."""
 
+    def reminded(self, slug: str, days_before: int) -> bool:
+        """Whether the reminder this many days before the charter went out (was queued) already."""
+
+    def mark_reminded(self, slug: str, days_before: int, at: datetime) -> None:
+        """Note that this reminder was queued; raise AlreadyUsed if another writer noted it first."""
+
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
         """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
 

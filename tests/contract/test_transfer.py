@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,13 +16,14 @@ from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unauthorized, Unavailable
+from shipcaptaincrew.domain.events import EventChanges, Patron
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person
 from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVersion
 from shipcaptaincrew.ports import CredentialsUnavailable, Transfer
-from shipcaptaincrew.services import admin, booking, outbox, payments, queries, roster, waivers
+from shipcaptaincrew.services import admin, booking, outbox, payments, queries, reminders, roster, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.transfer import KINDS, export_jsonl, import_jsonl
 from tests.builders import PASSWORD, event_details, sign_waiver
@@ -88,6 +89,10 @@ def populate(ctx: Context) -> Built:
     sign(ctx, sarah.slug, "Tiago Lima", waivers.set_waiver_text(ctx, "Version two: life jackets on. Café!", "test"))
     stranger = sign(ctx, sarah.slug, "Not In The Party", waivers.current_waiver(ctx))
     waivers.void_signature(ctx, stranger.id, "not in this party", "test")
+    booking.update_event(ctx, free.slug, EventChanges(reminders=False), 1, "test")
+    tomorrow = replace(event_details(date(2026, 5, 2), "am", "Dora"), patron=Patron("Dora", "", "dora@example.org"))
+    booking.create_event(ctx, tomorrow, "test")
+    reminders.send_reminders(ctx)
     deliver(ctx, FakeMailer())  # sent
     deliver(ctx, FakeMailer(failures=-1))  # pending, one attempt and its error
     deliver(ctx, FakeMailer(failures=-1, error=CredentialsUnavailable("no Gmail token")))  # waiting

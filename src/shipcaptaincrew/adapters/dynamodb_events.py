@@ -17,7 +17,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
-from shipcaptaincrew.domain.errors import DomainError, SlugTaken, StaleVersion
+from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
 
 if TYPE_CHECKING:
@@ -147,6 +147,21 @@ class DynamoDbEvents:
     def set_waivers_signed(self, slug: str, count: int) -> None:
         self._update(slug, {"waivers_signed": count})
 
+    def reminded(self, slug: str, days_before: int) -> bool:
+        item = self.item(slug)
+        return item is not None and self._uow.get((f"EV#{item['key']}", f"REMINDER#{days_before}")) is not None
+
+    def mark_reminded(self, slug: str, days_before: int, at: datetime) -> None:
+        item = self.item(slug)
+        if item is None:
+            return
+        reminder = {"pk": f"EV#{item['key']}", "sk": f"REMINDER#{days_before}", "sent_at": at.isoformat()}
+
+        def sent() -> DomainError:
+            return AlreadyUsed(f"the {days_before}-day reminder of {slug} went out already", "days_before")
+
+        self._uow.writes.put(reminder, "attribute_not_exists(pk)", error=sent)
+
     def set_guest_nonce(self, slug: str, nonce: str) -> None:
         self._update(slug, {"guest_nonce": nonce})
 
@@ -208,6 +223,7 @@ class DynamoDbEvents:
             "notes": details.notes,
             "amount_due_cents": details.amount_due_cents,
             "status": details.status,
+            "reminders": details.reminders,
             **_assignment_fields(event.assignment),
             "paid_cents": event.payment.paid_cents,
             "payment_cleared_at": cleared_at,
@@ -234,6 +250,7 @@ class DynamoDbEvents:
             notes=item["notes"],
             amount_due_cents=item.get("amount_due_cents"),
             status=item["status"],
+            reminders=bool(item.get("reminders", True)),
         )
         cleared_at = item.get("payment_cleared_at")
         return Event(

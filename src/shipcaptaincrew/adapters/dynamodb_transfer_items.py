@@ -25,6 +25,7 @@ EVENT_FIELDS = (
     "slug", "date", "period", "patron_first_name", "patron_last_name", "patron_email", "patron_phone", "party_size",
     "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id", "crew_ids", "override_reason",
     "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version", "guest_nonce",
+    "reminders",
 )  # fmt: skip
 LEDGER_FIELDS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                  "recorded_at", "reverses", "reason")  # fmt: skip
@@ -93,6 +94,11 @@ def _void_items(record: Record, keys: dict[str, str]) -> list[Item]:
              **_pick(record, VOID_FIELDS)}]  # fmt: skip
 
 
+def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    return [{"pk": f"EV#{key}", "sk": f"REMINDER#{record['days_before']}", "sent_at": record["sent_at"]}]
+
+
 def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
     return [{"pk": "WAIVER", "sk": "CHAIN", **_pick(record, ("position", "seal", "head_seal"))}]
 
@@ -143,7 +149,7 @@ def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
     "event": _event_items, "ledger_entry": _ledger_items, "signature": _signature_items, "ship": _ship_items,
-    "signature_void": _void_items, "waiver_chain": _chain_items,
+    "signature_void": _void_items, "waiver_chain": _chain_items, "reminder_sent": _reminder_items,
     "person": _person_items, "waiver_version": _version_items, "idempotency_key": _idempotency_items,
     "outbox_message": _outbox_items, "credential": _credential_items, "revoked_token": _revoked_items,
     "audit": _audit_items,
@@ -171,6 +177,7 @@ def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
     return {"type": "event", **_pick(item, EVENT_FIELDS), "period_starts": item["starts"], "conflicts": conflicts,
             "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
+            "reminders": bool(item.get("reminders", True)),
             "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
             "override_reason": item.get("override_reason", "")}  # fmt: skip
 
@@ -189,6 +196,12 @@ def _signature(item: Item, slugs: dict[str, str]) -> Record:
 def _void(item: Item, slugs: dict[str, str]) -> Record:
     return {"type": "signature_void", **_pick(item, VOID_FIELDS), "signature": item["signature_id"],
             "event": slugs[str(item["event_key"])]}  # fmt: skip
+
+
+def _reminder(item: Item, slugs: dict[str, str]) -> Record:
+    days = int(str(item["sk"]).removeprefix("REMINDER#"))
+    return {"type": "reminder_sent", "event": slugs[str(item["pk"]).removeprefix("EV#")], "days_before": days,
+            "sent_at": item["sent_at"]}  # fmt: skip
 
 
 def _idempotency(item: Item, _: dict[str, str]) -> Record:
@@ -217,6 +230,7 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("EV#", "LEDGER#", _entry),
     ("EV#", "SIG#", _signature),
     ("EV#", "VOID#", _void),
+    ("EV#", "REMINDER#", _reminder),
     ("WAIVER", "CHAIN", _simple("waiver_chain", ("position", "seal", "head_seal"))),
     ("IDEM#", "IDEM", _idempotency),
     ("OUTBOX#", "MSG", _outbox),

@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
+from shipcaptaincrew.domain.errors import AlreadyUsed, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
 from shipcaptaincrew.domain.periods import Periods
 
 _COLUMNS = (
     "slug, date, period, period_starts, patron_first_name, patron_last_name, patron_email, patron_phone, "
     "party_size, title, notes, amount_due_cents, status, ship_id, captain_id, crew_ids, conflicts, override_reason, "
-    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version, guest_nonce, key"
+    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version, guest_nonce, key, reminders"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(", ")))
 _SELECT = f"SELECT {_COLUMNS} FROM events"
@@ -118,6 +118,23 @@ class SqliteEventRepository:
     def set_waivers_signed(self, slug: str, count: int) -> None:
         self._connection.execute("UPDATE events SET waivers_signed = ? WHERE slug = ?", (count, slug))
 
+    def reminded(self, slug: str, days_before: int) -> bool:
+        row = self._connection.execute(
+            "SELECT 1 FROM reminders_sent JOIN events ON events.id = event_id WHERE slug = ? AND days_before = ?",
+            (slug, days_before),
+        ).fetchone()
+        return row is not None
+
+    def mark_reminded(self, slug: str, days_before: int, at: datetime) -> None:
+        try:
+            self._connection.execute(
+                "INSERT INTO reminders_sent (event_id, days_before, sent_at) "
+                "SELECT id, ?, ? FROM events WHERE slug = ?",
+                (days_before, at.isoformat(), slug),
+            )
+        except sqlite3.IntegrityError:
+            raise AlreadyUsed(f"the {days_before}-day reminder of {slug} went out already", "days_before") from None
+
     def set_guest_nonce(self, slug: str, nonce: str) -> None:
         self._connection.execute("UPDATE events SET guest_nonce = ? WHERE slug = ?", (nonce, slug))
 
@@ -150,7 +167,7 @@ class SqliteEventRepository:
             details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
             *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
             event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
-            event.guest_nonce, event.key or uuid.uuid4().hex,
+            event.guest_nonce, event.key or uuid.uuid4().hex, int(details.reminders),
         )  # fmt: skip
 
 
@@ -187,6 +204,7 @@ def _event(row: sqlite3.Row, names: dict[str, str]) -> Event:
         notes=row["notes"],
         amount_due_cents=row["amount_due_cents"],
         status=row["status"],
+        reminders=bool(row["reminders"]),
     )
     cleared_at = row["payment_cleared_at"]
     return Event(

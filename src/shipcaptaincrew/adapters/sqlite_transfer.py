@@ -19,13 +19,15 @@ from shipcaptaincrew.adapters.sqlite import connect, migrate
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unavailable
 from shipcaptaincrew.ports import Record
 
-TABLES = ("waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "signature_voids",
-          "waiver_chain", "idempotency_keys", "outbox", "credentials", "revoked_tokens", "audit")  # fmt: skip
+TABLES = (
+    "waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "signature_voids",
+    "waiver_chain", "reminders_sent", "idempotency_keys", "outbox", "credentials", "revoked_tokens", "audit",
+)  # fmt: skip
 EVENT_COLUMNS = (
     "slug", "date", "period", "period_starts", "patron_first_name", "patron_last_name", "patron_email",
     "patron_phone", "party_size", "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id",
     "override_reason", "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version",
-    "key", "guest_nonce",
+    "key", "guest_nonce", "reminders",
 )  # fmt: skip
 LEDGER_COLUMNS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                   "recorded_at", "reverses", "reason")  # fmt: skip
@@ -110,6 +112,7 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
     yield from _joined(connection, "ledger", "ledger_entry", LEDGER_COLUMNS)
     for record in _joined(connection, "signatures", "signature", SIGNATURE_COLUMNS):
         yield {**record, "minor": bool(record["minor"])}
+    yield from _joined(connection, "reminders_sent", "reminder_sent", ("days_before", "sent_at"))
     for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
         yield {**{name: value for name, value in record.items() if name != "signature_id"},
                "signature": record["signature_id"]}  # fmt: skip
@@ -130,6 +133,7 @@ def _events(connection: sqlite3.Connection) -> Iterator[Record]:
     for row in connection.execute(query):
         record: Record = {"type": "event", **{name: row[name] for name in EVENT_COLUMNS}}
         record["aliases"] = sorted(aliases.get(row["id"], []))
+        record["reminders"] = bool(row["reminders"])
         record["crew_ids"] = json.loads(row["crew_ids"])
         record["conflicts"] = [_conflict(item, bool(row["override_reason"])) for item in json.loads(row["conflicts"])]
         yield record
@@ -210,6 +214,7 @@ def _insert_void(connection: sqlite3.Connection, record: Record) -> None:
 
 _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
     "signature_void": _insert_void,
+    "reminder_sent": _insert_joined("reminders_sent", ("days_before", "sent_at")),
     "event": _insert_event,
     "ledger_entry": _insert_joined("ledger", LEDGER_COLUMNS),
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),

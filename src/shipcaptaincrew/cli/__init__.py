@@ -15,6 +15,7 @@ from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.mail import mail_group
 from shipcaptaincrew.cli.outbox import outbox_group
 from shipcaptaincrew.cli.payments import payments_group
+from shipcaptaincrew.cli.reminders import reminders_group
 from shipcaptaincrew.cli.roster import assign, roster_group
 from shipcaptaincrew.cli.serve import serve
 from shipcaptaincrew.cli.site import site_group
@@ -44,6 +45,7 @@ cli.add_command(events)
 cli.add_command(roster_group)
 events.add_command(assign)
 cli.add_command(payments_group)
+cli.add_command(reminders_group)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
 cli.add_command(import_command)

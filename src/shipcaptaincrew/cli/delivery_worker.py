@@ -19,9 +19,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shipcaptaincrew.services.context import Context
 
 BATCH = 50
 EVERY_SECONDS = 1.0
+REMIND_EVERY_SECONDS = 3600.0  # reminders are due once a day; looking hourly sends them soon after midnight
 STOP_TIMEOUT = 10.0
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -51,8 +56,12 @@ def deliver_until_stopped(parent: int, every: float) -> None:
     from shipcaptaincrew.services import outbox
 
     ctx = open_context()
+    reminded_at = -REMIND_EVERY_SECONDS
     try:
         while os.getppid() == parent:
+            if time.monotonic() - reminded_at >= REMIND_EVERY_SECONDS:
+                reminded_at = time.monotonic()
+                _remind(ctx)
             try:
                 full = outbox.deliver_due(ctx, BATCH).claimed == BATCH
             except Exception:  # deliver_due records failures itself; anything else must not end delivery
@@ -62,6 +71,16 @@ def deliver_until_stopped(parent: int, every: float) -> None:
                 return
     finally:
         ctx.store.close()
+
+
+def _remind(ctx: Context) -> None:
+    """Queue the reminders due today; each goes out once whatever runs this, so once an hour is only a look."""
+    from shipcaptaincrew.services import reminders
+
+    try:
+        reminders.send_reminders(ctx)
+    except Exception:  # a store hiccup must not end delivery; the next look sends what is still due
+        log.exception("reminders could not be queued; trying again within the hour")
 
 
 def _stop_asked(seconds: float) -> bool:

@@ -57,6 +57,8 @@ class EventDetails:
     notes: str = ""
     amount_due_cents: int | None = None
     status: str = "booked"
+    reminders: bool = True
+    """Whether the patron is reminded before the charter (SCC_REMINDER_DAYS); the dispatcher can turn it off."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class EventChanges:
     notes: str | Keep = KEEP
     amount_due_cents: int | Keep | None = KEEP
     status: str | Keep = KEEP
+    reminders: bool | Keep = KEEP
 
 
 def apply_changes(details: EventDetails, changes: EventChanges) -> EventDetails:
@@ -253,6 +256,7 @@ def apply_changes(details: EventDetails, changes: EventChanges) -> EventDetails:
         notes=_pick(changes.notes, details.notes),
         amount_due_cents=_pick(changes.amount_due_cents, details.amount_due_cents),
         status=_pick(changes.status, details.status),
+        reminders=_pick(changes.reminders, details.reminders),
     )
 
 

@@ -42,6 +42,10 @@ class Context:
     """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
     operator_name: str = "ShipCaptainCrew charters"
     """Who runs the charters (SCC_OPERATOR_NAME), for what patrons and guests are sent."""
+    meeting_point: str = "The dock — your captain will confirm the berth"
+    """Where guests meet (SCC_MEETING_POINT)."""
+    reminder_days: tuple[int, ...] = (3, 1)
+    """Days before a charter its patron is reminded (SCC_REMINDER_DAYS)."""
     zone: tzinfo = UTC
     """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"

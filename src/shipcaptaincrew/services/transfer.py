@@ -35,7 +35,7 @@ _EVENT = {
     "party_size": "int", "title": "str", "notes": "str", "amount_due_cents": "int?", "status": "str",
     "ship_id": "str?", "captain_id": "str?", "crew_ids": "strs", "conflicts": "conflicts", "override_reason": "str",
     "paid_cents": "int", "payment_cleared_at": "time?", "waivers_signed": "int", "created_at": "time",
-    "updated_at": "time", "version": "int", "key": "str", "guest_nonce": "str",
+    "updated_at": "time", "version": "int", "key": "str", "guest_nonce": "str", "reminders": "bool",
 }  # fmt: skip
 _SIGNATURE = {
     "id": "str", "event": "str", "guest_name": "str", "email": "str", "phone": "str", "date_of_birth": "str",
@@ -58,6 +58,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "signature_void": {"id": "str", "signature": "str", "event": "str", "reason": "str", "actor": "str",
                        "voided_at": "str", "position": "int", "previous_seal": "str", "seal": "str"},
     "waiver_chain": {"position": "int", "seal": "str", "head_seal": "str"},
+    "reminder_sent": {"event": "str", "days_before": "int", "sent_at": "time"},
     "idempotency_key": {"key": "str", "fingerprint": "str", "status": "int", "body_base64": "base64",
                         "created_at": "time"},
     "outbox_message": {"id": "str", "message_id": "str", "kind": "str", "recipient": "str", "subject": "str",
@@ -72,7 +73,7 @@ KINDS = tuple(SCHEMAS)
 KEYS: dict[str, tuple[str, ...]] = {
     "waiver_version": ("id",), "ship": ("id",), "person": ("id",), "event": ("slug",),
     "ledger_entry": ("recorded_at", "id"), "signature": ("signed_at", "id"), "signature_void": ("position",),
-    "waiver_chain": ("position",), "idempotency_key": ("key",),
+    "waiver_chain": ("position",), "reminder_sent": ("event", "days_before"), "idempotency_key": ("key",),
     "outbox_message": ("created_at", "id"), "credential": ("name",), "revoked_token": ("token_id",),
     "audit": ("at", "action", "actor", "data"),
 }  # fmt: skip
@@ -89,7 +90,8 @@ POSITIVE = {("event", "party_size"), ("event", "version"), ("event", "amount_due
             ("ledger_entry", "amount_cents"), ("waiver_version", "id")}  # fmt: skip
 NOT_NEGATIVE = {("event", "waivers_signed"), ("outbox_message", "attempts"), ("waiver_chain", "position")}
 UPGRADES: dict[str, dict[str, Callable[[Record], Any]]] = {
-    "event": {"key": lambda _: secrets.token_hex(16), "guest_nonce": lambda _: secrets.token_hex(16)},
+    "event": {"key": lambda _: secrets.token_hex(16), "guest_nonce": lambda _: secrets.token_hex(16),
+              "reminders": lambda _: True},
     "signature": {"signed_slug": lambda record: record.get("event", ""), "position": lambda _: None,
                   "previous_seal": lambda _: "", "seal": lambda _: ""},
 }  # fmt: skip

@@ -83,6 +83,8 @@ def _references(record: Record) -> list[tuple[str, str, object]]:
         return [("event", "event", record["event"]), *reverses]
     if kind == "signature":
         return [("event", "event", record["event"]), ("version_id", "waiver_version", record["version_id"])]
+    if kind == "reminder_sent":
+        return [("event", "event", record["event"])]
     if kind == "signature_void":
         return [("event", "event", record["event"]), ("signature", "signature", record["signature"])]
     return []

@@ -44,6 +44,7 @@ def details_from(body: schemas.EventIn) -> EventDetails:
         title=body.title,
         notes=body.notes,
         amount_due_cents=optional_cents(body.amount_due, "amount_due"),
+        reminders=body.reminders,
     )
 
 
@@ -64,6 +65,7 @@ def changes_from(body: schemas.EventPatch) -> EventChanges:
         notes=_keep(body.notes),
         amount_due_cents=amount,
         status=_keep(body.status),
+        reminders=_keep(body.reminders),
     )
 
 
@@ -88,6 +90,7 @@ def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
         "notes": details.notes,
         "amount_due_cents": details.amount_due_cents,
         "status": details.status,
+        "reminders": details.reminders,
         "ship": event.ship,
         "captain": event.captain,
         "crew": list(event.crew),

@@ -100,6 +100,7 @@ class EventIn(Closed):
     title: Line = ""
     notes: Text = ""
     amount_due: Amount = field(default_factory=_null)
+    reminders: bool = True
 
 
 class PatronPatch(Closed, omit_defaults=True):
@@ -119,6 +120,7 @@ class EventPatch(Closed):
     notes: Text | msgspec.UnsetType = msgspec.UNSET
     amount_due: Amount | msgspec.UnsetType = msgspec.UNSET
     status: Status | msgspec.UnsetType = msgspec.UNSET
+    reminders: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class LoginIn(Closed):
@@ -156,6 +158,7 @@ class EventOut(Struct):
     notes: str
     amount_due_cents: int | None
     status: str
+    reminders: bool
     ship: str | None
     captain: str | None
     crew: list[str]

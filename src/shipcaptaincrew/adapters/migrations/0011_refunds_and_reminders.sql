@@ -37,3 +37,14 @@ BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: reverse a payment ins
 
 CREATE TRIGGER ledger_is_append_only_delete BEFORE DELETE ON ledger
 BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: reverse a payment instead'); END;
+
+-- Whether the patron is reminded before the charter (the dispatcher can turn it off for one charter), and which
+-- reminders went out: one per charter and number of days before, whoever runs them and however often.
+ALTER TABLE events ADD COLUMN reminders INTEGER NOT NULL DEFAULT 1 CHECK (reminders IN (0, 1));
+
+CREATE TABLE reminders_sent (
+    event_id     INTEGER NOT NULL REFERENCES events (id),
+    days_before  INTEGER NOT NULL,
+    sent_at      TEXT    NOT NULL,
+    PRIMARY KEY (event_id, days_before)
+) STRICT;

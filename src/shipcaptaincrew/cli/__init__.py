@@ -22,6 +22,7 @@ from shipcaptaincrew.cli.site import site_group
 from shipcaptaincrew.cli.smoke import smoke_command
 from shipcaptaincrew.cli.transfer import import_command
 from shipcaptaincrew.cli.waiver import waiver_group
+from shipcaptaincrew.cli.weather import weather_call_command
 from shipcaptaincrew.config import DOCUMENTED
 
 SETTINGS_HELP = "\n".join(f"  {name:<24} {text} (default: {default})" for name, (default, text) in DOCUMENTED.items())
@@ -46,6 +47,7 @@ cli.add_command(roster_group)
 events.add_command(assign)
 cli.add_command(payments_group)
 cli.add_command(reminders_group)
+cli.add_command(weather_call_command)
 cli.add_command(outbox_group)
 cli.add_command(export_group)
 cli.add_command(import_command)

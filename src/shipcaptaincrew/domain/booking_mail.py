@@ -60,3 +60,31 @@ def refund_receipt(event: Event, entry: Entry, periods: Periods, operator: str) 
     )
     subject = f"Refund sent - your {event.details.date:%-d %B} charter"
     return Email(header_safe(event.details.patron.email), header_safe(subject), text)
+
+
+def crew_change(event: Event, before: Event, name: str, email: str, periods: Periods, operator: str) -> Email:
+    """Tell an assigned captain or crew member that their charter was cancelled or moved."""
+    if event.details.status == "cancelled":
+        change, subject = f"The charter on {when(before, periods)} is cancelled.", "Cancelled"
+    else:
+        change, subject = f"The charter on {when(before, periods)} has moved to {when(event, periods)}.", "Moved"
+    ship = f" aboard {event.ship}" if event.ship else ""
+    text = (
+        f"Hello {name},\n\n{change}\n"
+        f"Charter: {event.slug}{ship}, party of {event.details.party_size}.\n"
+        "Your calendar feed and day sheet show the change.\n\n"
+        f"{operator}\n"
+    )
+    return Email(header_safe(email), header_safe(f"{subject}: charter of {before.details.date:%-d %B}"), text)
+
+
+def guest_moved(event: Event, before: Event, name: str, email: str, periods: Periods, operator: str) -> Email:
+    """Tell a guest who signed (and gave an email) that the charter moved; their signature still counts."""
+    text = (
+        f"Hello {name},\n\n"
+        f"The charter you signed the waiver for has moved from {when(before, periods)}\n"
+        f"to {when(event, periods)}.\n"
+        "Your signed waiver still counts: there is nothing more to do.\n\n"
+        f"{operator}\n"
+    )
+    return Email(header_safe(email), header_safe(f"Your charter has moved to {event.details.date:%-d %B}"), text)

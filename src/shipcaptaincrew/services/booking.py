@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -86,8 +87,18 @@ def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
     return renamed
 
 
+Also = Callable[[UnitOfWork, Event, Event], None]
+"""More to do in a change's transaction, with the event before and after (e.g. telling the crew)."""
+
+
 def cancel_event(
-    ctx: Context, slug: str, reason: str, actor: str, keep_cents: int | None = None, expected_version: int | None = None
+    ctx: Context,
+    slug: str,
+    reason: str,
+    actor: str,
+    keep_cents: int | None = None,
+    expected_version: int | None = None,
+    also: Also | None = None,
 ) -> Event:
     """Cancel a charter for `reason`: it then owes only what the operator keeps (`keep_cents`), so what was paid
     beyond that is a refund due; the ledger is kept as it is. The day's conflicts are found again, the patron is
@@ -118,10 +129,14 @@ def cancel_event(
             "amount_due_was": current.details.amount_due_cents,
         }
         uow.audit.append("event.cancelled", actor, now, facts)
+        if also is not None:
+            also(uow, current, cancelled)
     return cancelled
 
 
-def reschedule_event(ctx: Context, slug: str, day: date, period: str, expected_version: int, actor: str) -> Event:
+def reschedule_event(
+    ctx: Context, slug: str, day: date, period: str, expected_version: int, actor: str, also: Also | None = None
+) -> Event:
     """Move a charter to another day or period: its slug is renamed (the old one keeps leading to it), the
     conflicts of both days are found again (and shown, not refused), and the patron is emailed the new time and
     the same party link. Raise as `update_event` does, and Conflict for a cancelled charter."""
@@ -137,6 +152,8 @@ def reschedule_event(ctx: Context, slug: str, day: date, period: str, expected_v
             queue(uow, email, now, "reschedule")
         facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
         uow.audit.append("event.rescheduled", actor, now, facts)
+        if also is not None:
+            also(uow, before, moved)
     return moved
 
 

@@ -50,6 +50,7 @@ def create_app(
         DeferredRoutes(["/api/payment-log", "/api/refund-log", "/api/payments/", "/api/events/"], _payment_routes),
         DeferredRoutes(["/api/waiver", "/api/events/"], _waiver_routes),
         DeferredRoutes(["/api/roster", "/api/ships", "/api/people", "/api/events/", "/cal/"], _roster_routes),
+        DeferredRoutes(["/api/weather-call"], _weather_routes),
         *auth.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
         DeferredRoutes(["/g/"], _guest_routes),
@@ -91,6 +92,12 @@ def _roster_routes() -> list[BaseRoute]:
     from shipcaptaincrew.web import roster_api
 
     return roster_api.ROUTES
+
+
+def _weather_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import weather_api
+
+    return weather_api.ROUTES
 
 
 def _guest_routes() -> list[BaseRoute]:

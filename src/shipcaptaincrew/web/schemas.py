@@ -229,6 +229,43 @@ class RescheduleIn(Closed):
     version: Version
 
 
+Day = date  # a type name a field called `date` cannot hide
+
+
+class WeatherCallIn(Closed):
+    date: Day
+    periods: Annotated[list[Period], Meta(min_length=1, max_length=12)]
+    action: Literal["cancel", "reschedule"]
+    reason: Annotated[str, line(300, required=True)]
+    to_date: Day | None = None
+    to_period: Period | None = None
+    dry_run: bool = False
+
+
+class WeatherOutcomeOut(Struct):
+    slug: str
+    result: str
+    new_slug: str | None
+    paid_cents: int
+    refund_due_cents: int
+    emailed: list[str]
+    conflicts: list[str]
+    error: str
+
+
+class WeatherTotalsOut(Struct):
+    charters: int
+    failed: int
+    refund_due_cents: int
+    emails: int
+
+
+class WeatherCallOut(Struct):
+    dry_run: bool
+    charters: list[WeatherOutcomeOut]
+    totals: WeatherTotalsOut
+
+
 class ReverseIn(Closed):
     reason: Annotated[str, line(500, required=True)]
 

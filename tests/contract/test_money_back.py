@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -54,3 +55,39 @@ def test_a_rescheduled_charter_answers_to_its_old_slug(ctx: Context) -> None:
 
     assert moved.slug == "2026-06-06-sarah-sunset" and moved.key == event.key
     assert queries.get_event(ctx, event.slug).slug == moved.slug
+
+
+def booked_for(ctx: Context, day: date, email: str, paid: int = 0) -> str:
+    details = event_details(day, "pm", "Sarah", amount_due_cents=60000)
+    details = replace(details, patron=replace(details.patron, email=email))
+    slug = booking.create_event(ctx, details, "test").slug
+    if paid:
+        payments.log_payment(ctx, slug, PaymentDraft(paid, "venmo", "Sarah"), "test")
+    return slug
+
+
+def test_a_rain_check_moves_the_refund_due_onto_the_patrons_next_booking(ctx: Context) -> None:
+    rained_out = booked_for(ctx, date(2026, 5, 23), "sarah@example.org", paid=40000)
+    booking.cancel_event(ctx, rained_out, "Storm", "test")
+    next_time = booked_for(ctx, date(2026, 6, 6), "Sarah@Example.org")
+
+    moved = payments.give_rain_check(ctx, rained_out, next_time, None, "test")
+
+    assert (moved.source.refund_due_cents, moved.source.payment.paid_cents) == (0, 0)
+    assert (moved.target.payment.paid_cents, moved.target.balance_cents) == (40000, 20000)
+    assert [entry.kind for entry in payments.statement(ctx, next_time).entries] == ["credit"]
+    assert payments.statement(ctx, rained_out).entries[-1].reference == f"credit on {next_time}"
+
+
+def test_a_rain_check_stays_with_its_patron_and_never_moves_more_than_is_due(ctx: Context) -> None:
+    rained_out = booked_for(ctx, date(2026, 5, 23), "sarah@example.org", paid=40000)
+    booking.cancel_event(ctx, rained_out, "Storm", "test")
+    someone_else = booked_for(ctx, date(2026, 6, 6), "mallory@example.org")
+    hers = booked_for(ctx, date(2026, 6, 7), "sarah@example.org")
+
+    for target, amount, field in [(someone_else, None, "to_event"), (hers, 40001, "amount"), (rained_out, None,
+                                  "to_event")]:  # fmt: skip
+        with pytest.raises(InvalidInput) as refused:
+            payments.give_rain_check(ctx, rained_out, target, amount, "test")
+        assert refused.value.field == field
+    assert payments.statement(ctx, hers).entries == []

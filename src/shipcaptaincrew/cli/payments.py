@@ -53,6 +53,19 @@ def refund(slug: str, amount: str, method: str, patron_name: str, reference: str
                f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}")  # fmt: skip
 
 
+@payments_group.command("rain-check")
+@click.argument("slug")
+@click.option("--to", "target", required=True, help="The same patron's booking that takes the credit.")
+@click.option("--amount", help="How much of the refund due moves (default: all of it).")
+@reports_errors
+def rain_check(slug: str, target: str, amount: str | None) -> None:
+    """Move what the cancelled charter SLUG owes back onto another booking of the same patron, as a credit."""
+    cents = parse_cents(amount, "--amount") if amount else None
+    found = payments.give_rain_check(open_context(), slug, target, cents, CLI_ACTOR)
+    click.echo(f"{format_cents(found.arrived.amount_cents)} moved from {found.source.slug} to {found.target.slug}; "
+               f"{found.target.slug} now owes {format_cents(max(found.target.balance_cents, 0))}")  # fmt: skip
+
+
 @payments_group.command("list")
 @click.argument("slug")
 @reports_errors

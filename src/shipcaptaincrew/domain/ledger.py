@@ -18,7 +18,11 @@ from shipcaptaincrew.domain.text import clean_line, clean_text
 
 DEFAULT_METHODS = ("cash", "check", "venmo", "zelle", "card", "other")
 PAYMENT, REVERSAL, REFUND = "payment", "reversal", "refund"
-KINDS = (PAYMENT, REVERSAL, REFUND)
+RAIN_CHECK, CREDIT = "rain_check", "credit"
+"""A rain check moves what a cancelled charter owes back onto another booking of the same patron: it leaves the
+cancelled one as `rain_check` and arrives on the other as `credit`, two entries written together."""
+KINDS = (PAYMENT, REVERSAL, REFUND, RAIN_CHECK, CREDIT)
+_MONEY_IN = (PAYMENT, CREDIT)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Entry:
 
     @property
     def signed_cents(self) -> int:
-        return self.amount_cents if self.kind == PAYMENT else -self.amount_cents
+        return self.amount_cents if self.kind in _MONEY_IN else -self.amount_cents
 
 
 def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
@@ -91,11 +95,28 @@ def refund(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[s
     return replace(checked, kind=REFUND)
 
 
+def rain_check(ids: tuple[str, str], slugs: tuple[str, str], amount_cents: int, refund_due_cents: int,
+               patron_name: str, actor: str, now: datetime) -> tuple[Entry, Entry]:  # fmt: skip
+    """The pair of entries that moves `amount_cents` of a cancelled charter's refund due (`slugs[0]`) onto another
+    booking (`slugs[1]`) as a credit; raise InvalidInput for nothing due or more than is due."""
+    if refund_due_cents <= 0:
+        raise InvalidInput("nothing is due back on this charter: a rain check moves a refund due", "event_id")
+    if not 0 < amount_cents <= refund_due_cents:
+        raise InvalidInput(
+            f"amount must be more than zero and at most ${format_cents(refund_due_cents)}, the refund due", "amount"
+        )
+    out = Entry(ids[0], slugs[0], RAIN_CHECK, amount_cents, "rain check", patron_name, actor, now,
+                reference=f"credit on {slugs[1]}")  # fmt: skip
+    credit = Entry(ids[1], slugs[1], CREDIT, amount_cents, "rain check", patron_name, actor, now,
+                   reference=f"rain check from {slugs[0]}")  # fmt: skip
+    return out, credit
+
+
 def reversal(entry_id: str, original: Entry, already_reversed: bool, reason: str, actor: str, now: datetime) -> Entry:
     """The entry that cancels `original`; raise Conflict if it is a reversal or a refund, or was reversed already."""
-    if original.kind == REFUND:
-        raise Conflict(f"entry {original.id} is a refund: money that went back cannot be reversed; log a payment "
-                       "if the patron paid it back", "id")  # fmt: skip
+    if original.kind in (REFUND, RAIN_CHECK, CREDIT):
+        raise Conflict(f"entry {original.id} is a {original.kind.replace('_', ' ')}: money that went back or moved "
+                       "cannot be reversed; log a payment if the patron paid it back", "id")  # fmt: skip
     if original.kind != PAYMENT:
         raise Conflict(f"entry {original.id} is a reversal; reverse a payment instead", "id")
     if already_reversed:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from shipcaptaincrew.domain import booking_mail, ledger, mail
-from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, NotFound
+from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import OutboxMessage
@@ -67,6 +67,53 @@ def log_refund_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, ke
                     render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
     """Like log_refund, with an idempotency key as `log_payment_once` has."""
     return _once(ctx, key, fingerprint, render, lambda uow: _refund(ctx, uow, slug, draft, actor))
+
+
+def give_rain_check(ctx: Context, slug: str, to_slug: str, amount_cents: int | None, actor: str) -> RainCheck:
+    """Move what a cancelled charter owes back (or `amount_cents` of it) onto another live booking of the same
+    patron, as a credit on its balance: two ledger entries, both payment states, an audit entry
+    (`payment.rain_check`), in one transaction.
+
+    Raise NotFound, InvalidInput (nothing due, too much, the same charter, another patron, a cancelled target).
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        source, target = existing_event(uow, slug, "event_id"), existing_event(uow, to_slug, "to_event")
+        _check_rain_check(source, target)
+        ids = (new_id("rch", now), new_id("crd", now))
+        patron = f"{source.details.patron.first_name} {source.details.patron.last_name}".strip()
+        out, credit = ledger.rain_check(ids, (source.slug, target.slug), amount_cents or source.refund_due_cents,
+                                        source.refund_due_cents, patron, actor, now)  # fmt: skip
+        uow.ledger.append(out)
+        uow.ledger.append(credit)
+        source, target = _append_to_state(uow, source, out), _append_to_state(uow, target, credit)
+        facts = {"from": source.slug, "to": target.slug, "amount_cents": out.amount_cents}
+        uow.audit.append("payment.rain_check", actor, now, facts)
+    return RainCheck(out, credit, source, target)
+
+
+@dataclass(frozen=True)
+class RainCheck:
+    left: Entry
+    arrived: Entry
+    source: Event
+    target: Event
+
+
+def _check_rain_check(source: Event, target: Event) -> None:
+    if source.key == target.key:
+        raise InvalidInput("choose another booking to carry the rain check", "to_event")
+    if target.details.status != "booked":
+        raise InvalidInput(f"{target.slug} is not a live booking; choose one the patron is coming on", "to_event")
+    if _patron(source) != _patron(target):
+        raise InvalidInput(f"{target.slug} is another patron's booking: a rain check stays with its patron", "to_event")
+
+
+def _patron(event: Event) -> tuple[str, ...]:
+    patron = event.details.patron
+    if patron.email:
+        return (patron.email.casefold(),)
+    return (patron.first_name.casefold(), patron.last_name.casefold())
 
 
 def _once(ctx: Context, key: str, fingerprint: str, render: Callable[[PaymentResult], bytes],

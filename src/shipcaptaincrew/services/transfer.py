@@ -81,7 +81,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
     ("event", "status"): ("booked", "cancelled", "completed"),
-    ("ledger_entry", "kind"): ("payment", "reversal", "refund"),
+    ("ledger_entry", "kind"): ("payment", "reversal", "refund", "rain_check", "credit"),
     ("person", "role"): ("captain", "crew"),
     ("outbox_message", "status"): ("pending", "waiting", "sent", "dead"),
     ("credential", "name"): ("admin_password_hash",),

@@ -53,6 +53,9 @@ OPERATIONS = (
               "is a refund due", schemas.EventDetailOut, body=schemas.CancelIn, errors=(400, 404, 409)),
     Operation("post", "/api/events/{slug}/reschedule", "Move a charter to another day or period; the patron is told",
               schemas.EventDetailOut, body=schemas.RescheduleIn, errors=(400, 404, 409)),
+    Operation("post", "/api/events/{slug}/rain-check", "Move a cancelled charter's refund due onto another booking of "
+              "the same patron, as a credit", schemas.RainCheckOut, status=201, body=schemas.RainCheckIn,
+              errors=(400, 404)),
     Operation("post", "/api/weather-call", "Cancel or move every live charter of some periods of a day (dry_run: "
               "what would happen, who would be emailed, the money)", schemas.WeatherCallOut,
               body=schemas.WeatherCallIn, errors=(400,)),

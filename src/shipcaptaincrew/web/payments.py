@@ -61,6 +61,19 @@ async def log_refund(request: Request) -> Response:
 
 
 @admin_only
+async def rain_check(request: Request) -> Response:
+    body = await read_json(request, schemas.RainCheckIn)
+    amount = None if isinstance(body.amount, msgspec.UnsetType) else convert.optional_cents(body.amount, "amount")
+
+    def work(ctx: Context, actor: str) -> schemas.RainCheckOut:
+        found = payments.give_rain_check(ctx, request.path_params["slug"], body.to_event, amount, actor)
+        source, target = convert.event_out(found.source, ctx), convert.event_out(found.target, ctx)
+        return schemas.RainCheckOut(entry_out(found.left), entry_out(found.arrived), source, target)
+
+    return json_response(await in_thread(request, work), 201)
+
+
+@admin_only
 async def reverse_payment(request: Request) -> Response:
     body = await read_json(request, schemas.ReverseIn)
 
@@ -127,6 +140,7 @@ def _json_bytes(content: bytes, status: int, background: BackgroundTask | None =
 ROUTES: list[Any] = [
     Route("/api/payment-log", log_payment, methods=["POST"]),
     Route("/api/refund-log", log_refund, methods=["POST"]),
+    Route("/api/events/{slug}/rain-check", rain_check, methods=["POST"]),
     Route("/api/payments/{entry_id}/reverse", reverse_payment, methods=["POST"]),
     Route("/api/events/{slug}/payments", event_payments, methods=["GET"]),
 ]

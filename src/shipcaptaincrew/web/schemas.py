@@ -216,6 +216,20 @@ class RefundIn(PaymentIn):
     """A refund: the money's way back to the patron; the same fields as a payment."""
 
 
+class RainCheckIn(Closed):
+    to_event: Slug
+    """The booking of the same patron that takes the credit."""
+    amount: Amount | msgspec.UnsetType = msgspec.UNSET
+    """How much of the refund due moves; unset: all of it."""
+
+
+class RainCheckOut(Struct):
+    left: EntryOut
+    arrived: EntryOut
+    event: EventOut
+    target: EventOut
+
+
 class CancelIn(Closed):
     reason: Annotated[str, line(300, required=True)]
     keep: Amount | msgspec.UnsetType = msgspec.UNSET

@@ -1,11 +1,12 @@
--- The ledger learns a third kind of entry, 'refund': money that went back to the patron, an entry of its own.
+-- The ledger learns new kinds of entry: 'refund', money that went back to the patron, and the pair a rain check
+-- writes, 'rain_check' (leaving a cancelled charter) and 'credit' (arriving on another booking).
 -- SQLite cannot alter a CHECK constraint, so the table is rebuilt: new table, copy every row in the order they
 -- were appended (a reversal after the payment it points at), drop, rename, then its indexes and the triggers
 -- that keep it append-only again (dropping the old table dropped them; a drop fires no trigger).
 CREATE TABLE ledger_rebuilt (
     id            TEXT    PRIMARY KEY,
     event_id      INTEGER NOT NULL REFERENCES events (id),
-    kind          TEXT    NOT NULL CHECK (kind IN ('payment', 'reversal', 'refund')),
+    kind          TEXT    NOT NULL CHECK (kind IN ('payment', 'reversal', 'refund', 'rain_check', 'credit')),
     amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
     method        TEXT    NOT NULL,
     patron_name   TEXT    NOT NULL,

@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.gmail_oauth import GmailTokens, TokenStore
 
 
-def build_context(settings: Settings, clock: Clock | None = None) -> Context:
-    """Open the store (creating the data folder and running migrations) and gather what use cases need."""
+def build_context(settings: Settings, clock: Clock | None = None, *, path_prefix: str = "") -> Context:
+    """Open the store (creating the data folder and running migrations) and gather what use cases need.
+
+    `path_prefix`: the stage's prefix (on Lambda, SCC_PATH_PREFIX), carried by the links the API and emails give.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     clock = clock or SystemClock()
     return Context(
@@ -34,12 +37,18 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         secret_key=_secret_key(settings),
         mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
-        public_url=settings.public_url,
+        public_url=stage_url(settings.public_url, path_prefix),
+        path_prefix=path_prefix,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
     )
+
+
+def stage_url(public_url: str, path_prefix: str) -> str:
+    """The public address with the stage's prefix, unless it ends with it already (the template's does)."""
+    return public_url if public_url.endswith(path_prefix) else public_url + path_prefix
 
 
 def build_store(settings: Settings) -> Store:

@@ -101,7 +101,7 @@ def _build(settings: Any, edge: Any) -> _Container:
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # Mangum runs each request on the thread's loop
-    ctx = build_context(settings)
+    ctx = build_context(settings, path_prefix=edge.path_prefix)
     app = EdgeGuard(build_app(settings, ctx, one_request_at_a_time=True), edge.origin_secret, edge.path_prefix)
     return _Container(ctx, Mangum(app, lifespan="off"), loop)
 

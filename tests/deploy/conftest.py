@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -11,13 +12,18 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shipcaptaincrew import lambda_function
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.deploy.package import write_zip
+from tests.builders import PASSWORD
+from tests.deploy.handler_calls import SECRET_KEY
 from tests.deploy.revision_proxy import RevisionProxy
 
 BIN = Path(sys.executable).parent
@@ -124,3 +130,23 @@ def a_package(folder: Path, marker: str) -> Path:
     source.mkdir(parents=True)
     (source / "lambda_function.py").write_text(f"# build {marker}\n")
     return write_zip({"lambda_function.py": source / "lambda_function.py"}, folder / f"{marker}.zip").path
+
+
+@pytest.fixture
+def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
+    admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
+    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
+                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    # Lambda calls the handler on one thread with no event loop running; so do these tests (the browser
+    # tests' Playwright keeps one running on pytest's main thread).
+    with ThreadPoolExecutor(max_workers=1) as lambda_thread:
+        lambda_thread.submit(lambda_function._reset).result()
+        yield lambda event, context: lambda_thread.submit(lambda_function.lambda_handler, event, context).result()
+        lambda_thread.submit(lambda_function._reset).result()
+    root.handlers = saved[0]
+    root.setLevel(saved[1])

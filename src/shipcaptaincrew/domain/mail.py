@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from shipcaptaincrew.domain.links import guest_path
 from shipcaptaincrew.domain.money import format_cents
 
 if TYPE_CHECKING:  # types only: the mail adapters import this module, and a cold start should not pay for these
@@ -70,7 +71,7 @@ def waiting_for_credentials(message: OutboxMessage, reason: str, now: datetime) 
 def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
     """The patron's receipt; `base_url` (SCC_PUBLIC_URL) makes the party page's link one a mail program opens."""
     details = event.details
-    party_url = f"{base_url}/g/{event.slug}"
+    party_url = base_url + guest_path(event.slug)
     lines = [
         f"Hello {entry.patron_name},",
         "",
@@ -98,7 +99,7 @@ def payment_receipt(event: Event, entry: Entry, base_url: str = "") -> Email:
         "credit": format_cents(-event.balance_cents) if event.balance_cents < 0 else "",
         "entry_id": entry.id,
         "reference": entry.reference,
-        "party_path": f"/g/{event.slug}",
+        "party_path": guest_path(event.slug),
         "party_url": party_url,
     }
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.links import guest_path
 from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
 
 _PNG_DATA_URL = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+={0,2}")
@@ -213,7 +214,7 @@ def copy_text(event: Event, signature: Signature, version: WaiverVersion, base_u
         f"Hello {signature.guest_name},\n\n"
         f"You signed the liability waiver for the charter on {event.details.date.isoformat()} "
         f"({event.details.period}).\n"
-        f"Your copy, to print or save as PDF: {base_url}/g/{event.slug}/signed/{signature.copy_token}\n\n"
+        f"Your copy, to print or save as PDF: {base_url}{guest_path(event.slug, 'signed', signature.copy_token)}\n\n"
         f"Guest: {signature.guest_name}, born {signature.date_of_birth}\n{guardian}"
         f"Emergency contact: {signature.emergency_name}, {signature.emergency_phone}\n"
         f"Signature: {signature.typed_signature}\nSigned at: {signature.signed_at} (UTC)\n"
@@ -230,8 +231,8 @@ def copy_email(event: Event, signature: Signature, version: WaiverVersion, base_
         "guest_name": signature.guest_name,
         "date": event.details.date.isoformat(),
         "period": event.details.period,
-        "copy_path": f"/g/{event.slug}/signed/{signature.copy_token}",
-        "copy_url": f"{base_url}/g/{event.slug}/signed/{signature.copy_token}",
+        "copy_path": guest_path(event.slug, "signed", signature.copy_token),
+        "copy_url": base_url + guest_path(event.slug, "signed", signature.copy_token),
         "date_of_birth": signature.date_of_birth,
         "guardian_name": signature.guardian_name if signature.minor else "",
         "guardian_relationship": signature.guardian_relationship if signature.minor else "",

@@ -37,6 +37,9 @@ class Context:
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     sign_in_cache: SignInState | None = None
     public_url: str = ""
-    """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
+    """Where guests and crew reach this stage of the site (SCC_PUBLIC_URL and the path prefix, no trailing
+    slash), for links in emails."""
+    path_prefix: str = ""
+    """The stage's path prefix (SCC_PATH_PREFIX: `/_staging` on the staging function), in every link the API gives."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""

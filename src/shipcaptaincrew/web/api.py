@@ -51,7 +51,7 @@ async def choices(request: Request) -> Response:
 
 def _event_page(ctx: Context, actor: str, first: date, last: date, cursor: str | None, limit: int) -> bytes:
     page = queries.list_events(ctx, first, last, cursor, limit)
-    events = [convert.event_out(event, ctx.periods) for event in page.events]
+    events = [convert.event_out(event, ctx) for event in page.events]
     return msgspec.json.encode(schemas.EventPageOut(events, page.next_cursor))
 
 
@@ -61,7 +61,7 @@ async def create_event(request: Request) -> Response:
     details = convert.details_from(body)
 
     def work(ctx: Context, actor: str) -> schemas.EventOut:
-        return convert.event_out(booking.create_event(ctx, details, actor, body.slug), ctx.periods)
+        return convert.event_out(booking.create_event(ctx, details, actor, body.slug), ctx)
 
     created = await in_thread(request, work)
     return json_response(created, 201, {"Location": f"/api/events/{created.slug}"})
@@ -86,7 +86,7 @@ async def patch_event(request: Request) -> Response:
 
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:
     event, aliases = queries.get_event_with_aliases(ctx, slug)
-    return convert.event_detail_out(event, ctx.periods, aliases)
+    return convert.event_detail_out(event, ctx, aliases)
 
 
 def _date_param(value: str | None, name: str) -> date | None:

@@ -9,8 +9,10 @@ import msgspec
 from shipcaptaincrew.domain import slugs
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import KEEP, Event, EventChanges, EventDetails, Keep, Patron
+from shipcaptaincrew.domain.links import guest_path
 from shipcaptaincrew.domain.money import parse_cents
 from shipcaptaincrew.domain.periods import Periods
+from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import schemas
 
 T = TypeVar("T")
@@ -66,15 +68,20 @@ def changes_from(body: schemas.EventPatch) -> EventChanges:
     )
 
 
-def event_out(event: Event, periods: Periods) -> schemas.EventOut:
-    return schemas.EventOut(**_event_fields(event, periods))
+def event_out(event: Event, ctx: Context) -> schemas.EventOut:
+    return schemas.EventOut(**_event_fields(event, ctx.periods, ctx.path_prefix))
 
 
-def event_detail_out(event: Event, periods: Periods, aliases: list[str]) -> schemas.EventDetailOut:
-    return schemas.EventDetailOut(**_event_fields(event, periods), aliases=aliases)
+def event_detail_out(event: Event, ctx: Context, aliases: list[str]) -> schemas.EventDetailOut:
+    return schemas.EventDetailOut(**_event_fields(event, ctx.periods, ctx.path_prefix), aliases=aliases)
 
 
-def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
+def guest_url(slug: str, path_prefix: str, *rest: str) -> str:
+    """A guest page's address as the API gives it: root-relative, with the stage's prefix."""
+    return path_prefix + guest_path(slug, *rest)
+
+
+def _event_fields(event: Event, periods: Periods, path_prefix: str) -> dict[str, Any]:
     details, patron, assignment = event.details, event.details.patron, event.assignment
     return {
         "slug": event.slug,
@@ -100,7 +107,7 @@ def _event_fields(event: Event, periods: Periods) -> dict[str, Any]:
         "paid_cents": event.payment.paid_cents,
         "balance_cents": event.balance_cents,
         "waivers_signed": event.waivers_signed,
-        "guest_url": f"/g/{event.slug}",
+        "guest_url": guest_url(event.slug, path_prefix),
         "version": event.version,
         "created_at": event.created_at,
         "updated_at": event.updated_at,

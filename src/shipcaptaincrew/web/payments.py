@@ -61,7 +61,7 @@ async def event_payments(request: Request) -> Response:
             schemas.StatementLineOut(entry_out(entry), balance, entry.id in reversed_ids)
             for entry, balance in zip(found.entries, found.balances, strict=True)
         ]
-        return schemas.StatementOut(convert.event_out(found.event, ctx.periods), lines)
+        return schemas.StatementOut(convert.event_out(found.event, ctx), lines)
 
     return json_response(await in_thread(request, work))
 
@@ -76,9 +76,7 @@ def entry_out(entry: Entry) -> schemas.EntryOut:
 
 
 def _render(ctx: Context, result: payments.PaymentResult) -> bytes:
-    return msgspec.json.encode(
-        schemas.PaymentLogOut(entry_out(result.entry), convert.event_out(result.event, ctx.periods))
-    )
+    return msgspec.json.encode(schemas.PaymentLogOut(entry_out(result.entry), convert.event_out(result.event, ctx)))
 
 
 def _draft(body: schemas.PaymentIn) -> PaymentDraft:

@@ -93,7 +93,7 @@ async def retire_person(request: Request) -> Response:
 async def person_schedule(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
         found = roster.schedule(ctx, request.path_params["person_id"])
-        return schemas.ScheduleOut(person_out(found.person), [convert.event_out(e, ctx.periods) for e in found.events])
+        return schemas.ScheduleOut(person_out(found.person), [convert.event_out(e, ctx) for e in found.events])
 
     return json_response(await in_thread(request, work))
 
@@ -106,7 +106,7 @@ async def put_assignment(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.EventOut:
         event = roster.assign_crew(ctx, request.path_params["slug"], body.ship, body.captain, body.crew,
                                    body.override_reason, actor)  # fmt: skip
-        return convert.event_out(event, ctx.periods)
+        return convert.event_out(event, ctx)
 
     try:
         return json_response(await in_thread(request, work))

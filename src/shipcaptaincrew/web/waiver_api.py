@@ -11,7 +11,7 @@ from starlette.routing import Route
 from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 from shipcaptaincrew.services import waivers
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import schemas
+from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
 
 
@@ -37,7 +37,9 @@ async def set_waiver(request: Request) -> Response:
 async def event_waivers(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.SignatureListOut:
         event, found = waivers.signatures(ctx, request.path_params["slug"])
-        return schemas.SignatureListOut(event.slug, event.details.party_size, [signature_out(s) for s in found])
+        return schemas.SignatureListOut(
+            event.slug, event.details.party_size, [signature_out(s, ctx.path_prefix) for s in found]
+        )
 
     return json_response(await in_thread(request, work))
 
@@ -46,7 +48,7 @@ def waiver_out(version: WaiverVersion) -> schemas.WaiverOut:
     return schemas.WaiverOut(version.id, version.text, version.sha256, version.created_at)
 
 
-def signature_out(signature: Signature) -> schemas.SignatureOut:
+def signature_out(signature: Signature, path_prefix: str) -> schemas.SignatureOut:
     return schemas.SignatureOut(
         id=signature.id, guest_name=signature.guest_name, email=signature.email, phone=signature.phone,
         date_of_birth=signature.date_of_birth, minor=signature.minor, guardian_name=signature.guardian_name,
@@ -54,7 +56,7 @@ def signature_out(signature: Signature) -> schemas.SignatureOut:
         emergency_phone=signature.emergency_phone, typed_signature=signature.typed_signature,
         drawn=bool(signature.drawn_signature), version_id=signature.version_id, signed_at=signature.signed_at,
         ip=signature.ip, user_agent=signature.user_agent, record_hash=signature.record_hash,
-        copy_url=f"/g/{signature.event_slug}/signed/{signature.copy_token}",
+        copy_url=convert.guest_url(signature.event_slug, path_prefix, "signed", signature.copy_token),
     )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,19 +76,24 @@ def build_transfer(settings: Settings) -> Transfer:
 
 
 def build_app(
-    settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False, deliver_mail: bool = True
+    settings: Settings,
+    ctx: Context | None = None,
+    *,
+    one_request_at_a_time: bool = False,
+    deliver_mail: bool = True,
+    mail_queued: threading.Event | None = None,
 ) -> ASGIApp:
     """The web application for these settings (the context is built unless given).
 
     `one_request_at_a_time`: the host never sends a request before the last one is answered (Lambda).
-    `deliver_mail`: False where another process delivers the outbox (`scc serve`'s delivery process).
+    `deliver_mail`: False where something else delivers the outbox (`scc serve`'s delivery process; on Lambda an
+    asynchronous invocation, for which `mail_queued` is set whenever a response queued mail).
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
     site = Site(settings.operator_name, settings.meeting_point, settings.client_ip_header)
-    return create_app(
-        ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time, deliver_mail=deliver_mail
-    )
+    return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time,
+                      deliver_mail=deliver_mail, mail_queued=mail_queued)  # fmt: skip
 
 
 def build_mailer(settings: Settings, clock: Clock) -> Mailer:

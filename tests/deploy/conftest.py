@@ -21,7 +21,7 @@ import pytest
 
 from shipcaptaincrew import lambda_function
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
-from shipcaptaincrew.deploy.package import write_zip
+from shipcaptaincrew.deploy.package import entries, write_zip
 from tests.builders import PASSWORD
 from tests.deploy.handler_calls import SECRET_KEY
 from tests.deploy.revision_proxy import RevisionProxy
@@ -72,7 +72,7 @@ class Aws:
     def create_function(self, function: str, package: Path, variables: dict[str, str]) -> None:
         self("lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--role", ROLE,
              "--handler", "shipcaptaincrew.lambda_function.lambda_handler", "--zip-file", f"fileb://{package}",
-             "--environment", json.dumps({"Variables": variables}))  # fmt: skip
+             "--timeout", "15", "--environment", json.dumps({"Variables": variables}))  # fmt: skip
 
 
 def _free_port() -> int:
@@ -122,6 +122,16 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
                                                      "Principal": {"Service": "lambda.amazonaws.com"}}]}  # fmt: skip
     cli.client("iam").create_role(RoleName="scc-lambda", AssumeRolePolicyDocument=json.dumps(trust))
     return cli
+
+
+def a_working_package(folder: Path, marker: str) -> Path:
+    """A zip of this project's own code, as `scc package` lays it out (the dependencies come from the test
+    environment instead of being bundled); `marker` makes its bytes (and CodeSha256) differ."""
+    source = folder / f"src-{marker}"
+    source.mkdir(parents=True)
+    (source / "build-marker.txt").write_text(f"build {marker}\n")
+    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt"}
+    return write_zip(files, folder / f"{marker}.zip").path
 
 
 def a_package(folder: Path, marker: str) -> Path:

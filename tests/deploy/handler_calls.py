@@ -11,8 +11,8 @@ from tests.deploy.function_urls import FakeContext, body_of, json_event
 SECRET_KEY = "lambda-test-signing-key-0123456789abcdef"
 
 
-def call(handler: Any, event: dict[str, Any]) -> tuple[int, Any]:
-    response = handler(event, FakeContext())
+def call(handler: Any, event: dict[str, Any], context: FakeContext | None = None) -> tuple[int, Any]:
+    response = handler(event, context or FakeContext())
     body = body_of(response)
     return response["statusCode"], json.loads(body) if body.startswith((b"{", b"[")) else body.decode()
 

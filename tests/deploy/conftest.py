@@ -21,7 +21,7 @@ import pytest
 
 from shipcaptaincrew import lambda_function
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
-from shipcaptaincrew.deploy.package import entries, write_zip
+from shipcaptaincrew.deploy.package import RECORD, Target, entries, write_zip
 from tests.builders import PASSWORD
 from tests.deploy.handler_calls import SECRET_KEY
 from tests.deploy.revision_proxy import RevisionProxy
@@ -124,13 +124,15 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
     return cli
 
 
-def a_working_package(folder: Path, marker: str) -> Path:
+def a_working_package(folder: Path, marker: str, target: Target | None = None) -> Path:
     """A zip of this project's own code, as `scc package` lays it out (the dependencies come from the test
     environment instead of being bundled); `marker` makes its bytes (and CodeSha256) differ."""
     source = folder / f"src-{marker}"
     source.mkdir(parents=True)
     (source / "build-marker.txt").write_text(f"build {marker}\n")
-    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt"}
+    (source / RECORD).write_bytes((target or Target()).record())
+    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt",
+             RECORD: source / RECORD}  # fmt: skip
     return write_zip(files, folder / f"{marker}.zip").path
 
 
@@ -139,7 +141,9 @@ def a_package(folder: Path, marker: str) -> Path:
     source = folder / f"src-{marker}"
     source.mkdir(parents=True)
     (source / "lambda_function.py").write_text(f"# build {marker}\n")
-    return write_zip({"lambda_function.py": source / "lambda_function.py"}, folder / f"{marker}.zip").path
+    (source / RECORD).write_bytes(Target().record())
+    files = {"lambda_function.py": source / "lambda_function.py", RECORD: source / RECORD}
+    return write_zip(files, folder / f"{marker}.zip").path
 
 
 @pytest.fixture

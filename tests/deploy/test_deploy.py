@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.deploy.deployment import Plan, deploy
 from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.package import HANDLER
 from shipcaptaincrew.deploy.steps import DeployFailed
 from tests.deploy.conftest import REGION, ROLE, Aws, a_package
 
@@ -197,7 +198,7 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
 
 
 def test_staging_gets_its_path_prefix_unless_it_already_has_one(aws: Aws, tmp_path: Path) -> None:
-    aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler="x.handler",
+    aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
                                  Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()})  # fmt: skip
 
     result = scc(aws, tmp_path, "deploy", "--stage", "staging", "--zip", str(a_package(tmp_path, "v2")))

@@ -53,12 +53,14 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 @target_options
 @click.option("--replace-unpublished-code", is_flag=True,
               help="Replace code on $LATEST that no published version holds (changed outside scc deploy).")  # fmt: skip
+@click.option("--update-runtime", is_flag=True,
+              help="Set the function's runtime, architecture and handler to the package's.")  # fmt: skip
 @click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
 @after_deploy_options
 def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
                    sets: tuple[str, ...], removals: tuple[str, ...], zip_path: Path | None, python_version: str,
-                   arch: str, replace_unpublished_code: bool, snapshots: Path | None,
+                   arch: str, replace_unpublished_code: bool, update_runtime: bool, snapshots: Path | None,
                    **after: Any) -> None:  # fmt: skip
     """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
     verify by hashes, publish a version, move the `live` alias; then upload the dispatch page (drift-checked)
@@ -71,7 +73,7 @@ def deploy_command(stage: str, function: str | None, region: str | None, endpoin
     began = time.perf_counter()
     zip_path = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
     plan = Plan(function or f"scc-{stage}", zip_path.read_bytes(), changes, dry_run=dry_run,
-                replace_unpublished_code=replace_unpublished_code)  # fmt: skip
+                replace_unpublished_code=replace_unpublished_code, update_runtime=update_runtime)  # fmt: skip
     folder = snapshots or load_settings().data_dir / "deploys"
     try:
         outcome = deploy(_client(region, endpoint_url), plan, click.echo, folder)

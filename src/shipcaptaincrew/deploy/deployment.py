@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shipcaptaincrew.deploy import lambda_env
+from shipcaptaincrew.deploy import lambda_env, runtime
 from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.package import RECORD, Target, built_for
 from shipcaptaincrew.deploy.snapshot import Snapshot, take, variables
 from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, error_code
 
@@ -33,6 +34,8 @@ class Plan:
     dry_run: bool = False
     replace_unpublished_code: bool = False
     """Allow replacing code on $LATEST that no published version holds (it was changed outside `scc deploy`)."""
+    update_runtime: bool = False
+    """Set the function's runtime, architecture and handler to what the package was built for."""
 
     @property
     def code_sha256(self) -> str:
@@ -64,21 +67,26 @@ class _Deployment:
         self.saved: list[Path] = []
         self.live: dict[str, Any] = {}
         self.alias_revision: str | None = None
+        self.built = Target()
+        self.runtime_changes: dict[str, str] = {}
+        self.architecture_changes = False
 
     def run(self) -> Outcome:
         before = self.steps.run("snapshot", f"reading {self.plan.function} (values redacted)", self.snapshot)
         live_code = self.steps.run("drift", "comparing $LATEST with the published live version", self.drift)
+        self.steps.run("runtime", "comparing the package's runtime, architecture and handler with the function's",
+                       self.runtime)  # fmt: skip
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
             self.echo("dry run: nothing was changed")
             return Outcome(None, self.progress.live_version, diff, tuple(self.saved))
-        if live_code != self.plan.code_sha256:
+        if live_code != self.plan.code_sha256 or self.architecture_changes:
             self.steps.run("code", "uploading the package (with the snapshot's RevisionId)",
                                       lambda: self.update_code(before.revision_id))  # fmt: skip
             self.steps.run("wait", "until the code update is done", self.wait)
         configuration = self.steps.run("merge", "re-reading the live environment and merging into it",
                                        lambda: self.merge_again(merged))  # fmt: skip
-        if variables(configuration) != merged:
+        if variables(configuration) != merged or self.runtime_changes:
             self.steps.run("configuration", "writing the merged environment (with the RevisionId)",
                                       lambda: self.update_configuration(merged, configuration))  # fmt: skip
             self.steps.run("wait", "until the configuration update is done", self.wait)
@@ -120,6 +128,21 @@ class _Deployment:
         kept = f"; changed since version {self.progress.live_version}, kept: {', '.join(unpublished)}"
         return latest, f"{self.plan.alias} is version {self.progress.live_version}" + (kept if unpublished else "")
 
+    def runtime(self) -> tuple[None, str]:
+        built = built_for(self.plan.package)
+        if built is None:
+            raise DeployFailed(
+                f"the package does not say what it was built for (no {RECORD}): build it with `scc package`.\n"
+                "State: Nothing was changed."
+            )
+        self.built, found = built, runtime.mismatches(built, self.live)
+        if found and not self.plan.update_runtime:
+            raise DeployFailed(runtime.refusal(self.plan.function, built, found))
+        self.runtime_changes = runtime.configuration_changes(built, found)
+        self.architecture_changes = any(mismatch.name == "architecture" for mismatch in found)
+        summary = f"{built.runtime}, {built.architecture}, {built.handler}"
+        return None, f"{summary}; --update-runtime sets: {', '.join(m.name for m in found)}" if found else summary
+
     def merge_plan(self) -> tuple[tuple[dict[str, str], lambda_env.Diff], str]:
         try:
             merged = lambda_env.merge(variables(self.live), self.plan.changes)
@@ -133,8 +156,8 @@ class _Deployment:
         return (merged, diff), f"{code}; environment {lambda_env.size(merged)} of {lambda_env.LIMIT_BYTES} bytes"
 
     def update_code(self, revision: str | None) -> tuple[None, str]:
-        call(self.client, "update_function_code", FunctionName=self.plan.function,
-                      ZipFile=self.plan.package, RevisionId=revision)  # fmt: skip
+        call(self.client, "update_function_code", FunctionName=self.plan.function, ZipFile=self.plan.package,
+             Architectures=[self.built.architecture], RevisionId=revision)  # fmt: skip
         self.progress.code_updated = True
         return None, f"{len(self.plan.package) / 1e6:.1f} MB uploaded"
 
@@ -158,9 +181,9 @@ class _Deployment:
 
     def update_configuration(self, merged: dict[str, str], read: dict[str, Any]) -> tuple[None, str]:
         call(self.client, "update_function_configuration", FunctionName=self.plan.function,
-                      Environment={"Variables": merged}, RevisionId=read.get("RevisionId"))  # fmt: skip
+             Environment={"Variables": merged}, RevisionId=read.get("RevisionId"), **self.runtime_changes)  # fmt: skip
         self.progress.config_updated = True
-        return None, f"{len(merged)} variables written"
+        return None, f"{len(merged)} variables written" + "".join(f", {k} {v}" for k, v in self.runtime_changes.items())
 
     def verify(self, merged: dict[str, str]) -> tuple[dict[str, Any], str]:
         configuration = self.configuration()
@@ -173,6 +196,12 @@ class _Deployment:
             )
         if configuration.get("CodeSha256") != self.plan.code_sha256:
             raise DeployFailed(f"the function's code is not this package.\nState: {self.progress.state()}")
+        wrong_runtime = runtime.mismatches(self.built, configuration)
+        if wrong_runtime:
+            lines = "; ".join(mismatch.line() for mismatch in wrong_runtime)
+            raise DeployFailed(
+                f"the function does not run what the package needs: {lines}.\nState: {self.progress.state()}"
+            )
         return configuration, f"{len(merged)} variables match by SHA-256; code {self.plan.code_sha256[:12]}…"
 
     def publish(self, verified: dict[str, Any]) -> tuple[str, str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from shipcaptaincrew.deploy import infra_cdn, yaml_text
+from shipcaptaincrew.deploy.package import HANDLER
 
 STAGES = ("staging", "prod")
-HANDLER = "shipcaptaincrew.lambda_function.lambda_handler"
 PLACEHOLDER = (
     "def lambda_handler(event, context):\n    return {'statusCode': 503, 'body': 'not deployed yet: run scc deploy'}\n"
 )

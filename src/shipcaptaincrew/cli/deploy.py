@@ -48,6 +48,8 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Show the plan (snapshot, key-level diff, size) and change nothing.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Add or change a setting (repeatable).")
 @click.option("--remove", "removals", multiple=True, metavar="KEY", help="Remove a setting (repeatable).")
+@click.option("--restore-from-live", is_flag=True,
+              help="Put back settings the live version has and $LATEST lost outside scc deploy.")  # fmt: skip
 @click.option("--zip", "zip_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Deploy this package instead of building one.")  # fmt: skip
 @target_options
@@ -59,9 +61,9 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
               help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
 @after_deploy_options
 def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
-                   sets: tuple[str, ...], removals: tuple[str, ...], zip_path: Path | None, python_version: str,
-                   arch: str, replace_unpublished_code: bool, update_runtime: bool, snapshots: Path | None,
-                   **after: Any) -> None:  # fmt: skip
+                   sets: tuple[str, ...], removals: tuple[str, ...], restore_from_live: bool, zip_path: Path | None,
+                   python_version: str, arch: str, replace_unpublished_code: bool, update_runtime: bool,
+                   snapshots: Path | None, **after: Any) -> None:  # fmt: skip
     """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
     verify by hashes, publish a version, move the `live` alias; then upload the dispatch page (drift-checked)
     and smoke-test the stage. Values are never printed."""
@@ -69,7 +71,7 @@ def deploy_command(stage: str, function: str | None, region: str | None, endpoin
     from shipcaptaincrew.deploy.deployment import Plan, deploy
     from shipcaptaincrew.deploy.steps import DeployFailed
 
-    changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage])
+    changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage], restore_from_live)
     began = time.perf_counter()
     zip_path = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
     plan = Plan(function or f"scc-{stage}", zip_path.read_bytes(), changes, dry_run=dry_run,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,9 @@ class _Deployment:
         self.waiter_delay = waiter_delay
         self.saved: list[Path] = []
         self.live: dict[str, Any] = {}
+        """$LATEST's configuration as the snapshot read it."""
+        self.served: dict[str, str] | None = None
+        """The environment of the version the alias serves (None before the first deploy)."""
         self.alias_revision: str | None = None
         self.built = Target()
         self.runtime_changes: dict[str, str] = {}
@@ -115,8 +118,10 @@ class _Deployment:
         if self.progress.live_version is None:
             return latest, f"no {self.plan.alias} alias yet: the first deploy creates it"
         published = self.configuration(self.progress.live_version)
-        env_drift = lambda_env.diff(lambda_env.hashes(variables(published)), lambda_env.hashes(variables(self.live)))
-        unpublished = [line.strip() for line in env_drift.lines()[:-1]]
+        self.served = variables(published)
+        env_drift = lambda_env.diff(lambda_env.hashes(self.served), lambda_env.hashes(variables(self.live)))
+        unpublished = [f"{mark}{key}" for mark, keys in (("+", env_drift.added), ("~", env_drift.changed),
+                                                         ("-", env_drift.removed)) for key in keys]  # fmt: skip
         code_drift = latest not in (published.get("CodeSha256"), self.plan.code_sha256)
         if code_drift and not self.plan.replace_unpublished_code:
             raise DeployFailed(
@@ -125,7 +130,9 @@ class _Deployment:
                 "State: nothing was changed.\nTo recover: keep it by publishing it (aws lambda publish-version), or "
                 "replace it with --replace-unpublished-code."
             )
-        kept = f"; changed since version {self.progress.live_version}, kept: {', '.join(unpublished)}"
+        kept = (
+            f"; $LATEST changed outside scc deploy since version {self.progress.live_version}: {' '.join(unpublished)}"
+        )
         return latest, f"{self.plan.alias} is version {self.progress.live_version}" + (kept if unpublished else "")
 
     def runtime(self) -> tuple[None, str]:
@@ -144,16 +151,34 @@ class _Deployment:
         return None, f"{summary}; --update-runtime sets: {', '.join(m.name for m in found)}" if found else summary
 
     def merge_plan(self) -> tuple[tuple[dict[str, str], lambda_env.Diff], str]:
+        latest = variables(self.live)
+        served = latest if self.served is None else self.served
+        lost = lambda_env.lost(served, latest)
+        unresolved = lambda_env.unresolved(lost, self.plan.changes)
+        if unresolved:
+            raise DeployFailed(self.lost_keys(unresolved))
         try:
-            merged = lambda_env.merge(variables(self.live), self.plan.changes)
+            merged = lambda_env.merge(lambda_env.base(served, latest), self.plan.changes)
         except lambda_env.EnvironmentRefused as refused:
             raise DeployFailed(f"refused: {refused}.\nState: nothing was changed.") from None
-        diff = lambda_env.diff(variables(self.live), merged)
+        restored = tuple(key for key in lost if key in merged)
+        diff = replace(lambda_env.diff(served, merged), restored=restored, live_version=self.progress.live_version)
         for line in diff.lines():
             self.echo(line)
         same_code = self.live.get("CodeSha256") == self.plan.code_sha256
         code = "code unchanged" if same_code else f"new code {self.plan.code_sha256[:12]}…"
         return (merged, diff), f"{code}; environment {lambda_env.size(merged)} of {lambda_env.LIMIT_BYTES} bytes"
+
+    def lost_keys(self, keys: tuple[str, ...]) -> str:
+        version = self.progress.live_version
+        how = "removed outside `scc deploy` (a stack update or a console edit writes the whole environment)"
+        lines = [f"  {key}: version {version} ({self.plan.alias}) has it, $LATEST does not: {how}" for key in keys]
+        return "\n".join([
+            f"refused: $LATEST of {self.plan.function} lost settings that {self.plan.alias} serves:", *lines,
+            "State: nothing was changed.",
+            "To recover: deploy again with --restore-from-live to put them back as the live version has them, "
+            f"or with {' '.join(f'--remove {key}' for key in keys)} to drop them.",
+        ])  # fmt: skip
 
     def update_code(self, revision: str | None) -> tuple[None, str]:
         call(self.client, "update_function_code", FunctionName=self.plan.function, ZipFile=self.plan.package,
@@ -171,7 +196,9 @@ class _Deployment:
         environment since the snapshot (possible only where RevisionIds are not enforced) stops the deploy."""
         configuration = self.configuration()
         code_changed = configuration.get("CodeSha256") != self.plan.code_sha256
-        if code_changed or lambda_env.merge(variables(configuration), self.plan.changes) != planned:
+        served = variables(configuration) if self.served is None else self.served
+        again = lambda_env.merge(lambda_env.base(served, variables(configuration)), self.plan.changes)
+        if code_changed or again != planned:
             raise DeployFailed(
                 "the function changed while this deploy ran (RevisionId mismatch): someone or something else "
                 f"updated it after this deploy wrote to it.\nState: {self.progress.state()}\n"

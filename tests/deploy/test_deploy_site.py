@@ -48,7 +48,7 @@ def test_a_deploy_uploads_the_page_and_smoke_tests_the_stage(aws: Aws, tmp_path:
 
     assert result.exit_code == 0, result.output
     assert "[site] uploading the dispatch page to s3://scc-site (prod)" in result.output
-    assert "smoke test of" in result.output and "all 4 checks passed" in result.output
+    assert "smoke test of" in result.output and "all 7 checks passed" in result.output
     listed = aws("s3api", "list-objects-v2", "--bucket", "scc-site")["Contents"]
     assert "index.html" in {item["Key"] for item in listed}
 

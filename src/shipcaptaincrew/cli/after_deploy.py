@@ -38,7 +38,7 @@ class AfterDeploy:
 
     def run(self) -> None:
         from shipcaptaincrew.cli.site import deploy_site
-        from shipcaptaincrew.cli.smoke import run_smoke
+        from shipcaptaincrew.cli.smoke import page_sha256, run_smoke
 
         if self.bucket:
             click.echo(f"[site] uploading the dispatch page to s3://{self.bucket} ({self.stage})")
@@ -47,4 +47,4 @@ class AfterDeploy:
         if self.base_url:
             base = self.base_url.rstrip("/") + ("/_staging" if self.stage == "staging" else "")
             click.echo(f"[smoke] {base}")
-            run_smoke(click.echo, base)
+            run_smoke(click.echo, base, page=page_sha256(self.stage) if self.bucket else None)

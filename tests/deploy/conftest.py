@@ -124,7 +124,7 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
     return cli
 
 
-def a_working_package(folder: Path, marker: str, target: Target | None = None) -> Path:
+def a_package(folder: Path, marker: str, target: Target | None = None) -> Path:
     """A zip of this project's own code, as `scc package` lays it out (the dependencies come from the test
     environment instead of being bundled); `marker` makes its bytes (and CodeSha256) differ."""
     source = folder / f"src-{marker}"
@@ -136,8 +136,8 @@ def a_working_package(folder: Path, marker: str, target: Target | None = None) -
     return write_zip(files, folder / f"{marker}.zip").path
 
 
-def a_package(folder: Path, marker: str) -> Path:
-    """A small zip standing in for the built package; `marker` makes its bytes (and CodeSha256) differ."""
+def code_that_does_not_start(folder: Path, marker: str) -> Path:
+    """A zip that says it was built by `scc package` but whose handler cannot be imported (a broken build)."""
     source = folder / f"src-{marker}"
     source.mkdir(parents=True)
     (source / "lambda_function.py").write_text(f"# build {marker}\n")

@@ -19,6 +19,7 @@ import os
 import queue
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 RUNNER = Path(__file__).with_name("lambda_container.py")
+PACKAGES = ("purelib", "platlib")
 ACCOUNT = "123456789012"
 
 
@@ -121,7 +123,10 @@ class InvokeStandIn:
         code = self._unpacked(configuration["CodeSha256"])
         home = Path(tempfile.mkdtemp(dir=self.scratch, prefix="tmp-"))
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "PYTHONPATH": str(code),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+            # The function's code first, then the test environment's packages standing in for the bundled ones;
+            # with -S, no .pth file runs, so the working tree's own package (installed editable) is not visible.
+            "PYTHONPATH": os.pathsep.join([str(code), *dict.fromkeys(sysconfig.get_paths()[k] for k in PACKAGES)]),
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
             "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_LAMBDA_FUNCTION_NAME": configuration["FunctionName"],
@@ -131,7 +136,7 @@ class InvokeStandIn:
         }  # fmt: skip
         read, write = os.pipe()
         process = subprocess.Popen(
-            [sys.executable, str(RUNNER), configuration.get("Handler", ""), str(write)],
+            [sys.executable, "-S", str(RUNNER), configuration.get("Handler", ""), str(write)],
             cwd=code, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, pass_fds=(write,),
         )  # fmt: skip

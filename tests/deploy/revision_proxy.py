@@ -43,6 +43,8 @@ class RevisionProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # answers botocore's `Expect: 100-continue` at once, not after its 1 s wait
+
             def do_GET(self) -> None:
                 proxy.handle(self)
 
@@ -87,8 +89,8 @@ class RevisionProxy:
             status, headers, answer = self._forward(request, body)
             if status < 300:
                 self._keep_code(request.command, parts.path, match, body)
-            if match and status < 300:
-                answer = self._revised(request.command, match, parse_qs(parts.query), answer)
+            if match and status < 300 and answer:
+                answer = json.dumps(self._revised(request.command, match, parse_qs(parts.query), json.loads(answer)))
         _answer(request, status, answer, headers=headers)
 
     def _keep_code(self, method: str, path: str, match: re.Match[str] | None, body: bytes) -> None:
@@ -111,7 +113,7 @@ class RevisionProxy:
         if status >= 300:
             return _answer(request, status, configuration, "ResourceNotFoundException")
         kind = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
-        status, headers, answer = self.lambdas.invoke(configuration, kind, body)
+        status, headers, answer = self.lambdas.invoke(json.loads(configuration), kind, body)
         _answer(request, status, answer, headers=headers)
 
     def _stale(self, match: re.Match[str], body: bytes) -> bool:
@@ -147,7 +149,10 @@ class RevisionProxy:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
         return self._request(request.command, request.path, body, headers)
 
-    def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    def _request(
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Ask moto; the answer's body comes back as bytes, untouched (S3 objects are checksummed)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
         try:
             connection.request(method, path, body=body or None, headers=headers)
@@ -156,15 +161,12 @@ class RevisionProxy:
             kept = {k: v for k, v in response.getheaders() if k.lower() not in HOP_HEADERS}
         finally:
             connection.close()
-        try:
-            return response.status, kept, json.loads(raw) if raw else raw
-        except ValueError:
-            return response.status, kept, raw
+        return response.status, kept, raw
 
 
 def _answer(request: BaseHTTPRequestHandler, status: int, body: Any, error_type: str | None = None,
             headers: dict[str, str] | None = None) -> None:  # fmt: skip
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else json.dumps(body).encode()
     request.send_response(status)
     for name, value in (headers or {"Content-Type": "application/json"}).items():
         request.send_header(name, value)

@@ -52,7 +52,7 @@ def test_restore_from_live_puts_the_lost_key_back_and_says_so(
                  "--restore-from-live")  # fmt: skip
 
     assert result.exit_code == 0, result.output
-    assert f"↺ {LOST} (restored from live version 1)" in result.output and "= 2 unchanged" in result.output
+    assert f"↺ {LOST} (restored from live version 1)" in result.output and "= 3 unchanged" in result.output
     assert aws.environment(FUNCTION, "live") == lost_from_latest == aws.environment(FUNCTION)
 
 

@@ -10,12 +10,13 @@ from tests.deploy.test_deploy import scc
 
 FUNCTION = "scc-prod"
 BY_HAND = {"Runtime": "python3.11", "Architectures": ["arm64"], "Handler": "lambda_function.lambda_handler"}
+SETTINGS = {"SCC_STORE": "sqlite", "SCC_SECRET_KEY": "signing-key-set-by-hand-4f1c9e0b7a2d6c3e"}
 
 
 def a_function_deployed_by_hand(aws: Aws, tmp_path: Path) -> dict[str, object]:
     code = {"ZipFile": a_package(tmp_path, "v1").read_bytes()}
-    aws.client().create_function(FunctionName=FUNCTION, Role=ROLE, Code=code,
-                                 Environment={"Variables": {"SCC_STORE": "sqlite"}}, **BY_HAND)  # fmt: skip
+    aws.client().create_function(FunctionName=FUNCTION, Role=ROLE, Code=code, Timeout=15,
+                                 Environment={"Variables": SETTINGS}, **BY_HAND)  # fmt: skip
     return aws.configuration(FUNCTION)
 
 
@@ -50,4 +51,4 @@ def test_update_runtime_sets_them_with_the_code_and_keeps_every_setting(aws: Aws
         ["x86_64"],
         "shipcaptaincrew.lambda_function.lambda_handler",
     )
-    assert live["Environment"]["Variables"] == {"SCC_STORE": "sqlite"}
+    assert live["Environment"]["Variables"] == SETTINGS

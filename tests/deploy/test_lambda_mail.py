@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.builders import event_body, payment_body
-from tests.deploy.conftest import REGION, Aws, a_working_package
+from tests.deploy.conftest import REGION, Aws, a_package
 from tests.deploy.function_urls import FakeContext, json_event
 from tests.deploy.handler_calls import call, sign_in
 from tests.deploy.revision_proxy import RevisionProxy
@@ -38,7 +38,7 @@ def stalling_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[StallingHandler]:
 def deployed(aws: Aws, tmp_path: Path) -> None:
     """The function as `scc deploy` leaves it: this code, the handler's settings, version 1 behind `live`."""
     settings = {name: value for name, value in os.environ.items() if name.startswith("SCC_")}
-    aws.create_function(FUNCTION, a_working_package(tmp_path, "v1"), settings)
+    aws.create_function(FUNCTION, a_package(tmp_path, "v1"), settings)
     aws("lambda", "publish-version", "--function-name", FUNCTION)
     aws("lambda", "create-alias", "--function-name", FUNCTION, "--name", "live", "--function-version", "1")
 

@@ -10,6 +10,7 @@ import click
 
 from shipcaptaincrew.cli.after_deploy import AfterDeploy, after_deploy_options
 from shipcaptaincrew.cli.common import load_settings
+from shipcaptaincrew.cli.site import client
 from shipcaptaincrew.deploy.lambda_env import Changes
 
 STAGES = ("staging", "prod")
@@ -45,7 +46,9 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 
 @click.command("deploy")
 @aws_options
-@click.option("--dry-run", is_flag=True, help="Show the plan (snapshot, key-level diff, size) and change nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show the plan (snapshot, key-level diff, size, steps) and change nothing."
+)
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Add or change a setting (repeatable).")
 @click.option("--remove", "removals", multiple=True, metavar="KEY", help="Remove a setting (repeatable).")
 @click.option("--restore-from-live", is_flag=True,
@@ -60,30 +63,37 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 @click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
 @after_deploy_options
-def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
-                   sets: tuple[str, ...], removals: tuple[str, ...], restore_from_live: bool, zip_path: Path | None,
-                   python_version: str, arch: str, replace_unpublished_code: bool, update_runtime: bool,
-                   snapshots: Path | None, **after: Any) -> None:  # fmt: skip
-    """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
-    verify by hashes, publish a version, move the `live` alias; then upload the dispatch page (drift-checked)
-    and smoke-test the stage. Values are never printed."""
+def deploy_command(zip_path: Path | None, python_version: str, arch: str, **options: Any) -> None:
+    """Deploy to a stage: snapshot, merge the environment from what live serves (no key dropped without
+    --remove), update and verify by hashes, smoke-test the new code by invoking it directly, publish, move the
+    `live` alias; then upload the dispatch page (drift-checked), smoke-test the public URL and watch the logs,
+    moving `live` back on any failure. Values are never printed."""
+    package = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
+    run_deploy(package.read_bytes(), **options)
+
+
+def run_deploy(package: bytes, *, stage: str, function: str | None, region: str | None, endpoint_url: str | None,
+               dry_run: bool, sets: tuple[str, ...], removals: tuple[str, ...], restore_from_live: bool,
+               replace_unpublished_code: bool, update_runtime: bool, snapshots: Path | None, note: str = "",
+               **after: Any) -> None:  # fmt: skip
+    """The deploy itself, shared by `scc deploy` and `scc promote`."""
     followed = AfterDeploy(stage, region, endpoint_url, **after)
     from shipcaptaincrew.deploy.deployment import Plan, deploy
     from shipcaptaincrew.deploy.steps import DeployFailed
 
     changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage], restore_from_live)
     began = time.perf_counter()
-    zip_path = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
-    plan = Plan(function or f"scc-{stage}", zip_path.read_bytes(), changes, dry_run=dry_run,
+    plan = Plan(function or f"scc-{stage}", package, changes, dry_run=dry_run,
                 replace_unpublished_code=replace_unpublished_code, update_runtime=update_runtime)  # fmt: skip
     folder = snapshots or load_settings().data_dir / "deploys"
     try:
-        outcome = deploy(_client(region, endpoint_url), plan, click.echo, folder)
+        followed.check()
+        release = followed.release(note, lambda: client("ssm", region, endpoint_url))
+        outcome = deploy(client("lambda", region, endpoint_url), plan, click.echo, folder, release=release)
     except DeployFailed as failed:
         raise click.ClickException(str(failed)) from None
     if outcome.version:
         click.echo(f"deployed {plan.function}: live is version {outcome.version} ({time.perf_counter() - began:.1f} s)")
-        followed.run()
 
 
 @click.command("rollback")
@@ -97,7 +107,7 @@ def rollback_command(stage: str, function: str | None, region: str | None, endpo
 
     name = function or f"scc-{stage}"
     try:
-        before, after = rollback(_client(region, endpoint_url), name, click.echo, version)
+        before, after = rollback(client("lambda", region, endpoint_url), name, click.echo, version)
     except DeployFailed as failed:
         raise click.ClickException(str(failed)) from None
     click.echo(f"rolled back {name}: live was version {before}, is version {after}")
@@ -124,9 +134,3 @@ def _build(output: Path, python_version: str, arch: str) -> Any:
         return build(output, Target(python_version, arch))
     except PackageError as error:
         raise click.ClickException(str(error)) from None
-
-
-def _client(region: str | None, endpoint_url: str | None) -> Any:
-    import boto3
-
-    return boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)

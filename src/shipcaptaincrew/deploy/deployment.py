@@ -1,9 +1,10 @@
-"""`scc deploy`: put a built package on a function without losing a single setting, then move the alias.
+"""`scc deploy`: put a built package on a function without losing a single setting, test it, then move the alias.
 
-Snapshot → plan (merge, 4 KB, diff; nothing changed yet, and a dry run stops here) → update code (RevisionId)
-→ wait → re-read and merge → update configuration (RevisionId) → wait → verify by hashes → publish a version
-→ move the alias. Every write carries the RevisionId it was planned against, so a change made by anyone else
-meanwhile stops the deploy instead of being overwritten.
+Snapshot → drift → runtime → plan (merge from what live serves, 4 KB, diff; nothing changed yet, and a dry run
+stops here) → update code (RevisionId) → wait → re-read and merge → update configuration (RevisionId) → wait →
+verify by hashes → then `release.py`: test $LATEST directly → publish → confirm → shift the alias → the page,
+the public smoke test, the log watch, else roll back. Every write carries the RevisionId it was planned against,
+so a change made by anyone else meanwhile stops the deploy instead of being overwritten.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from shipcaptaincrew.deploy import lambda_env, runtime
 from shipcaptaincrew.deploy.lambda_env import Changes
 from shipcaptaincrew.deploy.package import RECORD, Target, built_for
+from shipcaptaincrew.deploy.release import Release, Releaser, planned
 from shipcaptaincrew.deploy.snapshot import Snapshot, take, variables
 from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, error_code
 
@@ -51,16 +53,19 @@ class Outcome:
     snapshots: tuple[Path, ...]
 
 
-def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path,
-           after_step: Callable[[str], None] | None = None, waiter_delay: int = 1) -> Outcome:  # fmt: skip
-    """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails."""
-    return _Deployment(client, plan, echo, snapshots, after_step, waiter_delay).run()
+def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path, after_step: Callable[[str], None] | None = None,
+           waiter_delay: int = 1, release: Release | None = None) -> Outcome:  # fmt: skip
+    """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails.
+
+    `release` adds the steps after the alias moves (the page, the public smoke test) and the log watch."""
+    return _Deployment(client, plan, echo, snapshots, after_step, waiter_delay, release or Release()).run()
 
 
 class _Deployment:
     def __init__(self, client: Any, plan: Plan, echo: Echo, folder: Path,
-                 after_step: Callable[[str], None] | None, waiter_delay: int) -> None:  # fmt: skip
+                 after_step: Callable[[str], None] | None, waiter_delay: int, release: Release) -> None:  # fmt: skip
         self.client, self.plan, self.echo, self.folder = client, plan, echo, folder
+        self.release = release
         self.progress = Progress(plan.function, plan.alias)
         self.steps = Steps(echo, self.progress, after_step)
         self.waiter_delay = waiter_delay
@@ -81,6 +86,8 @@ class _Deployment:
                        self.runtime)  # fmt: skip
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
+            for line in planned(self.release, self.plan.function, self.plan.alias):
+                self.echo(line)
             self.echo("dry run: nothing was changed")
             return Outcome(None, self.progress.live_version, diff, tuple(self.saved))
         if live_code != self.plan.code_sha256 or self.architecture_changes:
@@ -94,8 +101,9 @@ class _Deployment:
                                       lambda: self.update_configuration(merged, configuration))  # fmt: skip
             self.steps.run("wait", "until the configuration update is done", self.wait)
         verified = self.steps.run("verify", "re-reading the function and comparing hashes", lambda: self.verify(merged))
-        version = self.steps.run("publish", "publishing a version", lambda: self.publish(verified))
-        self.steps.run("alias", f"moving the {self.plan.alias} alias", lambda: self.move_alias(version))
+        releaser = Releaser(self.client, self.plan.function, self.plan.alias, self.steps, self.progress, self.echo,
+                            self.release, self.alias_revision)  # fmt: skip
+        version = releaser.run(verified, self.plan.code_sha256, merged)
         self.saved.append(take(verified, _now()).save(self.folder, "after"))
         return Outcome(version, self.progress.live_version, diff, tuple(self.saved))
 
@@ -230,24 +238,6 @@ class _Deployment:
                 f"the function does not run what the package needs: {lines}.\nState: {self.progress.state()}"
             )
         return configuration, f"{len(merged)} variables match by SHA-256; code {self.plan.code_sha256[:12]}…"
-
-    def publish(self, verified: dict[str, Any]) -> tuple[str, str]:
-        answer = call(self.client, "publish_version", FunctionName=self.plan.function,
-                      CodeSha256=self.plan.code_sha256, RevisionId=verified.get("RevisionId"),
-                      Description=f"scc deploy {_now():%Y-%m-%d %H:%M:%S} UTC")  # fmt: skip
-        self.progress.published = str(answer["Version"])
-        return self.progress.published, f"version {self.progress.published}"
-
-    def move_alias(self, version: str) -> tuple[None, str]:
-        previous = self.progress.live_version
-        if previous is None:
-            call(self.client, "create_alias", FunctionName=self.plan.function, Name=self.plan.alias,
-                 FunctionVersion=version)  # fmt: skip
-        else:
-            call(self.client, "update_alias", FunctionName=self.plan.function, Name=self.plan.alias,
-                 FunctionVersion=version, RevisionId=self.alias_revision)  # fmt: skip
-        self.progress.alias_moved = True
-        return None, f"{self.plan.alias}: {previous or '(new)'} → {version}"
 
     # Reads.
 

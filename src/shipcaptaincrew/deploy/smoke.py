@@ -10,6 +10,7 @@ through Lambda's Invoke before any traffic reaches it (`deploy/invoke.py`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -61,15 +62,22 @@ def run(base_url: str, slug: str | None = None, get: Callable[..., Answer] = fet
     also that the stage's dispatch page is the one with that hash (the one just uploaded)."""
     base = base_url.rstrip("/")
     wrong_password = json.dumps({"password": f"not-the-password-{secrets.token_hex(8)}"}).encode()
-    results = [
-        _healthz(get(f"{base}/healthz")),
-        _login(get(f"{base}/api/login", "POST", wrong_password)),
-        _unauthorised("GET /api/events", get(f"{base}/api/events")),
-        _unauthorised("POST /api/payment-log", get(f"{base}/api/payment-log", "POST", b"{}")),
-        _openapi(get(f"{base}/api/openapi.json")),
-        _waiver(get(f"{base}/g/{slug or UNKNOWN_SLUG}/waiver"), slug),
+    asked: list[tuple[Callable[[Answer], Result], Answer]] = [
+        (_healthz, get(f"{base}/healthz")),
+        (_login, get(f"{base}/api/login", "POST", wrong_password)),
+        (functools.partial(_unauthorised, "GET /api/events"), get(f"{base}/api/events")),
+        (functools.partial(_unauthorised, "POST /api/payment-log"), get(f"{base}/api/payment-log", "POST", b"{}")),
+        (_openapi, get(f"{base}/api/openapi.json")),
+        (functools.partial(_waiver, slug=slug), get(f"{base}/g/{slug or UNKNOWN_SLUG}/waiver")),
     ]
-    return results if page_sha256 is None else [*results, _page(get(f"{base}/"), page_sha256)]
+    if page_sha256 is not None:
+        asked.append((functools.partial(_page, expected_sha256=page_sha256), get(f"{base}/")))
+    return [_unanswered(check(answer), answer) for check, answer in asked]
+
+
+def _unanswered(result: Result, answer: Answer) -> Result:
+    """No answer at all (nothing listening, or a function error): say why instead of judging the answer."""
+    return Result(result.name, False, answer.text) if answer.status == 0 else result
 
 
 def _healthz(answer: Answer) -> Result:

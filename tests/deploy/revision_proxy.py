@@ -6,10 +6,11 @@ it on every successful code or configuration update, and answers 412 Preconditio
 update or a publish carries a RevisionId that is not the current one, as AWS does. Everything else passes
 through to moto unchanged, so the aws CLI and boto3 see one endpoint.
 
-Two more things moto lacks are filled in the same way: UpdateFunctionCode's `Architectures` (moto keeps the
+Three more things moto lacks are filled in the same way: UpdateFunctionCode's `Architectures` (moto keeps the
 architecture a function was created with; the proxy remembers the new one for $LATEST and for the versions
-published from it), and Invoke, which moto runs only in Docker: it goes to `lambda_invoke.InvokeStandIn`, which
-runs the function's real handler from the code it was given.
+published from it); GetFunction's `Code.Location`, which the proxy points at itself, serving the zip it kept;
+and Invoke, which moto runs only in Docker: it goes to `lambda_invoke.InvokeStandIn`, which runs the function's
+real handler from the code it was given.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from tests.deploy.lambda_invoke import InvokeStandIn
 
 FUNCTION = re.compile(r"^/2015-03-31/functions/([^/]+)(?:/(code|configuration|versions))?/?$")
 CREATE = re.compile(r"^/2015-03-31/functions/?$")
+CODE = "/_code/"
+"""Where the proxy serves each zip it kept: GetFunction's Code.Location (moto's names a host on the internet)."""
 INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations/?$")
 QUALIFIED_ARN = re.compile(r"^arn:[^:]+:lambda:[^:]+:\d+:function:([^:]+)(?::([^:]+))?$")
 HOP_HEADERS = ("content-length", "transfer-encoding", "connection", "server", "date")
@@ -79,6 +82,9 @@ class RevisionProxy:
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         parts = urlsplit(request.path)
+        if parts.path.startswith(CODE) and request.command == "GET":
+            return _answer(request, 200, self.lambdas.code[unquote(parts.path[len(CODE) :])],
+                           headers={"Content-Type": "application/zip"})  # fmt: skip
         invoked = INVOKE.match(parts.path)
         if invoked and request.command == "POST":
             return self._invoke(request, unquote(invoked.group(1)), parse_qs(parts.query), body)
@@ -131,6 +137,9 @@ class RevisionProxy:
             name = answer.get("FunctionName", name)
             self.revisions[name] = str(uuid.uuid4())
         self._architecture(method, action, name, answer)
+        if method == "GET" and action is None and "Code" in answer:
+            sha = answer["Configuration"]["CodeSha256"]
+            answer["Code"]["Location"] = f"{self.url}{CODE}{quote(sha, safe='')}"  # moto's points at AWS itself
         if action == "versions" or query.get("Qualifier", ["$LATEST"])[0] != "$LATEST":
             return answer  # a published version keeps its own revision; only $LATEST's is tracked
         revision = self.revisions.setdefault(name, str(uuid.uuid4()))

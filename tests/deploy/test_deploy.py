@@ -34,8 +34,19 @@ def prod(aws: Aws, tmp_path: Path) -> dict[str, str]:
     return variables
 
 
+ALONE = ["--skip-staging", "a test of the prod function alone"]
+
+
 def scc(aws: Aws, tmp_path: Path, *args: str) -> Result:
-    common = ["--endpoint-url", aws.endpoint, "--region", REGION]
+    """`scc deploy` without the site, the public smoke test or the watch (and prod without staging), or
+    another command, against the emulator."""
+    common = [
+        "--endpoint-url",
+        aws.endpoint,
+        "--region",
+        REGION,
+        *(ALONE if args[:3] == ("deploy", "--stage", "prod") else []),
+    ]
     snapshots = (
         ["--snapshots", str(tmp_path / "snapshots"), "--skip-site", "--skip-smoke", "--watch-seconds", "0"]
         if args[0] == "deploy"

@@ -23,7 +23,7 @@ from shipcaptaincrew.deploy.site import deploy as deploy_site
 from shipcaptaincrew.deploy.site_files import DISPATCH, SiteFile
 from shipcaptaincrew.deploy.steps import DeployFailed
 from tests.deploy.conftest import REGION, Aws, a_package, code_that_does_not_start
-from tests.deploy.test_deploy import FUNCTION, SET_BY_HAND, scc
+from tests.deploy.test_deploy import ALONE, FUNCTION, SET_BY_HAND, scc
 
 OLD_PAGE = b"<!doctype html><title>the page version 1 went out with</title>"
 
@@ -91,7 +91,7 @@ def test_a_failing_public_smoke_test_moves_live_back_and_puts_the_old_page_back(
     result = CliRunner().invoke(cli, [
         "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--endpoint-url", aws.endpoint,
         "--region", REGION, "--snapshots", str(tmp_path / "snapshots"), "--bucket", "scc-site",
-        "--base-url", dispatch_page_everywhere, "--watch-seconds", "0",
+        "--base-url", dispatch_page_everywhere, "--watch-seconds", "0", *ALONE,
     ])  # fmt: skip
 
     assert result.exit_code == 1, result.output

@@ -39,6 +39,8 @@ def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
             str(tmp_path / "snapshots"),
             "--watch-seconds",
             "1",
+            "--skip-staging",
+            "a test of the prod function alone",
             *args,
         ],
     )

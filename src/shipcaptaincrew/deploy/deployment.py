@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shipcaptaincrew.deploy import lambda_env, runtime
+from shipcaptaincrew.deploy import lambda_env, promote, runtime
 from shipcaptaincrew.deploy.lambda_env import Changes
 from shipcaptaincrew.deploy.package import RECORD, Target, built_for
 from shipcaptaincrew.deploy.release import Release, Releaser, planned
@@ -38,6 +38,10 @@ class Plan:
     """Allow replacing code on $LATEST that no published version holds (it was changed outside `scc deploy`)."""
     update_runtime: bool = False
     """Set the function's runtime, architecture and handler to what the package was built for."""
+    staging: str | None = None
+    """For a prod deploy: the staging function one of whose smoke-passed versions must hold this code."""
+    skip_staging: str | None = None
+    """Why this prod deploy goes ahead without staging's proof (written into the version's description)."""
 
     @property
     def code_sha256(self) -> str:
@@ -84,6 +88,9 @@ class _Deployment:
         live_code = self.steps.run("drift", "comparing $LATEST with the published live version", self.drift)
         self.steps.run("runtime", "comparing the package's runtime, architecture and handler with the function's",
                        self.runtime)  # fmt: skip
+        if self.plan.staging:
+            self.steps.run("gate", f"looking for this code among {self.plan.staging}'s smoke-passed versions",
+                           self.gate)  # fmt: skip
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
             for line in planned(self.release, self.plan.function, self.plan.alias):
@@ -157,6 +164,15 @@ class _Deployment:
         self.architecture_changes = any(mismatch.name == "architecture" for mismatch in found)
         summary = f"{built.runtime}, {built.architecture}, {built.handler}"
         return None, f"{summary}; --update-runtime sets: {', '.join(m.name for m in found)}" if found else summary
+
+    def gate(self) -> tuple[None, str]:
+        assert self.plan.staging is not None
+        found = promote.proof(self.client, self.plan.staging, self.plan.code_sha256)
+        if found is None and self.plan.skip_staging is None:
+            raise DeployFailed(promote.unproven(self.plan.function, self.plan.staging, self.plan.code_sha256))
+        note = found.note() if found else promote.skipped(self.plan.skip_staging or "")
+        self.release.note = "; ".join(part for part in (self.release.note, note) if part)
+        return None, note
 
     def merge_plan(self) -> tuple[tuple[dict[str, str], lambda_env.Diff], str]:
         latest = variables(self.live)

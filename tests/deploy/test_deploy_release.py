@@ -81,6 +81,20 @@ def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
     assert versions(aws) == ["$LATEST", "1"]
 
 
+def test_a_function_error_that_quotes_a_setting_never_prints_its_value(
+    aws: Aws, live_on_version_1: str, tmp_path: Path
+) -> None:
+    misplaced = "a-password-typed-into-the-wrong-setting-9Qe"
+
+    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")),
+                 "--set", f"SCC_PORT={misplaced}")  # fmt: skip
+
+    assert result.exit_code == 1
+    assert "✗ GET /healthz: function error: SettingsError: SCC_PORT must be a number; got '[redacted]'" in result.output
+    assert misplaced not in result.output
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1"
+
+
 def test_a_failing_public_smoke_test_moves_live_back_and_puts_the_old_page_back(
     aws: Aws, live_on_version_1: str, tmp_path: Path, dispatch_page_everywhere: str
 ) -> None:

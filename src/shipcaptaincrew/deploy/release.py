@@ -28,6 +28,8 @@ from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, ca
 SMOKE_PASSED = "smoke passed"
 """In a version's description: the version's exact code and settings passed the smoke checks before release."""
 DESCRIPTION_LIMIT = 256
+MIN_REDACTED = 8
+"""Shorter values (`sqlite`, `ses`, `1`) are no secrets, and hiding them would blank out ordinary words."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,11 @@ class Releaser:
         self.steps, self.progress, self.echo, self.release = steps, progress, echo, release
         self.alias_revision = alias_revision
         self.done: list[AfterShift] = []
+        self.values: list[str] = []
 
     def run(self, verified: dict[str, Any], code_sha256: str, variables: dict[str, str]) -> str:
         secret = origin_secret(variables, self.release.ssm or _no_ssm)
+        self.values = sorted({*variables.values(), *([secret] if secret else [])}, key=len, reverse=True)
         base = BASE_URL + variables.get("SCC_PATH_PREFIX", "")
         self.steps.run("test", f"invoking $LATEST of {self.function} directly and smoke-testing it (no traffic yet)",
                        lambda: self.test(base, secret))  # fmt: skip
@@ -103,7 +107,8 @@ class Releaser:
     def confirm(self, version: str, base: str, secret: str | None) -> tuple[None, str]:
         answer = direct(self.client, self.function, version, secret)(f"{base}/healthz")
         if answer.status != 200:
-            raise DeployFailed(f"version {version} does not answer /healthz ({answer.status}: {answer.text[:200]}).\n"
+            raise DeployFailed(f"version {version} does not answer /healthz ({answer.status}: "
+                           f"{self.redacted(answer.text)[:200]}).\n"
                                f"State: {self.progress.state()}")  # fmt: skip
         return None, f"version {version} answers /healthz"
 
@@ -122,7 +127,7 @@ class Releaser:
     def watch(self, group: str, since_ms: int, version: str) -> tuple[None, str]:
         found = watch.watch(self.release.logs, group, since_ms, version, self.release.watch_seconds)
         if found:
-            lines = "\n".join(f"  {line[:300]}" for line in found[:5])
+            lines = "\n".join(f"  {self.redacted(line)[:300]}" for line in found[:5])
             raise DeployFailed(f"version {version} logged {len(found)} error(s) after the shift:\n{lines}")
         return None, f"no errors from version {version}"
 
@@ -146,9 +151,16 @@ class Releaser:
             + "\nTo recover: fix the cause and deploy again."
         )
 
+    def redacted(self, text: str) -> str:
+        """What the function said (an error can quote a setting), with every value of its environment hidden."""
+        for value in self.values:
+            if len(value) >= MIN_REDACTED:
+                text = text.replace(value, "[redacted]")
+        return text
+
     def _verdict(self, results: list[smoke.Result], target: str) -> str:
         for result in results:
-            self.echo(f"    {'✓' if result.passed else '✗'} {result.name}: {result.detail}")
+            self.echo(f"    {'✓' if result.passed else '✗'} {result.name}: {self.redacted(result.detail)}")
         failed = [result.name for result in results if not result.passed]
         if failed:
             raise DeployFailed(

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -191,6 +192,7 @@ class InvokeStandIn:
 
     def close(self) -> None:
         self.reset()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _read_results(descriptor: int, results: queue.Queue[dict[str, Any]]) -> None:

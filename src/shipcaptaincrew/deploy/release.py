@@ -88,8 +88,8 @@ class Releaser:
         return version
 
     def after(self, step: AfterShift) -> None:
+        self.done.append(step)  # before it runs: a step that fails half-way is undone too
         self.steps.run(step.name, step.doing, lambda: (None, step.action()))
-        self.done.append(step)
 
     def test(self, base: str, secret: str | None) -> tuple[None, str]:
         results = smoke.run(base, get=direct(self.client, self.function, "$LATEST", secret))
@@ -107,9 +107,10 @@ class Releaser:
     def confirm(self, version: str, base: str, secret: str | None) -> tuple[None, str]:
         answer = direct(self.client, self.function, version, secret)(f"{base}/healthz")
         if answer.status != 200:
-            raise DeployFailed(f"version {version} does not answer /healthz ({answer.status}: "
-                           f"{self.redacted(answer.text)[:200]}).\n"
-                               f"State: {self.progress.state()}")  # fmt: skip
+            reason = f"{answer.status}: {self.redacted(answer.text)[:200]}"
+            raise DeployFailed(
+                f"version {version} does not answer /healthz ({reason}).\nState: {self.progress.state()}"
+            )
         return None, f"version {version} answers /healthz"
 
     def shift(self, version: str) -> tuple[None, str]:
@@ -132,7 +133,9 @@ class Releaser:
         return None, f"no errors from version {version}"
 
     def roll_back(self, version: str, failed: DeployFailed) -> DeployFailed:
+        """Move the alias back; the message keeps what went wrong and says what was put back."""
         previous = self.progress.live_version
+        failed = DeployFailed(str(failed).split("\nState:")[0])  # the state it gives is no longer true
         if previous is None:
             return DeployFailed(f"{failed}\nNot rolled back: {self.alias} served no version before this deploy; it "
                                 f"stays on version {version}. Fix the cause and deploy again.")  # fmt: skip

@@ -163,7 +163,7 @@ class InvokeStandIn:
             for line in process.stdout:
                 try:
                     self._log(configuration, stream, [line.rstrip("\n")])
-                except Exception:  # moto stopped with the session: the line has nowhere to go
+                except Exception:  # moto has stopped (the tests are over): the line has nowhere to go
                     return
 
     def _log(self, configuration: dict[str, Any], stream: str, lines: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.gmail_oauth import GmailTokens, TokenStore
 
 
-def build_context(settings: Settings, clock: Clock | None = None) -> Context:
-    """Open the store (creating the data folder and running migrations) and gather what use cases need."""
+def build_context(settings: Settings, clock: Clock | None = None, *, path_prefix: str = "") -> Context:
+    """Open the store (creating the data folder and running migrations) and gather what use cases need.
+
+    `path_prefix`: the stage's prefix (on Lambda, SCC_PATH_PREFIX), carried by the links the API and emails give.
+    """
     private_folder(settings.data_dir)
     clock = clock or SystemClock()
     return Context(
@@ -36,7 +40,8 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         keys=Keys.derive(_secret_key(settings)),
         mailer=DeferredMailer(lambda: build_mailer(settings, clock)),
         mail_transport=settings.mail.transport,
-        public_url=settings.public_url,
+        public_url=stage_url(settings.public_url, path_prefix),
+        path_prefix=path_prefix,
         zone=_zone(settings.timezone),
         operator_name=settings.operator_name,
         meeting_point=settings.meeting_point,
@@ -46,6 +51,11 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
     )
+
+
+def stage_url(public_url: str, path_prefix: str) -> str:
+    """The public address with the stage's prefix, unless it ends with it already (the template's does)."""
+    return public_url if public_url.endswith(path_prefix) else public_url + path_prefix
 
 
 def build_store(settings: Settings) -> Store:
@@ -72,19 +82,24 @@ def build_transfer(settings: Settings) -> Transfer:
 
 
 def build_app(
-    settings: Settings, ctx: Context | None = None, *, one_request_at_a_time: bool = False, deliver_mail: bool = True
+    settings: Settings,
+    ctx: Context | None = None,
+    *,
+    one_request_at_a_time: bool = False,
+    deliver_mail: bool = True,
+    mail_queued: threading.Event | None = None,
 ) -> ASGIApp:
     """The web application for these settings (the context is built unless given).
 
     `one_request_at_a_time`: the host never sends a request before the last one is answered (Lambda).
-    `deliver_mail`: False where another process delivers the outbox (`scc serve`'s delivery process).
+    `deliver_mail`: False where something else delivers the outbox (`scc serve`'s delivery process; on Lambda an
+    asynchronous invocation, for which `mail_queued` is set whenever a response queued mail).
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
     site = Site(settings.operator_name, settings.meeting_point, settings.trusted_proxies)
-    return create_app(
-        ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time, deliver_mail=deliver_mail
-    )
+    return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time,
+                      deliver_mail=deliver_mail, mail_queued=mail_queued)  # fmt: skip
 
 
 def build_mailer(settings: Settings, clock: Clock) -> Mailer:

@@ -1,14 +1,19 @@
 """The AWS Lambda entry point: `shipcaptaincrew.lambda_function.lambda_handler`.
 
 A Function URL request (payload 2.0) goes to the same ASGI application `scc serve` runs, through Mangum; a
-scheduled EventBridge event delivers the outbox instead. The application is built once per container, on the
-first invocation rather than at import, and importing this module loads nothing heavy: Lambda bills the
-init phase as part of a cold start all the same, and a scheduled call never needs the web stack.
+scheduled EventBridge event delivers the outbox instead. No request delivers mail: one that queued a message is
+answered first, then the handler hands the delivery to an asynchronous invocation of the function
+(`deploy/self_invoke.py`), and the schedule catches anything that hand-off missed.
+
+The application is built once per container, on the first invocation rather than at import, and importing this
+module loads nothing heavy: Lambda bills the init phase as part of a cold start all the same, and a scheduled
+call never needs the web stack.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,6 +37,10 @@ class _Container:
     ctx: Context
     http: Any  # Mangum(EdgeGuard(app))
     loop: asyncio.AbstractEventLoop
+    mail_queued: threading.Event
+    """Set by the application when a response queued mail; the handler hands delivery off and clears it."""
+    hand_off: Any = None
+    """deploy/self_invoke.OutboxHandOff, made on the first request that queued mail (never on a cold start's path)."""
 
 
 _container: _Container | None = None
@@ -103,9 +112,11 @@ def _build(settings: Any, edge: Any) -> _Container:
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # Mangum runs each request on the thread's loop
-    ctx = build_context(settings)
-    app = EdgeGuard(build_app(settings, ctx, one_request_at_a_time=True), edge.origin_secret, edge.path_prefix)
-    return _Container(ctx, Mangum(app, lifespan="off"), loop)
+    ctx = build_context(settings, path_prefix=edge.path_prefix)
+    mail_queued = threading.Event()
+    app = build_app(settings, ctx, one_request_at_a_time=True, deliver_mail=False, mail_queued=mail_queued)
+    return _Container(ctx, Mangum(EdgeGuard(app, edge.origin_secret, edge.path_prefix), lifespan="off"), loop,
+                      mail_queued)  # fmt: skip
 
 
 def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -115,7 +126,18 @@ def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[s
     status, ms = response.get("statusCode"), round((time.perf_counter() - began) * 1000, 1)
     # The path goes in the message, where the redacting filter hides capability tokens; no query, no headers.
     log.info("%s %s %s", http.get("method"), http.get("path"), status, extra={"fields": {"status": status, "ms": ms}})
+    if container.mail_queued.is_set():
+        container.mail_queued.clear()
+        _hand_off_mail(container, context)
     return response
+
+
+def _hand_off_mail(container: _Container, context: Any) -> None:
+    if container.hand_off is None:
+        from shipcaptaincrew.deploy.self_invoke import OutboxHandOff
+
+        container.hand_off = OutboxHandOff()
+    container.hand_off.deliver_later(getattr(context, "invoked_function_arn", None))
 
 
 def _deliver(container: _Container) -> dict[str, Any]:

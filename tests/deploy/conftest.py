@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -11,13 +12,18 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shipcaptaincrew.deploy.package import write_zip
+from shipcaptaincrew import lambda_function
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
+from shipcaptaincrew.deploy.package import RECORD, Target, entries, write_zip
+from tests.builders import PASSWORD
+from tests.deploy.handler_calls import SECRET_KEY
 from tests.deploy.revision_proxy import RevisionProxy
 
 BIN = Path(sys.executable).parent
@@ -66,7 +72,7 @@ class Aws:
     def create_function(self, function: str, package: Path, variables: dict[str, str]) -> None:
         self("lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--role", ROLE,
              "--handler", "shipcaptaincrew.lambda_function.lambda_handler", "--zip-file", f"fileb://{package}",
-             "--environment", json.dumps({"Variables": variables}))  # fmt: skip
+             "--timeout", "15", "--environment", json.dumps({"Variables": variables}))  # fmt: skip
 
 
 def _free_port() -> int:
@@ -118,9 +124,43 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
     return cli
 
 
-def a_package(folder: Path, marker: str) -> Path:
-    """A small zip standing in for the built package; `marker` makes its bytes (and CodeSha256) differ."""
+def a_package(folder: Path, marker: str, target: Target | None = None) -> Path:
+    """A zip of this project's own code, as `scc package` lays it out (the dependencies come from the test
+    environment instead of being bundled); `marker` makes its bytes (and CodeSha256) differ."""
+    source = folder / f"src-{marker}"
+    source.mkdir(parents=True)
+    (source / "build-marker.txt").write_text(f"build {marker}\n")
+    (source / RECORD).write_bytes((target or Target()).record())
+    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt",
+             RECORD: source / RECORD}  # fmt: skip
+    return write_zip(files, folder / f"{marker}.zip").path
+
+
+def code_that_does_not_start(folder: Path, marker: str) -> Path:
+    """A zip that says it was built by `scc package` but whose handler cannot be imported (a broken build)."""
     source = folder / f"src-{marker}"
     source.mkdir(parents=True)
     (source / "lambda_function.py").write_text(f"# build {marker}\n")
-    return write_zip({"lambda_function.py": source / "lambda_function.py"}, folder / f"{marker}.zip").path
+    (source / RECORD).write_bytes(Target().record())
+    files = {"lambda_function.py": source / "lambda_function.py", RECORD: source / RECORD}
+    return write_zip(files, folder / f"{marker}.zip").path
+
+
+@pytest.fixture
+def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
+    admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
+    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
+                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    # Lambda calls the handler on one thread with no event loop running; so do these tests (the browser
+    # tests' Playwright keeps one running on pytest's main thread).
+    with ThreadPoolExecutor(max_workers=1) as lambda_thread:
+        lambda_thread.submit(lambda_function._reset).result()
+        yield lambda event, context: lambda_thread.submit(lambda_function.lambda_handler, event, context).result()
+        lambda_thread.submit(lambda_function._reset).result()
+    root.handlers = saved[0]
+    root.setLevel(saved[1])

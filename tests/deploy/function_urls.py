@@ -15,6 +15,8 @@ HOST = "fn-id.lambda-url.example"
 class FakeContext:
     aws_request_id: str = "8f1c2d3e-request"
     function_name: str = "scc-prod"
+    invoked_function_arn: str | None = None
+    """Lambda's always has one; None here keeps a test from handing anything to a Lambda endpoint."""
 
 
 def url_event(method: str, path: str, *, query: str = "", headers: dict[str, str] | None = None,

@@ -12,13 +12,16 @@ from click.testing import CliRunner, Result
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.deploy.deployment import Plan, deploy
 from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.package import HANDLER
 from shipcaptaincrew.deploy.steps import DeployFailed
 from tests.deploy.conftest import REGION, ROLE, Aws, a_package
 
 FUNCTION = "scc-prod"
 SET_BY_HAND = {
-    "SCC_ADMIN_PASSWORD_HASH": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0MTIz$S0meHashTh4tMustSurviveDeploys",
+    "SCC_ADMIN_PASSWORD_HASH": "$argon2id$v=19$m=8192,t=1,p=4$gReXI2kT4SNACu3KwSGUYw$"
+    "EGcc78YP2IWorVMA0QolXZ5n8g496+2ZZwEC0Wk7CXA",
     "SCC_GMAIL_REFRESH_TOKEN": "1//0gRefreshToken-that-only-the-operator-knows-Zq81",
+    "SCC_SECRET_KEY": "signing-key-set-by-hand-4f1c9e0b7a2d6c3e",
 }
 NEW_SECRET = "smtp-password-given-on-the-command-line-7Hk2"
 
@@ -31,10 +34,23 @@ def prod(aws: Aws, tmp_path: Path) -> dict[str, str]:
     return variables
 
 
+ALONE = ["--skip-staging", "a test of the prod function alone"]
+
+
 def scc(aws: Aws, tmp_path: Path, *args: str) -> Result:
-    common = ["--endpoint-url", aws.endpoint, "--region", REGION]
+    """`scc deploy` without the site, the public smoke test or the watch (and prod without staging), or
+    another command, against the emulator."""
+    common = [
+        "--endpoint-url",
+        aws.endpoint,
+        "--region",
+        REGION,
+        *(ALONE if args[:3] == ("deploy", "--stage", "prod") else []),
+    ]
     snapshots = (
-        ["--snapshots", str(tmp_path / "snapshots"), "--skip-site", "--skip-smoke"] if args[0] == "deploy" else []
+        ["--snapshots", str(tmp_path / "snapshots"), "--skip-site", "--skip-smoke", "--watch-seconds", "0"]
+        if args[0] == "deploy"
+        else []
     )
     return CliRunner().invoke(cli, [*args, *common, *snapshots])
 
@@ -53,7 +69,7 @@ def test_a_deploy_with_a_new_setting_keeps_every_setting_made_by_hand(aws: Aws, 
     live = aws.configuration(FUNCTION, "live")
     assert live["Environment"]["Variables"] == {**prod, "SCC_MAIL_TRANSPORT": "ses"}
     assert live["CodeSha256"] == Plan(FUNCTION, package.read_bytes()).code_sha256
-    assert "+ SCC_MAIL_TRANSPORT (added)" in result.output and "= 3 unchanged" in result.output
+    assert "+ SCC_MAIL_TRANSPORT (added)" in result.output and "= 4 unchanged" in result.output
 
 
 def test_no_secret_value_appears_in_the_output_the_snapshots_or_the_logs(
@@ -86,6 +102,8 @@ def test_a_dry_run_shows_the_plan_and_changes_nothing(aws: Aws, prod: dict[str, 
     assert result.exit_code == 0, result.output
     assert "+ SCC_MAIL_TRANSPORT (added)" in result.output and "- SCC_STORE (removed)" in result.output
     assert "dry run: nothing was changed" in result.output
+    assert "invoke $LATEST of scc-prod directly and smoke-test it (no traffic yet)" in result.output
+    assert "on any failure after the move: move live back to the version it served before" in result.output
     after = aws("lambda", "list-versions-by-function", "--function-name", FUNCTION)["Versions"]
     assert [version["Version"] for version in after] == ["$LATEST"]
     assert {key: after[0][key] for key in ("CodeSha256", "Environment", "LastModified")} == {
@@ -197,8 +215,9 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
 
 
 def test_staging_gets_its_path_prefix_unless_it_already_has_one(aws: Aws, tmp_path: Path) -> None:
-    aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler="x.handler",
-                                 Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()})  # fmt: skip
+    aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+                                 Timeout=15, Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()},
+                                 Environment={"Variables": {"SCC_SECRET_KEY": "key-staging-keeps"}})  # fmt: skip
 
     result = scc(aws, tmp_path, "deploy", "--stage", "staging", "--zip", str(a_package(tmp_path, "v2")))
 

@@ -12,6 +12,8 @@ from shipcaptaincrew.cli import cli
 from tests.deploy.conftest import REGION, Aws, a_package
 from tests.live_server import live_server
 
+SETTINGS = {"SCC_STORE": "sqlite", "SCC_SECRET_KEY": "signing-key-set-by-hand-4f1c9e0b7a2d6c3e"}
+
 
 @pytest.fixture(scope="module")
 def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -35,26 +37,30 @@ def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
             REGION,
             "--snapshots",
             str(tmp_path / "snapshots"),
+            "--watch-seconds",
+            "1",
+            "--skip-staging",
+            "a test of the prod function alone",
             *args,
         ],
     )
 
 
 def test_a_deploy_uploads_the_page_and_smoke_tests_the_stage(aws: Aws, tmp_path: Path, application: str) -> None:
-    aws.create_function("scc-prod", a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite"})
+    aws.create_function("scc-prod", a_package(tmp_path, "v1"), SETTINGS)
     aws("s3api", "create-bucket", "--bucket", "scc-site")
 
     result = deploy(aws, tmp_path, "--bucket", "scc-site", "--base-url", application)
 
     assert result.exit_code == 0, result.output
-    assert "[site] uploading the dispatch page to s3://scc-site (prod)" in result.output
-    assert "smoke test of" in result.output and "all 4 checks passed" in result.output
+    assert "site: uploading the dispatch page to s3://scc-site (prod)" in result.output
+    assert "smoke test of" in result.output and "all 7 checks passed" in result.output
     listed = aws("s3api", "list-objects-v2", "--bucket", "scc-site")["Contents"]
     assert "index.html" in {item["Key"] for item in listed}
 
 
 def test_a_deploy_without_a_bucket_or_a_site_is_refused_before_anything_changes(aws: Aws, tmp_path: Path) -> None:
-    aws.create_function("scc-prod", a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite"})
+    aws.create_function("scc-prod", a_package(tmp_path, "v1"), SETTINGS)
 
     no_bucket = deploy(aws, tmp_path, "--skip-smoke")
     no_site = deploy(aws, tmp_path, "--skip-site")

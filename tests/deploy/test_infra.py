@@ -122,3 +122,16 @@ def test_the_links_in_each_stages_emails_point_at_the_distribution_under_its_pre
 
     assert parameters["/scc/prod/SCC_PUBLIC_URL"] == {"Fn::Sub": "https://${Distribution.DomainName}"}
     assert parameters["/scc/staging/SCC_PUBLIC_URL"] == {"Fn::Sub": "https://${Distribution.DomainName}/_staging"}
+
+
+def test_each_function_may_invoke_itself_and_no_other_to_hand_off_its_mail() -> None:
+    for stage in ("staging", "prod"):
+        role = resources("AWS::IAM::Role")[f"{stage.capitalize()}Role"]
+        statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+        (invoke,) = [statement for statement in statements if "lambda:InvokeFunction" in statement["Action"]]
+
+        assert invoke["Action"] == ["lambda:InvokeFunction"]
+        assert [resource["Fn::Sub"].split(":function:")[1] for resource in invoke["Resource"]] == [
+            f"scc-{stage}",
+            f"scc-{stage}:*",
+        ]

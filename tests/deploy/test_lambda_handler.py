@@ -6,8 +6,6 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,44 +19,12 @@ from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.services import payments
 from tests.builders import PASSWORD, event_body
 from tests.deploy.conftest import Aws
-from tests.deploy.function_urls import FakeContext, body_of, json_event, scheduled_event, url_event
+from tests.deploy.function_urls import FakeContext, json_event, scheduled_event, url_event
+from tests.deploy.handler_calls import SECRET_KEY, call, sign_in
 
-SECRET_KEY = "lambda-test-signing-key-0123456789abcdef"
 LINK_SECRET = "AbCdEfGhIjKlMnOpQrStUvWx"
 ORIGIN_SECRET = "cloudfront-adds-this-4f9a"
 WINDOW = "from=2026-05-01&to=2026-05-31"
-
-
-@pytest.fixture
-def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
-    admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
-    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
-                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    # Lambda calls the handler on one thread with no event loop running; so do these tests (the browser
-    # tests' Playwright keeps one running on pytest's main thread).
-    with ThreadPoolExecutor(max_workers=1) as lambda_thread:
-        lambda_thread.submit(lambda_function._reset).result()
-        yield lambda event, context: lambda_thread.submit(lambda_function.lambda_handler, event, context).result()
-        lambda_thread.submit(lambda_function._reset).result()
-    root.handlers = saved[0]
-    root.setLevel(saved[1])
-
-
-def call(handler: Any, event: dict[str, Any]) -> tuple[int, Any]:
-    response = handler(event, FakeContext())
-    body = body_of(response)
-    return response["statusCode"], json.loads(body) if body.startswith((b"{", b"[")) else body.decode()
-
-
-def sign_in(handler: Any, **more: Any) -> str:
-    status, body = call(handler, json_event("POST", "/api/login", {"password": PASSWORD}, base64_body=True, **more))
-    assert status == 200, body
-    return str(body["token"])
 
 
 def test_a_post_with_a_base64_body_signs_in(handler: Any) -> None:

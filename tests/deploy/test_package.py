@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -76,4 +77,8 @@ def test_scc_package_builds_the_same_zip_twice_with_linux_wheels_for_the_lambda_
         names = archive.namelist()
     assert any(name.startswith("msgspec/_core.cpython-312-x86_64-linux-gnu") for name in names)
     assert "mangum/__init__.py" in names and "shipcaptaincrew/lambda_function.py" in names
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        record = json.loads(archive.read("scc-package.json"))
+    assert record == {"python_version": "3.12", "architecture": "x86_64",
+                      "handler": "shipcaptaincrew.lambda_function.lambda_handler"}  # fmt: skip
     assert not [name for name in names if name.startswith(("boto3/", "botocore/", "uvicorn/"))]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -99,6 +100,18 @@ class RecordingHandler:
             return "451 4.3.0 Mailbox busy, try again later"
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 2.0.0 Ok: queued as TEST123"
+
+
+@dataclass
+class StallingHandler(RecordingHandler):
+    """Takes the message, then answers DATA only after `stall_seconds`, or as soon as `released` is set."""
+
+    stall_seconds: float = 17.0
+    released: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.get_running_loop().run_in_executor(None, self.released.wait, self.stall_seconds)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:

@@ -22,7 +22,8 @@ from shipcaptaincrew.ports import Clock, CredentialsUnavailable
 
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 REFRESH_MARGIN = timedelta(minutes=5)  # refresh this long before expiry: a send never races the deadline
-TIMEOUT_SECONDS = 15.0
+TIMEOUT_SECONDS = 5.0
+"""For the token endpoint and the Gmail API: well inside a Lambda invocation's 15 s."""
 RUN_GMAIL_AUTH = "run `scc mail gmail-auth`"
 log = logging.getLogger("shipcaptaincrew.mail")
 

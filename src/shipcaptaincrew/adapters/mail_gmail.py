@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
-from shipcaptaincrew.adapters.gmail_oauth import RUN_GMAIL_AUTH, GmailTokens, post, reason
+from shipcaptaincrew.adapters.gmail_oauth import RUN_GMAIL_AUTH, TIMEOUT_SECONDS, GmailTokens, post, reason
 from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
@@ -19,7 +19,9 @@ SEND_PATH = "/gmail/v1/users/me/messages/send"
 
 
 class GmailMailer:
-    def __init__(self, tokens: GmailTokens, sender: str, api_url: str = GMAIL_API_URL, timeout: float = 30.0) -> None:
+    def __init__(
+        self, tokens: GmailTokens, sender: str, api_url: str = GMAIL_API_URL, timeout: float = TIMEOUT_SECONDS
+    ) -> None:
         self.tokens = tokens
         self.sender = sender
         self.api_url = api_url.rstrip("/")

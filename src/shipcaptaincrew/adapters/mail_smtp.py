@@ -14,12 +14,15 @@ from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import DeliveryFailed
 
 SECURITIES = ("starttls", "tls", "none")
+TIMEOUT_SECONDS = 5.0
+"""For each connect, read and write: a stalling server costs a delivery seconds, well inside a Lambda
+invocation's 15 s, and the message stays queued for its retry."""
 
 
 class SmtpMailer:
     def __init__(self, host: str, port: int, security: str, sender: str, username: str | None = None,
                  password: str | None = None, ssl_context: ssl.SSLContext | None = None,
-                 timeout: float = 30.0) -> None:  # fmt: skip
+                 timeout: float = TIMEOUT_SECONDS) -> None:  # fmt: skip
         if security not in SECURITIES:
             raise ValueError(f"security must be one of {SECURITIES}")
         self.host, self.port, self.security, self.sender = host, port, security, sender

@@ -9,7 +9,7 @@ from shipcaptaincrew.cli.admin import admin
 from shipcaptaincrew.cli.backup import backup_command, restore_command
 from shipcaptaincrew.cli.cdn import cdn_group, infra_group
 from shipcaptaincrew.cli.db import db_group
-from shipcaptaincrew.cli.deploy import deploy_command, package_command, rollback_command
+from shipcaptaincrew.cli.deploy import deploy_command, package_command, promote_command, rollback_command
 from shipcaptaincrew.cli.events import events
 from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.mail import mail_group
@@ -57,6 +57,7 @@ cli.add_command(restore_command)
 cli.add_command(waiver_group)
 cli.add_command(package_command)
 cli.add_command(deploy_command)
+cli.add_command(promote_command)
 cli.add_command(rollback_command)
 cli.add_command(mail_group)
 cli.add_command(cdn_group)

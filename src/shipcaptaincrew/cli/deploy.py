@@ -1,4 +1,5 @@
-"""`scc package`, `scc deploy`, `scc rollback`: the Lambda zip, and putting it live without losing a setting."""
+"""`scc package`, `scc deploy`, `scc promote`, `scc rollback`: the Lambda zip, and putting it live without losing a
+setting, tested before traffic reaches it, prod taking only what staging proved."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 
 from shipcaptaincrew.cli.after_deploy import AfterDeploy, after_deploy_options
 from shipcaptaincrew.cli.common import load_settings
+from shipcaptaincrew.cli.site import client
 from shipcaptaincrew.deploy.lambda_env import Changes
 
 STAGES = ("staging", "prod")
@@ -32,6 +34,28 @@ def aws_options(command: Any) -> Any:
     return click.option("--stage", type=click.Choice(STAGES), required=True, help="Which function.")(command)
 
 
+def change_options(command: Any) -> Any:
+    """How a deploy may change the function beyond its code; shared by `scc deploy` and `scc promote`."""
+    options = [
+        click.option("--dry-run", is_flag=True, help="Show the plan (diff, size, the steps) and change nothing."),
+        click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Add or change a setting (repeatable)."),
+        click.option("--remove", "removals", multiple=True, metavar="KEY", help="Remove a setting (repeatable)."),
+        click.option("--restore-from-live", is_flag=True,
+                     help="Put back settings the live version has and $LATEST lost outside scc deploy."),
+        click.option("--replace-unpublished-code", is_flag=True,
+                     help="Replace code on $LATEST that no published version holds (changed outside scc deploy)."),
+        click.option("--update-runtime", is_flag=True,
+                     help="Set the function's runtime, architecture and handler to the package's."),
+        click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys)."),
+        click.option("--staging-function", default="scc-staging", show_default=True,
+                     help="Prod only: the staging function whose smoke-passed versions vouch for the code."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return after_deploy_options(command)
+
+
 @click.command("package")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dist/scc-lambda.zip"),
               show_default=True, help="Where to write the zip.")  # fmt: skip
@@ -45,41 +69,74 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 
 @click.command("deploy")
 @aws_options
-@click.option("--dry-run", is_flag=True, help="Show the plan (snapshot, key-level diff, size) and change nothing.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Add or change a setting (repeatable).")
-@click.option("--remove", "removals", multiple=True, metavar="KEY", help="Remove a setting (repeatable).")
 @click.option("--zip", "zip_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Deploy this package instead of building one.")  # fmt: skip
 @target_options
-@click.option("--replace-unpublished-code", is_flag=True,
-              help="Replace code on $LATEST that no published version holds (changed outside scc deploy).")  # fmt: skip
-@click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys).")  # fmt: skip
-@after_deploy_options
-def deploy_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None, dry_run: bool,
-                   sets: tuple[str, ...], removals: tuple[str, ...], zip_path: Path | None, python_version: str,
-                   arch: str, replace_unpublished_code: bool, snapshots: Path | None,
-                   **after: Any) -> None:  # fmt: skip
-    """Deploy to a stage: snapshot, update code, merge the environment (no key dropped without --remove),
-    verify by hashes, publish a version, move the `live` alias; then upload the dispatch page (drift-checked)
-    and smoke-test the stage. Values are never printed."""
+@click.option(
+    "--skip-staging",
+    metavar="REASON",
+    help="Prod only: deploy code no staging version passed with; the reason goes in its description.",
+)
+@change_options
+def deploy_command(zip_path: Path | None, python_version: str, arch: str, skip_staging: str | None,
+                   **options: Any) -> None:  # fmt: skip
+    """Deploy to a stage: snapshot, merge the environment from what live serves (no key dropped without
+    --remove), update and verify by hashes, smoke-test the new code by invoking it directly, publish, move the
+    `live` alias; then upload the dispatch page (drift-checked), smoke-test the public URL and watch the logs,
+    moving `live` back on any failure. Prod takes only code a staging version passed with (or --skip-staging).
+    Values are never printed."""
+    if skip_staging is not None and options["stage"] != "prod":
+        raise click.UsageError("--skip-staging is for a prod deploy")
+    if skip_staging is not None and not skip_staging.strip():
+        raise click.BadParameter("say why staging is skipped", param_hint="--skip-staging")
+    package = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
+    run_deploy(package.read_bytes(), skip_staging=skip_staging, **options)
+
+
+@click.command("promote")
+@click.option("--function", help="The prod function (default: scc-prod).")
+@click.option("--region", help="AWS region (default: the AWS configuration's).")
+@click.option("--endpoint-url", help="Lambda API endpoint, for a local emulator.")
+@change_options
+def promote_command(**options: Any) -> None:
+    """Deploy to prod exactly the code staging's live version runs (the same CodeSha256, which must have passed
+    its smoke test there), merged into prod's own settings, with the same test, shift, watch and roll back."""
+    from shipcaptaincrew.deploy.deployment import ALIAS
+    from shipcaptaincrew.deploy.promote import staging_code
+    from shipcaptaincrew.deploy.steps import DeployFailed
+
+    staging = options["staging_function"]
+    try:
+        package, proof = staging_code(client("lambda", options["region"], options["endpoint_url"]), staging, ALIAS)
+    except DeployFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    click.echo(f"promoting {staging} version {proof.version} ({ALIAS}) to prod: {len(package) / 1e6:.1f} MB")
+    run_deploy(package, stage="prod", note=f"promoted from {staging} version {proof.version}", **options)
+
+
+def run_deploy(package: bytes, *, stage: str, function: str | None, region: str | None, endpoint_url: str | None,
+               dry_run: bool, sets: tuple[str, ...], removals: tuple[str, ...], restore_from_live: bool,
+               replace_unpublished_code: bool, update_runtime: bool, snapshots: Path | None, staging_function: str,
+               skip_staging: str | None = None, note: str = "", **after: Any) -> None:  # fmt: skip
+    """The deploy itself, shared by `scc deploy` and `scc promote`."""
     followed = AfterDeploy(stage, region, endpoint_url, **after)
     from shipcaptaincrew.deploy.deployment import Plan, deploy
     from shipcaptaincrew.deploy.steps import DeployFailed
 
-    changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage])
+    changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage], restore_from_live)
     began = time.perf_counter()
-    zip_path = zip_path or _build(Path("dist/scc-lambda.zip"), python_version, arch).path
-    plan = Plan(function or f"scc-{stage}", zip_path.read_bytes(), changes, dry_run=dry_run,
-                replace_unpublished_code=replace_unpublished_code)  # fmt: skip
+    plan = Plan(function or f"scc-{stage}", package, changes, dry_run=dry_run,
+                replace_unpublished_code=replace_unpublished_code, update_runtime=update_runtime,
+                staging=staging_function if stage == "prod" else None, skip_staging=skip_staging)  # fmt: skip
     folder = snapshots or load_settings().data_dir / "deploys"
     try:
-        outcome = deploy(_client(region, endpoint_url), plan, click.echo, folder)
+        followed.check()
+        release = followed.release(note, lambda: client("ssm", region, endpoint_url))
+        outcome = deploy(client("lambda", region, endpoint_url), plan, click.echo, folder, release=release)
     except DeployFailed as failed:
         raise click.ClickException(str(failed)) from None
     if outcome.version:
         click.echo(f"deployed {plan.function}: live is version {outcome.version} ({time.perf_counter() - began:.1f} s)")
-        followed.run()
 
 
 @click.command("rollback")
@@ -93,7 +150,7 @@ def rollback_command(stage: str, function: str | None, region: str | None, endpo
 
     name = function or f"scc-{stage}"
     try:
-        before, after = rollback(_client(region, endpoint_url), name, click.echo, version)
+        before, after = rollback(client("lambda", region, endpoint_url), name, click.echo, version)
     except DeployFailed as failed:
         raise click.ClickException(str(failed)) from None
     click.echo(f"rolled back {name}: live was version {before}, is version {after}")
@@ -120,9 +177,3 @@ def _build(output: Path, python_version: str, arch: str) -> Any:
         return build(output, Target(python_version, arch))
     except PackageError as error:
         raise click.ClickException(str(error)) from None
-
-
-def _client(region: str | None, endpoint_url: str | None) -> Any:
-    import boto3
-
-    return boto3.client("lambda", region_name=region, endpoint_url=endpoint_url)

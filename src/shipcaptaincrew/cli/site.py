@@ -88,6 +88,38 @@ def deploy_site(
     echo(f"invalidation {invalidation}: {', '.join(outcome.invalidated)}")
 
 
+def check_site(stage: str, bucket: str, region: str | None, endpoint_url: str | None, force: bool) -> None:
+    """Refuse, before a deploy changes anything, when the stage's files were changed outside `scc site deploy`."""
+    from shipcaptaincrew.deploy.site import Bucket, drift
+    from shipcaptaincrew.deploy.site_files import site_files
+
+    found = drift(Bucket(client("s3", region, endpoint_url), bucket, stage), site_files(stage))
+    if found.keys and not force:
+        raise click.ClickException(
+            f"the bucket's {stage} files were changed outside `scc site deploy`: {', '.join(found.keys)}.\n"
+            f"Nothing was changed. Review them (`scc site pull --stage {stage}`), bring what should stay into the "
+            f"repository, then deploy again with --force-site.\n{found.diff}"
+        )
+
+
+def save_site(stage: str, bucket: str, region: str | None, endpoint_url: str | None) -> Any:
+    from shipcaptaincrew.deploy.site import Bucket, save
+
+    return save(Bucket(client("s3", region, endpoint_url), bucket, stage))
+
+
+def restore_site(stage: str, bucket: str, distribution_id: str | None, region: str | None, endpoint_url: str | None,
+                 saved: Any) -> str:  # fmt: skip
+    """Put the stage's page back as `saved` holds it, and invalidate what changed."""
+    from shipcaptaincrew.deploy.site import Bucket, invalidate, invalidation, restore
+
+    touched = restore(Bucket(client("s3", region, endpoint_url), bucket, stage), saved)
+    paths = invalidation(stage, touched)
+    if paths and distribution_id:
+        invalidate(client("cloudfront", region, endpoint_url), distribution_id, paths)
+    return f"the previous page is back ({len(touched)} files)" if touched else "the page had not changed"
+
+
 def client(service: str, region: str | None, endpoint_url: str | None) -> Any:
     import boto3
 

@@ -1,9 +1,10 @@
-"""`scc deploy`: put a built package on a function without losing a single setting, then move the alias.
+"""`scc deploy`: put a built package on a function without losing a single setting, test it, then move the alias.
 
-Snapshot → plan (merge, 4 KB, diff; nothing changed yet, and a dry run stops here) → update code (RevisionId)
-→ wait → re-read and merge → update configuration (RevisionId) → wait → verify by hashes → publish a version
-→ move the alias. Every write carries the RevisionId it was planned against, so a change made by anyone else
-meanwhile stops the deploy instead of being overwritten.
+Snapshot → drift → runtime → plan (merge from what live serves, 4 KB, diff; nothing changed yet, and a dry run
+stops here) → update code (RevisionId) → wait → re-read and merge → update configuration (RevisionId) → wait →
+verify by hashes → then `release.py`: test $LATEST directly → publish → confirm → shift the alias → the page,
+the public smoke test, the log watch, else roll back. Every write carries the RevisionId it was planned against,
+so a change made by anyone else meanwhile stops the deploy instead of being overwritten.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shipcaptaincrew.deploy import lambda_env
+from shipcaptaincrew.deploy import lambda_env, promote, runtime
 from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.package import RECORD, Target, built_for
+from shipcaptaincrew.deploy.release import Release, Releaser, planned
 from shipcaptaincrew.deploy.snapshot import Snapshot, take, variables
 from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, error_code
 
@@ -33,6 +36,12 @@ class Plan:
     dry_run: bool = False
     replace_unpublished_code: bool = False
     """Allow replacing code on $LATEST that no published version holds (it was changed outside `scc deploy`)."""
+    update_runtime: bool = False
+    """Set the function's runtime, architecture and handler to what the package was built for."""
+    staging: str | None = None
+    """For a prod deploy: the staging function one of whose smoke-passed versions must hold this code."""
+    skip_staging: str | None = None
+    """Why this prod deploy goes ahead without staging's proof (written into the version's description)."""
 
     @property
     def code_sha256(self) -> str:
@@ -48,43 +57,60 @@ class Outcome:
     snapshots: tuple[Path, ...]
 
 
-def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path,
-           after_step: Callable[[str], None] | None = None, waiter_delay: int = 1) -> Outcome:  # fmt: skip
-    """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails."""
-    return _Deployment(client, plan, echo, snapshots, after_step, waiter_delay).run()
+def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path, after_step: Callable[[str], None] | None = None,
+           waiter_delay: int = 1, release: Release | None = None) -> Outcome:  # fmt: skip
+    """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails.
+
+    `release` adds the steps after the alias moves (the page, the public smoke test) and the log watch."""
+    return _Deployment(client, plan, echo, snapshots, after_step, waiter_delay, release or Release()).run()
 
 
 class _Deployment:
     def __init__(self, client: Any, plan: Plan, echo: Echo, folder: Path,
-                 after_step: Callable[[str], None] | None, waiter_delay: int) -> None:  # fmt: skip
+                 after_step: Callable[[str], None] | None, waiter_delay: int, release: Release) -> None:  # fmt: skip
         self.client, self.plan, self.echo, self.folder = client, plan, echo, folder
+        self.release = release
         self.progress = Progress(plan.function, plan.alias)
         self.steps = Steps(echo, self.progress, after_step)
         self.waiter_delay = waiter_delay
         self.saved: list[Path] = []
         self.live: dict[str, Any] = {}
+        """$LATEST's configuration as the snapshot read it."""
+        self.served: dict[str, str] | None = None
+        """The environment of the version the alias serves (None before the first deploy)."""
         self.alias_revision: str | None = None
+        self.built = Target()
+        self.runtime_changes: dict[str, str] = {}
+        self.architecture_changes = False
 
     def run(self) -> Outcome:
         before = self.steps.run("snapshot", f"reading {self.plan.function} (values redacted)", self.snapshot)
         live_code = self.steps.run("drift", "comparing $LATEST with the published live version", self.drift)
+        self.steps.run("runtime", "comparing the package's runtime, architecture and handler with the function's",
+                       self.runtime)  # fmt: skip
+        if self.plan.staging:
+            self.steps.run("gate", f"looking for this code among {self.plan.staging}'s smoke-passed versions",
+                           self.gate)  # fmt: skip
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
+            for line in planned(self.release, self.plan.function, self.plan.alias):
+                self.echo(line)
             self.echo("dry run: nothing was changed")
             return Outcome(None, self.progress.live_version, diff, tuple(self.saved))
-        if live_code != self.plan.code_sha256:
+        if live_code != self.plan.code_sha256 or self.architecture_changes:
             self.steps.run("code", "uploading the package (with the snapshot's RevisionId)",
                                       lambda: self.update_code(before.revision_id))  # fmt: skip
             self.steps.run("wait", "until the code update is done", self.wait)
         configuration = self.steps.run("merge", "re-reading the live environment and merging into it",
                                        lambda: self.merge_again(merged))  # fmt: skip
-        if variables(configuration) != merged:
+        if variables(configuration) != merged or self.runtime_changes:
             self.steps.run("configuration", "writing the merged environment (with the RevisionId)",
                                       lambda: self.update_configuration(merged, configuration))  # fmt: skip
             self.steps.run("wait", "until the configuration update is done", self.wait)
         verified = self.steps.run("verify", "re-reading the function and comparing hashes", lambda: self.verify(merged))
-        version = self.steps.run("publish", "publishing a version", lambda: self.publish(verified))
-        self.steps.run("alias", f"moving the {self.plan.alias} alias", lambda: self.move_alias(version))
+        releaser = Releaser(self.client, self.plan.function, self.plan.alias, self.steps, self.progress, self.echo,
+                            self.release, self.alias_revision)  # fmt: skip
+        version = releaser.run(verified, self.plan.code_sha256, merged)
         self.saved.append(take(verified, _now()).save(self.folder, "after"))
         return Outcome(version, self.progress.live_version, diff, tuple(self.saved))
 
@@ -107,8 +133,10 @@ class _Deployment:
         if self.progress.live_version is None:
             return latest, f"no {self.plan.alias} alias yet: the first deploy creates it"
         published = self.configuration(self.progress.live_version)
-        env_drift = lambda_env.diff(lambda_env.hashes(variables(published)), lambda_env.hashes(variables(self.live)))
-        unpublished = [line.strip() for line in env_drift.lines()[:-1]]
+        self.served = variables(published)
+        env_drift = lambda_env.diff(lambda_env.hashes(self.served), lambda_env.hashes(variables(self.live)))
+        unpublished = [f"{mark}{key}" for mark, keys in (("+", env_drift.added), ("~", env_drift.changed),
+                                                         ("-", env_drift.removed)) for key in keys]  # fmt: skip
         code_drift = latest not in (published.get("CodeSha256"), self.plan.code_sha256)
         if code_drift and not self.plan.replace_unpublished_code:
             raise DeployFailed(
@@ -117,24 +145,68 @@ class _Deployment:
                 "State: nothing was changed.\nTo recover: keep it by publishing it (aws lambda publish-version), or "
                 "replace it with --replace-unpublished-code."
             )
-        kept = f"; changed since version {self.progress.live_version}, kept: {', '.join(unpublished)}"
+        kept = (
+            f"; $LATEST changed outside scc deploy since version {self.progress.live_version}: {' '.join(unpublished)}"
+        )
         return latest, f"{self.plan.alias} is version {self.progress.live_version}" + (kept if unpublished else "")
 
+    def runtime(self) -> tuple[None, str]:
+        built = built_for(self.plan.package)
+        if built is None:
+            raise DeployFailed(
+                f"the package does not say what it was built for (no {RECORD}): build it with `scc package`.\n"
+                "State: Nothing was changed."
+            )
+        self.built, found = built, runtime.mismatches(built, self.live)
+        if found and not self.plan.update_runtime:
+            raise DeployFailed(runtime.refusal(self.plan.function, built, found))
+        self.runtime_changes = runtime.configuration_changes(built, found)
+        self.architecture_changes = any(mismatch.name == "architecture" for mismatch in found)
+        summary = f"{built.runtime}, {built.architecture}, {built.handler}"
+        return None, f"{summary}; --update-runtime sets: {', '.join(m.name for m in found)}" if found else summary
+
+    def gate(self) -> tuple[None, str]:
+        assert self.plan.staging is not None
+        found = promote.proof(self.client, self.plan.staging, self.plan.code_sha256)
+        if found is None and self.plan.skip_staging is None:
+            raise DeployFailed(promote.unproven(self.plan.function, self.plan.staging, self.plan.code_sha256))
+        note = found.note() if found else promote.skipped(self.plan.skip_staging or "")
+        self.release.note = "; ".join(part for part in (self.release.note, note) if part)
+        return None, note
+
     def merge_plan(self) -> tuple[tuple[dict[str, str], lambda_env.Diff], str]:
+        latest = variables(self.live)
+        served = latest if self.served is None else self.served
+        lost = lambda_env.lost(served, latest)
+        unresolved = lambda_env.unresolved(lost, self.plan.changes)
+        if unresolved:
+            raise DeployFailed(self.lost_keys(unresolved))
         try:
-            merged = lambda_env.merge(variables(self.live), self.plan.changes)
+            merged = lambda_env.merge(lambda_env.base(served, latest), self.plan.changes)
         except lambda_env.EnvironmentRefused as refused:
             raise DeployFailed(f"refused: {refused}.\nState: nothing was changed.") from None
-        diff = lambda_env.diff(variables(self.live), merged)
+        restored = tuple(key for key in lost if key in merged)
+        diff = replace(lambda_env.diff(served, merged), restored=restored, live_version=self.progress.live_version)
         for line in diff.lines():
             self.echo(line)
         same_code = self.live.get("CodeSha256") == self.plan.code_sha256
         code = "code unchanged" if same_code else f"new code {self.plan.code_sha256[:12]}…"
         return (merged, diff), f"{code}; environment {lambda_env.size(merged)} of {lambda_env.LIMIT_BYTES} bytes"
 
+    def lost_keys(self, keys: tuple[str, ...]) -> str:
+        version = self.progress.live_version
+        how = "removed outside `scc deploy` (a stack update or a console edit writes the whole environment)"
+        lines = [f"  {key}: version {version} ({self.plan.alias}) has it, $LATEST does not: {how}" for key in keys]
+        return "\n".join([
+            f"refused: $LATEST of {self.plan.function} lost settings that {self.plan.alias} serves:", *lines,
+            "State: nothing was changed.",
+            "To recover: deploy again with --restore-from-live to put them back as the live version has them, "
+            f"or with {' '.join(f'--remove {key}' for key in keys)} to drop them.",
+        ])  # fmt: skip
+
     def update_code(self, revision: str | None) -> tuple[None, str]:
-        call(self.client, "update_function_code", FunctionName=self.plan.function,
-                      ZipFile=self.plan.package, RevisionId=revision)  # fmt: skip
+        call(self.client, "update_function_code", FunctionName=self.plan.function, ZipFile=self.plan.package,
+             Architectures=[self.built.architecture], RevisionId=revision)  # fmt: skip
         self.progress.code_updated = True
         return None, f"{len(self.plan.package) / 1e6:.1f} MB uploaded"
 
@@ -148,7 +220,9 @@ class _Deployment:
         environment since the snapshot (possible only where RevisionIds are not enforced) stops the deploy."""
         configuration = self.configuration()
         code_changed = configuration.get("CodeSha256") != self.plan.code_sha256
-        if code_changed or lambda_env.merge(variables(configuration), self.plan.changes) != planned:
+        served = variables(configuration) if self.served is None else self.served
+        again = lambda_env.merge(lambda_env.base(served, variables(configuration)), self.plan.changes)
+        if code_changed or again != planned:
             raise DeployFailed(
                 "the function changed while this deploy ran (RevisionId mismatch): someone or something else "
                 f"updated it after this deploy wrote to it.\nState: {self.progress.state()}\n"
@@ -158,9 +232,9 @@ class _Deployment:
 
     def update_configuration(self, merged: dict[str, str], read: dict[str, Any]) -> tuple[None, str]:
         call(self.client, "update_function_configuration", FunctionName=self.plan.function,
-                      Environment={"Variables": merged}, RevisionId=read.get("RevisionId"))  # fmt: skip
+             Environment={"Variables": merged}, RevisionId=read.get("RevisionId"), **self.runtime_changes)  # fmt: skip
         self.progress.config_updated = True
-        return None, f"{len(merged)} variables written"
+        return None, f"{len(merged)} variables written" + "".join(f", {k} {v}" for k, v in self.runtime_changes.items())
 
     def verify(self, merged: dict[str, str]) -> tuple[dict[str, Any], str]:
         configuration = self.configuration()
@@ -173,25 +247,13 @@ class _Deployment:
             )
         if configuration.get("CodeSha256") != self.plan.code_sha256:
             raise DeployFailed(f"the function's code is not this package.\nState: {self.progress.state()}")
+        wrong_runtime = runtime.mismatches(self.built, configuration)
+        if wrong_runtime:
+            lines = "; ".join(mismatch.line() for mismatch in wrong_runtime)
+            raise DeployFailed(
+                f"the function does not run what the package needs: {lines}.\nState: {self.progress.state()}"
+            )
         return configuration, f"{len(merged)} variables match by SHA-256; code {self.plan.code_sha256[:12]}…"
-
-    def publish(self, verified: dict[str, Any]) -> tuple[str, str]:
-        answer = call(self.client, "publish_version", FunctionName=self.plan.function,
-                      CodeSha256=self.plan.code_sha256, RevisionId=verified.get("RevisionId"),
-                      Description=f"scc deploy {_now():%Y-%m-%d %H:%M:%S} UTC")  # fmt: skip
-        self.progress.published = str(answer["Version"])
-        return self.progress.published, f"version {self.progress.published}"
-
-    def move_alias(self, version: str) -> tuple[None, str]:
-        previous = self.progress.live_version
-        if previous is None:
-            call(self.client, "create_alias", FunctionName=self.plan.function, Name=self.plan.alias,
-                 FunctionVersion=version)  # fmt: skip
-        else:
-            call(self.client, "update_alias", FunctionName=self.plan.function, Name=self.plan.alias,
-                 FunctionVersion=version, RevisionId=self.alias_revision)  # fmt: skip
-        self.progress.alias_moved = True
-        return None, f"{self.plan.alias}: {previous or '(new)'} → {version}"
 
     # Reads.
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from shipcaptaincrew.deploy import infra_cdn, yaml_text
+from shipcaptaincrew.deploy.package import HANDLER
 
 STAGES = ("staging", "prod")
-HANDLER = "shipcaptaincrew.lambda_function.lambda_handler"
 PLACEHOLDER = (
     "def lambda_handler(event, context):\n    return {'statusCode': 503, 'body': 'not deployed yet: run scc deploy'}\n"
 )
@@ -168,10 +168,13 @@ def _function(stage: str) -> dict[str, Any]:
 def _role(stage: str) -> dict[str, Any]:
     arn = "arn:${AWS::Partition}"
     parameters = f"{arn}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/scc/{stage}"
+    function = f"{arn}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:scc-{stage}"
     table = {"Fn::GetAtt": [f"{stage.capitalize()}Table", "Arn"]}
     statements = [
         _allow(["logs:CreateLogStream", "logs:PutLogEvents"], {"Fn::GetAtt": [f"{stage.capitalize()}LogGroup", "Arn"]}),
         _allow(["ssm:GetParametersByPath"], {"Fn::Sub": parameters}),
+        # A request that queued mail hands its delivery to an asynchronous invocation of the same function.
+        _allow(["lambda:InvokeFunction"], [{"Fn::Sub": function}, {"Fn::Sub": f"{function}:*"}]),
         _allow(["ssm:GetParameter", "ssm:PutParameter"], {"Fn::Sub": f"{parameters}/gmail-token"}),
         _allow(
             ["ses:SendEmail", "ses:SendRawEmail"],

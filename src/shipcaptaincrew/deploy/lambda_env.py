@@ -1,8 +1,10 @@
 """The function's environment across a deploy: merge (never drop a live key silently), size, diff, hashes.
 
 Lambda's UpdateFunctionConfiguration *replaces* the whole environment map, so a deploy reads the live map,
-merges its changes into it and writes the result back. Values are never shown: a diff names keys, and a
-value is compared by its SHA-256.
+merges its changes into it and writes the result back. "Live" is the version the `live` alias serves: $LATEST
+can lose a key behind the deploy's back (a stack update or a console edit writes the whole map), and a merge
+that started from $LATEST would silently carry the loss into the next version. Values are never shown: a diff
+names keys, and a value is compared by its SHA-256.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Changes:
     set: Mapping[str, str]
     remove: frozenset[str] = frozenset()
     defaults: Mapping[str, str] | None = None
+    restore_from_live: bool = False
+    """Put back the keys that the live version has and $LATEST lost (otherwise they stop the deploy)."""
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,38 @@ class Diff:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     kept: tuple[str, ...]
+    restored: tuple[str, ...] = ()
+    """Keys $LATEST had lost, put back from the live version (counted apart from the unchanged ones)."""
+    live_version: str | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
 
     def lines(self) -> list[str]:
-        """One line per key that changes, then a count of the unchanged ones. Names only, never values."""
-        marks = [("+", self.added, "added"), ("~", self.changed, "changed"), ("-", self.removed, "removed")]
+        """One line per key that changes or is restored, then a count of the unchanged ones. Names, never values."""
+        restored = f"restored from live version {self.live_version}"
+        marks = [("+", self.added, "added"), ("~", self.changed, "changed"), ("-", self.removed, "removed"),
+                 ("↺", self.restored, restored)]  # fmt: skip
         lines = [f"  {mark} {key} ({what})" for mark, keys, what in marks for key in keys]
-        return [*lines, f"  = {len(self.kept)} unchanged"]
+        unchanged = [key for key in self.kept if key not in self.restored]
+        return [*lines, f"  = {len(unchanged)} unchanged"]
+
+
+def lost(live: Mapping[str, str], latest: Mapping[str, str]) -> tuple[str, ...]:
+    """Keys the live version has and $LATEST does not: removed outside `scc deploy`."""
+    return _sorted(key for key in live if key not in latest)
+
+
+def unresolved(lost_keys: Iterable[str], changes: Changes) -> tuple[str, ...]:
+    """Lost keys the deployer said nothing about: neither --restore-from-live nor --remove KEY."""
+    return () if changes.restore_from_live else _sorted(key for key in lost_keys if key not in changes.remove)
+
+
+def base(live: Mapping[str, str], latest: Mapping[str, str]) -> dict[str, str]:
+    """What a merge starts from: the live version's map, with what changed on $LATEST since (added or changed
+    there on purpose, and kept); the keys $LATEST lost stay, for --remove to drop or --restore-from-live to keep."""
+    return {**live, **latest}
 
 
 def merge(live: Mapping[str, str], changes: Changes) -> dict[str, str]:

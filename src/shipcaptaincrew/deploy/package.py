@@ -3,11 +3,15 @@
 The dependencies are the project's runtime requirements as wheels for Lambda's platform (manylinux, the
 configured Python version and architecture), pinned to the versions installed here, so the function runs what
 the tests ran. Left out: boto3 and its parts (the Lambda runtime provides them) and uvicorn (the local server).
-Every entry has a fixed time and mode, and entries are sorted, so two builds are byte-identical.
+Every entry has a fixed time and mode, and entries are sorted, so two builds are byte-identical. The zip records
+what it was built for (`scc-package.json`: Python version, architecture, handler), so that a deploy can compare
+it with the function's runtime, architecture and handler.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import shutil
@@ -29,6 +33,8 @@ SKIPPED_DIRS = frozenset({"__pycache__", "bin", "share"})
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 FILE_MODE = 0o100644  # every entry: readable is all a Lambda package needs (shared objects are only mapped)
 ARCHITECTURES = {"x86_64": "x86_64", "arm64": "aarch64"}
+HANDLER = "shipcaptaincrew.lambda_function.lambda_handler"
+RECORD = "scc-package.json"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -40,6 +46,18 @@ class PackageError(RuntimeError):
 class Target:
     python_version: str = "3.12"
     architecture: str = "x86_64"
+
+    handler: str = HANDLER
+
+    @property
+    def runtime(self) -> str:
+        """Lambda's name for the runtime (`python3.12`)."""
+        return f"python{self.python_version}"
+
+    def record(self) -> bytes:
+        """What the zip says it was built for (RECORD)."""
+        fields = {"python_version": self.python_version, "architecture": self.architecture, "handler": self.handler}
+        return (json.dumps(fields, sort_keys=True) + "\n").encode()
 
     @property
     def platform(self) -> str:
@@ -155,10 +173,21 @@ def _info(name: str) -> zipfile.ZipInfo:
 
 
 def build(out: Path, target: Target, installer: Path | None = None, source: Path | None = None) -> Built:
-    """Install the dependencies for `target` in a scratch folder and write the zip to `out`."""
+    """Install the dependencies for `target` in a scratch folder and write the zip to `out`, with its RECORD."""
     with tempfile.TemporaryDirectory(prefix="scc-package-") as scratch:
-        install_dependencies(target, Path(scratch), installer)
-        return write_zip(entries(Path(scratch), source), out)
+        dependencies, record = Path(scratch) / "dependencies", Path(scratch) / RECORD
+        install_dependencies(target, dependencies, installer)
+        record.write_bytes(target.record())
+        return write_zip({**entries(dependencies, source), RECORD: record}, out)
+
+
+def built_for(package: bytes) -> Target | None:
+    """What a zip says it was built for; None when it says nothing (it was not made by `scc package`)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        if RECORD not in archive.namelist():
+            return None
+        fields = json.loads(archive.read(RECORD))
+    return Target(str(fields["python_version"]), str(fields["architecture"]), str(fields["handler"]))
 
 
 def names(path: Path) -> Iterable[str]:

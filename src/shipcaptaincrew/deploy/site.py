@@ -155,6 +155,42 @@ def deploy(bucket: Bucket, stage: str, local: list[SiteFile], force: bool = Fals
     return Outcome([file.key for file in upload], stale, len(local) - len(upload), invalidation(stage, touched)), found
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A stage's files and manifest as they were before an upload, to put back if the deploy rolls back."""
+
+    files: dict[str, SiteFile]
+    manifest: bytes | None
+
+
+def save(bucket: Bucket) -> Saved:
+    files = {}
+    for key in bucket.objects():
+        found = bucket.s3.get_object(Bucket=bucket.bucket, Key=key)
+        files[key] = SiteFile(key, bytes(found["Body"].read()), found.get("ContentType", "application/octet-stream"),
+                              found.get("CacheControl", ""))  # fmt: skip
+    return Saved(files, bucket.read(bucket.manifest_key))
+
+
+def restore(bucket: Bucket, saved: Saved) -> list[str]:
+    """Make the stage's files what `saved` holds again; return the keys that changed (for the invalidation)."""
+    now = bucket.objects()
+    touched = []
+    for key, file in sorted(saved.files.items()):
+        if now.get(key) != file.md5:
+            bucket.write(file)
+            touched.append(key)
+    for key in sorted(set(now) - set(saved.files)):
+        bucket.s3.delete_object(Bucket=bucket.bucket, Key=key)
+        touched.append(key)
+    if saved.manifest is None:
+        bucket.s3.delete_object(Bucket=bucket.bucket, Key=bucket.manifest_key)
+    else:
+        bucket.s3.put_object(Bucket=bucket.bucket, Key=bucket.manifest_key, Body=saved.manifest,
+                             ContentType="application/json", CacheControl="no-store")  # fmt: skip
+    return touched
+
+
 def invalidation(stage: str, keys: list[str]) -> list[str]:
     """The CloudFront paths to invalidate: nothing when nothing changed; staging's whole prefix; else each key."""
     if not keys:

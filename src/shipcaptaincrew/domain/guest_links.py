@@ -10,6 +10,8 @@ import base64
 import hashlib
 import hmac
 
+from shipcaptaincrew.domain.links import guest_path
+
 SECRET_BYTES = 18
 """144 bits: guessing one of a season's links takes about 2**134 tries."""
 
@@ -25,4 +27,6 @@ def opens(key: bytes, nonce: str, given: str) -> bool:
 
 
 def party_path(slug: str, link_secret: str) -> str:
-    return f"/g/{slug}/{link_secret}"
+    """The party page's path, under which every other guest page of the event lies (no stage prefix: the web layer
+    and the public address put it in front)."""
+    return guest_path(slug, link_secret)

@@ -39,7 +39,10 @@ class Context:
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     sign_in_cache: SignInState | None = None
     public_url: str = ""
-    """Where guests and crew reach the site (SCC_PUBLIC_URL, no trailing slash), for links in emails."""
+    """Where guests and crew reach this stage of the site (SCC_PUBLIC_URL and the path prefix, no trailing
+    slash), for links in emails."""
+    path_prefix: str = ""
+    """The stage's path prefix (SCC_PATH_PREFIX: `/_staging` on the staging function), in every link the API gives."""
     operator_name: str = "ShipCaptainCrew charters"
     """Who runs the charters (SCC_OPERATOR_NAME), for what patrons and guests are sent."""
     meeting_point: str = "The dock — your captain will confirm the berth"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -33,7 +34,12 @@ DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 
 def create_app(
-    ctx: Context, site: Site | None = None, *, one_request_at_a_time: bool = False, deliver_mail: bool = True
+    ctx: Context,
+    site: Site | None = None,
+    *,
+    one_request_at_a_time: bool = False,
+    deliver_mail: bool = True,
+    mail_queued: threading.Event | None = None,
 ) -> ASGIApp:
     """The application. Builds nothing global: everything it uses comes in through `ctx`.
 
@@ -41,6 +47,8 @@ def create_app(
     `one_request_at_a_time` (Lambda) runs blocking work on the event loop instead of in worker threads.
     `deliver_mail`: deliver the outbox from this process, after responses that queued mail and every
     DELIVERY_INTERVAL_SECONDS; `scc serve` turns it off and runs a delivery process beside the server instead.
+    `mail_queued`, where this process does not deliver: set whenever a response queued mail (Lambda's handler
+    then hands delivery to an asynchronous invocation).
     """
 
     # Flat, no Mount (a Mount costs a second routing pass), and the board's busiest call, GET /api/events,
@@ -71,6 +79,7 @@ def create_app(
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
     app.state.deliverer = deliverer
+    app.state.mail_queued = mail_queued
     app.state.one_request_at_a_time = one_request_at_a_time
     app.state.password_checks = auth.PasswordChecks()
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))

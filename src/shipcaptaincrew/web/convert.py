@@ -105,7 +105,7 @@ def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
         "balance_cents": event.balance_cents,
         "refund_due_cents": event.refund_due_cents,
         "waivers_signed": event.waivers_signed,
-        "guest_url": guest_links.party_path(ctx, event),
+        "guest_url": ctx.path_prefix + guest_links.party_path(ctx, event),
         "version": event.version,
         "created_at": event.created_at,
         "updated_at": event.updated_at,

@@ -45,9 +45,15 @@ class Deliverer:
 
 
 def after_response(request: Request) -> BackgroundTask | None:
-    """Deliver what this request queued once its response is sent, if this process delivers mail at all."""
+    """Deliver what this request queued once its response is sent, if this process delivers mail at all;
+    otherwise say that mail was queued, where someone listens (Lambda's handler)."""
     deliverer: Deliverer | None = request.app.state.deliverer
-    return BackgroundTask(deliverer.run) if deliverer else None
+    if deliverer is None:
+        queued: threading.Event | None = request.app.state.mail_queued
+        if queued is not None:
+            queued.set()
+        return None
+    return BackgroundTask(deliverer.run)
 
 
 def periodic_delivery(

@@ -38,7 +38,7 @@ async def set_waiver(request: Request) -> Response:
 async def event_waivers(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.SignatureListOut:
         event, found = waivers.signatures(ctx, request.path_params["slug"])
-        party = guest_links.party_path(ctx, event)
+        party = ctx.path_prefix + guest_links.party_path(ctx, event)
         listed = [signature_out(record, party) for record in found]
         return schemas.SignatureListOut(event.slug, event.details.party_size, event.waivers_signed, listed)
 

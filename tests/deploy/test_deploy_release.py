@@ -1,0 +1,143 @@
+"""Test, then shift, then watch, else roll back: a version that fails a check never takes traffic, and one that
+fails after the shift gives `live` (and the page) back to what served before."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from shipcaptaincrew.cli import cli
+from shipcaptaincrew.deploy.deployment import Plan, deploy
+from shipcaptaincrew.deploy.lambda_env import Changes
+from shipcaptaincrew.deploy.release import Release
+from shipcaptaincrew.deploy.site import Bucket
+from shipcaptaincrew.deploy.site import deploy as deploy_site
+from shipcaptaincrew.deploy.site_files import DISPATCH, SiteFile
+from shipcaptaincrew.deploy.steps import DeployFailed
+from tests.deploy.conftest import REGION, Aws, a_package, code_that_does_not_start
+from tests.deploy.test_deploy import ALONE, FUNCTION, SET_BY_HAND, scc
+
+OLD_PAGE = b"<!doctype html><title>the page version 1 went out with</title>"
+
+
+@pytest.fixture
+def live_on_version_1(aws: Aws, tmp_path: Path) -> str:
+    aws.create_function(FUNCTION, a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite", **SET_BY_HAND})
+    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2"))).exit_code == 0
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1"
+    return "1"
+
+
+@pytest.fixture
+def dispatch_page_everywhere() -> Iterator[str]:
+    """A site whose every path answers with the dispatch page, as S3 does when routing is wrong."""
+    page = (DISPATCH / "index.html").read_bytes()
+
+    class Everywhere(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        do_POST = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Everywhere)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def versions(aws: Aws) -> list[str]:
+    listed = aws("lambda", "list-versions-by-function", "--function-name", FUNCTION)["Versions"]
+    return [item["Version"] for item in listed]
+
+
+def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
+    aws: Aws, live_on_version_1: str, tmp_path: Path
+) -> None:
+    broken = code_that_does_not_start(tmp_path, "broken")
+
+    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(broken))
+
+    assert result.exit_code == 1
+    assert "✗ GET /healthz: function error: Runtime.ImportModuleError" in result.output
+    assert "No traffic reached it" in result.output and "the live alias still points at version 1" in result.output
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1"
+    assert versions(aws) == ["$LATEST", "1"]
+
+
+def test_a_function_error_that_quotes_a_setting_never_prints_its_value(
+    aws: Aws, live_on_version_1: str, tmp_path: Path
+) -> None:
+    misplaced = "a-password-typed-into-the-wrong-setting-9Qe"
+
+    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")),
+                 "--set", f"SCC_PORT={misplaced}")  # fmt: skip
+
+    assert result.exit_code == 1
+    assert "✗ GET /healthz: function error: SettingsError: SCC_PORT must be a number; got '[redacted]'" in result.output
+    assert misplaced not in result.output
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1"
+
+
+def test_a_failing_public_smoke_test_moves_live_back_and_puts_the_old_page_back(
+    aws: Aws, live_on_version_1: str, tmp_path: Path, dispatch_page_everywhere: str
+) -> None:
+    aws("s3api", "create-bucket", "--bucket", "scc-site")
+    old = SiteFile("index.html", OLD_PAGE, "text/html; charset=utf-8", "no-cache")
+    deploy_site(Bucket(aws.client("s3"), "scc-site", "prod"), "prod", [old])
+
+    result = CliRunner().invoke(cli, [
+        "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--endpoint-url", aws.endpoint,
+        "--region", REGION, "--snapshots", str(tmp_path / "snapshots"), "--bucket", "scc-site",
+        "--base-url", dispatch_page_everywhere, "--watch-seconds", "0", *ALONE,
+    ])  # fmt: skip
+
+    assert result.exit_code == 1, result.output
+    assert "✗ GET /g/2000-01-01-smoke-am/waiver: 200: answered by the dispatch page (S3)" in result.output
+    assert "Rolled back: live serves version 1 again" in result.output
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1" and versions(aws) == ["$LATEST", "1", "2"]
+    assert "site: the previous page is back" in result.output
+    page = aws.client("s3").get_object(Bucket="scc-site", Key="index.html")["Body"].read()
+    assert page == OLD_PAGE
+    listed = aws("s3api", "list-objects-v2", "--bucket", "scc-site")["Contents"]
+    assert {item["Key"] for item in listed} == {"index.html", ".scc/manifest.json"}
+
+
+def test_errors_logged_by_the_new_version_after_the_shift_move_live_back(
+    aws: Aws, live_on_version_1: str, tmp_path: Path
+) -> None:
+    logs = aws.client("logs")
+
+    def the_new_version_fails(step: str) -> None:
+        if step != "shift":
+            return
+        stream = f"{datetime.now(UTC):%Y/%m/%d}/[2]{'0' * 32}"
+        logs.create_log_stream(logGroupName=f"/aws/lambda/{FUNCTION}", logStreamName=stream)
+        line = '{"level": "ERROR", "logger": "shipcaptaincrew.web", "message": "unhandled error in GET /api/events"}'
+        logs.put_log_events(logGroupName=f"/aws/lambda/{FUNCTION}", logStreamName=stream,
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": line}])  # fmt: skip
+
+    plan = Plan(FUNCTION, a_package(tmp_path, "v3").read_bytes(), Changes({}))
+    with pytest.raises(DeployFailed) as failed:
+        deploy(aws.client(), plan, print, tmp_path, the_new_version_fails, release=Release(logs=logs, watch_seconds=2))
+
+    assert "version 2 logged 1 error(s) after the shift" in str(failed.value)
+    assert "unhandled error in GET /api/events" in str(failed.value)
+    assert "Rolled back: live serves version 1 again" in str(failed.value)
+    assert aws.configuration(FUNCTION, "live")["Version"] == "1"

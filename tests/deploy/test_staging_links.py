@@ -1,0 +1,56 @@
+"""Staging's links lead to staging: the API's guest_url and the links in emails carry the stage's path prefix."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from shipcaptaincrew.bootstrap import stage_url
+from shipcaptaincrew.cli import cli
+from tests.builders import event_body, payment_body
+from tests.deploy.function_urls import FakeContext, json_event, scheduled_event, url_event
+from tests.deploy.handler_calls import call, sign_in
+
+SLUG = "2026-05-23-sarah-pm"
+
+
+@pytest.fixture
+def staging(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("SCC_PATH_PREFIX", "/_staging")
+    monkeypatch.setenv("SCC_PUBLIC_URL", "https://charters.example.com")
+    return handler
+
+
+def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function(staging: Any) -> None:
+    token = sign_in(staging)
+    assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
+
+    status, body = call(staging, url_event("GET", "/_staging/api/events", query="from=2026-05-01&to=2026-05-31",
+                                           headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    guest_url = body["events"][0]["guest_url"]
+    routed = CliRunner().invoke(cli, ["cdn", "route", guest_url])
+
+    assert status == 200 and guest_url == f"/_staging/g/{SLUG}"
+    assert routed.exit_code == 0 and "→ staging-function" in routed.output
+
+
+def test_a_staging_receipt_links_to_the_staging_party_page(staging: Any, tmp_path: Path) -> None:
+    token = sign_in(staging)
+    call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))
+    assert call(staging, json_event("POST", "/_staging/api/payment-log", payment_body(), token=token))[0] == 201
+
+    staging(scheduled_event(), FakeContext())
+
+    (receipt,) = (tmp_path / "data" / "outbox").glob("*.eml")
+    text = message_from_bytes(receipt.read_bytes(), policy=default).get_body(("plain",))
+    assert text is not None and f"https://charters.example.com/_staging/g/{SLUG}\n" in text.get_content()
+
+
+def test_a_public_address_that_already_ends_with_the_prefix_does_not_get_it_twice() -> None:
+    assert stage_url("https://charters.example.com/_staging", "/_staging") == "https://charters.example.com/_staging"
+    assert stage_url("https://charters.example.com", "") == "https://charters.example.com"

@@ -145,7 +145,8 @@ def _deliver(container: _Container) -> dict[str, Any]:
 
     report = deliver_due(container.ctx)
     delivered = {"sent": report.sent, "failed": report.failed, "dead": report.dead}
-    log.info("outbox delivered", extra={"fields": delivered})
+    if any(delivered.values()):  # a tick with nothing to send writes no log line (each one is billed)
+        log.info("outbox delivered", extra={"fields": delivered})
     return delivered
 
 

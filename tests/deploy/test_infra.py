@@ -135,3 +135,20 @@ def test_each_function_may_invoke_itself_and_no_other_to_hand_off_its_mail() -> 
             f"scc-{stage}",
             f"scc-{stage}:*",
         ]
+
+
+def test_each_stage_runs_its_reminders_once_a_day_and_its_outbox_on_the_minute_schedule() -> None:
+    rules = resources("AWS::Events::Rule")
+
+    for stage in ("Staging", "Prod"):
+        daily = rules[f"{stage}RemindersSchedule"]
+        assert daily["ScheduleExpression"].startswith("cron(0 ") and daily["ScheduleExpression"].endswith("* * ? *)")
+        assert [target["Input"] for target in daily["Targets"]] == ['{"scc": "reminders"}']
+        assert rules[f"{stage}OutboxSchedule"]["Targets"][0]["Input"] == '{"scc": "deliver-outbox"}'
+
+
+def test_a_quiet_function_writes_no_log_line_of_lambdas_own() -> None:
+    for stage in ("Staging", "Prod"):
+        logging = resources("AWS::Lambda::Function")[f"{stage}Function"]["LoggingConfig"]
+
+        assert (logging["LogFormat"], logging["SystemLogLevel"]) == ("JSON", "WARN")

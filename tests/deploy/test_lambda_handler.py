@@ -202,3 +202,23 @@ def test_a_secret_that_reaches_a_log_line_anyway_is_redacted(
 
     last = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert last["message"] == "careless: [redacted] and [redacted]"
+
+
+def test_a_quiet_tick_writes_no_log_line_and_the_daily_rule_sends_the_reminders(
+    handler: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = sign_in(handler)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    patron = {"first_name": "Sarah", "email": "sarah@example.org"}
+    call(handler, json_event("POST", "/api/events", event_body(date=tomorrow, patron=patron), token=token))
+    handler(scheduled_event(), FakeContext())
+    capsys.readouterr()
+
+    quiet = handler(scheduled_event(), FakeContext())
+    logged = capsys.readouterr().out
+    daily = handler({"scc": "reminders"}, FakeContext())
+    again = handler({"scc": "reminders"}, FakeContext())
+
+    assert quiet == {"sent": 0, "failed": 0, "dead": 0} and logged == ""
+    assert daily["reminded"] == 1 and daily["sent"] >= 1
+    assert again["reminded"] == 0

@@ -20,6 +20,7 @@ PLACEHOLDER = (
 )
 RETENTION_DAYS = {"staging": 14, "prod": 90}
 SCHEDULE = {"staging": "rate(5 minutes)", "prod": "rate(1 minute)"}
+REMINDERS_SCHEDULE = "cron(0 12 * * ? *)"  # daily, noon UTC: morning in the Americas, afternoon in Europe
 HEADER = "# Rendered by `scc infra render` from src/shipcaptaincrew/deploy/ (routing table: cdn.py). Do not edit.\n"
 PATH_PREFIX = {"staging": "/_staging"}  # the staging function's paths under the distribution
 
@@ -98,6 +99,23 @@ def _stage(stage: str) -> dict[str, Any]:
                 ],
             },
         },
+        f"{name}RemindersSchedule": {
+            "Type": "AWS::Events::Rule",
+            "Properties": {
+                "Description": f"Queue and send scc-{stage}'s reminders, once a day",
+                "ScheduleExpression": REMINDERS_SCHEDULE,
+                "Targets": [{"Id": "reminders", "Arn": {"Ref": f"{name}Alias"}, "Input": '{"scc": "reminders"}'}],
+            },
+        },
+        f"{name}RemindersPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": {"Ref": f"{name}Alias"},
+                "Action": "lambda:InvokeFunction",
+                "Principal": "events.amazonaws.com",
+                "SourceArn": {"Fn::GetAtt": [f"{name}RemindersSchedule", "Arn"]},
+            },
+        },
         f"{name}SchedulePermission": {
             "Type": "AWS::Lambda::Permission",
             "Properties": {
@@ -160,7 +178,13 @@ def _function(stage: str) -> dict[str, Any]:
             "Role": {"Fn::GetAtt": [f"{stage.capitalize()}Role", "Arn"]},
             "Code": {"ZipFile": PLACEHOLDER},
             "Environment": {"Variables": variables},
-            "LoggingConfig": {"LogGroup": {"Ref": f"{stage.capitalize()}LogGroup"}},
+            # JSON lines, with Lambda's own START/END/REPORT lines (INFO) left out: a quiet tick writes nothing.
+            "LoggingConfig": {
+                "LogGroup": {"Ref": f"{stage.capitalize()}LogGroup"},
+                "LogFormat": "JSON",
+                "ApplicationLogLevel": "INFO",
+                "SystemLogLevel": "WARN",
+            },
         },
     }
 

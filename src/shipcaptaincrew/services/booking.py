@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from shipcaptaincrew.domain import booking_mail, events, ledger, slugs
+from shipcaptaincrew.domain import events, ledger, slugs
 from shipcaptaincrew.domain.errors import Conflict as DomainConflict
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
-from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id, new_key
 from shipcaptaincrew.services.lookup import existing_event
+
+if TYPE_CHECKING:  # the mail code is loaded when a change tells someone, never on a first look at the board
+    from shipcaptaincrew.domain.mail import Email
 
 
 def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
@@ -120,6 +123,8 @@ def cancel_event(
         cancelled = replace(uow.events.get(current.slug) or cancelled, payment=state)
         why = reason.strip()
         if cancelled.details.patron.email:
+            from shipcaptaincrew.domain import booking_mail
+
             queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator_name), now, "cancellation")
         facts = {
             "slug": current.slug,
@@ -148,6 +153,8 @@ def reschedule_event(
         moved = _update(ctx, uow, before, EventChanges(date=day, period=period), expected_version, now)
         if moved.details.patron.email:
             party_url = f"{ctx.public_url}{guest_links.party_path(ctx, moved)}"
+            from shipcaptaincrew.domain import booking_mail
+
             email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator_name, party_url)
             queue(uow, email, now, "reschedule")
         facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
@@ -158,6 +165,8 @@ def reschedule_event(
 
 
 def queue(uow: UnitOfWork, email: Email, now: datetime, kind: str) -> None:
+    from shipcaptaincrew.domain.mail import OutboxMessage
+
     message_id = new_id("msg", now)
     uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind=kind))
 

@@ -125,7 +125,7 @@ class IdempotencyKeys(Protocol):
     def get(self, key: str) -> StoredResponse | None: ...
 
     def put(self, key: str, response: StoredResponse) -> None:
-        """Remember the first answer to `key`; raise Conflict if the key is taken."""
+        """Remember the first answer to `key`; raise Contention if another request stored it meanwhile."""
 
     def forget_older_than(self, moment: datetime) -> None: ...
 
@@ -179,7 +179,7 @@ class WaiverRepository(Protocol):
         before sealing (their count as its position)."""
 
     def move_chain_head(self, head: ChainHead, replacing: ChainHead) -> None:
-        """Store the new head; raise Conflict if the stored one is no longer `replacing` (another signer won)."""
+        """Store the new head; raise Contention if the stored one is no longer `replacing` (another signer won)."""
 
     def spend_form_token(self, nonce: str, expires_at: datetime, now: datetime) -> None:
         """Mark a waiver form's token used; raise AlreadyUsed if it was. Tokens past `now` may be forgotten."""

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
-from shipcaptaincrew.domain.errors import Conflict, SlugTaken, StaleVersion
+from shipcaptaincrew.adapters.dynamodb_writes import Write, translate
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, SlugTaken, StaleVersion, Unavailable
 from shipcaptaincrew.domain.events import Event, new_event
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
@@ -158,7 +159,7 @@ def test_an_idempotency_key_is_stored_once_and_old_ones_are_forgotten(store: Dyn
     with store.writing() as uow:
         uow.idempotency.forget_older_than(NOW - timedelta(days=2))
         uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW))
-    with pytest.raises(Conflict), store.writing() as uow:
+    with pytest.raises(Contention), store.writing() as uow:
         uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW))
 
     with store.reading() as uow:
@@ -191,3 +192,28 @@ def test_no_float_reaches_boto3(store: DynamoDbStore) -> None:
     with store.writing() as uow:
         uow.writes.put({"pk": "X", "sk": "Y", "amount": Decimal("1.50")})
     assert store.get_item(("X", "Y")) == {"pk": "X", "sk": "Y", "amount": Decimal("1.50")}
+
+
+def cancelled(*reasons: str) -> Any:
+    from botocore.exceptions import ClientError
+
+    error = {"Code": "TransactionCanceledException", "Message": f"Transaction cancelled [{', '.join(reasons)}]"}
+    return ClientError({"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]},
+                       "TransactWriteItems")  # fmt: skip
+
+
+def test_a_transaction_cancelled_by_another_on_the_same_item_is_contention_to_run_again() -> None:
+    ops = [Write("put", ("EV#1", "SIG#1")), Write("update", ("META", "GEN"))]
+
+    assert isinstance(translate(cancelled("None", "TransactionConflict"), ops), Contention)
+    assert isinstance(translate(cancelled("ConditionalCheckFailed", "None"), ops), Contention)
+    throttled = translate(cancelled("None", "ThrottlingError"), ops)
+    assert isinstance(throttled, Unavailable) and not isinstance(throttled, Contention)
+
+
+def test_a_real_conflict_failing_with_a_lost_race_wins_over_it() -> None:
+    used = Write("put", ("FORM#n", "FORM"), error=lambda: AlreadyUsed("this form was used to sign already"))
+    head = Write("put", ("WAIVER", "CHAIN"))
+
+    assert isinstance(translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]),
+                      AlreadyUsed)  # fmt: skip

@@ -17,6 +17,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
+from shipcaptaincrew.adapters.dynamodb_writes import changed_by_someone_else
 from shipcaptaincrew.domain.errors import DomainError, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
 
@@ -68,7 +69,8 @@ class DynamoDbEvents:
             for name, value in self._item(event, current["key"], current["aliases"]).items()
             if name not in ("pk", "sk", "rev", "key", "aliases", "kind")
         }
-        self._update(event.slug, fields, "version = :expected", {":expected": expected_version}, lambda: stale)
+        raced = self._stale_or_raced(event.slug, expected_version, stale)
+        self._update(event.slug, fields, "version = :expected", {":expected": expected_version}, raced)
 
     def rename(self, old: str, new: str) -> None:
         current = self.item(old)
@@ -172,6 +174,18 @@ class DynamoDbEvents:
         if condition:
             writes.update(slug_key(slug), {}, condition=condition, values=values, error=error)
         writes.data_changed = True
+
+    def _stale_or_raced(self, slug: str, expected: int, stale: DomainError) -> Callable[[], DomainError]:
+        """Why a save guarded by `rev` and `version` failed: the version the client sent is no longer current (a
+        real conflict), or only `rev` moved (a payment, a signature: contention, the save runs again)."""
+
+        def error() -> DomainError:
+            found = self._store.get_item(slug_key(slug))
+            if found is not None and found.get("kind") == "event" and found.get("version") == expected:
+                return changed_by_someone_else()
+            return stale
+
+        return error
 
     def _taken_error(self, slug: str) -> Callable[[], DomainError]:
         def error() -> DomainError:

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
-from shipcaptaincrew.domain.errors import Conflict, DomainError, NotFound
+from shipcaptaincrew.domain.errors import Conflict, Contention, DomainError, NotFound
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.ports import StoredResponse
 
@@ -152,7 +152,8 @@ class DynamoDbIdempotencyKeys:
                 "created_at": response.created_at.isoformat(),
             },
             "attribute_not_exists(pk)",
-            error=lambda: Conflict("this Idempotency-Key is being used by another request", "Idempotency-Key"),
+            # Another request stored the key first: run again, this one replays its answer (or finds it reused).
+            error=lambda: Contention("this Idempotency-Key was stored by another request at the same moment"),
         )
 
     def forget_older_than(self, moment: datetime) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
 from shipcaptaincrew.adapters.sqlite_waivers import USED_FORM
-from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, NotFound
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, NotFound
 from shipcaptaincrew.domain.seals import ChainHead
 from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
@@ -31,8 +31,9 @@ SIGNATURES, VOIDS = "SIGNATURES", "VOIDS"
 HEAD = ("WAIVER", "CHAIN")
 
 
-def _head_moved() -> Conflict:
-    return Conflict("another signature was saved at the same moment; send the form again")
+def _head_moved() -> Contention:
+    """Another record took the chain's next position first: the signing runs again after the new head."""
+    return Contention("another signature was saved at the same moment; send the form again")
 
 
 class DynamoDbWaivers:
@@ -61,7 +62,8 @@ class DynamoDbWaivers:
                 "created_at": version.created_at.isoformat(),
             },
             "attribute_not_exists(pk)",
-            error=lambda: Conflict(f"waiver version {version.id} exists already"),
+            # Another request added this version first (the default text, on two first visits): run again.
+            error=lambda: Contention(f"waiver version {version.id} was added by another request at the same moment"),
         )
 
     def add_signature(self, signature: Signature) -> None:

@@ -11,8 +11,10 @@ from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_key
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 
+@retried
 def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
     """Book an event. Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
@@ -23,6 +25,7 @@ def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | No
     return event
 
 
+@retried
 def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: str) -> Event:
     """Store an event from the old system under its old, possibly non-conforming, slug."""
     now = ctx.clock.now()
@@ -33,6 +36,7 @@ def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: s
     return event
 
 
+@retried
 def update_event(ctx: Context, slug: str, changes: EventChanges, expected_version: int, actor: str) -> Event:
     """Save new details. Raise NotFound, StaleVersion if someone saved first, InvalidInput for bad fields.
 
@@ -59,6 +63,7 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
     return revised
 
 
+@retried
 def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
     """Give an event a conforming slug; the old one keeps working as an alias."""
     now = ctx.clock.now()

@@ -16,6 +16,7 @@ from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 KEEP_KEYS_FOR = timedelta(hours=48)
 
@@ -33,6 +34,7 @@ class Statement:
     balances: list[int]
 
 
+@retried
 def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     """Append a payment, update the event's paid state, audit it and queue the receipt, in one transaction.
 
@@ -43,12 +45,14 @@ def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> Pay
         return _log(ctx, uow, slug, draft, actor)
 
 
+@retried
 def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
                      render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
     """Like log_payment, but a replay of `key` returns the first answer and writes nothing.
 
     `fingerprint` identifies the request; the same key with another fingerprint raises IdempotencyKeyReused.
-    Requests racing with one key are serialised by the write lock, so exactly one entry is written.
+    Requests racing with one key write exactly one entry: on SQLite the write lock queues them; on DynamoDB the
+    key is stored on the condition that it is not yet, and the slower request runs again and replays the answer.
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
@@ -63,6 +67,7 @@ def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, k
     return answer
 
 
+@retried
 def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> PaymentResult:
     """Append the reversal of a payment and recompute the event's paid state. The original is never changed.
 

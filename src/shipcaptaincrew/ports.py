@@ -45,13 +45,23 @@ class EventRepository(Protocol):
     def count(self) -> int: ...
 
     def set_waivers_signed(self, slug: str, count: int) -> None:
-        """Store how many signatures the event has (no version bump)."""
+        """Store how many signatures count (no version bump). Callers hold the waiver chain's head, which every
+        signature and void moves on the condition that it is still the one read, so `count` is exact when it
+        commits: a store need not guard it by what else of the event was read."""
 
     def set_guest_nonce(self, slug: str, nonce: str) -> None:
         """Store the nonce the event's guest-link secret is made from (no version bump)."""
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
-        """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
+        """Store what the ledger says the event has paid (no version bump: edits by others are not stale).
+        For a state recomputed from the whole ledger; a new entry moves it with `move_payment_state`."""
+
+    def move_payment_state(self, event: Event, state: PaymentState) -> None:
+        """Store `state`: `event.payment` (as read in this unit of work) moved by one new ledger entry.
+
+        Must not lose an entry appended by another request at the same time: on DynamoDB the paid amount moves
+        by an atomic ADD of the difference, guarded only by what `state` depends on (the event is still this
+        one, at this version, and on the same side of its clearing point), else Contention."""
 
     def on_date(self, day: date) -> list[Event]:
         """Every event of one day (cancelled ones too), by period start."""

@@ -106,6 +106,18 @@ def booked(race: Race, amount_due_cents: int | None = 1000_00) -> str:
     return booking.create_event(race.other, event_details(amount_due_cents=amount_due_cents), "test").slug
 
 
+def test_two_payments_to_one_event_at_once_both_commit_first_time_and_add_up(race: Race) -> None:
+    slug = booked(race)
+    race.before_commit(lambda: payments.log_payment(race.other, slug, cash(300_00), "other"))
+
+    logged = payments.log_payment(race.ctx, slug, cash(200_00), "admin")
+
+    assert race.pauses.taken == [], "an atomic ADD: nothing to run again"
+    assert logged.event.payment.paid_cents == 200_00, "the answer shows what this payment read and added"
+    event = payments.statement(race.other, slug).event
+    assert (event.payment.paid_cents, event.payment_cleared) == (500_00, False)
+
+
 def test_a_payment_that_read_the_event_unpaid_after_another_cleared_it_keeps_the_first_clearing_time(
     race: Race,
 ) -> None:
@@ -141,6 +153,17 @@ def test_a_reversal_racing_a_payment_reopens_the_balance_exactly(race: Race) -> 
 
     event = payments.statement(race.other, slug).event
     assert (event.payment.paid_cents, event.payment_cleared) == (100_00, False)
+
+
+def test_a_signature_racing_a_payment_on_its_event_commits_first_time(race: Race) -> None:
+    slug = booked(race)
+    race.before_commit(lambda: payments.log_payment(race.other, slug, cash(200_00), "other"))
+
+    sign_waiver(race.ctx, slug, draft(race.ctx, "Ana Lima"))
+
+    assert race.pauses.taken == []
+    event = payments.statement(race.other, slug).event
+    assert (event.waivers_signed, event.payment.paid_cents) == (1, 200_00)
 
 
 def test_two_signatures_at_once_take_consecutive_places_in_the_chain_the_slower_one_after_a_fresh_read(

@@ -125,5 +125,10 @@ def running_balances(entries: list[Entry], amount_due_cents: int | None) -> list
     return balances
 
 
+def clearing_point(amount_due_cents: int | None) -> int:
+    """The least paid amount (cents) at which an event is cleared: its price, or one cent when it has none."""
+    return max(amount_due_cents or 0, 1)
+
+
 def _is_cleared(paid: int, amount_due_cents: int | None) -> bool:
-    return paid > 0 and paid >= (amount_due_cents or 0)
+    return paid >= clearing_point(amount_due_cents)

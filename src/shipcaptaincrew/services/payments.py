@@ -116,7 +116,8 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
 
 
 def _append_to_state(uow: UnitOfWork, event: Event, entry: Entry) -> Event:
-    """The event with `entry` applied to its stored payment state, which is kept in step in this transaction."""
+    """The event with `entry` applied to its payment state as read, which moves by this entry in this transaction
+    (on DynamoDB by an atomic ADD: a payment landing meanwhile is kept, and shows in the next read)."""
     state = ledger.after(event.payment, entry, event.details.amount_due_cents)
-    uow.events.set_payment_state(event.slug, state)
+    uow.events.move_payment_state(event, state)
     return replace(event, payment=state)

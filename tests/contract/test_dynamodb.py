@@ -18,10 +18,11 @@ from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
+from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.ports import StoredResponse
-from shipcaptaincrew.services import payments
+from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details
+from tests.builders import event_details, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -97,6 +98,30 @@ def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: D
     with store.reading() as uow:
         assert uow.outbox.count("pending") == 1
         assert uow.idempotency.get("key-1") is not None
+
+
+def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_head_and_its_commit(
+    store: DynamoDbStore,
+) -> None:
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
+    event = booking.create_event(ctx, event_details(), "test")
+    version = waivers.current_waiver(ctx)
+    draft = SignatureDraft("Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True,
+                           version.id, version.sha256)  # fmt: skip
+    sign_waiver(ctx, event.slug, draft)
+    made: list[tuple[str, str]] = []
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        made.append((model.name, str(params.get("Key", {}).get("pk", {}).get("S", ""))))
+
+    store.client.meta.events.register("before-parameter-build.dynamodb.*", record)
+
+    sign_waiver(ctx, event.slug, dataclasses.replace(draft, guest_name="Rui Lima", typed_signature="Rui Lima"))
+
+    reads = [call for call in made if call[0] == "GetItem"]
+    assert len(reads) == len(set(reads)), f"an item read twice: {reads}"
+    after_head = [name for name, _ in made[made.index(("GetItem", "WAIVER")) + 1 :]]
+    assert after_head == ["Query", "TransactWriteItems"], "the event's signatures and voids in one Query, then commit"
 
 
 def test_a_reversal_is_refused_the_second_time_even_when_both_read_before_either_wrote(store: DynamoDbStore) -> None:

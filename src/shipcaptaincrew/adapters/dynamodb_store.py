@@ -181,6 +181,7 @@ class DynamoDbUnitOfWork:
         self.store = store
         self.writes = Writes()
         self._writable = writable
+        self._read: dict[Key, Item | None] = {}
 
     @functools.cached_property
     def events(self) -> DynamoDbEvents:
@@ -231,11 +232,18 @@ class DynamoDbUnitOfWork:
         return DynamoDbRoster(self)
 
     def get(self, key: Key) -> Item | None:
-        """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied."""
+        """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied.
+
+        Each item is read from the table once per unit of work: a use case decides on one view of it (its writes
+        are guarded by what it read first), and fewer calls between reading the waiver chain's head and the commit
+        leave other signers less time to move it."""
         pending = self.writes.pending.get(key)
         if pending is not None and pending.kind != "update":
             return None if pending.kind == "delete" else dict(pending.item)
-        return self.writes.overlay(self.store.get_item(key))
+        if key not in self._read:
+            self._read[key] = self.store.get_item(key)
+        stored = self._read[key]
+        return self.writes.overlay(None if stored is None else dict(stored))
 
     def partition(self, pk: str, prefix: str) -> list[Item]:
         """One partition's items whose sort key starts with `prefix`, in order, this unit of work's own included."""
@@ -263,7 +271,7 @@ class DynamoDbUnitOfWork:
             if self.writes.pending and not self._writable:
                 raise RuntimeError("a reading unit of work tried to write")
             self.store.commit(self.writes)
-        self.writes = Writes()
+        self.writes, self._read = Writes(), {}
 
 
 __all__ = ["INDEX", "DynamoDbStore", "DynamoDbUnitOfWork", "Item", "Key", "create_table"]

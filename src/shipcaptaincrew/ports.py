@@ -134,10 +134,13 @@ class StoredResponse:
 class IdempotencyKeys(Protocol):
     def get(self, key: str) -> StoredResponse | None: ...
 
-    def put(self, key: str, response: StoredResponse) -> None:
-        """Remember the first answer to `key`; raise Contention if another request stored it meanwhile."""
+    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:
+        """Remember the first answer to `key`, at least until `expires_at`; raise Contention if another request
+        stored it meanwhile."""
 
-    def forget_older_than(self, moment: datetime) -> None: ...
+    def forget_older_than(self, moment: datetime) -> None:
+        """Forget the keys stored before `moment`, in this transaction; a store whose keys expire by themselves
+        (DynamoDB's time-to-live on `expires`) need do nothing."""
 
 
 class Outbox(Protocol):

@@ -92,12 +92,14 @@ def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: D
                               lambda result: b"{}")  # fmt: skip
 
     assert calls.names().count("TransactWriteItems") == 1
-    assert "Scan" not in calls.names()
+    assert "Scan" not in calls.names() and "Query" not in calls.names(), "no index read to trim old keys"
     statement = payments.statement(ctx, event.slug)
     assert statement.event.payment.paid_cents == 40000 and len(statement.entries) == 1
     with store.reading() as uow:
         assert uow.outbox.count("pending") == 1
         assert uow.idempotency.get("key-1") is not None
+    stored = store.get_item(("IDEM#key-1", "IDEM"))
+    assert stored is not None and stored["expires"] == int((NOW + payments.KEEP_KEYS_FOR).timestamp())
 
 
 def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_head_and_its_commit(
@@ -178,18 +180,24 @@ def test_an_old_slug_cannot_be_taken_and_the_ledger_follows_a_rename(store: Dyna
         ]
 
 
-def test_an_idempotency_key_is_stored_once_and_old_ones_are_forgotten(store: DynamoDbStore) -> None:
+def test_an_idempotency_key_is_stored_once_with_the_moment_the_tables_time_to_live_forgets_it(
+    store: DynamoDbStore,
+) -> None:
     with store.writing() as uow:
-        uow.idempotency.put("old", StoredResponse("fp", 201, b"{}", NOW - timedelta(days=3)))
-    with store.writing() as uow:
-        uow.idempotency.forget_older_than(NOW - timedelta(days=2))
-        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW))
+        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW), NOW + timedelta(hours=48))
     with pytest.raises(Contention), store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW))
+        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW), NOW + timedelta(hours=48))
+    calls = Calls(store)
+    with store.writing() as uow:
+        uow.idempotency.forget_older_than(NOW + timedelta(days=30))
 
+    assert calls.names() == [], "nothing to trim: the table forgets keys by itself"
     with store.reading() as uow:
-        assert uow.idempotency.get("old") is None
         assert uow.idempotency.get("new") == StoredResponse("fp", 201, b'{"a": 1}', NOW)
+    stored = store.get_item(("IDEM#new", "IDEM"))
+    assert stored is not None and stored["expires"] == int((NOW + timedelta(hours=48)).timestamp())
+    time_to_live = store.client.describe_time_to_live(TableName=store.table)["TimeToLiveDescription"]
+    assert (time_to_live["TimeToLiveStatus"], time_to_live["AttributeName"]) == ("ENABLED", "expires")
 
 
 def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:

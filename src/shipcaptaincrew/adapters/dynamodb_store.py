@@ -12,7 +12,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | old slug | `SLUG#<alias>` | `SLUG` (kind alias) | |
 | ledger entry | `EV#<event key>` | `LEDGER#<recorded at>#<id>` | `LEDGER` / `<recorded at>#<id>` |
 | entry pointer | `ENTRY#<id>` | `ENTRY` (and `REVERSED`) | |
-| idempotency key | `IDEM#<key>` | `IDEM` | `IDEM` / `<created at>` |
+| idempotency key (`expires`: time-to-live) | `IDEM#<key>` | `IDEM` | |
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
 | audit | `AUDIT#<day>` | `<at>#<uuid>` | |
 | credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |

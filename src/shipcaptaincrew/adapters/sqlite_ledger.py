@@ -64,7 +64,7 @@ class SqliteIdempotencyKeys:
             return None
         return StoredResponse(row[0], row[1], bytes(row[2]), datetime.fromisoformat(row[3]))
 
-    def put(self, key: str, response: StoredResponse) -> None:
+    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:  # forgotten by forget_older_than
         try:
             self._connection.execute(
                 "INSERT INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -7,7 +7,7 @@ paid, and when it was cleared, is always derived from its entries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
@@ -16,6 +16,9 @@ from shipcaptaincrew.domain.text import clean_line, clean_text
 
 DEFAULT_METHODS = ("cash", "check", "venmo", "zelle", "card", "other")
 PAYMENT, REVERSAL = "payment", "reversal"
+KEEP_KEYS_FOR = timedelta(hours=48)
+"""How long a payment's Idempotency-Key and its first answer are kept at least: a client resending after a lost
+answer does so well within it."""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from shipcaptaincrew.domain import ledger, mail
 from shipcaptaincrew.domain.errors import IdempotencyKeyReused, NotFound
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
+from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import StoredResponse, UnitOfWork
 from shipcaptaincrew.services import guest_links
@@ -17,8 +17,6 @@ from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
 from shipcaptaincrew.services.retries import retried
-
-KEEP_KEYS_FOR = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, k
             return earlier
         answer = StoredResponse(fingerprint, 201, render(_log(ctx, uow, slug, draft, actor)), now)
         uow.idempotency.forget_older_than(now - KEEP_KEYS_FOR)
-        uow.idempotency.put(key, answer)
+        uow.idempotency.put(key, answer, now + KEEP_KEYS_FOR)
     return answer
 
 

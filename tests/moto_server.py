@@ -12,6 +12,7 @@ Standard library, moto and werkzeug only: `python tests/moto_server.py PORT` run
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -62,14 +63,44 @@ def _wait_until_it_answers(server: subprocess.Popen[bytes], url: str) -> None:
 
 
 class OneRequestAtATime:
-    """WSGI middleware: each request is answered whole (its body read out) before the next one starts."""
+    """WSGI middleware: each request is answered whole (its body read out) before the next one starts.
+
+    It also counts the DynamoDB operations it answered, and those refused (a cancelled TransactWriteItems: a
+    condition failed), by name; `GET /_tally` answers the counts as JSON (see `tally`)."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app, self.lock = app, threading.Lock()
+        self.counts: dict[str, int] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("PATH_INFO") == "/_tally":
+            body = json.dumps(self.counts).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        operation = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
+        statuses: list[str] = []
+
+        def recorded(status: str, headers: list[tuple[str, str]], *more: Any) -> Any:
+            statuses.append(status)
+            return start_response(status, headers, *more)
+
         with self.lock:
-            return list(self.app(environ, start_response))
+            answer = list(self.app(environ, recorded))
+            if operation:
+                self._count(operation)
+                if statuses and not statuses[0].startswith("2"):
+                    self._count(f"{operation} refused")
+        return answer
+
+    def _count(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+
+def tally(url: str) -> dict[str, int]:
+    """The DynamoDB operations the server at `url` has answered so far, by name (and "<name> refused")."""
+    with urllib.request.urlopen(f"{url}/_tally", timeout=10) as answer:
+        counts: dict[str, int] = json.loads(answer.read())
+    return counts
 
 
 def serve(port: int) -> None:

@@ -283,7 +283,9 @@ class Generations:
 
 class Store(Protocol):
     def writing(self) -> UnitOfWork:
-        """A unit of work that takes the write lock at its start (no lost updates, no deadlock)."""
+        """A unit of work whose changes commit together or not at all, with no lost update: SQLite takes the write
+        lock at its start; DynamoDB makes each write conditional on what was read and raises Contention at the
+        commit when another request changed it first (the use case then runs again: services/retries.py)."""
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: a consistent snapshot."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,3 +91,29 @@ def test_a_use_case_run_by_another_is_attempted_as_part_of_the_whole_not_on_its_
         retried(outer)(context_with(Retries(attempts=3, sleep=pauses.sleep)))
 
     assert inner.__wrapped__.calls["made"] == 3, "three attempts in all, not three times three"  # type: ignore[attr-defined]
+
+
+NOT_RUN_AGAIN = {
+    "admin.start_sign_in": "claims a sign-in slot with a conditional write made at once: running again counts twice",
+    "admin.finish_sign_in": "checks a password between its writes: a sign-in is never slowed by a retry",
+    "admin.abandon_sign_in": "undoes a claim, once",
+    "outbox.deliver_due": "sends mail between its transactions; a message not recorded is tried again later",
+}
+
+
+def test_every_use_case_that_writes_runs_again_after_a_lost_race_unless_it_acts_outside_its_transaction() -> None:
+    import pkgutil
+
+    import shipcaptaincrew.services as services
+
+    bare = []
+    for found in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"shipcaptaincrew.services.{found.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            writes = "store.writing()" in inspect.getsource(inspect.unwrap(function))
+            if writes and not hasattr(function, "__wrapped__") and f"{found.name}.{name}" not in NOT_RUN_AGAIN:
+                bare.append(f"{found.name}.{name}")
+
+    assert bare == [], "use cases that write without @retried: a lost race on DynamoDB would reach the client"

@@ -1,11 +1,13 @@
 """The audit after bench/load.py's load: does the store hold exactly what the clients were told it holds?
 
-Each store (the application's, the baseline's) is read into one `StoreView`, straight from its database file with
-the server stopped; `audit` compares it with the writes the clients saw acknowledged.
+Each store (the application's, on SQLite or DynamoDB, and the baseline's) is read into one `StoreView`, straight from
+its database file (or table) with the server stopped; `audit` compares it with the writes the clients saw
+acknowledged.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections import Counter
@@ -41,6 +43,38 @@ def read_app_store(database: Path) -> StoreView:
             signed=dict(db.execute("SELECT slug, waivers_signed FROM events").fetchall()),
             outbox=dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()),
         )  # fmt: skip
+
+
+def read_dynamodb_store(env: dict[str, str]) -> StoreView:
+    """The application's DynamoDB table, read whole as `scc export --jsonl` reads it (a consistent Scan: the audit,
+    not the application); its integrity is `scc waiver verify`: every seal, the chain and each event's count."""
+    from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
+    from shipcaptaincrew.bootstrap import build_context
+    from shipcaptaincrew.config import Settings
+    from shipcaptaincrew.services import waiver_audit
+
+    ctx = build_context(Settings.from_env(env))
+    try:
+        records = list(DynamoDbTransfer(ctx.store).dump())  # type: ignore[arg-type]
+        problems = waiver_audit.verify_signatures(ctx).problems
+    finally:
+        ctx.store.close()
+    kind: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        kind.setdefault(record["type"], []).append(record)
+    entries = [(r["id"], r["event"], r["amount_cents"] * (1 if r["kind"] == "payment" else -1))
+               for r in kind.get("ledger_entry", [])]  # fmt: skip
+    keys = {r["key"]: json.loads(base64.b64decode(r["body_base64"]))["payment"]["id"]
+            for r in kind.get("idempotency_key", []) if r["status"] == 201}  # fmt: skip
+    return StoreView(
+        integrity=[f"{problem.record_id}: {problem.problem}" for problem in problems] or ["ok"],
+        entries=entries,
+        keys=keys,
+        paid={r["slug"]: r["paid_cents"] for r in kind.get("event", [])},
+        signatures=[(r["event"], r["guest_name"]) for r in kind.get("signature", [])],
+        signed={r["slug"]: r["waivers_signed"] for r in kind.get("event", [])},
+        outbox=dict(Counter(r["status"] for r in kind.get("outbox_message", []))),
+    )
 
 
 def read_baseline_store(database: Path) -> StoreView:

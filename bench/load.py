@@ -12,19 +12,27 @@ After the load, with the servers stopped, the audit reads each store: the ledger
 payments (none missing, none doubled, one per key), every event's paid amount is the exact sum of its entries,
 the signatures are exactly the acknowledged ones, and nothing answered otherwise than expected.
 
-Run alone: `python bench/load.py [--seconds S]` (S: load time per target, split over the rounds; default 60).
+`--store dynamodb` runs the application on DynamoDB instead: a moto server on loopback that answers one request at
+a time (`tests/moto_server.py`: DynamoDB's transactions are isolated, moto's only so), seeded and served through
+the same code with SCC_STORE=dynamodb, audited from the table (and `scc waiver verify`) once the server stopped.
+Only the counts carry over to DynamoDB (answers, writes, DynamoDB calls, transactions cancelled by a lost race),
+not the times, so it runs without the baseline.
+
+Run alone: `python bench/load.py [--seconds S] [--store sqlite|dynamodb]` (S: load time per target, split over the
+rounds; default 60).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -46,7 +54,7 @@ from _harness import (
     write_results,
 )
 from _load import STALL_LIMIT
-from _load_audit import StoreView, audit, read_app_store, read_baseline_store
+from _load_audit import StoreView, audit, read_app_store, read_baseline_store, read_dynamodb_store
 from _mixed import KINDS, MixedSpec
 from _mixed_baseline import create as create_baseline
 from shipcaptaincrew.bootstrap import build_context
@@ -69,10 +77,10 @@ GOAL_OF_BASELINE = 0.3
 CLIENT_START_DELAY = 0.5
 
 
-def seed(data_dir: Path) -> tuple[str, list[tuple[str, str, str]]]:
+def seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[tuple[str, str, str]]]:
     """A fresh store: the admin password, the waiver text, two charters a day over the window, each patron with an
     email; return a sign-in token and the (slug, day, guest link) of every charter."""
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **env}))
     try:
         admin.set_admin_password(ctx, PASSWORD, "bench")
         token, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
@@ -147,29 +155,62 @@ def _figures(latencies: list[int], elapsed: float) -> dict[str, float]:
 
 
 def run(folder: Path, seconds: float, connections: int = CONNECTIONS, rounds: int = ROUNDS,
-        with_baseline: bool = True, warmup: float = WARMUP) -> dict[str, Any]:  # fmt: skip
+        with_baseline: bool = True, warmup: float = WARMUP, store: str = "sqlite") -> dict[str, Any]:  # fmt: skip
     """Seed, load (warm-up, then `rounds` interleaved rounds of seconds/rounds per target), stop, audit."""
     data_dir, baseline_db = folder / "store", folder / "baseline.sqlite3"
-    token, events = seed(data_dir)
-    create_baseline(str(baseline_db), [(slug, day) for slug, day, _ in events])
-    samples: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []} if with_baseline else {"app": []}
-    env = {"SCC_DATA_DIR": str(data_dir), "SCC_TRUSTED_PROXIES": "127.0.0.1/32"}  # each guest from its own address
-    with serving("app", ["app"], env) as app, _maybe_baseline(baseline_db, with_baseline) as baseline:
-        targets = {"app": app, **({"baseline": baseline} if baseline else {})}
-        for name, server in targets.items():
-            samples[name].append(load_once(server, token, events, warmup, connections, 0))
-        for round_number in range(1, rounds + 1):
+    with _store(store) as (store_env, dynamodb):
+        token, events = seed(data_dir, store_env)
+        create_baseline(str(baseline_db), [(slug, day) for slug, day, _ in events])
+        samples: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []} if with_baseline else {"app": []}
+        env = {"SCC_DATA_DIR": str(data_dir), "SCC_TRUSTED_PROXIES": "127.0.0.1/32", **store_env}  # a guest: an address
+        with serving("app", ["app"], env) as app, _maybe_baseline(baseline_db, with_baseline) as baseline:
+            targets = {"app": app, **({"baseline": baseline} if baseline else {})}
             for name, server in targets.items():
-                samples[name].append(load_once(server, token, events, seconds / rounds, connections, round_number))
-    # The servers have stopped: every background delivery is done, and the files are what a restart would read.
-    views = {"app": read_app_store(data_dir / "scc.sqlite3")}
+                samples[name].append(load_once(server, token, events, warmup, connections, 0))
+            for round_number in range(1, rounds + 1):
+                for name, server in targets.items():
+                    samples[name].append(load_once(server, token, events, seconds / rounds, connections, round_number))
+        # The servers have stopped: every background delivery is done, and the store is what a restart would read.
+        views = {"app": read_dynamodb_store(env) if dynamodb else read_app_store(data_dir / "scc.sqlite3")}
+        calls = dynamodb() if dynamodb else {}
     if with_baseline:
         views["baseline"] = read_baseline_store(baseline_db)
     return {
+        "store_kind": store,
         "targets": {name: summarize(found, rounds) for name, found in samples.items()},
         "audit": {name: audit(views[name], *_acknowledged(samples[name])) for name in samples},
         "store": {name: _sizes(view) for name, view in views.items()},
+        **({"dynamodb_calls": calls} if calls else {}),
     }
+
+
+@contextmanager
+def _store(kind: str) -> Iterator[tuple[dict[str, str], Callable[[], dict[str, int]] | None]]:
+    """The settings that put the application on `kind`, and for DynamoDB how to read the emulator's call counts."""
+    if kind == "sqlite":
+        yield {}, None
+        return
+    if str(HERE.parent) not in sys.path:  # the emulator the tests use, one request at a time
+        sys.path.insert(0, str(HERE.parent))
+    import boto3
+    from tests.moto_server import CREDENTIALS, REGION, moto_server, tally
+
+    from shipcaptaincrew.adapters.dynamodb import create_table
+
+    before = {name: os.environ.get(name) for name in CREDENTIALS}
+    os.environ.update(CREDENTIALS)  # dummy ones, for boto3 in this process (seeding, the audit)
+    try:
+        with moto_server() as url:
+            create_table(boto3.client("dynamodb", region_name=REGION, endpoint_url=url), "scc-load")
+            env = {"SCC_STORE": "dynamodb", "SCC_DYNAMODB_TABLE": "scc-load", "SCC_AWS_ENDPOINT_URL": url,
+                   **CREDENTIALS}  # fmt: skip
+            yield env, lambda: tally(url)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager
@@ -205,7 +246,7 @@ def report(results: dict[str, Any], machine: Machine) -> str:
     load = results["load"]
     lines = [
         f"{NAME}: {CONNECTIONS} clients, mixed: list {WINDOW}, log payments (some sent twice with one key), "
-        "open and sign waivers",
+        f"open and sign waivers; the application on {results.get('store_kind', 'sqlite')}",
         machine.describe(),
         "baseline: the same mix against a bare Starlette app on raw sqlite3 (WAL, synchronous=FULL), no auth, "
         "no validation, no audit log, no email; both refuse signatures past 1,000 in 10 minutes (429, nothing written)",
@@ -228,22 +269,29 @@ def report(results: dict[str, Any], machine: Machine) -> str:
     for name, found in results["audit"].items():
         failed = [check for check, ok in found["checks"].items() if not ok]
         lines.append(f"audit {name}: {found['summary']}: {'OK' if found['ok'] else 'FAILED ' + str(failed)}")
+    if "dynamodb_calls" in results:
+        calls = results["dynamodb_calls"]
+        answered = sum(row["requests"] for row in results["targets"].values())
+        total = sum(count for name, count in calls.items() if not name.endswith(" refused"))
+        lines.append(f"DynamoDB (moto): {total:,} calls for {answered:,} timed answers ({calls}); "
+                     f"{calls.get('TransactWriteItems refused', 0):,} of {calls.get('TransactWriteItems', 0):,} "
+                     "transactions cancelled (a lost race, run again, or a real conflict)")  # fmt: skip
     return "\n".join(lines)
 
 
-def main(seconds: float | None = None) -> None:
-    machine, per_target = Machine.here(), seconds or SECONDS
+def main(seconds: float | None = None, store: str = "sqlite") -> None:
+    machine, per_target, baseline = Machine.here(), seconds or SECONDS, store == "sqlite"
     with tempfile.TemporaryDirectory(prefix="scc-bench-") as folder:
-        measured = run(Path(folder), per_target)
+        measured = run(Path(folder), per_target, with_baseline=baseline, store=store)
     results = {
         "benchmark": NAME,
         "machine": asdict(machine),
         "load": load_description(CONNECTIONS, ROUNDS, per_target, WARMUP),
         **measured,
-        "ratio": verdict(measured["targets"]),
+        **({"ratio": verdict(measured["targets"])} if baseline else {}),
     }
     print(report(results, machine))
-    print(f"results: {write_results(NAME, results)}")
+    print(f"results: {write_results(NAME if baseline else f'{NAME}-{store}', results)}")
     if not all(found["ok"] for found in measured["audit"].values()):
         raise RuntimeError("the audit failed: see above")
 
@@ -251,4 +299,7 @@ def main(seconds: float | None = None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, help=f"load time per target (default {SECONDS})")
-    main(parser.parse_args().seconds)
+    parser.add_argument("--store", choices=("sqlite", "dynamodb"), default="sqlite",
+                        help="the application's store (dynamodb: on moto, no baseline; counts, not times)")  # fmt: skip
+    arguments = parser.parse_args()
+    main(arguments.seconds, arguments.store)

@@ -1,12 +1,15 @@
-"""Test doubles: a clock the test moves by hand, mailers that fail on purpose."""
+"""Test doubles: a clock the test moves by hand, mailers that fail on purpose, a store that loses every race."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from shipcaptaincrew.domain.errors import Contention
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import DeliveryFailed
+from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.retries import Retries
 
 
 @dataclass
@@ -34,3 +37,24 @@ class FakeMailer:
         if self.failures < 0 or self.attempts <= self.failures:
             raise self.error
         self.sent.append((email, message_id))
+
+
+class FakeStoreLosingRaces:
+    """The store, but every write transaction loses its race to another request (as a crowd can make it on
+    DynamoDB): the change runs again, and again, and is never saved."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self.attempts = 0
+
+    def writing(self) -> None:
+        self.attempts += 1
+        raise Contention("the data was changed by another request at the same time; try again")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def losing_races(ctx: Context) -> Context:
+    """The context on that store, running a change four times (without pausing) before it gives up."""
+    return replace(ctx, store=FakeStoreLosingRaces(ctx.store), retries=Retries(attempts=4, sleep=lambda seconds: None))

@@ -45,7 +45,9 @@ class EventRepository(Protocol):
     def count(self) -> int: ...
 
     def set_waivers_signed(self, slug: str, count: int) -> None:
-        """Store how many signatures the event has (no version bump)."""
+        """Store how many signatures count (no version bump). Callers hold the waiver chain's head, which every
+        signature and void moves on the condition that it is still the one read, so `count` is exact when it
+        commits: a store need not guard it by what else of the event was read."""
 
     def set_guest_nonce(self, slug: str, nonce: str) -> None:
         """Store the nonce the event's guest-link secret is made from (no version bump)."""
@@ -57,7 +59,15 @@ class EventRepository(Protocol):
         """Note that this reminder was queued; raise AlreadyUsed if another writer noted it first."""
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
-        """Store what the ledger says the event has paid (no version bump: edits by others are not stale)."""
+        """Store what the ledger says the event has paid (no version bump: edits by others are not stale).
+        For a state recomputed from the whole ledger; a new entry moves it with `move_payment_state`."""
+
+    def move_payment_state(self, event: Event, state: PaymentState) -> None:
+        """Store `state`: `event.payment` (as read in this unit of work) moved by one new ledger entry.
+
+        Must not lose an entry appended by another request at the same time: on DynamoDB the paid amount moves
+        by an atomic ADD of the difference, guarded only by what `state` depends on (the event is still this
+        one, at this version, and on the same side of its clearing point), else Contention."""
 
     def on_date(self, day: date) -> list[Event]:
         """Every event of one day (cancelled ones too), by period start."""
@@ -130,10 +140,13 @@ class StoredResponse:
 class IdempotencyKeys(Protocol):
     def get(self, key: str) -> StoredResponse | None: ...
 
-    def put(self, key: str, response: StoredResponse) -> None:
-        """Remember the first answer to `key`; raise Conflict if the key is taken."""
+    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:
+        """Remember the first answer to `key`, at least until `expires_at`; raise Contention if another request
+        stored it meanwhile."""
 
-    def forget_older_than(self, moment: datetime) -> None: ...
+    def forget_older_than(self, moment: datetime) -> None:
+        """Forget the keys stored before `moment`, in this transaction; a store whose keys expire by themselves
+        (DynamoDB's time-to-live on `expires`) need do nothing."""
 
 
 class Outbox(Protocol):
@@ -185,7 +198,7 @@ class WaiverRepository(Protocol):
         before sealing (their count as its position)."""
 
     def move_chain_head(self, head: ChainHead, replacing: ChainHead) -> None:
-        """Store the new head; raise Conflict if the stored one is no longer `replacing` (another signer won)."""
+        """Store the new head; raise Contention if the stored one is no longer `replacing` (another signer won)."""
 
     def spend_form_token(self, nonce: str, expires_at: datetime, now: datetime) -> None:
         """Mark a waiver form's token used; raise AlreadyUsed if it was. Tokens past `now` may be forgotten."""
@@ -276,7 +289,9 @@ class Generations:
 
 class Store(Protocol):
     def writing(self) -> UnitOfWork:
-        """A unit of work that takes the write lock at its start (no lost updates, no deadlock)."""
+        """A unit of work whose changes commit together or not at all, with no lost update: SQLite takes the write
+        lock at its start; DynamoDB makes each write conditional on what was read and raises Contention at the
+        commit when another request changed it first (the use case then runs again: services/retries.py)."""
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: a consistent snapshot."""

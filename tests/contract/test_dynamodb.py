@@ -11,16 +11,18 @@ from typing import Any
 import pytest
 
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
-from shipcaptaincrew.domain.errors import Conflict, SlugTaken, StaleVersion
+from shipcaptaincrew.adapters.dynamodb_writes import Write, translate
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, SlugTaken, StaleVersion, Unavailable
 from shipcaptaincrew.domain.events import Event, new_event
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
+from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.ports import StoredResponse
-from shipcaptaincrew.services import payments
+from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details
+from tests.builders import event_details, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -90,12 +92,38 @@ def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: D
                               lambda result: b"{}")  # fmt: skip
 
     assert calls.names().count("TransactWriteItems") == 1
-    assert "Scan" not in calls.names()
+    assert "Scan" not in calls.names() and "Query" not in calls.names(), "no index read to trim old keys"
     statement = payments.statement(ctx, event.slug)
     assert statement.event.payment.paid_cents == 40000 and len(statement.entries) == 1
     with store.reading() as uow:
         assert uow.outbox.count("pending") == 1
         assert uow.idempotency.get("key-1") is not None
+    stored = store.get_item(("IDEM#key-1", "IDEM"))
+    assert stored is not None and stored["expires"] == int((NOW + payments.KEEP_KEYS_FOR).timestamp())
+
+
+def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_head_and_its_commit(
+    store: DynamoDbStore,
+) -> None:
+    ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
+    event = booking.create_event(ctx, event_details(), "test")
+    version = waivers.current_waiver(ctx)
+    draft = SignatureDraft("Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True,
+                           version.id, version.sha256)  # fmt: skip
+    sign_waiver(ctx, event.slug, draft)
+    made: list[tuple[str, str]] = []
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        made.append((model.name, str(params.get("Key", {}).get("pk", {}).get("S", ""))))
+
+    store.client.meta.events.register("before-parameter-build.dynamodb.*", record)
+
+    sign_waiver(ctx, event.slug, dataclasses.replace(draft, guest_name="Rui Lima", typed_signature="Rui Lima"))
+
+    reads = [call for call in made if call[0] == "GetItem"]
+    assert len(reads) == len(set(reads)), f"an item read twice: {reads}"
+    after_head = [name for name, _ in made[made.index(("GetItem", "WAIVER")) + 1 :]]
+    assert after_head == ["Query", "TransactWriteItems"], "the event's signatures and voids in one Query, then commit"
 
 
 def test_a_reversal_is_refused_the_second_time_even_when_both_read_before_either_wrote(store: DynamoDbStore) -> None:
@@ -152,18 +180,24 @@ def test_an_old_slug_cannot_be_taken_and_the_ledger_follows_a_rename(store: Dyna
         ]
 
 
-def test_an_idempotency_key_is_stored_once_and_old_ones_are_forgotten(store: DynamoDbStore) -> None:
+def test_an_idempotency_key_is_stored_once_with_the_moment_the_tables_time_to_live_forgets_it(
+    store: DynamoDbStore,
+) -> None:
     with store.writing() as uow:
-        uow.idempotency.put("old", StoredResponse("fp", 201, b"{}", NOW - timedelta(days=3)))
+        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW), NOW + timedelta(hours=48))
+    with pytest.raises(Contention), store.writing() as uow:
+        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW), NOW + timedelta(hours=48))
+    calls = Calls(store)
     with store.writing() as uow:
-        uow.idempotency.forget_older_than(NOW - timedelta(days=2))
-        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW))
-    with pytest.raises(Conflict), store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW))
+        uow.idempotency.forget_older_than(NOW + timedelta(days=30))
 
+    assert calls.names() == [], "nothing to trim: the table forgets keys by itself"
     with store.reading() as uow:
-        assert uow.idempotency.get("old") is None
         assert uow.idempotency.get("new") == StoredResponse("fp", 201, b'{"a": 1}', NOW)
+    stored = store.get_item(("IDEM#new", "IDEM"))
+    assert stored is not None and stored["expires"] == int((NOW + timedelta(hours=48)).timestamp())
+    time_to_live = store.client.describe_time_to_live(TableName=store.table)["TimeToLiveDescription"]
+    assert (time_to_live["TimeToLiveStatus"], time_to_live["AttributeName"]) == ("ENABLED", "expires")
 
 
 def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:
@@ -191,3 +225,28 @@ def test_no_float_reaches_boto3(store: DynamoDbStore) -> None:
     with store.writing() as uow:
         uow.writes.put({"pk": "X", "sk": "Y", "amount": Decimal("1.50")})
     assert store.get_item(("X", "Y")) == {"pk": "X", "sk": "Y", "amount": Decimal("1.50")}
+
+
+def cancelled(*reasons: str) -> Any:
+    from botocore.exceptions import ClientError
+
+    error = {"Code": "TransactionCanceledException", "Message": f"Transaction cancelled [{', '.join(reasons)}]"}
+    return ClientError({"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]},
+                       "TransactWriteItems")  # fmt: skip
+
+
+def test_a_transaction_cancelled_by_another_on_the_same_item_is_contention_to_run_again() -> None:
+    ops = [Write("put", ("EV#1", "SIG#1")), Write("update", ("META", "GEN"))]
+
+    assert isinstance(translate(cancelled("None", "TransactionConflict"), ops), Contention)
+    assert isinstance(translate(cancelled("ConditionalCheckFailed", "None"), ops), Contention)
+    throttled = translate(cancelled("None", "ThrottlingError"), ops)
+    assert isinstance(throttled, Unavailable) and not isinstance(throttled, Contention)
+
+
+def test_a_real_conflict_failing_with_a_lost_race_wins_over_it() -> None:
+    used = Write("put", ("FORM#n", "FORM"), error=lambda: AlreadyUsed("this form was used to sign already"))
+    head = Write("put", ("WAIVER", "CHAIN"))
+
+    assert isinstance(translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]),
+                      AlreadyUsed)  # fmt: skip

@@ -179,3 +179,22 @@ def test_the_generation_moves_with_every_change_a_reader_may_cache(store: Store)
     with store.reading() as uow:
         uow.events.count()
     assert not changed()
+
+
+def test_a_payment_moves_the_paid_state_from_what_was_read_and_a_reversal_moves_it_back(store: Store) -> None:
+    event = replace(booked(), details=replace(booked().details, amount_due_cents=100_00))
+    add(store, event)
+    paid = PaymentState(120_00, NOW)
+
+    with store.writing() as uow:
+        read = uow.events.get(event.slug)
+        assert read is not None
+        uow.events.move_payment_state(read, paid)
+    with store.writing() as uow:
+        read = uow.events.get(event.slug)
+        assert read is not None and read.payment == paid
+        uow.events.move_payment_state(read, PaymentState(20_00, None))
+
+    with store.reading() as uow:
+        found = uow.events.get(event.slug)
+    assert found is not None and found.payment == PaymentState(20_00, None) and found.version == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -146,6 +146,12 @@ def test_sqlite_to_dynamodb_and_back_out_is_byte_identical_and_holds_every_kind(
     assert kinds == set(KINDS)
     statuses = {json.loads(line).get("status") for line in first.splitlines() if b'"outbox_message"' in line}
     assert {"sent", "pending", "waiting"} <= statuses
+    keys = [json.loads(line) for line in first.splitlines() if b'"idempotency_key"' in line]
+    for key in keys:  # the table's time-to-live forgets an imported key when it would have been forgotten
+        item = dynamodb.get_item((f"IDEM#{key['key']}", "IDEM"))
+        assert item is not None and item["expires"] == int((datetime.fromisoformat(key["created_at"]) +
+                                                            payments.KEEP_KEYS_FOR).timestamp())  # fmt: skip
+    assert keys
 
 
 def test_dynamodb_to_sqlite_and_back_out_is_byte_identical(

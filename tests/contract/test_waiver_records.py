@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
-from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.waivers import SignatureDraft, SigningClosed
@@ -97,7 +97,7 @@ def test_a_chain_head_moved_by_another_signer_refuses_the_slower_one(ctx: Contex
     sign_waiver(ctx, event.slug, draft(ctx, "Rui Lima"))
     if isinstance(ctx.store, SqliteStore):
         return  # the write lock is held from reading the head to moving it: no other signer can come between
-    with pytest.raises(Conflict), ctx.store.writing() as uow:
+    with pytest.raises(Contention), ctx.store.writing() as uow:
         uow.waivers.move_chain_head(replace(stale, position=stale.position + 1), stale)
 
 

@@ -215,9 +215,10 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
 
 
 def test_staging_gets_its_path_prefix_unless_it_already_has_one(aws: Aws, tmp_path: Path) -> None:
+    kept = {"Variables": {"SCC_SECRET_KEY": "key-staging-keeps-0123456789abcdef"}}
     aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
                                  Timeout=15, Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()},
-                                 Environment={"Variables": {"SCC_SECRET_KEY": "key-staging-keeps-0123456789abcdef"}})  # fmt: skip
+                                 Environment=kept)  # fmt: skip
 
     result = scc(aws, tmp_path, "deploy", "--stage", "staging", "--zip", str(a_package(tmp_path, "v2")))
 

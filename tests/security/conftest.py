@@ -37,6 +37,8 @@ class Server:
     url: str
     data_dir: Path
     printed: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    """The settings the server runs with beyond its data folder (its store), so tokens are minted for them."""
 
     def send(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
         """Exactly these headers (http.client adds no Content-Type of its own), one connection per request."""
@@ -51,7 +53,7 @@ class Server:
 
     def token(self) -> str:
         """An admin token minted in this process with the server's key, so no sign-in throttle is involved."""
-        ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(self.data_dir)}))
+        ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(self.data_dir), **self.env}))
         try:
             return admin.log_in(ctx, PASSWORD, "test")[0]
         finally:
@@ -73,9 +75,10 @@ def _lower(items: list[tuple[str, str]]) -> dict[str, str]:
     return {name.lower(): value for name, value in items}
 
 
-def prepare(data_dir: Path) -> None:
-    """A data folder whose admin password is PASSWORD (hashed cheaply: the server verifies it all the same)."""
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
+def prepare(data_dir: Path, **env: str) -> None:
+    """A data folder (and the store `env` names) whose admin password is PASSWORD (hashed cheaply: the server
+    verifies it all the same)."""
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **env}))
     ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)
     admin.set_admin_password(ctx, PASSWORD, "test")
     ctx.store.close()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.function_urls import json_event
 from tests.deploy.conftest import handler as handler  # the fixture: a fresh Lambda container
+from tests.deploy.function_urls import json_event
 from tests.deploy.handler_calls import call
 from tests.deploy.test_lambda_handler import ORIGIN_SECRET
 from tests.security.conftest import Server

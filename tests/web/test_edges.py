@@ -11,6 +11,7 @@ from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
 from tests.builders import event_body
+from tests.fakes import losing_races
 
 SECURITY_HEADERS = {
     "content-security-policy",
@@ -131,6 +132,7 @@ def test_the_openapi_document_describes_every_route(anonymous: TestClient) -> No
         "/api/people/{person_id}/calendar/rotate",
     }
     assert "415" in spec["paths"]["/api/login"]["post"]["responses"]
+    assert "503" in spec["paths"]["/api/payment-log"]["post"]["responses"], "a change that lost every race"
     event_in = spec["components"]["schemas"]["EventIn"]
     assert event_in["additionalProperties"] is False
     assert "payment_cleared" in spec["components"]["schemas"]["EventOut"]["required"]
@@ -154,6 +156,18 @@ def test_a_busy_store_is_a_503_that_says_to_try_again_and_writes_nothing(client:
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable" and "try again" in response.json()["error"]["message"]
+    assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"] == []
+
+
+def test_a_change_that_loses_every_race_is_a_503_with_retry_after_never_a_409(client: TestClient, ctx: Context) -> None:
+    raced = losing_races(ctx)
+    with TestClient(create_app(raced), raise_server_exceptions=False) as busy:
+        busy.headers["Authorization"] = client.headers["Authorization"]
+        response = busy.post("/api/events", json=event_body())
+
+    assert (response.status_code, response.headers["retry-after"]) == (503, "1")
+    assert response.json()["error"]["code"] == "busy" and "try again" in response.json()["error"]["message"]
+    assert raced.store.attempts == 4  # type: ignore[attr-defined]
     assert client.get("/api/events?from=2026-05-23&to=2026-05-23").json()["events"] == []
 
 

@@ -12,8 +12,9 @@ from starlette.testclient import TestClient
 
 from shipcaptaincrew.services import waivers
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.app import create_app
 from tests.builders import event_body
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, losing_races
 
 SLUG = "2026-05-23-sarah-pm"
 
@@ -219,6 +220,20 @@ def test_signing_is_rate_limited_per_client(client: TestClient) -> None:
     statuses = [sign(client, adult(guest_name="")).status_code for _ in range(61)]
 
     assert statuses[:60] == [400] * 60 and statuses[60] == 429
+
+
+def test_a_signature_that_loses_every_race_asks_the_guest_to_send_the_form_again(client: TestClient,
+                                                                                  ctx: Context) -> None:  # fmt: skip
+    base = book(client)
+    form = hidden_fields(client.get(f"{base}/waiver").text)
+    raced = losing_races(ctx)
+
+    with TestClient(create_app(raced), raise_server_exceptions=False) as guest:
+        answer = guest.post(f"{base}/waiver", data={**form, **adult()}, follow_redirects=False)
+
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "1")
+    assert "text/html" in answer.headers["content-type"] and "send the form again" in answer.text
+    assert client.post(f"{base}/waiver", data={**form, **adult()}, follow_redirects=False).status_code == 303
 
 
 def test_a_huge_form_is_413(client: TestClient) -> None:

@@ -17,6 +17,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
+from shipcaptaincrew.adapters.dynamodb_writes import changed_by_someone_else
+from shipcaptaincrew.domain import ledger
 from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
 
@@ -68,7 +70,8 @@ class DynamoDbEvents:
             for name, value in self._item(event, current["key"], current["aliases"]).items()
             if name not in ("pk", "sk", "rev", "key", "aliases", "kind")
         }
-        self._update(event.slug, fields, "version = :expected", {":expected": expected_version}, lambda: stale)
+        raced = self._stale_or_raced(event.slug, expected_version, stale)
+        self._update(event.slug, fields, "version = :expected", {":expected": expected_version}, raced)
 
     def rename(self, old: str, new: str) -> None:
         current = self.item(old)
@@ -145,7 +148,9 @@ class DynamoDbEvents:
         return self._store.count("gsi1pk = :pk", {":pk": EVENTS}, INDEX)
 
     def set_waivers_signed(self, slug: str, count: int) -> None:
-        self._update(slug, {"waivers_signed": count})
+        # Exact at commit (the caller holds the waiver chain's head), so not guarded by the `rev` read: a payment
+        # landing on the event meanwhile does not make a signature run again.
+        self._move(slug, {"waivers_signed": count})
 
     def reminded(self, slug: str, days_before: int) -> bool:
         item = self.item(slug)
@@ -166,8 +171,20 @@ class DynamoDbEvents:
         self._update(slug, {"guest_nonce": nonce})
 
     def set_payment_state(self, slug: str, state: PaymentState) -> None:
-        cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
-        self._update(slug, {"paid_cents": state.paid_cents, "payment_cleared_at": cleared_at})
+        self._update(slug, {"paid_cents": state.paid_cents, "payment_cleared_at": _iso(state.cleared_at)})
+
+    def move_payment_state(self, event: Event, state: PaymentState) -> None:
+        """ADD the entry's amount to `paid_cents`, so payments to one event at the same moment never collide;
+        `payment_cleared_at` is set only when the entry crosses the clearing point, and the write holds only while
+        the stored amount is on the side of it this unit of work read, before and after (else Contention)."""
+        moved = state.paid_cents - event.payment.paid_cents
+        point = ledger.clearing_point(event.details.amount_due_cents)
+        before = ">=" if event.payment.paid_cents >= point else "<"
+        after = ">=" if state.paid_cents >= point else "<"
+        guard = f"version = :pay_version AND paid_cents {before} :pay_point AND paid_cents {after} :pay_after"
+        values = {":pay_version": event.version, ":pay_point": point, ":pay_after": point - moved}
+        cleared = {} if state.cleared_at == event.payment.cleared_at else {"payment_cleared_at": _iso(state.cleared_at)}
+        self._move(event.slug, cleared, {"paid_cents": moved}, guard, values)
 
     def _update(
         self,
@@ -180,6 +197,9 @@ class DynamoDbEvents:
         """Change some fields of an event, guarded by the `rev` read in this unit of work (if it was read)."""
         writes = self._uow.writes
         rev = self._revs.get(slug)
+        pending = writes.pending.get(slug_key(slug))
+        if pending is not None:  # a `_move` before: this write's `rev` supersedes its ADD (one action per name)
+            pending.add.pop("rev", None)
         if rev is None:
             writes.update(slug_key(slug), fields, condition="attribute_exists(pk)", add={"rev": 1})
         else:
@@ -187,6 +207,33 @@ class DynamoDbEvents:
         if condition:
             writes.update(slug_key(slug), {}, condition=condition, values=values, error=error)
         writes.data_changed = True
+
+    def _move(
+        self, slug: str, fields: Item, add: dict[str, int] | None = None, guard: str | None = None,
+        values: Item | None = None,
+    ) -> None:  # fmt: skip
+        """Change some fields of an event whatever its `rev` (still the event: not turned into an old slug), and
+        move `rev` by ADD, so that a writer of the whole item who read it before (save, rename) runs again."""
+        key, writes = slug_key(slug), self._uow.writes
+        pending = writes.pending.get(key)
+        bump = {} if pending is not None and "rev" in pending.item else {"rev": 1}
+        still_the_event, its_slug = "slug = :moved_slug", {":moved_slug": slug}
+        writes.update(key, fields, condition=still_the_event, values=its_slug, add={**(add or {}), **bump})
+        if guard:
+            writes.update(key, {}, condition=guard, values=values)
+        writes.data_changed = True
+
+    def _stale_or_raced(self, slug: str, expected: int, stale: DomainError) -> Callable[[], DomainError]:
+        """Why a save guarded by `rev` and `version` failed: the version the client sent is no longer current (a
+        real conflict), or only `rev` moved (a payment, a signature: contention, the save runs again)."""
+
+        def error() -> DomainError:
+            found = self._store.get_item(slug_key(slug))
+            if found is not None and found.get("kind") == "event" and found.get("version") == expected:
+                return changed_by_someone_else()
+            return stale
+
+        return error
 
     def _taken_error(self, slug: str) -> Callable[[], DomainError]:
         def error() -> DomainError:
@@ -293,6 +340,10 @@ class DynamoDbEvents:
 def slug_key_item(slug: str) -> Item:
     pk, sk = slug_key(slug)
     return {"pk": pk, "sk": sk}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _sort_key(day: str, starts: str, slug: str) -> str:

@@ -4,16 +4,16 @@ An entry lives under its event's immutable key (`EV#<key>`, `LEDGER#<recorded at
 keeps its ledger; `gsi1` (`LEDGER`, `<recorded at>#<id>`) answers `between`; a pointer item `ENTRY#<id>` finds
 an entry by id. A reversal also puts `ENTRY#<original>`/`REVERSED` on the condition that it does not exist:
 a payment is reversed at most once, even by two requests at the same moment. Nothing is ever updated.
+An idempotency key is `IDEM#<key>`, with `expires` for the table's time-to-live.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
-from shipcaptaincrew.domain.errors import Conflict, DomainError, NotFound
+from shipcaptaincrew.domain.errors import Conflict, Contention, DomainError, NotFound
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.ports import StoredResponse
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
 
 LEDGER = "LEDGER"
-FORGET_AT_ONCE = 20  # idempotency keys forgotten per write, so a transaction stays small
 
 
 class DynamoDbLedger:
@@ -139,29 +138,23 @@ class DynamoDbIdempotencyKeys:
             item["fingerprint"], item["status"], bytes(item["body"]), datetime.fromisoformat(item["created_at"])
         )
 
-    def put(self, key: str, response: StoredResponse) -> None:
+    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:
+        """The key's item carries `expires` (epoch seconds): the table's time-to-live removes it some time after
+        (DynamoDB sweeps within days), so keys never pile up and no write has to trim them."""
         self._uow.writes.put(
             {
                 "pk": f"IDEM#{key}",
                 "sk": "IDEM",
-                "gsi1pk": "IDEM",
-                "gsi1sk": response.created_at.isoformat(),
                 "fingerprint": response.fingerprint,
                 "status": response.status,
                 "body": response.body,
                 "created_at": response.created_at.isoformat(),
+                "expires": int(expires_at.timestamp()),
             },
             "attribute_not_exists(pk)",
-            error=lambda: Conflict("this Idempotency-Key is being used by another request", "Idempotency-Key"),
+            # Another request stored the key first: run again, this one replays its answer (or finds it reused).
+            error=lambda: Contention("this Idempotency-Key was stored by another request at the same moment"),
         )
 
     def forget_older_than(self, moment: datetime) -> None:
-        """Forget a few of the oldest keys older than `moment` (one Query; the rest go with later writes)."""
-        items = self._uow.query(
-            "gsi1pk = :pk AND gsi1sk < :moment",
-            {":pk": "IDEM", ":moment": moment.isoformat()},
-            INDEX,
-            limit=FORGET_AT_ONCE,
-        )
-        for item in islice(items, FORGET_AT_ONCE):
-            self._uow.writes.delete((str(item["pk"]), "IDEM"))
+        """Nothing to do: the table's time-to-live forgets each key after its `expires`."""

@@ -12,7 +12,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | old slug | `SLUG#<alias>` | `SLUG` (kind alias) | |
 | ledger entry | `EV#<event key>` | `LEDGER#<recorded at>#<id>` | `LEDGER` / `<recorded at>#<id>` |
 | entry pointer | `ENTRY#<id>` | `ENTRY` (and `REVERSED`) | |
-| idempotency key | `IDEM#<key>` | `IDEM` | `IDEM` / `<created at>` |
+| idempotency key (`expires`: time-to-live) | `IDEM#<key>` | `IDEM` | |
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
 | audit | `AUDIT#<day>` | `<at>#<uuid>` | |
 | credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |
@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from shipcaptaincrew.adapters.dynamodb_table import INDEX, Item, create_table, decode, encode
-from shipcaptaincrew.domain.errors import Conflict, DomainError, Unavailable
+from shipcaptaincrew.adapters.dynamodb_writes import MAX_TRANSACTION_ITEMS, Key, Write, Writes, transact_item, translate
+from shipcaptaincrew.domain.errors import Unavailable
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.ports import Generations
 
@@ -43,105 +43,6 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
     from shipcaptaincrew.adapters.dynamodb_roster import DynamoDbRoster
     from shipcaptaincrew.adapters.dynamodb_waivers import DynamoDbWaivers
-
-Key = tuple[str, str]
-ErrorFactory = Callable[[], DomainError]
-MAX_TRANSACTION_ITEMS = 100
-
-
-def changed_by_someone_else() -> DomainError:
-    return Conflict("the data was changed by another request at the same time; try again")
-
-
-@dataclass
-class Write:
-    """One buffered write: a whole item (put), a partial one (update: set and remove), or a delete."""
-
-    kind: str  # "put" | "update" | "delete"
-    key: Key
-    item: Item = field(default_factory=dict)
-    remove: set[str] = field(default_factory=set)
-    add: dict[str, int] = field(default_factory=dict)
-    conditions: list[str] = field(default_factory=list)
-    values: Item = field(default_factory=dict)
-    error: ErrorFactory = changed_by_someone_else
-
-
-class Writes:
-    """The unit of work's pending writes, at most one per item (as a transaction requires), merged in order."""
-
-    def __init__(self) -> None:
-        self.pending: dict[Key, Write] = {}
-        self.data_changed = False
-        self.auth_changed = False
-
-    def put(
-        self,
-        item: Item,
-        condition: str | None = None,
-        values: Item | None = None,
-        error: ErrorFactory = changed_by_someone_else,
-    ) -> None:
-        key = (item["pk"], item["sk"])
-        write = Write(
-            "put", key, dict(item), conditions=[condition] if condition else [], values=values or {}, error=error
-        )
-        earlier = self.pending.get(key)
-        if earlier is not None and earlier.kind != "put":  # keep the guards of what it replaces (a version check)
-            write.conditions = earlier.conditions + [c for c in write.conditions if c not in earlier.conditions]
-            write.values = {**earlier.values, **write.values}
-            if earlier.error is not changed_by_someone_else:
-                write.error = earlier.error
-        self.pending[key] = write
-
-    def update(
-        self,
-        key: Key,
-        set_: Item,
-        remove: set[str] | None = None,
-        condition: str | None = None,
-        values: Item | None = None,
-        error: ErrorFactory | None = None,
-        add: dict[str, int] | None = None,
-    ) -> None:
-        earlier = self.pending.get(key)
-        if earlier is not None and earlier.kind == "put":  # fold into the pending item
-            earlier.item.update(set_)
-            for name in remove or ():
-                earlier.item.pop(name, None)
-            for name, amount in (add or {}).items():
-                earlier.item[name] = int(earlier.item.get(name, 0)) + amount
-            return
-        if earlier is None or earlier.kind == "delete":
-            earlier = Write("update", key)
-            self.pending[key] = earlier
-        earlier.item.update(set_)
-        earlier.remove |= set(remove or ()) - set(set_)
-        for name, amount in (add or {}).items():
-            earlier.add[name] = earlier.add.get(name, 0) + amount
-        if condition and condition not in earlier.conditions:
-            earlier.conditions.append(condition)
-        earlier.values.update(values or {})
-        if error is not None:
-            earlier.error = error
-
-    def delete(self, key: Key, condition: str | None = None, values: Item | None = None) -> None:
-        self.pending[key] = Write("delete", key, conditions=[condition] if condition else [], values=values or {})
-
-    def overlay(self, item: Item | None) -> Item | None:
-        """`item` as it will be once the pending write on it (if any) is applied."""
-        if item is None:
-            return None
-        write = self.pending.get((item["pk"], item["sk"]))
-        if write is None:
-            return item
-        if write.kind != "update":
-            return None if write.kind == "delete" else dict(write.item)
-        seen = {name: value for name, value in item.items() if name not in write.remove}
-        seen.update(write.item)
-        for name, amount in write.add.items():
-            seen[name] = int(seen.get(name, 0)) + amount
-        return seen
 
 
 class DynamoDbStore:
@@ -256,62 +157,10 @@ class DynamoDbStore:
 
         try:
             self.client.transact_write_items(
-                TransactItems=[self._transact_item(op) for op in ops], ClientRequestToken=str(uuid.uuid4())
+                TransactItems=[transact_item(self.table, op) for op in ops], ClientRequestToken=str(uuid.uuid4())
             )
         except ClientError as error:
-            raise self._translate(error, ops) from None
-
-    def _transact_item(self, op: Write) -> Item:
-        key = encode({"pk": op.key[0], "sk": op.key[1]})
-        body: Item = {"TableName": self.table}
-        values = dict(op.values)
-        if op.conditions:
-            body["ConditionExpression"] = " AND ".join(f"({condition})" for condition in op.conditions)
-        if op.kind == "put":
-            body["Item"] = encode(op.item)
-            wrapped = {"Put": body}
-        elif op.kind == "delete":
-            body["Key"] = key
-            wrapped = {"Delete": body}
-        else:
-            body["Key"] = key
-            names: dict[str, str] = {}
-            sets, removes, adds = [], [], []
-            for number, (name, value) in enumerate(sorted(op.item.items())):
-                names[f"#s{number}"] = name
-                values[f":s{number}"] = value
-                sets.append(f"#s{number} = :s{number}")
-            for number, name in enumerate(sorted(op.remove)):
-                names[f"#r{number}"] = name
-                removes.append(f"#r{number}")
-            for number, (name, amount) in enumerate(sorted(op.add.items())):
-                names[f"#a{number}"] = name
-                values[f":a{number}"] = amount
-                adds.append(f"#a{number} :a{number}")
-            clauses = [
-                f"{verb} {', '.join(parts)}"
-                for verb, parts in (("SET", sets), ("REMOVE", removes), ("ADD", adds))
-                if parts
-            ]
-            body["UpdateExpression"] = " ".join(clauses)
-            body["ExpressionAttributeNames"] = names
-            wrapped = {"Update": body}
-        if values:
-            body["ExpressionAttributeValues"] = encode(values)
-        return wrapped
-
-    def _translate(self, error: Any, ops: list[Write]) -> DomainError:
-        details = error.response.get("Error", {})
-        code = details.get("Code", "")
-        if code == "TransactionCanceledException":
-            reasons = error.response.get("CancellationReasons") or _reasons_from_message(details.get("Message", ""))
-            for op, reason in zip(ops, reasons, strict=False):
-                if (reason.get("Code") if isinstance(reason, dict) else reason) == "ConditionalCheckFailed":
-                    return op.error()
-            return Unavailable("the change collided with another one and was not saved; try again")
-        if code == "ConditionalCheckFailedException":
-            return changed_by_someone_else()
-        return Unavailable(f"the table refused the change ({code}); nothing was written")
+            raise translate(error, ops) from None
 
     def _call(self, operation: str, **request: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -325,14 +174,6 @@ class DynamoDbStore:
             raise Unavailable(f"the table could not be reached ({type(error).__name__}); try again") from None
 
 
-def _reasons_from_message(message: str) -> list[str]:
-    """Reasons from `Transaction cancelled, please refer cancellation reasons ... [None, ConditionalCheckFailed]`."""
-    start, end = message.find("["), message.rfind("]")
-    if start < 0 or end < start:
-        return []
-    return [part.strip() for part in message[start + 1 : end].split(",")]
-
-
 class DynamoDbUnitOfWork:
     """Reads go straight to the table (strongly consistent); writes wait in `writes` for one transaction at exit."""
 
@@ -340,6 +181,7 @@ class DynamoDbUnitOfWork:
         self.store = store
         self.writes = Writes()
         self._writable = writable
+        self._read: dict[Key, Item | None] = {}
 
     @functools.cached_property
     def events(self) -> DynamoDbEvents:
@@ -390,11 +232,18 @@ class DynamoDbUnitOfWork:
         return DynamoDbRoster(self)
 
     def get(self, key: Key) -> Item | None:
-        """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied."""
+        """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied.
+
+        Each item is read from the table once per unit of work: a use case decides on one view of it (its writes
+        are guarded by what it read first), and fewer calls between reading the waiver chain's head and the commit
+        leave other signers less time to move it."""
         pending = self.writes.pending.get(key)
         if pending is not None and pending.kind != "update":
             return None if pending.kind == "delete" else dict(pending.item)
-        return self.writes.overlay(self.store.get_item(key))
+        if key not in self._read:
+            self._read[key] = self.store.get_item(key)
+        stored = self._read[key]
+        return self.writes.overlay(None if stored is None else dict(stored))
 
     def partition(self, pk: str, prefix: str) -> list[Item]:
         """One partition's items whose sort key starts with `prefix`, in order, this unit of work's own included."""
@@ -422,7 +271,7 @@ class DynamoDbUnitOfWork:
             if self.writes.pending and not self._writable:
                 raise RuntimeError("a reading unit of work tried to write")
             self.store.commit(self.writes)
-        self.writes = Writes()
+        self.writes, self._read = Writes(), {}
 
 
 __all__ = ["INDEX", "DynamoDbStore", "DynamoDbUnitOfWork", "Item", "Key", "create_table"]

@@ -65,6 +65,7 @@ def create_table(client: Any, table: str) -> bool:
             return False
         raise
     client.get_waiter("table_exists").wait(TableName=table)
-    # Failed sign-ins carry `expires`; the table forgets them once it passes (the template sets the same).
+    # Failed sign-ins, spent form tokens and idempotency keys carry `expires`; the table forgets them once it passes
+    # (the template sets the same).
     client.update_time_to_live(TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
     return True

@@ -19,6 +19,7 @@ from shipcaptaincrew.adapters.dynamodb_roster import ROSTER
 from shipcaptaincrew.adapters.dynamodb_store import Item
 from shipcaptaincrew.adapters.dynamodb_waivers import SIGNATURES, VOIDS
 from shipcaptaincrew.domain.errors import InvalidInput
+from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR
 from shipcaptaincrew.ports import Record
 
 EVENT_FIELDS = (
@@ -120,9 +121,10 @@ def _version_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 
 def _idempotency_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", "gsi1pk": "IDEM", "gsi1sk": record["created_at"],
-             "fingerprint": record["fingerprint"], "status": record["status"],
-             "body": base64.b64decode(record["body_base64"]), "created_at": record["created_at"]}]  # fmt: skip
+    expires = int((datetime.fromisoformat(record["created_at"]) + KEEP_KEYS_FOR).timestamp())  # the time-to-live
+    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", "fingerprint": record["fingerprint"],
+             "status": record["status"], "body": base64.b64decode(record["body_base64"]),
+             "created_at": record["created_at"], "expires": expires}]  # fmt: skip
 
 
 def _outbox_items(record: Record, _: dict[str, str]) -> list[Item]:

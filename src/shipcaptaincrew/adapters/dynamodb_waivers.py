@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
 from shipcaptaincrew.adapters.sqlite_waivers import USED_FORM
-from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, NotFound
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, NotFound
 from shipcaptaincrew.domain.seals import ChainHead
 from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
@@ -31,14 +31,16 @@ SIGNATURES, VOIDS = "SIGNATURES", "VOIDS"
 HEAD = ("WAIVER", "CHAIN")
 
 
-def _head_moved() -> Conflict:
-    return Conflict("another signature was saved at the same moment; send the form again")
+def _head_moved() -> Contention:
+    """Another record took the chain's next position first: the signing runs again after the new head."""
+    return Contention("another signature was saved at the same moment; send the form again")
 
 
 class DynamoDbWaivers:
     def __init__(self, uow: DynamoDbUnitOfWork) -> None:
         self._uow = uow
         self._slugs: dict[str, str] = {}
+        self._stored: dict[str, list[Item]] = {}  # EV#<key> -> its signature and void items, as read
 
     def current_version(self) -> WaiverVersion | None:
         items = self._uow.query(
@@ -61,11 +63,13 @@ class DynamoDbWaivers:
                 "created_at": version.created_at.isoformat(),
             },
             "attribute_not_exists(pk)",
-            error=lambda: Conflict(f"waiver version {version.id} exists already"),
+            # Another request added this version first (the default text, on two first visits): run again.
+            error=lambda: Contention(f"waiver version {version.id} was added by another request at the same moment"),
         )
 
     def add_signature(self, signature: Signature) -> None:
-        if self._uow.get((f"EV#{signature.event_key}", "SLUG")) is None:
+        event = self._uow.events.item(signature.event_slug)  # read already by the use case: no call
+        if event is None or event["key"] != signature.event_key:
             raise NotFound(f"no event {signature.event_slug!r}", "slug")
         sort = f"{signature.signed_at}#{signature.id}"
         item = {
@@ -95,7 +99,7 @@ class DynamoDbWaivers:
         event = self._uow.events.item(slug)
         if event is None:
             return []
-        found = [self._signature(item) for item in self._uow.partition(f"EV#{event['key']}", "SIG#")]
+        found = [self._signature(item, str(event["slug"])) for item in self._records(str(event["key"]), "SIG#")]
         return sorted(found, key=lambda signature: (signature.signed_at, signature.position or 0))
 
     def by_copy_token(self, token: str) -> Signature | None:
@@ -122,7 +126,7 @@ class DynamoDbWaivers:
         event = self._uow.events.item(slug)
         if event is None:
             return []
-        return [_void(item) for item in self._uow.partition(f"EV#{event['key']}", "VOID#")]
+        return [_void(item) for item in self._records(str(event["key"]), "VOID#")]
 
     def every_void(self) -> Iterator[Void]:
         for item in self._uow.query("gsi1pk = :pk", {":pk": VOIDS}, INDEX):
@@ -147,12 +151,29 @@ class DynamoDbWaivers:
             item, "attribute_not_exists(pk) OR expires < :now", {":now": int(now.timestamp())}, error=_form_used
         )
 
+    def _records(self, event_key: str, prefix: str) -> list[Item]:
+        """The event's signatures (`SIG#`) or voids (`VOID#`), this unit of work's own included, in key order.
+
+        One Query reads both (they sort together, after the event's ledger), once per unit of work: a signature
+        reads them after the chain's head, and each call there is time for another signer to move it."""
+        pk = f"EV#{event_key}"
+        if pk not in self._stored:
+            bounds = {":pk": pk, ":low": "SIG#", ":high": "VOID#~"}
+            self._stored[pk] = list(self._uow.query("pk = :pk AND sk BETWEEN :low AND :high", bounds))
+        found = {str(item["sk"]): item for item in self._stored[pk] if str(item["sk"]).startswith(prefix)}
+        for write in self._uow.writes.pending.values():
+            if write.kind == "put" and write.key[0] == pk and write.key[1].startswith(prefix):
+                found[write.key[1]] = dict(write.item)
+        return [found[sk] for sk in sorted(found)]
+
     def _pointed(self, pointer: Item) -> Signature | None:
         item = self._uow.get((f"EV#{pointer['event_key']}", str(pointer["signature_sk"])))
         return None if item is None else self._signature(item)
 
-    def _signature(self, item: Item) -> Signature:
+    def _signature(self, item: Item, slug: str | None = None) -> Signature:
         key = str(item["event_key"])
+        if slug is not None:
+            self._slugs[key] = slug
         if key not in self._slugs:
             found = self._uow.get((f"EV#{key}", "SLUG"))
             self._slugs[key] = "?" if found is None else str(found["slug"])

@@ -145,6 +145,9 @@ class SqliteEventRepository:
             (state.paid_cents, cleared_at, slug),
         )
 
+    def move_payment_state(self, event: Event, state: PaymentState) -> None:
+        self.set_payment_state(event.slug, state)  # the write lock is held since the event was read
+
     def _refuse_alias(self, slug: str) -> None:
         row = self._connection.execute(
             "SELECT events.slug FROM slug_aliases JOIN events ON events.id = event_id WHERE alias = ?", (slug,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, time
 
-from shipcaptaincrew.domain.errors import Conflict
+from shipcaptaincrew.domain.errors import Contention
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.ports import StoredResponse
 
@@ -64,14 +64,14 @@ class SqliteIdempotencyKeys:
             return None
         return StoredResponse(row[0], row[1], bytes(row[2]), datetime.fromisoformat(row[3]))
 
-    def put(self, key: str, response: StoredResponse) -> None:
+    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:  # forgotten by forget_older_than
         try:
             self._connection.execute(
                 "INSERT INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
                 (key, response.fingerprint, response.status, response.body, response.created_at.isoformat()),
             )
         except sqlite3.IntegrityError:
-            raise Conflict("this Idempotency-Key is being used by another request", "Idempotency-Key") from None
+            raise Contention("this Idempotency-Key was stored by another request at the same moment") from None
 
     def forget_older_than(self, moment: datetime) -> None:
         self._connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (moment.isoformat(),))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
 
-from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, NotFound
+from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, NotFound
 from shipcaptaincrew.domain.seals import ChainHead
 from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
@@ -49,7 +49,7 @@ class SqliteWaivers:
                 (*values, signature.event_key),
             ).rowcount
         except sqlite3.IntegrityError:
-            raise Conflict("another record took this place in the chain; try again") from None
+            raise Contention("another record took this place in the chain; try again") from None
         if written != 1:
             raise NotFound(f"no event {signature.event_slug!r}", "slug")
 

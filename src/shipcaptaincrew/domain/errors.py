@@ -70,6 +70,17 @@ class Unavailable(DomainError):
         self.retry_after = retry_after
 
 
+class Contention(Unavailable):
+    """Another request changed what this one read between its read and its write (an optimistic condition
+    failed), so nothing was written. Not a conflict of intent: the use case runs again from a fresh read
+    (services/retries.py); only if every attempt loses does a client see it, as 503 with Retry-After."""
+
+    code = "busy"
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int | None = 1) -> None:
+        super().__init__(message, field, retry_after)
+
+
 class UnsupportedMediaType(DomainError):
     """A body sent in a form the request does not take (e.g. not JSON where only JSON is accepted)."""
 

@@ -8,7 +8,7 @@ What an event has paid, and when it was cleared, is always derived from its entr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
@@ -23,6 +23,9 @@ RAIN_CHECK, CREDIT = "rain_check", "credit"
 cancelled one as `rain_check` and arrives on the other as `credit`, two entries written together."""
 KINDS = (PAYMENT, REVERSAL, REFUND, RAIN_CHECK, CREDIT)
 _MONEY_IN = (PAYMENT, CREDIT)
+KEEP_KEYS_FOR = timedelta(hours=48)
+"""How long a payment's Idempotency-Key and its first answer are kept at least: a client resending after a lost
+answer does so well within it."""
 
 
 @dataclass(frozen=True)
@@ -164,5 +167,10 @@ def running_balances(entries: list[Entry], amount_due_cents: int | None) -> list
     return balances
 
 
+def clearing_point(amount_due_cents: int | None) -> int:
+    """The least paid amount (cents) at which an event is cleared: its price, or one cent when it has none."""
+    return max(amount_due_cents or 0, 1)
+
+
 def _is_cleared(paid: int, amount_due_cents: int | None) -> bool:
-    return paid > 0 and paid >= (amount_due_cents or 0)
+    return paid >= clearing_point(amount_due_cents)

@@ -11,6 +11,7 @@ from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized,
 from shipcaptaincrew.domain.throttle import limit_key
 from shipcaptaincrew.domain.tokens import Claims
 from shipcaptaincrew.services.context import Context, SignInState
+from shipcaptaincrew.services.retries import retried
 
 ADMIN = "admin"
 MIN_PASSWORD = 10
@@ -100,6 +101,7 @@ def check_token(ctx: Context, token: str) -> Session:
     return Session(claims.subject, state.data_generation)
 
 
+@retried
 def log_out(ctx: Context, token: str) -> None:
     """Revoke this token. A token that is already invalid needs nothing more."""
     claims = tokens.verify(ctx.keys.sign_in, token, _fingerprint_or_blank(ctx), ctx.clock.now())
@@ -108,6 +110,7 @@ def log_out(ctx: Context, token: str) -> None:
         uow.audit.append("admin.logged_out", claims.subject, ctx.clock.now(), {})
 
 
+@retried
 def set_admin_password(ctx: Context, password: str, actor: str) -> None:
     """Store a new argon2id hash; every token issued before stops working."""
     if len(password) < MIN_PASSWORD:

@@ -16,11 +16,13 @@ from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id, new_key
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 if TYPE_CHECKING:  # the mail code is loaded when a change tells someone, never on a first look at the board
     from shipcaptaincrew.domain.mail import Email
 
 
+@retried
 def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
     """Book an event. Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
@@ -31,6 +33,7 @@ def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | No
     return event
 
 
+@retried
 def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: str) -> Event:
     """Store an event from the old system under its old, possibly non-conforming, slug."""
     now = ctx.clock.now()
@@ -41,6 +44,7 @@ def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: s
     return event
 
 
+@retried
 def update_event(ctx: Context, slug: str, changes: EventChanges, expected_version: int, actor: str) -> Event:
     """Save new details. Raise NotFound, StaleVersion if someone saved first, InvalidInput for bad fields.
 
@@ -71,6 +75,7 @@ def _update(ctx: Context, uow: UnitOfWork, current: Event, changes: EventChanges
     return uow.events.get(revised.slug) or revised
 
 
+@retried
 def rename_event(ctx: Context, old: str, new: str, actor: str) -> Event:
     """Give an event a conforming slug; the old one keeps working as an alias."""
     now = ctx.clock.now()
@@ -94,6 +99,7 @@ Also = Callable[[UnitOfWork, Event, Event], None]
 """More to do in a change's transaction, with the event before and after (e.g. telling the crew)."""
 
 
+@retried
 def cancel_event(
     ctx: Context,
     slug: str,
@@ -139,6 +145,7 @@ def cancel_event(
     return cancelled
 
 
+@retried
 def reschedule_event(
     ctx: Context, slug: str, day: date, period: str, expected_version: int, actor: str, also: Also | None = None
 ) -> Event:

@@ -10,6 +10,7 @@ from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import SignInLimits
 from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
+from shipcaptaincrew.services.retries import Retries
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,5 @@ class Context:
     """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""
+    retries: Retries = field(default_factory=Retries)
+    """How a use case that lost a race with another writer runs again (services/retries.py)."""

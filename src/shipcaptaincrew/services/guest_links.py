@@ -9,6 +9,7 @@ from shipcaptaincrew.domain.errors import NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 NO_SUCH_LINK = "this link does not lead to a charter"
 
@@ -37,6 +38,8 @@ def open_event(ctx: Context, slug: str, secret: str) -> Event:
     return event
 
 
+@retried
+@retried
 def rotate_link(ctx: Context, slug: str, actor: str) -> Event:
     """Give the event a new secret: every link sent before stops working at once (audited)."""
     now = ctx.clock.now()

@@ -11,6 +11,7 @@ from shipcaptaincrew.domain.errors import NotFound, Unavailable
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.retries import retried
 
 CLAIM_LEASE = timedelta(minutes=2)
 RECORD_EVERY = timedelta(seconds=10)  # well inside the lease: no outcome waits long enough to be re-claimed
@@ -52,6 +53,7 @@ def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
                           outcomes.count(mail.WAITING), len(due))  # fmt: skip
 
 
+@retried
 def release_waiting(ctx: Context) -> int:
     """Make every message waiting for credentials due now (after new credentials are stored); return how many."""
     now = ctx.clock.now()
@@ -68,6 +70,7 @@ def waiting_count(ctx: Context) -> int:
         return uow.outbox.count(mail.WAITING)
 
 
+@retried
 def retry_now(ctx: Context, message_id: str) -> OutboxMessage:
     """Make a pending or dead message due again at once."""
     with ctx.store.writing() as uow:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from shipcaptaincrew.domain import booking_mail, ledger, mail
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
+from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import StoredResponse, UnitOfWork
 from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
-
-KEEP_KEYS_FOR = timedelta(hours=48)
+from shipcaptaincrew.services.retries import retried
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class Statement:
     balances: list[int]
 
 
+@retried
 def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     """Append a payment, update the event's paid state, audit it and queue the receipt, in one transaction.
 
@@ -43,16 +43,19 @@ def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> Pay
         return _log(ctx, uow, slug, draft, actor)
 
 
+@retried
 def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
                      render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
     """Like log_payment, but a replay of `key` returns the first answer and writes nothing.
 
     `fingerprint` identifies the request; the same key with another fingerprint raises IdempotencyKeyReused.
-    Requests racing with one key are serialised by the write lock, so exactly one entry is written.
+    Requests racing with one key write exactly one entry: on SQLite the write lock queues them; on DynamoDB the
+    key is stored on the condition that it is not yet, and the slower request runs again and replays the answer.
     """
     return _once(ctx, key, fingerprint, render, lambda uow: _log(ctx, uow, slug, draft, actor))
 
 
+@retried
 def log_refund(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     """Append a refund (money sent back to the patron), update the paid state, audit it (`payment.refunded`) and
     queue the patron's refund receipt, in one transaction.
@@ -63,12 +66,14 @@ def log_refund(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> Paym
         return _refund(ctx, uow, slug, draft, actor)
 
 
+@retried
 def log_refund_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
                     render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
     """Like log_refund, with an idempotency key as `log_payment_once` has."""
     return _once(ctx, key, fingerprint, render, lambda uow: _refund(ctx, uow, slug, draft, actor))
 
 
+@retried
 def give_rain_check(ctx: Context, slug: str, to_slug: str, amount_cents: int | None, actor: str) -> RainCheck:
     """Move what a cancelled charter owes back (or `amount_cents` of it) onto another live booking of the same
     patron, as a credit on its balance: two ledger entries, both payment states, an audit entry
@@ -127,10 +132,11 @@ def _once(ctx: Context, key: str, fingerprint: str, render: Callable[[PaymentRes
             return earlier
         answer = StoredResponse(fingerprint, 201, render(work(uow)), now)
         uow.idempotency.forget_older_than(now - KEEP_KEYS_FOR)
-        uow.idempotency.put(key, answer)
+        uow.idempotency.put(key, answer, now + KEEP_KEYS_FOR)
     return answer
 
 
+@retried
 def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> PaymentResult:
     """Append the reversal of a payment and recompute the event's paid state. The original is never changed.
 
@@ -197,7 +203,8 @@ def _refund(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor
 
 
 def _append_to_state(uow: UnitOfWork, event: Event, entry: Entry) -> Event:
-    """The event with `entry` applied to its stored payment state, which is kept in step in this transaction."""
+    """The event with `entry` applied to its payment state as read, which moves by this entry in this transaction
+    (on DynamoDB by an atomic ADD: a payment landing meanwhile is kept, and shows in the next read)."""
     state = ledger.after(event.payment, entry, event.details.amount_due_cents)
-    uow.events.set_payment_state(event.slug, state)
+    uow.events.move_payment_state(event, state)
     return replace(event, payment=state)

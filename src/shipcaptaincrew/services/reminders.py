@@ -12,6 +12,7 @@ from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.booking import queue
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def _due(ctx: Context, day: date, days_before: int) -> list[Event]:
         return [event for event in charters if not uow.events.reminded(event.slug, days_before)]
 
 
+@retried
 def _remind(ctx: Context, slug: str, days_before: int, now: datetime) -> bool:
     """Queue one reminder with its mark; False if it is no longer due (sent meanwhile, or the charter changed)."""
     try:

@@ -18,6 +18,7 @@ from shipcaptaincrew.services import conflicts
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 SCHEDULE_DAYS = 90
 T = TypeVar("T")
@@ -40,6 +41,7 @@ class Schedule:
     events: list[Event]
 
 
+@retried
 def add_ship(ctx: Context, name: str, capacity: int, actor: str) -> Ship:
     """Put a ship on the roster. Raise InvalidInput for a bad field, Conflict for a name in use."""
     now = ctx.clock.now()
@@ -50,6 +52,7 @@ def add_ship(ctx: Context, name: str, capacity: int, actor: str) -> Ship:
     return ship
 
 
+@retried
 def update_ship(ctx: Context, ship_id: str, name: str | None, capacity: int | None, actor: str) -> Ship:
     """Rename a ship or change its capacity, finding again the conflicts of its upcoming events.
 
@@ -71,6 +74,7 @@ def list_ships(ctx: Context) -> list[Ship]:
         return uow.roster.ships()
 
 
+@retried
 def add_person(ctx: Context, person: Person, actor: str) -> Person:
     """Put a captain or crew member on the roster, with a fresh calendar token. Raise InvalidInput."""
     now = ctx.clock.now()
@@ -81,6 +85,7 @@ def add_person(ctx: Context, person: Person, actor: str) -> Person:
     return person
 
 
+@retried
 def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: str) -> Person:
     """Change a person's details (the calendar token stays), finding again the conflicts of their upcoming events.
 
@@ -97,6 +102,7 @@ def update_person(ctx: Context, person_id: str, changes: PersonChanges, actor: s
     return person
 
 
+@retried
 def rotate_calendar(ctx: Context, person_id: str, actor: str) -> Person:
     """Give the person a new calendar link; the old one answers 404 from now on. Raise NotFound."""
     now, token = ctx.clock.now(), secrets.token_urlsafe(24)
@@ -107,6 +113,7 @@ def rotate_calendar(ctx: Context, person_id: str, actor: str) -> Person:
     return replace(person, calendar_token=token)
 
 
+@retried
 def retire_ship(ctx: Context, ship_id: str, actor: str) -> Ship:
     """Take a ship off the roster's lists; past charters keep its name. Retiring twice changes nothing.
 
@@ -118,6 +125,7 @@ def retire_ship(ctx: Context, ship_id: str, actor: str) -> Ship:
     return replace(ship, retired=True)
 
 
+@retried
 def retire_person(ctx: Context, person_id: str, actor: str) -> Person:
     """Take a captain or crew member off the roster's lists, with retire_ship's rule."""
     with ctx.store.writing() as uow:
@@ -142,6 +150,7 @@ def list_people(ctx: Context) -> list[Person]:
         return uow.roster.people()
 
 
+@retried
 def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | None, crew_ids: list[str],
                 override_reason: str, actor: str) -> Event:  # fmt: skip
     """Assign ship, captain and crew to an event, in one transaction with its audit entry and emails.

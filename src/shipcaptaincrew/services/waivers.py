@@ -21,6 +21,7 @@ from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.retries import retried
 
 R = TypeVar("R", Signature, Void)
 COPY_EMAILS_PER_EVENT = 20
@@ -44,6 +45,7 @@ def current_waiver(ctx: Context) -> WaiverVersion:
     return current or set_waiver_text(ctx, DEFAULT_WAIVER, "first-run")
 
 
+@retried
 def set_waiver_text(ctx: Context, text: str, actor: str) -> WaiverVersion:
     """Add a new immutable version (the same text again adds nothing). Earlier signatures keep theirs."""
     now = ctx.clock.now()
@@ -57,6 +59,7 @@ def set_waiver_text(ctx: Context, text: str, actor: str) -> WaiverVersion:
     return version
 
 
+@retried
 def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, origin: tuple[str, str], form: FormTicket) -> Signature:
     """Record a signature, sealed and chained, recount the event, audit it and queue the signer's copy, in one
     transaction. `origin` is (ip, user agent); `form` the form token's nonce, spent here: a form signs once.
@@ -90,6 +93,7 @@ def copy_email_cap(event: Event) -> int:
     return max(COPY_EMAILS_PER_EVENT, 2 * event.details.party_size)
 
 
+@retried
 def void_signature(ctx: Context, signature_id: str, reason: str, actor: str) -> tuple[Void, Event]:
     """Take a signature out of the count and the manifest with a void record (sealed and chained, audited); the
     signature stays. Raise NotFound, InvalidInput (no reason), Conflict (voided already)."""

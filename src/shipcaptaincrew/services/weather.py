@@ -17,6 +17,7 @@ from shipcaptaincrew.domain.text import clean_line
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import booking
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.services.retries import retried
 
 ACTIONS = ("cancel", "reschedule")
 
@@ -56,16 +57,22 @@ def make_weather_call(ctx: Context, call: WeatherCall, actor: str, dry_run: bool
         _preview(ctx, event, call) if dry_run else _apply(ctx, event, call, actor) for event in _live(ctx, call)
     ]
     if not dry_run and outcomes:
-        with ctx.store.writing() as uow:
-            facts: dict[str, object] = {
-                "date": call.day.isoformat(),
-                "periods": list(call.periods),
-                "action": call.action,
-                "reason": call.reason.strip(),
-                "charters": {outcome.slug: outcome.result for outcome in outcomes},
-            }
-            uow.audit.append("weather_call.made", actor, ctx.clock.now(), facts)
+        _record(ctx, call, outcomes, actor)
     return outcomes
+
+
+@retried
+def _record(ctx: Context, call: WeatherCall, outcomes: list[Outcome], actor: str) -> None:
+    """The call as a whole, in the audit log (each charter's change has its own entry too)."""
+    with ctx.store.writing() as uow:
+        facts: dict[str, object] = {
+            "date": call.day.isoformat(),
+            "periods": list(call.periods),
+            "action": call.action,
+            "reason": call.reason.strip(),
+            "charters": {outcome.slug: outcome.result for outcome in outcomes},
+        }
+        uow.audit.append("weather_call.made", actor, ctx.clock.now(), facts)
 
 
 def _check(ctx: Context, call: WeatherCall) -> None:
@@ -90,7 +97,7 @@ def _apply(ctx: Context, event: Event, call: WeatherCall, actor: str) -> Outcome
     told: list[str] = []
 
     def tell(uow: UnitOfWork, before: Event, after: Event) -> None:
-        told.extend(_tell_others(ctx, uow, before, after))
+        told[:] = _tell_others(ctx, uow, before, after)  # a change run again (a lost race) tells them once
 
     try:
         if call.action == "cancel":

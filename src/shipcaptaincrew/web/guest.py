@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from shipcaptaincrew.domain import drawings, tokens, waivers
-from shipcaptaincrew.domain.errors import AlreadyUsed, InvalidInput, NotFound, Unauthorized
+from shipcaptaincrew.domain.errors import AlreadyUsed, InvalidInput, NotFound, Unauthorized, Unavailable
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.waivers import SignatureDraft, SigningClosed, StaleWaiver
 from shipcaptaincrew.services import guest_links
@@ -98,6 +98,10 @@ async def sign(request: Request) -> Response:
         return _message(request, 409, "This form was sent already", error.message)
     except SigningClosed as error:
         return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
+    except Unavailable as error:  # nothing was saved: the same form can be sent again
+        pause = str(error.retry_after or 1)
+        return _message(request, 503, "Too many signatures at once", "Nothing was saved yet. Please send the form "
+                        "again in a moment.", {"Retry-After": pause})  # fmt: skip
     copy_url = waivers.copy_path(_party(request, event), signature)
     return RedirectResponse(copy_url, 303, background=after_response(request))
 
@@ -154,6 +158,10 @@ def _closed(request: Request, event: Event) -> Response | None:
         waivers.check_open(event, ctx.clock.now(), waivers.signing_closes_at(event, ctx.periods, ctx.zone))
     except SigningClosed as error:
         return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
+    except Unavailable as error:  # nothing was saved: the same form can be sent again
+        pause = str(error.retry_after or 1)
+        return _message(request, 503, "Too many signatures at once", "Nothing was saved yet. Please send the form "
+                        "again in a moment.", {"Retry-After": pause})  # fmt: skip
     return None
 
 

@@ -165,6 +165,8 @@ def _responses(op: Operation) -> dict[str, Any]:
     if op.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(op.response)}}
     codes = set(op.errors) | (set() if op.public else {401}) | ({400, 413} if op.body else set())
+    if op.method != "get":  # a change that lost every race with other writers: nothing saved, Retry-After
+        codes.add(503)
     error = {"content": {"application/json": {"schema": _ref(ErrorOut)}}}
     return {str(op.status): ok, **{str(code): {"description": "Error", **error} for code in sorted(codes)}}
 

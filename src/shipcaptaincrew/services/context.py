@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
+from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import SignInLimits
-from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
+from shipcaptaincrew.ports import Clock, CopyPrinter, Mailer, PasswordHasher, Store
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,12 @@ class Context:
     """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""
+    operator: str = "ShipCaptainCrew charters"
+    """The operator's name (SCC_OPERATOR_NAME), on guest pages, signed copies and their emails."""
+    printer: CopyPrinter | None = None
+    """Makes the signer's copy into a PDF; None: copies go by email without it, and the PDF link answers 404."""
+
+    @property
+    def words(self) -> GuestWords:
+        """How guest pages, copies and emails say when things are: this operator's name, periods and time zone."""
+        return GuestWords(self.operator, self.periods, self.zone)

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 FORM_MAX_AGE = 6 * 3600
-NOT_READY = "The waiver is not ready yet"
 
 
 @functools.cache

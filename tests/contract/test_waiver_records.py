@@ -13,7 +13,7 @@ from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
-from shipcaptaincrew.domain.signing import ChildDraft, SignatureDraft
+from shipcaptaincrew.domain.signing import MAX_CHILDREN, ChildDraft, SignatureDraft
 from shipcaptaincrew.domain.waivers import SigningClosed
 from shipcaptaincrew.services import booking, guest_links, waiver_audit, waivers
 from shipcaptaincrew.services.context import Context
@@ -68,6 +68,17 @@ def test_a_family_is_signed_in_one_transaction_each_record_chained_after_the_one
     assert [record.signature.guardian_relationship for record in records] == ["", *["legal guardian"] * 3]
     assert waiver_audit.verify_signatures(ctx).problems == []
     assert waivers.signatures(ctx, event.slug)[0].waivers_signed == 4
+
+
+def test_the_largest_family_a_form_takes_fits_in_one_transaction(ctx: Context) -> None:
+    event = booking.create_event(ctx, event_details(party_size=13), "test")
+    children = tuple(ChildDraft(f"Child {number} Lima", date(2016, 2, 10)) for number in range(1, MAX_CHILDREN + 1))
+    form = replace(draft(ctx, "Ana Lima"), email="ana@example.org", children=children, relationship="parent")
+
+    family = waivers.sign_waiver(ctx, event.slug, form, ("203.0.113.9", "Firefox"), form_ticket())
+
+    assert len(family) == MAX_CHILDREN + 1 == waivers.signatures(ctx, event.slug)[0].waivers_signed
+    assert waiver_audit.verify_signatures(ctx).problems == []
 
 
 def test_a_signature_voided_twice_is_a_conflict(ctx: Context) -> None:

@@ -77,6 +77,9 @@ GOAL_OF_BASELINE = 0.3
 CLIENT_START_DELAY = 0.5
 
 
+LOAD_WAIVER = "RELEASE OF LIABILITY\n\nI take part in this charter of my own will and follow the crew's instructions."
+
+
 def seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[tuple[str, str, str]]]:
     """A fresh store: the admin password, the waiver text, two charters a day over the window, each patron with an
     email; return a sign-in token and the (slug, day, guest link) of every charter."""
@@ -84,7 +87,7 @@ def seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[tuple[str, str,
     try:
         admin.set_admin_password(ctx, PASSWORD, "bench")
         token, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
-        waivers.current_waiver(ctx)
+        waivers.set_waiver_text(ctx, LOAD_WAIVER, "bench")
         events = []
         for offset in range(WINDOW_DAYS):
             day = WINDOW_START + timedelta(days=offset)

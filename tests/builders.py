@@ -10,10 +10,21 @@ from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.domain.tokens import FormTicket
 
 if TYPE_CHECKING:  # the cold-start tests import this module and count what is loaded
-    from shipcaptaincrew.domain.waivers import Signature, SignatureDraft
+    from shipcaptaincrew.domain.signing import SignatureDraft
+    from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
     from shipcaptaincrew.services.context import Context
 
 PASSWORD = "correct horse battery"
+WAIVER_TEXT = """RELEASE OF LIABILITY
+
+I take part in this boat charter of my own will and follow the crew's instructions."""
+"""The operator's own waiver, as tests set it: nobody can sign until one is set."""
+
+
+def set_waiver(ctx: Context, text: str = WAIVER_TEXT) -> WaiverVersion:
+    from shipcaptaincrew.services import waivers
+
+    return waivers.set_waiver_text(ctx, text, "test")
 
 
 def event_body(**overrides: Any) -> dict[str, Any]:
@@ -54,4 +65,4 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str = "203.0
     """Sign as the guest page does, from a fresh form."""
     from shipcaptaincrew.services import waivers
 
-    return waivers.sign_waiver(ctx, slug, draft, (ip, "Mozilla/5.0"), form_ticket())
+    return waivers.sign_waiver(ctx, slug, draft, (ip, "Mozilla/5.0"), form_ticket())[0]

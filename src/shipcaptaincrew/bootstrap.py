@@ -16,6 +16,7 @@ from shipcaptaincrew.adapters.clock import SystemClock
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
 from shipcaptaincrew.adapters.private_files import private_folder
 from shipcaptaincrew.adapters.sqlite import SqliteStore
+from shipcaptaincrew.adapters.waiver_pdf import FpdfCopyPrinter
 from shipcaptaincrew.config import Settings, SettingsError
 from shipcaptaincrew.domain.keys import Keys, WeakSecret
 from shipcaptaincrew.ports import Clock, Mailer, Store, Transfer
@@ -43,13 +44,14 @@ def build_context(settings: Settings, clock: Clock | None = None, *, path_prefix
         public_url=stage_url(settings.public_url, path_prefix),
         path_prefix=path_prefix,
         zone=_zone(settings.timezone),
-        operator_name=settings.operator_name,
         meeting_point=settings.meeting_point,
         reminder_days=settings.reminder_days,
         payment_methods=settings.payment_methods,
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
+        operator=settings.operator_name,
+        printer=FpdfCopyPrinter(),
     )
 
 
@@ -97,7 +99,7 @@ def build_app(
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
-    site = Site(settings.operator_name, settings.meeting_point, settings.trusted_proxies)
+    site = Site(settings.meeting_point, settings.trusted_proxies)
     return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time,
                       deliver_mail=deliver_mail, mail_queued=mail_queued)  # fmt: skip
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # annotations only: importing the whole domain here would cos
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
     from shipcaptaincrew.domain.roster import Person, Ship
     from shipcaptaincrew.domain.seals import ChainHead
+    from shipcaptaincrew.domain.waiver_copy import CopySheet
     from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 
 
@@ -353,6 +354,12 @@ class Mailer(Protocol):
         May return the transport's receipt (a server's reply, a provider's message id) for the operator.
         Must never put credentials in an error message or a log.
         """
+
+
+class CopyPrinter(Protocol):
+    def waiver_copy(self, sheet: CopySheet) -> bytes:
+        """The signer's copy as a PDF document, with its title, author (the operator) and subject. Slow (tens of
+        milliseconds): called by the delivery and the PDF link, never on a signing request."""
 
 
 class PasswordHasher(Protocol):

@@ -19,7 +19,7 @@ from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
 from tests.browser.board_api import BoardApi
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, set_waiver
 from tests.live_server import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,6 +59,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
     ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)  # still argon2id, cheaper to verify
     admin.set_admin_password(ctx, PASSWORD, "test")
+    set_waiver(ctx)
     ctx.store.close()
     with live_server(data_dir) as (base_url, _):
         yield base_url

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board import card, open_board
 from tests.browser.board_api import BoardApi
+from tests.builders import WAIVER_TEXT
 from tests.live_server import live_server
 
 PHONE = {"width": 375, "height": 740}
@@ -44,7 +45,7 @@ def party(api: BoardApi) -> str:
 def fill_adult(page: Page, name: str = "Ana Lima") -> None:
     page.get_by_label("Full name", exact=True).fill(name)
     page.get_by_label("Email (for your copy)").fill("ana@example.org")
-    page.get_by_label("Date of birth").fill("1990-04-23")
+    page.get_by_label("Date of birth", exact=True).fill("1990-04-23")
     page.locator("#emergency_name").fill("Rui Lima")
     page.locator("#emergency_phone").fill("+1 555 0112")
     page.locator("#typed_signature").fill(name)
@@ -76,24 +77,30 @@ def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked:
     assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 1
 
 
-def test_a_guardian_signs_for_a_minor(phone: Page, booked: BoardApi) -> None:
+def test_a_parent_signs_for_two_children_in_one_pass(phone: Page, booked: BoardApi) -> None:
     phone.goto(f"{party(booked)}/waiver")
-    fill_adult(phone, "Leo Lima")
-    phone.get_by_label("Date of birth").fill("2016-02-10")
-    phone.get_by_role("button", name="Sign the waiver").click()
-    expect(phone.locator("#guardian_name-error")).to_be_visible()
-    expect(phone.get_by_label("Full name", exact=True)).to_have_value("Leo Lima")
+    fill_adult(phone)
+    phone.get_by_label("Yes, I also sign for children under 18").check()
+    phone.get_by_label("You are their").select_option("parent")
+    phone.get_by_label("Full name of child 1").fill("Leo Lima")
+    phone.get_by_label("Date of birth of child 1").fill("2016-02-10")
+    phone.get_by_role("button", name="Add another child").click()
+    phone.get_by_label("Full name of child 2").fill("Mia Lima")
+    phone.get_by_label("Date of birth of child 2").fill("2019-07-01")
 
-    phone.locator("#guardian_name").fill("Ana Lima")
-    phone.locator("#guardian_relationship").fill("mother")
-    phone.locator("#guardian_signature").fill("Ana Lima")
-    phone.locator("#consent").check()
-    phone.locator("#agreement").check()
     phone.get_by_role("button", name="Sign the waiver").click()
 
-    expect(phone.get_by_text("a minor")).to_be_visible()
-    [signature] = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
-    assert (signature["minor"], signature["guardian_name"]) == (True, "Ana Lima")
+    expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+    expect(phone.get_by_role("link", name="Mia Lima")).to_be_visible()
+    signatures = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
+    assert [(s["guest_name"], s["minor"], s["guardian_name"]) for s in signatures] == [
+        ("Ana Lima", False, ""),
+        ("Leo Lima", True, "Ana Lima"),
+        ("Mia Lima", True, "Ana Lima"),
+    ]
+    phone.get_by_role("link", name="Back to your charter").click()
+    expect(phone.get_by_text("3 of 6")).to_be_visible()
+    expect(phone.locator(".signers li")).to_have_text(["Ana L.", "Leo L.", "Mia L."])
 
 
 def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, booked: BoardApi) -> None:
@@ -141,6 +148,7 @@ def test_the_servers_log_never_shows_a_signers_copy_address_or_a_guest_links_sec
     data_dir = tmp_path / "logged"
     with live_server(data_dir) as (base_url, printed):
         api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
+        api.call("PUT", "/api/waiver", {"text": WAIVER_TEXT})
         api.book(DAY.isoformat(), "Sarah", party_size=6)
         context = browser.new_context(base_url=base_url)
         page = context.new_page()

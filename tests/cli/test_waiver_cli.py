@@ -11,16 +11,16 @@ from click.testing import CliRunner
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.waivers import SignatureDraft
-from shipcaptaincrew.services import booking, waivers
-from tests.builders import event_details, sign_waiver
+from shipcaptaincrew.domain.signing import SignatureDraft
+from shipcaptaincrew.services import booking
+from tests.builders import event_details, set_waiver, sign_waiver
 from tests.fakes import FakeClock
 
 
 def signed_store(data: Path) -> None:
     ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data)}), clock=FakeClock())
     booking.create_event(ctx, event_details(), "test")
-    version = waivers.current_waiver(ctx)
+    version = set_waiver(ctx)
     for name in ["Ana Lima", "=cmd|' /C calc'!A0"]:
         draft = SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
                                version.sha256)  # fmt: skip

@@ -26,7 +26,7 @@ from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.services import booking, payments, waiver_audit, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details, sign_waiver
+from tests.builders import event_details, set_waiver, sign_waiver
 from tests.fakes import FakeClock, FakeMailer
 from tests.moto_server import CREDENTIALS, REGION, moto_server
 
@@ -70,7 +70,7 @@ def at_once(calls: list[Callable[[], object]]) -> list[object]:
 
 
 def draft(ctx: Context, name: str) -> SignatureDraft:
-    version = waivers.current_waiver(ctx)
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
     return SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
                           version.sha256)  # fmt: skip
 

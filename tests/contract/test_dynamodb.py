@@ -22,7 +22,7 @@ from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.ports import StoredResponse
 from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details, sign_waiver
+from tests.builders import event_details, set_waiver, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -107,7 +107,7 @@ def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_
 ) -> None:
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booking.create_event(ctx, event_details(), "test")
-    version = waivers.current_waiver(ctx)
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
     draft = SignatureDraft("Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True,
                            version.id, version.sha256)  # fmt: skip
     sign_waiver(ctx, event.slug, draft)

@@ -25,7 +25,7 @@ from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import booking, payments, waiver_audit, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.retries import Retries
-from tests.builders import event_details, form_ticket, sign_waiver
+from tests.builders import event_details, form_ticket, set_waiver, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -93,6 +93,7 @@ def race() -> Iterator[Race]:
 
 def draft(ctx: Context, name: str) -> SignatureDraft:
     version = waivers.current_waiver(ctx)
+    assert version is not None, "set_waiver in the set-up"
     return SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
                           version.sha256)  # fmt: skip
 
@@ -102,7 +103,7 @@ def cash(cents: int) -> PaymentDraft:
 
 
 def booked(race: Race, amount_due_cents: int | None = 1000_00) -> str:
-    waivers.current_waiver(race.other)
+    set_waiver(race.other)  # set before the race: the racing writes are the signatures
     return booking.create_event(race.other, event_details(amount_due_cents=amount_due_cents), "test").slug
 
 

@@ -21,12 +21,13 @@ from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person
-from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, WaiverVersion
+from shipcaptaincrew.domain.signing import SignatureDraft
+from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 from shipcaptaincrew.ports import CredentialsUnavailable, Transfer
 from shipcaptaincrew.services import admin, booking, outbox, payments, queries, reminders, roster, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.transfer import KINDS, export_jsonl, import_jsonl
-from tests.builders import PASSWORD, event_details, sign_waiver
+from tests.builders import PASSWORD, WAIVER_TEXT, event_details, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -59,7 +60,7 @@ def populate(ctx: Context) -> Built:
     revoked, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
     admin.log_out(ctx, revoked)
     live, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
-    first_version = waivers.current_waiver(ctx)
+    first_version = waivers.set_waiver_text(ctx, WAIVER_TEXT, "test")
     ship = roster.add_ship(ctx, "Osprey", 12, "test")
     old_ship = roster.add_ship(ctx, "Old Tern", 6, "test")
     captain = roster.add_person(ctx, Person("", "Ana Ruiz", "captain", "ana@example.org",
@@ -87,7 +88,7 @@ def populate(ctx: Context) -> Built:
     sign(ctx, sarah.slug, "Ana Lima", first_version)
     later()
     sign(ctx, sarah.slug, "Tiago Lima", waivers.set_waiver_text(ctx, "Version two: life jackets on. Café!", "test"))
-    stranger = sign(ctx, sarah.slug, "Not In The Party", waivers.current_waiver(ctx))
+    stranger = sign(ctx, sarah.slug, "Not In The Party", waivers.current_waiver(ctx) or first_version)
     waivers.void_signature(ctx, stranger.id, "not in this party", "test")
     booking.update_event(ctx, free.slug, EventChanges(reminders=False), 1, "test")
     tomorrow = replace(event_details(date(2026, 5, 2), "am", "Dora"), patron=Patron("Dora", "", "dora@example.org"))

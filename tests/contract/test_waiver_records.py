@@ -13,10 +13,11 @@ from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
-from shipcaptaincrew.domain.waivers import SignatureDraft, SigningClosed
+from shipcaptaincrew.domain.signing import MAX_CHILDREN, ChildDraft, SignatureDraft
+from shipcaptaincrew.domain.waivers import SigningClosed
 from shipcaptaincrew.services import booking, guest_links, waiver_audit, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details, form_ticket, sign_waiver
+from tests.builders import event_details, form_ticket, set_waiver, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -35,7 +36,7 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
 
 
 def draft(ctx: Context, name: str, born: date = date(1990, 1, 1)) -> SignatureDraft:
-    version = waivers.current_waiver(ctx)
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
     return SignatureDraft(name, "", "", born, "Rui", "+1 555 0100", name, True, True, version.id, version.sha256)
 
 
@@ -52,6 +53,32 @@ def test_signatures_and_voids_chain_up_and_verify_after_a_rename(ctx: Context) -
     assert [record.signature.position for record in records] == [1, 2, 3]
     assert [record.status for record in records] == ["superseded", "voided", "counted"]
     assert moved.waivers_signed == 1 and all(record.signature.signed_slug == event.slug for record in records)
+
+
+def test_a_family_is_signed_in_one_transaction_each_record_chained_after_the_one_before(ctx: Context) -> None:
+    event = booking.create_event(ctx, event_details(party_size=5), "test")
+    children = tuple(ChildDraft(name, date(2016, 2, 10)) for name in ("Leo Lima", "Mia Lima", "Théo Lima"))
+    form = replace(draft(ctx, "Ana Lima"), children=children, relationship="guardian")
+
+    family = waivers.sign_waiver(ctx, event.slug, form, ("203.0.113.9", "Firefox"), form_ticket())
+
+    records = waivers.signatures(ctx, event.slug)[1]
+    assert [record.signature.id for record in records] == [signature.id for signature in family]
+    assert [record.signature.position for record in records] == [1, 2, 3, 4]
+    assert [record.signature.guardian_relationship for record in records] == ["", *["legal guardian"] * 3]
+    assert waiver_audit.verify_signatures(ctx).problems == []
+    assert waivers.signatures(ctx, event.slug)[0].waivers_signed == 4
+
+
+def test_the_largest_family_a_form_takes_fits_in_one_transaction(ctx: Context) -> None:
+    event = booking.create_event(ctx, event_details(party_size=13), "test")
+    children = tuple(ChildDraft(f"Child {number} Lima", date(2016, 2, 10)) for number in range(1, MAX_CHILDREN + 1))
+    form = replace(draft(ctx, "Ana Lima"), email="ana@example.org", children=children, relationship="parent")
+
+    family = waivers.sign_waiver(ctx, event.slug, form, ("203.0.113.9", "Firefox"), form_ticket())
+
+    assert len(family) == MAX_CHILDREN + 1 == waivers.signatures(ctx, event.slug)[0].waivers_signed
+    assert waiver_audit.verify_signatures(ctx).problems == []
 
 
 def test_a_signature_voided_twice_is_a_conflict(ctx: Context) -> None:

@@ -19,7 +19,7 @@ from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.services import booking, outbox, payments, queries, roster, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.weather import WeatherCall, make_weather_call
-from tests.builders import event_details, sign_waiver
+from tests.builders import event_details, set_waiver, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -55,7 +55,7 @@ def saturday(ctx: Context) -> dict[str, str]:
     booking.cancel_event(ctx, slugs["gone"], "Changed plans", "test")
     captain = roster.add_person(ctx, Person("", "Maria Santos", "captain", "maria@example.org"), "test")
     roster.assign_crew(ctx, slugs["am"], None, captain.id, [], "", "test")
-    version = waivers.current_waiver(ctx)
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
     guest = SignatureDraft("Eve Costa", "eve@example.org", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Eve Costa",
                            True, True, version.id, version.sha256)  # fmt: skip
     sign_waiver(ctx, slugs["am"], guest)

@@ -17,7 +17,7 @@ from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.deploy import ssm_settings
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.services import payments
-from tests.builders import PASSWORD, event_body
+from tests.builders import PASSWORD, WAIVER_TEXT, event_body
 from tests.deploy.conftest import Aws
 from tests.deploy.function_urls import FakeContext, json_event, scheduled_event, url_event
 from tests.deploy.handler_calls import SECRET_KEY, call, sign_in
@@ -81,6 +81,7 @@ def test_the_staging_prefix_is_stripped_for_routing_and_kept_in_guest_links(
     monkeypatch.setenv("SCC_PATH_PREFIX", "/_staging")
     token = sign_in(handler, headers={})
     later = (date.today() + timedelta(days=30)).isoformat()  # open for signing on the real clock
+    call(handler, json_event("PUT", "/_staging/api/waiver", {"text": WAIVER_TEXT}, token=token))
     created = call(handler, json_event("POST", "/_staging/api/events", event_body(date=later), token=token))
     assert created[0] == 201
     party = created[1]["guest_url"].removeprefix("/_staging")

@@ -13,9 +13,11 @@ from shipcaptaincrew.adapters.mail_outbox import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.events import Assignment, Event, Ref
+from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.seals import ChainHead
+from shipcaptaincrew.domain.waiver_copy import FamilyCopy, copy_email, copy_sheet, copy_text
 from shipcaptaincrew.domain.waivers import Signature
 from shipcaptaincrew.services import booking, guest_links, outbox, payments, queries
 from shipcaptaincrew.services.context import Context
@@ -35,7 +37,7 @@ def an_event(**more: object) -> Event:
 
 def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
     version = waivers.new_version(1, "You sail at your own risk.", NOW)
-    guardian = ("Ana Lima", "mother", "Ana Lima") if minor else ("", "", "")
+    guardian = ("Ana Lima", "parent", "Ana Lima") if minor else ("", "", "")
     signature = Signature("sig-1", "2026-05-23-sarah-pm", HOSTILE, "guest@example.org", "+1 555 0101", "1990-02-03",
                           minor, *guardian, "Pat Lima", "+1 555 0102", "Leo Lima", "", waivers.CONSENT_LABEL,
                           waivers.AGREEMENT_LABEL, version.id, version.sha256, NOW.isoformat(), "203.0.113.9",
@@ -92,15 +94,26 @@ def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template(
     assert f"signs the waiver: {PARTY}" in text and "Sent by ShipCaptainCrew" in html
 
 
+def copies(*signed: Signature, version: waivers.WaiverVersion) -> list[FamilyCopy]:
+    words = GuestWords("Harbour Charters")
+    return [FamilyCopy(copy_sheet(an_event(), signature, version, None, words), waivers.copy_path(PARTY, signature),
+                       signature.copy_token) for signature in signed]  # fmt: skip
+
+
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
     signature, version = a_signature(minor=True)
-    email = waivers.copy_email(an_event(), signature, version, waivers.copy_path(PARTY, signature))
+    email = copy_email("guest@example.org", an_event().details.date, copies(signature, version=version))
 
     text, html, _ = parts(email)
 
-    assert text == waivers.copy_text(an_event(), signature, version, waivers.copy_path(PARTY, signature))
-    assert "Guardian: Ana Lima (mother)" in text and signature.record_hash in html
+    assert text == copy_text(copies(signature, version=version), "")
+    assert "Signed for them by: Ana Lima, their parent" in text and signature.record_hash in html
     assert "&lt;script&gt;" in html and "<script>" not in html and "You sail at your own risk." in html
+    assert "Charter: Saturday 23 May 2026, Afternoon, 13:00\u201317:00, with Harbour Charters" in text
+    assert (
+        text.index("Audit details") < text.index(signature.record_hash)
+        and "2026-05-01T09:00:00" not in (text.split("Audit details")[0])
+    )
 
 
 def test_a_crew_assignment_names_the_role_the_ship_and_the_charter() -> None:
@@ -140,14 +153,14 @@ def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing
     assert "receipt" in caplog.text
 
 
-def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address() -> None:
+def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address_and_names_its_attachment() -> None:
     signature, version = a_signature()
-    email = waivers.copy_email(
-        an_event(), signature, version, waivers.copy_path(PARTY, signature), "https://charters.example.com"
-    )
+    email = copy_email("guest@example.org", an_event().details.date, copies(signature, version=version),
+                       "https://charters.example.com")  # fmt: skip
 
     text, html, _ = parts(email)
 
     link = f"https://charters.example.com{PARTY}/signed/copy-token-abc"
-    assert f"save as PDF: {link}\n" in text and f"save as PDF: {link}\n" in email.text
+    assert f"{HOSTILE}: {link}\n" in text and f"{HOSTILE}: {link}\n" in email.text
     assert f'<a href="{link}">{link}</a>' in html
+    assert email.attachment_names() == ["waiver-copy:copy-token-abc"]

@@ -41,7 +41,7 @@ def snapshot(ctx: Context, tmp_path: Path) -> Snapshot:
 
 @pytest.fixture
 def booked(client: TestClient) -> TestClient:
-    """A client signed in, with one event booked and its waiver form opened once (which stores the first text)."""
+    """A client signed in, with the waiver set, one event booked and its waiver form opened once."""
     client.get(f"{book(client)}/waiver")
     return client
 
@@ -170,7 +170,7 @@ def test_hostile_waiver_answers_are_a_400_page_that_stores_nothing(
     response = sign(booked, adult(**answers))
 
     assert response.status_code == 400
-    assert f'name="{field}"' in response.text and "Please check the highlighted field" in response.text
+    assert f'<a href="#{field}">' in response.text and f'id="{field}-error"' in response.text
     assert snapshot() == before
 
 

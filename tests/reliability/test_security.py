@@ -20,7 +20,7 @@ from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import openapi
 from shipcaptaincrew.web.app import create_app
-from tests.builders import PASSWORD, event_body, payment_body
+from tests.builders import PASSWORD, WAIVER_TEXT, event_body, payment_body
 from tests.fakes import FakeClock
 from tests.mail.servers import RecordingHandler, smtp_server
 from tests.web.test_guest_pages import SLUG, adult, sign
@@ -204,6 +204,7 @@ def test_a_realistic_session_logs_no_password_token_or_key(
         client.post("/api/login", json={"password": "a wrong password guess"})
         token = token_of(client)
         client.headers["Authorization"] = f"Bearer {token}"
+        client.put("/api/waiver", json={"text": WAIVER_TEXT})
         client.post("/api/events", json=event_body())
         client.post("/api/payment-log", json=payment_body(), headers={"Idempotency-Key": "key-1"})
         signed = sign(client, adult())

@@ -14,7 +14,7 @@ from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, set_waiver
 from tests.live_server import live_server
 
 LOOPBACK_IS_OUR_PROXY = {"SCC_TRUSTED_PROXIES": "127.0.0.1/32"}
@@ -77,10 +77,11 @@ def _lower(items: list[tuple[str, str]]) -> dict[str, str]:
 
 def prepare(data_dir: Path, **env: str) -> None:
     """A data folder (and the store `env` names) whose admin password is PASSWORD (hashed cheaply: the server
-    verifies it all the same)."""
+    verifies it all the same), with the operator's waiver set."""
     ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **env}))
     ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)
     admin.set_admin_password(ctx, PASSWORD, "test")
+    set_waiver(ctx)
     ctx.store.close()
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shipcaptaincrew.services import demo, queries
+from shipcaptaincrew.services import demo, queries, waivers
 from shipcaptaincrew.services.context import Context
 
 
@@ -23,3 +23,17 @@ def test_the_demo_never_loads_into_a_store_that_has_events(ctx: Context) -> None
     demo.load_demo_season(ctx)
 
     assert demo.load_demo_season(ctx) == 0
+
+
+def test_the_demo_loads_a_waiver_marked_as_a_sample_and_never_replaces_the_operators(ctx: Context) -> None:
+    assert waivers.current_waiver(ctx) is None, "a store starts with no waiver: none is made up"
+
+    assert demo.load_sample_waiver(ctx) is True
+    sample = waivers.current_waiver(ctx)
+    waivers.set_waiver_text(ctx, "The operator's own text.", "test")
+
+    assert sample is not None and sample.text.startswith("SAMPLE WAIVER: A DEMONSTRATION TEXT, NOT FOR REAL GUESTS")
+    assert "scc " not in sample.text
+    assert demo.load_sample_waiver(ctx) is False
+    current = waivers.current_waiver(ctx)
+    assert current is not None and current.text == "The operator's own text."

@@ -50,6 +50,7 @@ def test_healthz_answers_without_a_token(anonymous: TestClient) -> None:
         "status": "ok",
         "version": __version__,
         "mail": {"transport": "folder", "waiting_for_credentials": 0},
+        "waiver_ready": False,
     }
 
 

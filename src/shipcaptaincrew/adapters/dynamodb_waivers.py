@@ -140,6 +140,10 @@ class DynamoDbWaivers:
 
     def move_chain_head(self, head: ChainHead, replacing: ChainHead) -> None:
         item = {"pk": HEAD[0], "sk": HEAD[1], "position": head.position, "seal": head.seal, "head_seal": head.head_seal}
+        pending = self._uow.writes.pending.get(HEAD)
+        if pending is not None:  # a family's next record, in the same transaction: still conditional on the stored head
+            pending.item = item
+            return
         if not replacing.head_seal:
             self._uow.writes.put(item, "attribute_not_exists(pk)", error=_head_moved)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.private_files import private_folder, write_private
-from shipcaptaincrew.domain.mail import Email, header_safe
+from shipcaptaincrew.domain.mail import Attachment, Email, header_safe
 from shipcaptaincrew.ports import DeliveryFailed
 
 if TYPE_CHECKING:  # the email package loads with the first message, not at start-up (Lambda cold start)
@@ -32,15 +33,39 @@ def message_bytes(email: Email, message_id: str, sender: str, linesep: str = "\r
 
     text, html = render(email)
     headers = _address_headers(email, message_id, sender)
+    if email.attachments:
+        return _mixed(headers, _content(text, html, linesep), email.attachments, linesep)
+    top, body = _content(text, html, linesep)
+    return _headers([*top, *headers], linesep) + body
+
+
+def _content(text: str, html: str, linesep: str) -> tuple[list[tuple[str, str]], bytes]:
+    """The readable part: its headers (MIME-Version among them) and the bytes after them (blank line included)."""
     if not html:
-        return _headers([*_TEXT_PART_HEADERS["plain"], *headers], linesep) + _body(text, linesep)
+        return _TEXT_PART_HEADERS["plain"], _body(text, linesep)
     # "=_" never occurs in a quoted-printable body, so this boundary cannot collide with the parts.
     boundary = f"=_{secrets.token_hex(16)}"
-    top = [("Content-Type", f'multipart/alternative; boundary="{boundary}"'), ("MIME-Version", "1.0"), *headers]
-    out = _headers(top, linesep) + _lines("\n", linesep)
+    out = _lines("\n", linesep)
     for index, (subtype, body) in enumerate((("plain", text), ("html", html))):
         out += _lines(f"{chr(10) if index else ''}--{boundary}\n", linesep)  # a blank line between parts
         out += _headers(_TEXT_PART_HEADERS[subtype][1:], linesep) + _body(body, linesep)
+    top = [("Content-Type", f'multipart/alternative; boundary="{boundary}"'), ("MIME-Version", "1.0")]
+    return top, out + _lines(f"\n--{boundary}--\n", linesep)
+
+
+def _mixed(headers: list[tuple[str, str]], content: tuple[list[tuple[str, str]], bytes],
+           files: tuple[Attachment, ...], linesep: str) -> bytes:  # fmt: skip
+    """multipart/mixed: the readable part first, then each file, base64 (its name ASCII, as the caller made it)."""
+    boundary = f"=_{secrets.token_hex(16)}"  # base64 and quoted-printable never contain "=_"
+    top = [("Content-Type", f'multipart/mixed; boundary="{boundary}"'), ("MIME-Version", "1.0"), *headers]
+    out = _headers(top, linesep) + _lines(f"\n--{boundary}\n", linesep)
+    out += _headers([header for header in content[0] if header[0] != "MIME-Version"], linesep) + content[1]
+    for file in files:
+        name = header_safe(file.filename).replace('"', "")
+        part = [("Content-Type", f'{file.content_type}; name="{name}"'), ("Content-Transfer-Encoding", "base64"),
+                ("Content-Disposition", f'attachment; filename="{name}"')]  # fmt: skip
+        encoded = base64.encodebytes(file.data).decode("ascii")
+        out += _lines(f"\n--{boundary}\n", linesep) + _headers(part, linesep) + _lines(f"\n{encoded}", linesep)
     return out + _lines(f"\n--{boundary}--\n", linesep)
 
 

@@ -30,8 +30,14 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     if with_demo:
         loaded = demo.load_demo_season(ctx)
         click.echo(f"Demo season: {loaded} events loaded." if loaded else "Demo season: the store has events; skipped.")
+        if demo.load_sample_waiver(ctx):
+            click.echo("Demo waiver: a sample text, marked as a sample; set your own with: scc waiver set FILE")
     new_password = admin.ensure_admin_password(ctx)
-    waivers.current_waiver(ctx)  # a fresh store gets the default waiver text as version 1
+    if waivers.current_waiver(ctx) is None:
+        click.echo(
+            "\n  No waiver text is set: guests cannot sign until you set your own.\n"
+            "  Write it (what holds depends on your trips and your jurisdiction), then run: scc waiver set FILE"
+        )
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     click.echo(f"\n  ShipCaptainCrew is at {url}")
     if new_password:

@@ -9,6 +9,8 @@ import click
 from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
 from shipcaptaincrew.services import waiver_audit, waivers
 
+NOT_SET = "No waiver text is set yet, so guests cannot sign."
+
 
 @click.group("waiver")
 def waiver_group() -> None:
@@ -29,6 +31,8 @@ def set_text(file: TextIO) -> None:
 def show() -> None:
     """Print the current waiver text and its version."""
     version = waivers.current_waiver(open_context())
+    if version is None:
+        raise click.ClickException(f"{NOT_SET} Set your own: scc waiver set FILE")
     click.echo(f"Version {version.id}, SHA-256 {version.sha256}, since {version.created_at:%Y-%m-%d %H:%M} UTC\n")
     click.echo(version.text)
 

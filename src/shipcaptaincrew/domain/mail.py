@@ -21,6 +21,16 @@ PENDING, SENT, DEAD = "pending", "sent", "dead"
 # is never dead-lettered, and is tried again after CREDENTIALS_RECHECK or as soon as credentials are stored.
 WAITING = "waiting"
 CREDENTIALS_RECHECK = timedelta(minutes=1)
+ATTACHMENTS = "attachments"
+"""The fact that names a message's attachments, space-separated (`waiver-copy:<token>`): stored as names, made
+into files by the delivery when it sends (`services/attachments.py`), so no document is built inside a request."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,11 @@ class Email:
     """The adapter template that renders the text and HTML parts from `facts`; empty: `text` alone is sent."""
     facts: Mapping[str, str] = field(default_factory=dict)
     """Plain facts for the template (already formatted strings); the domain never builds HTML."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files made at delivery from the names in `facts[ATTACHMENTS]`; never stored."""
+
+    def attachment_names(self) -> list[str]:
+        return self.facts.get(ATTACHMENTS, "").split()
 
 
 @dataclass(frozen=True)

@@ -9,26 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
-from shipcaptaincrew.domain import mail, seals
-from shipcaptaincrew.domain.drawings import checked_drawing
+from shipcaptaincrew.domain import seals
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.domain.seals import ChainHead
-from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone, clean_text
+from shipcaptaincrew.domain.signing import CheckedForm, Person, SignatureDraft, check_form, plain_name
+from shipcaptaincrew.domain.text import clean_text
 
-ADULT_AGE = 18
 MAX_WAIVER_TEXT = 50_000
 CONSENT_LABEL = (
-    "I agree to sign this waiver electronically and to receive my copy by email; "
+    "I agree to sign this waiver electronically and to receive my copy electronically; "
     "my electronic signature has the same effect as a handwritten one."
 )
-AGREEMENT_LABEL = "I have read this waiver and I agree to its terms, for myself and for the minor named above if any."
+AGREEMENT_LABEL = "I have read this waiver and I agree to its terms, for myself and for each child I sign for."
 
 
 @dataclass(frozen=True)
@@ -45,31 +43,16 @@ class StaleWaiver(Conflict):
     code = "stale_waiver"
 
 
+class WaiverNotReady(Conflict):
+    """The operator has not set the waiver text yet: nobody can sign until they do."""
+
+    code = "waiver_not_ready"
+
+
 class SigningClosed(Conflict):
     """The charter is over (or cancelled): its waiver can no longer be signed."""
 
     code = "signing_closed"
-
-
-@dataclass(frozen=True)
-class SignatureDraft:
-    """What the guest typed, as received; `check_signature` validates it."""
-
-    guest_name: str
-    email: str
-    phone: str
-    date_of_birth: date | None
-    emergency_name: str
-    emergency_phone: str
-    typed_signature: str
-    consent: bool
-    agreement: bool
-    version_id: int
-    version_hash: str
-    guardian_name: str = ""
-    guardian_relationship: str = ""
-    guardian_signature: str = ""
-    drawn_signature: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,11 +121,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def is_minor(date_of_birth: date, on: date) -> bool:
-    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-    return years < ADULT_AGE
-
-
 def signing_closes_at(event: Event, periods: Periods, zone: tzinfo) -> datetime:
     """When the charter's period ends on its day, in the operator's time zone: signing closes then."""
     return datetime.combine(event.details.date, periods.get(event.details.period).ends, zone)
@@ -156,34 +134,51 @@ def check_open(event: Event, now: datetime, closes_at: datetime) -> None:
         raise SigningClosed("this charter is over, so its waiver can no longer be signed", "slug")
 
 
-def sign(event: Event, current: WaiverVersion, draft: SignatureDraft, identity: tuple[str, str],
-         now: datetime, origin: tuple[str, str]) -> Signature:  # fmt: skip
-    """A checked signature, not yet sealed. `identity` is (id, copy token); `origin` is (ip, user agent).
+def sign_family(event: Event, current: WaiverVersion, draft: SignatureDraft, identities: Callable[[], tuple[str, str]],
+                now: datetime, origin: tuple[str, str]) -> list[Signature]:  # fmt: skip
+    """One checked record per person, not yet sealed: the adult who signs first, then each child they sign for,
+    naming the adult as guardian. `identities` gives each record its (id, copy token); `origin` is (ip, user agent).
 
-    Raise InvalidInput naming the field at fault, StaleWaiver if the form showed another version.
+    Raise FormProblems naming every problem at once, StaleWaiver if the form showed another version.
     """
     if (draft.version_id, draft.version_hash) != (current.id, current.sha256):
         raise StaleWaiver("the waiver text has changed since this form was opened; read it again and sign", "version")
-    born = _date_of_birth(draft.date_of_birth, event.details.date)
-    minor = is_minor(born, event.details.date)
-    guardian = _guardian(draft) if minor else ("", "", "")
-    signature = Signature(
+    form = check_form(draft, event.details.date)
+    adult = _record(event, current, form, form.adult, identities(), now, origin)
+    children = [
+        replace(
+            _record(event, current, form, child, identities(), now, origin),
+            minor=True,
+            email="",
+            phone="",
+            guardian_name=form.adult.name,
+            guardian_relationship=form.relationship,
+            guardian_signature=form.typed_signature,
+        )
+        for child in form.children
+    ]
+    return [adult, *children]
+
+
+def _record(event: Event, current: WaiverVersion, form: CheckedForm, person: Person, identity: tuple[str, str],
+            now: datetime, origin: tuple[str, str]) -> Signature:  # fmt: skip
+    return Signature(
         id=identity[0],
         event_slug=event.slug,
-        guest_name=clean_line(draft.guest_name, "guest_name", max_len=120),
-        email=clean_email(draft.email, "email"),
-        phone=clean_phone(draft.phone, "phone"),
-        date_of_birth=born.isoformat(),
-        minor=minor,
-        guardian_name=guardian[0],
-        guardian_relationship=guardian[1],
-        guardian_signature=guardian[2],
-        emergency_name=clean_line(draft.emergency_name, "emergency_name", max_len=120),
-        emergency_phone=_required_phone(draft.emergency_phone, "emergency_phone"),
-        typed_signature=_typed_signature(draft.typed_signature, "typed_signature"),
-        drawn_signature=checked_drawing(draft.drawn_signature) if draft.drawn_signature else "",
-        consent_label=_checked(draft.consent, "consent", CONSENT_LABEL),
-        agreement_label=_checked(draft.agreement, "agreement", AGREEMENT_LABEL),
+        guest_name=person.name,
+        email=form.email,
+        phone=form.phone,
+        date_of_birth=person.born.isoformat(),
+        minor=False,
+        guardian_name="",
+        guardian_relationship="",
+        guardian_signature="",
+        emergency_name=form.emergency_name,
+        emergency_phone=form.emergency_phone,
+        typed_signature=form.typed_signature,
+        drawn_signature=form.drawn_signature,
+        consent_label=CONSENT_LABEL,
+        agreement_label=AGREEMENT_LABEL,
         version_id=current.id,
         version_hash=current.sha256,
         signed_at=now.isoformat(),
@@ -193,7 +188,6 @@ def sign(event: Event, current: WaiverVersion, draft: SignatureDraft, identity: 
         event_key=event.key,
         signed_slug=event.slug,
     )
-    return signature
 
 
 def sealed(key: bytes, record: Signature, head: ChainHead) -> Signature:
@@ -233,9 +227,23 @@ def legacy_record_hash(signature: Signature) -> str:
 
 def signer(signature: Signature) -> tuple[str, str]:
     """Who signed, as one person: the name without case, accents or extra spaces, and the date of birth."""
-    letters = unicodedata.normalize("NFKD", signature.guest_name)
-    plain = "".join(char for char in letters if not unicodedata.combining(char)).casefold()
-    return " ".join(plain.split()), signature.date_of_birth
+    return plain_name(signature.guest_name), signature.date_of_birth
+
+
+def initials(name: str) -> str:
+    """`Ana Lima` as `Ana L.`, `Mary Kate O'Brien` as `Mary O.`, a single name as it is."""
+    words = name.split()
+    if len(words) < 2:
+        return name.strip()
+    return f"{words[0]} {words[-1][0].upper()}."
+
+
+def same_form(one: Signature, other: Signature) -> bool:
+    """Whether two records were signed with one form: the adult's and the children's share the moment, the event,
+    the version and the signature."""
+    return (one.event_key, one.signed_at, one.version_id, one.typed_signature, one.drawn_signature) == (
+        other.event_key, other.signed_at, other.version_id, other.typed_signature, other.drawn_signature
+    )  # fmt: skip
 
 
 def counted(signatures: Iterable[Signature], voided: Collection[str]) -> list[Signature]:
@@ -248,94 +256,6 @@ def counted(signatures: Iterable[Signature], voided: Collection[str]) -> list[Si
     return list(newest.values())
 
 
-def _date_of_birth(value: date | None, event_day: date) -> date:
-    if value is None:
-        raise InvalidInput("date of birth is required", "date_of_birth")
-    if value > event_day or value.year < event_day.year - 120:
-        raise InvalidInput("date of birth must be a real date before the charter", "date_of_birth")
-    return value
-
-
-def _guardian(draft: SignatureDraft) -> tuple[str, str, str]:
-    name = clean_line(draft.guardian_name, "guardian_name", max_len=120)
-    relationship = clean_line(draft.guardian_relationship, "guardian_relationship", max_len=60)
-    return name, relationship, _typed_signature(draft.guardian_signature, "guardian_signature")
-
-
-def _typed_signature(value: str, field: str) -> str:
-    typed = clean_line(value, field, max_len=120)
-    if len(typed) < 2:
-        raise InvalidInput(f"{field}: type your full name as your signature", field)
-    return typed
-
-
-def _required_phone(value: str, field: str) -> str:
-    phone = clean_phone(value, field)
-    if not phone:
-        raise InvalidInput(f"{field} is required", field)
-    return phone
-
-
-def _checked(value: bool, field: str, label: str) -> str:
-    if not value:
-        raise InvalidInput(f"tick the box: {label}", field)
-    return label
-
-
 def copy_path(party_path: str, signature: Signature) -> str:
     """Where the signer's copy is, under the party's link (`guest_links.party_path`)."""
     return f"{party_path}/signed/{signature.copy_token}"
-
-
-def copy_text(event: Event, signature: Signature, version: WaiverVersion, copy_url: str) -> str:
-    """The signer's copy as plain text: what they signed, when, and how to find the record again."""
-    guardian = ""
-    if signature.minor:
-        guardian = f"Guardian: {signature.guardian_name} ({signature.guardian_relationship}), "
-        guardian += f"signed: {signature.guardian_signature}\n"
-    return (
-        f"Hello {signature.guest_name},\n\n"
-        f"You signed the liability waiver for the charter on {event.details.date.isoformat()} "
-        f"({event.details.period}).\n"
-        f"Your copy, to print or save as PDF: {copy_url}\n\n"
-        f"Guest: {signature.guest_name}, born {signature.date_of_birth}\n{guardian}"
-        f"Emergency contact: {signature.emergency_name}, {signature.emergency_phone}\n"
-        f"Signature: {signature.typed_signature}\nSigned at: {signature.signed_at} (UTC)\n"
-        f"[x] {signature.consent_label}\n[x] {signature.agreement_label}\n"
-        f"Record {signature.id}, SHA-256 {signature.record_hash}\n\n"
-        f"--- Waiver text, version {version.id}, SHA-256 {version.sha256} ---\n{version.text}\n"
-    )
-
-
-def copy_email(event: Event, signature: Signature, version: WaiverVersion, path: str, base_url: str = "") -> mail.Email:
-    """The signer's copy of what they signed, with the link to keep it (`path`, absolute with `base_url`)."""
-    subject = mail.header_safe(f"Your signed waiver - {event.details.date.isoformat()} charter")
-    facts = {
-        "guest_name": signature.guest_name,
-        "date": event.details.date.isoformat(),
-        "period": event.details.period,
-        "copy_path": path,
-        "copy_url": f"{base_url}{path}",
-        "date_of_birth": signature.date_of_birth,
-        "guardian_name": signature.guardian_name if signature.minor else "",
-        "guardian_relationship": signature.guardian_relationship if signature.minor else "",
-        "guardian_signature": signature.guardian_signature if signature.minor else "",
-        "emergency_name": signature.emergency_name,
-        "emergency_phone": signature.emergency_phone,
-        "typed_signature": signature.typed_signature,
-        "signed_at": signature.signed_at,
-        "consent_label": signature.consent_label,
-        "agreement_label": signature.agreement_label,
-        "record_id": signature.id,
-        "record_hash": signature.record_hash,
-        "version_id": str(version.id),
-        "version_hash": version.sha256,
-        "waiver_text": version.text,
-    }
-    return mail.Email(
-        mail.header_safe(signature.email),
-        subject,
-        copy_text(event, signature, version, f"{base_url}{path}"),
-        "waiver_copy",
-        facts,
-    )

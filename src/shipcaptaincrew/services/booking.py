@@ -131,7 +131,7 @@ def cancel_event(
         if cancelled.details.patron.email:
             from shipcaptaincrew.domain import booking_mail
 
-            queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator_name), now, "cancellation")
+            queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator), now, "cancellation")
         facts = {
             "slug": current.slug,
             "reason": why,
@@ -162,7 +162,7 @@ def reschedule_event(
             party_url = f"{ctx.public_url}{guest_links.party_path(ctx, moved)}"
             from shipcaptaincrew.domain import booking_mail
 
-            email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator_name, party_url)
+            email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator, party_url)
             queue(uow, email, now, "reschedule")
         facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
         uow.audit.append("event.rescheduled", actor, now, facts)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
+from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import SignInLimits
-from shipcaptaincrew.ports import Clock, Mailer, PasswordHasher, Store
+from shipcaptaincrew.ports import Clock, CopyPrinter, Mailer, PasswordHasher, Store
 from shipcaptaincrew.services.retries import Retries
 
 
@@ -44,8 +45,6 @@ class Context:
     slash), for links in emails."""
     path_prefix: str = ""
     """The stage's path prefix (SCC_PATH_PREFIX: `/_staging` on the staging function), in every link the API gives."""
-    operator_name: str = "ShipCaptainCrew charters"
-    """Who runs the charters (SCC_OPERATOR_NAME), for what patrons and guests are sent."""
     meeting_point: str = "The dock — your captain will confirm the berth"
     """Where guests meet (SCC_MEETING_POINT)."""
     reminder_days: tuple[int, ...] = (3, 1)
@@ -56,3 +55,12 @@ class Context:
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""
     retries: Retries = field(default_factory=Retries)
     """How a use case that lost a race with another writer runs again (services/retries.py)."""
+    operator: str = "ShipCaptainCrew charters"
+    """The operator's name (SCC_OPERATOR_NAME), on guest pages, signed copies and their emails."""
+    printer: CopyPrinter | None = None
+    """Makes the signer's copy into a PDF; None: copies go by email without it, and the PDF link answers 404."""
+
+    @property
+    def words(self) -> GuestWords:
+        """How guest pages, copies and emails say when things are: this operator's name, periods and time zone."""
+        return GuestWords(self.operator, self.periods, self.zone)

@@ -9,7 +9,7 @@ from shipcaptaincrew.domain.errors import SlugTaken
 from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.slugs import slug_name
-from shipcaptaincrew.services import booking, payments
+from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
 
 DEMO_ACTOR = "demo"
@@ -34,6 +34,26 @@ def load_demo_season(ctx: Context, seed: int = 2026) -> int:
     legacy = EventDetails(today + timedelta(days=3), "pm", Patron("Legacy", "Booking"), 6, "Booked in the old system")
     booking.import_legacy_event(ctx, legacy, (today + timedelta(days=3)).isoformat(), DEMO_ACTOR)
     return loaded + 1
+
+
+SAMPLE_WAIVER = """SAMPLE WAIVER: A DEMONSTRATION TEXT, NOT FOR REAL GUESTS
+
+This sample shows how a waiver reads to your guests. It is not legal advice and does not protect anyone. Whether a
+release of liability holds on a vessel depends on the trip and on the law where you sail, so write your own with
+someone who knows that law before you take guests.
+
+I am taking part in a boat charter of my own will. I understand that boating has risks, including slips and falls,
+sudden movements of the vessel, weather, cold water and drowning. I will follow the captain's and the crew's
+instructions and wear a life jacket when asked.
+"""
+
+
+def load_sample_waiver(ctx: Context) -> bool:
+    """Set the sample waiver (marked as a sample) when no text is set yet; return whether it was set."""
+    if waivers.current_waiver(ctx) is not None:
+        return False
+    waivers.set_waiver_text(ctx, SAMPLE_WAIVER, DEMO_ACTOR)
+    return True
 
 
 def _book(ctx: Context, rng: random.Random, day: date) -> int:

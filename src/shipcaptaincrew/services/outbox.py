@@ -10,6 +10,7 @@ from shipcaptaincrew.domain import mail
 from shipcaptaincrew.domain.errors import NotFound, Unavailable
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
+from shipcaptaincrew.services.attachments import with_attachments
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.retries import retried
 
@@ -124,7 +125,7 @@ def _record(ctx: Context, outcomes: list[OutboxMessage]) -> None:
 
 def _attempt(ctx: Context, message: OutboxMessage) -> OutboxMessage:
     try:
-        ctx.mailer.send(message.email, message.message_id)
+        ctx.mailer.send(with_attachments(ctx, message.email), message.message_id)
         return replace(message, status=mail.SENT, attempts=message.attempts + 1, sent_at=ctx.clock.now(),
                        next_attempt_at=None, last_error="")  # fmt: skip
     except CredentialsUnavailable as error:

@@ -197,7 +197,7 @@ def _refund(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor
     uow.audit.append("payment.refunded", actor, now, facts)
     if event.details.patron.email:
         message_id = new_id("msg", now)
-        email = booking_mail.refund_receipt(event, entry, ctx.periods, ctx.operator_name)
+        email = booking_mail.refund_receipt(event, entry, ctx.periods, ctx.operator)
         uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="refund"))
     return PaymentResult(entry, event)
 

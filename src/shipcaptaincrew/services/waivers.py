@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,13 +10,16 @@ from datetime import datetime
 from typing import TypeVar
 
 from shipcaptaincrew.domain import seals, waivers
-from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound
+from shipcaptaincrew.domain.errors import Conflict, NotFound
 from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.domain.seals import ChainHead
+from shipcaptaincrew.domain.signing import SignatureDraft
 from shipcaptaincrew.domain.text import clean_line
 from shipcaptaincrew.domain.tokens import FormTicket
-from shipcaptaincrew.domain.waivers import Signature, SignatureDraft, Void, WaiverVersion
+from shipcaptaincrew.domain.waiver_copy import CopySheet, FamilyCopy, copy_email, copy_sheet
+from shipcaptaincrew.domain.waivers import Signature, Void, WaiverNotReady, WaiverVersion
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
@@ -25,24 +29,13 @@ from shipcaptaincrew.services.retries import retried
 
 R = TypeVar("R", Signature, Void)
 COPY_EMAILS_PER_EVENT = 20
-
-DEFAULT_WAIVER = """RELEASE OF LIABILITY, WAIVER OF CLAIMS AND ASSUMPTION OF RISK
-
-I am taking part voluntarily in a boat charter. I understand that boating involves risks, including slips and falls, sudden movements of the vessel, weather, cold water and drowning, and that these risks cannot all be removed by care.
-
-I will follow the captain's and the crew's instructions, wear a life jacket when asked, and tell the crew about any condition that may affect my safety.
-
-To the extent the law allows, I release the operator, its captains and crew from claims for injury or loss arising from ordinary negligence during the charter. This release does not cover gross negligence or wilful misconduct.
-
-This text is the operator's default; replace it with your own (`scc waiver set FILE`).
-"""  # noqa: E501
+NOT_READY = "the waiver is not ready yet: the operator has not set its text"
 
 
-def current_waiver(ctx: Context) -> WaiverVersion:
-    """The waiver guests sign now; on a fresh store, the default text becomes version 1."""
+def current_waiver(ctx: Context) -> WaiverVersion | None:
+    """The waiver guests sign now; None until the operator sets one (no text is ever made up for them)."""
     with ctx.store.reading() as uow:
-        current = uow.waivers.current_version()
-    return current or set_waiver_text(ctx, DEFAULT_WAIVER, "first-run")
+        return uow.waivers.current_version()
 
 
 @retried
@@ -60,12 +53,16 @@ def set_waiver_text(ctx: Context, text: str, actor: str) -> WaiverVersion:
 
 
 @retried
-def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, origin: tuple[str, str], form: FormTicket) -> Signature:
-    """Record a signature, sealed and chained, recount the event, audit it and queue the signer's copy, in one
-    transaction. `origin` is (ip, user agent); `form` the form token's nonce, spent here: a form signs once.
+def sign_waiver(
+    ctx: Context, slug: str, draft: SignatureDraft, origin: tuple[str, str], form: FormTicket
+) -> list[Signature]:
+    """Record one signature per person (the adult, then each child they sign for), each sealed and chained,
+    recount the event, audit each and queue one copy for the adult, all in one transaction. `origin` is
+    (ip, user agent); `form` the form token's nonce, spent here: a form signs once.
 
-    Raise NotFound (unknown event), SigningClosed (cancelled, or the charter's period has ended), InvalidInput
-    (a field), StaleWaiver (another version was shown), FormAlreadyUsed. Nothing is written then.
+    Raise NotFound (unknown event), SigningClosed (cancelled, or the charter's period has ended), WaiverNotReady
+    (no text set), FormProblems (every problem in the answers), StaleWaiver (another version was shown),
+    AlreadyUsed (the form was sent before). Nothing is written then.
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
@@ -73,18 +70,32 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, origin: tuple[st
         waivers.check_open(event, now, waivers.signing_closes_at(event, ctx.periods, ctx.zone))
         current = uow.waivers.current_version()
         if current is None:
-            raise InvalidInput("no waiver text is set yet; ask the operator", "version")
-        identity = (new_id("sig", now), secrets.token_urlsafe(24))
-        signature = waivers.sign(event, current, draft, identity, now, origin)
+            raise WaiverNotReady(NOT_READY, "version")
+        family = waivers.sign_family(event, current, draft, lambda: _identity(now), now, origin)
         uow.waivers.spend_form_token(form.nonce, form.expires_at, now)
-        signature = _append(ctx, uow, lambda head: waivers.sealed(ctx.keys.seal, signature, head))
+        family = [_append(ctx, uow, functools.partial(waivers.sealed, ctx.keys.seal, record)) for record in family]
         signed = uow.waivers.for_event(event.slug)
         _recount(uow, event, signed)
-        uow.audit.append("waiver.signed", signature.guest_name, now, {"id": signature.id, "slug": event.slug})
-        if signature.email and sum(1 for earlier in signed if earlier.email) <= copy_email_cap(event):
-            path = waivers.copy_path(guest_links.party_path(ctx, event), signature)
-            _queue_copy(uow, waivers.copy_email(event, signature, current, path, ctx.public_url), now)
-    return signature
+        for record in family:
+            uow.audit.append("waiver.signed", family[0].guest_name, now, {"id": record.id, "slug": event.slug})
+        if family[0].email and sum(1 for earlier in signed if earlier.email) <= copy_email_cap(event):
+            _queue_copy(uow, _copy_email(ctx, event, current, family), now)
+    return family
+
+
+def _identity(now: datetime) -> tuple[str, str]:
+    return new_id("sig", now), secrets.token_urlsafe(24)
+
+
+def _copy_email(ctx: Context, event: Event, version: WaiverVersion, family: list[Signature]) -> Email:
+    party = guest_links.party_path(ctx, event)
+    copies = [
+        FamilyCopy(
+            copy_sheet(event, record, version, None, ctx.words), waivers.copy_path(party, record), record.copy_token
+        )
+        for record in family
+    ]
+    return copy_email(family[0].email, event.details.date, copies, ctx.public_url)
 
 
 def copy_email_cap(event: Event) -> int:
@@ -135,6 +146,19 @@ def signatures(ctx: Context, slug: str) -> tuple[Event, list[SignedRecord]]:
         return event, _records(uow.waivers.for_event(event.slug), uow.waivers.voids_for_event(event.slug))
 
 
+def signer_initials(ctx: Context, slug: str) -> list[str]:
+    """Who has signed, as the party page shows them to anyone with its link: first name and initial
+    ("Ana L."), each person once, in signing order."""
+    return [waivers.initials(signature.guest_name) for signature in counted_signatures(ctx, slug)[1]]
+
+
+def signed_with(ctx: Context, signature: Signature) -> list[Signature]:
+    """The other records of the form `signature` was signed with: the adult's and each child's, itself left out."""
+    with ctx.store.reading() as uow:
+        signed = uow.waivers.for_event(signature.event_slug)
+    return [other for other in signed if other.id != signature.id and waivers.same_form(other, signature)]
+
+
 def counted_signatures(ctx: Context, slug: str) -> tuple[Event, list[Signature]]:
     """The event and the signatures that count (the manifest): not voided, each person's newest."""
     event, records = signatures(ctx, slug)
@@ -144,15 +168,24 @@ def counted_signatures(ctx: Context, slug: str) -> tuple[Event, list[Signature]]
 def signed_copy(ctx: Context, slug: str, secret: str, copy_token: str) -> SignedCopy:
     """The signer's copy by its party link and its own unguessable token; raise NotFound for any other pair."""
     event = guest_links.open_event(ctx, slug, secret)
+    found = copy_by_token(ctx, copy_token)
+    if found is None or found.signature.event_key != event.key:
+        raise NotFound("no signed waiver at this address", "copy")
+    return found
+
+
+def copy_by_token(ctx: Context, copy_token: str) -> SignedCopy | None:
+    """The signed copy a copy token names (the delivery attaches it), or None."""
     with ctx.store.reading() as uow:
         signature = uow.waivers.by_copy_token(copy_token)
-        if signature is None or signature.event_key != event.key:
-            raise NotFound("no signed waiver at this address", "copy")
+        if signature is None:
+            return None
+        event = uow.events.get(signature.event_slug)
         version = uow.waivers.get_version(signature.version_id)
-        void = next((v for v in uow.waivers.voids_for_event(event.slug) if v.signature_id == signature.id), None)
-    if version is None:
-        raise NotFound("no signed waiver at this address", "copy")
-    return SignedCopy(signature, version, event, void)
+        voids = uow.waivers.voids_for_event(signature.event_slug)
+    if event is None or version is None:
+        return None
+    return SignedCopy(signature, version, event, next((v for v in voids if v.signature_id == signature.id), None))
 
 
 @dataclass(frozen=True)
@@ -161,6 +194,9 @@ class SignedCopy:
     version: WaiverVersion
     event: Event
     void: Void | None
+
+    def sheet(self, words: GuestWords) -> CopySheet:
+        return copy_sheet(self.event, self.signature, self.version, self.void, words)
 
 
 def _append(ctx: Context, uow: UnitOfWork, seal: Callable[[ChainHead], R]) -> R:

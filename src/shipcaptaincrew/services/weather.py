@@ -132,12 +132,12 @@ def _tell_others(ctx: Context, uow: UnitOfWork, before: Event, after: Event) -> 
     """Queue the crew's emails (and, for a move, the signed guests'), in the change's transaction."""
     now, told = ctx.clock.now(), []
     for name, email in _crew(uow, after):
-        booking.queue(uow, booking_mail.crew_change(after, before, name, email, ctx.periods, ctx.operator_name), now,
+        booking.queue(uow, booking_mail.crew_change(after, before, name, email, ctx.periods, ctx.operator), now,
                       "crew-change")  # fmt: skip
         told.append(email)
     if after.details.status != "cancelled":
         for name, email in _guests(uow, after):
-            booking.queue(uow, booking_mail.guest_moved(after, before, name, email, ctx.periods, ctx.operator_name),
+            booking.queue(uow, booking_mail.guest_moved(after, before, name, email, ctx.periods, ctx.operator),
                           now, "guest-moved")  # fmt: skip
             told.append(email)
     return told

@@ -123,11 +123,12 @@ async def openapi_json(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    from shipcaptaincrew.services import outbox  # not on a cold start's path: a first request is rarely this one
+    from shipcaptaincrew.services import outbox, waivers  # not on a cold start's path: a first request rarely is
 
     ctx: Context = request.app.state.ctx
     mail = schemas.MailHealthOut(ctx.mail_transport, outbox.waiting_count(ctx))  # one indexed count
-    return json_response(schemas.HealthOut("ok", __version__, mail))
+    ready = waivers.current_waiver(ctx) is not None  # one read of the newest version
+    return json_response(schemas.HealthOut("ok", __version__, mail, ready))
 
 
 async def dispatch_page(request: Request) -> Response:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -14,14 +12,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from shipcaptaincrew.domain import drawings, tokens, waivers
+from shipcaptaincrew.domain import drawings, signing, tokens, waivers
 from shipcaptaincrew.domain.errors import AlreadyUsed, InvalidInput, NotFound, Unauthorized, Unavailable
 from shipcaptaincrew.domain.events import Event
-from shipcaptaincrew.domain.waivers import SignatureDraft, SigningClosed, StaleWaiver
+from shipcaptaincrew.domain.guest_words import long_day
+from shipcaptaincrew.domain.signing import FormProblems
+from shipcaptaincrew.domain.waivers import SigningClosed, StaleWaiver, WaiverNotReady
 from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services import waivers as waiver_service
+from shipcaptaincrew.services.attachments import copy_filename
 from shipcaptaincrew.web import guest_guard as guard
 from shipcaptaincrew.web.delivery import after_response
+from shipcaptaincrew.web.guest_form import FormView, draft, read_answers, rows_changed
 from shipcaptaincrew.web.http import client_address, context
 from shipcaptaincrew.web.site import Site
 
@@ -29,13 +31,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 FORM_MAX_AGE = 6 * 3600
-TEXT_FIELDS = (
-    *("guest_name", "email", "phone", "date_of_birth", "emergency_name", "emergency_phone", "guardian_name"),
-    *("guardian_relationship", "guardian_signature", "typed_signature", "drawn_signature"),
-)
-
-
-FORM_FIELDS = (*TEXT_FIELDS, "consent", "agreement")
 
 
 @functools.cache
@@ -55,7 +50,10 @@ async def party_page(request: Request) -> Response:
     event = await _opened(request, "")
     if isinstance(event, Response):
         return event
-    return _page(request, "party.html", _event_facts(request, event))
+    ctx = context(request)
+    ready = await run_in_threadpool(waiver_service.current_waiver, ctx) is not None
+    signers = await run_in_threadpool(waiver_service.signer_initials, ctx, event.slug)
+    return _page(request, "party.html", {**_event_facts(request, event), "ready": ready, "signers": signers})
 
 
 async def waiver_form(request: Request) -> Response:
@@ -65,44 +63,56 @@ async def waiver_form(request: Request) -> Response:
     closed = _closed(request, event)
     if closed is not None:
         return closed
-    return await _form(request, event, {}, {}, "", 200)
+    return await _form(request, event, FormView.of({}), "", 200)
 
 
-async def sign(request: Request) -> Response:
-    ctx = context(request)
+def _refused(request: Request) -> Response | None:
+    """The answer to a signing POST that is over its client's limit or sent from another site; None: go on."""
     wait = guard.wait_for(request, guard.limits(request).signatures)
     if wait:
         return _too_many(request, wait)
     if guard.is_cross_site(request):
         return _message(request, 403, "This form must be sent from its own page",
                         "Open your charter's link again and sign the waiver there.")  # fmt: skip
+    return None
+
+
+async def sign(request: Request) -> Response:
+    ctx = context(request)
+    refused = _refused(request)
+    if refused is not None:
+        return refused
     event = await _opened(request, "/waiver", counted=False)
     if isinstance(event, Response):
         return event
-    values = await _form_values(request)
+    answers = await read_answers(request)
+    changed = rows_changed(answers)
+    if changed is not None:  # "Add another child" or "Remove" without JavaScript: the form again, answers kept
+        return await _form(request, event, FormView.of(changed), "", 200)
     try:
-        ticket = tokens.check_form_token(ctx.keys.form, values.get("form_token", ""), _form_purpose(event),
+        ticket = tokens.check_form_token(ctx.keys.form, answers.get("form_token", ""), _form_purpose(event),
                                          ctx.clock.now(), FORM_MAX_AGE)  # fmt: skip
         origin = (client_address(request), request.headers.get("user-agent", ""))
-        signature = await run_in_threadpool(waiver_service.sign_waiver, ctx, event.slug, _draft(values), origin, ticket)
+        family = await run_in_threadpool(waiver_service.sign_waiver, ctx, event.slug, draft(answers), origin, ticket)
+    except FormProblems as error:
+        drawing_refused = any(problem.field == "drawn_signature" for problem in error.problems)
+        kept = {**answers, "drawn_signature": ""} if drawing_refused else answers
+        return await _form(request, event, FormView.of(kept, error.problems), "", 400)
     except (InvalidInput, Unauthorized) as error:
-        if error.field == "drawn_signature":  # a hidden field: said at the top, and the drawing dropped
-            return await _form(request, event, {**values, "drawn_signature": ""}, {}, error.message, 400)
-        if error.field in FORM_FIELDS:
-            errors = {str(error.field): error.message}
-            return await _form(request, event, values, errors, "Please check the highlighted field.", 400)
-        return await _form(request, event, values, {}, error.message, 400)
+        return await _form(request, event, FormView.of(answers), _sentence(error.message), 400)
     except StaleWaiver as error:
-        return await _form(request, event, values, {}, error.message, 409)
+        return await _form(request, event, FormView.of(answers), _sentence(error.message), 409)
     except AlreadyUsed as error:
         return _message(request, 409, "This form was sent already", error.message)
     except SigningClosed as error:
         return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
+    except WaiverNotReady:
+        return _not_ready(request, event)
     except Unavailable as error:  # nothing was saved: the same form can be sent again
         pause = str(error.retry_after or 1)
         return _message(request, 503, "Too many signatures at once", "Nothing was saved yet. Please send the form "
                         "again in a moment.", {"Retry-After": pause})  # fmt: skip
-    copy_url = waivers.copy_path(_party(request, event), signature)
+    copy_url = waivers.copy_path(_party(request, event), family[0])
     return RedirectResponse(copy_url, 303, background=after_response(request))
 
 
@@ -110,21 +120,25 @@ async def signed_copy(request: Request) -> Response:
     found = await _copy(request)
     if isinstance(found, Response):
         return found
-    facts = _event_facts(request, found.event)
-    drawn = bool(found.signature.drawn_signature) and drawings.size_of(found.signature.drawn_signature) is not None
-    page = {**facts, "signature": found.signature, "version": found.version, "void": found.void, "drawn": drawn}
+    sheet = found.sheet(context(request).words)
+    drawn = bool(sheet.drawn_signature) and drawings.size_of(sheet.drawn_signature) is not None
+    family = await run_in_threadpool(waiver_service.signed_with, context(request), found.signature)
+    party = _party(request, found.event)
+    others = [(signature.guest_name, waivers.copy_path(party, signature)) for signature in family]
+    page = {**_event_facts(request, found.event), "sheet": sheet, "copy": found.signature, "drawn": drawn,
+            "others": others}  # fmt: skip
     return _page(request, "signed.html", page)
 
 
 async def signed_copy_pdf(request: Request) -> Response:
-    from shipcaptaincrew.web.waiver_pdf import render_pdf  # fpdf2 is heavy: only imported when a PDF is asked for
-
     found = await _copy(request)
     if isinstance(found, Response):
         return found
-    pdf = await run_in_threadpool(render_pdf, _site(request).operator, found.event, found.signature, found.version,
-                                  found.void)  # fmt: skip
-    name = f"waiver-{found.event.slug}-{found.signature.id}.pdf"
+    printer = context(request).printer
+    if printer is None:
+        return _not_found(request)
+    pdf = await run_in_threadpool(printer.waiver_copy, found.sheet(context(request).words))
+    name = copy_filename(found.signature.guest_name)
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     return Response(pdf, media_type="application/pdf", headers=headers)
 
@@ -165,6 +179,11 @@ def _closed(request: Request, event: Event) -> Response | None:
     return None
 
 
+def _not_ready(request: Request, event: Event) -> Response:
+    """The party page with no form: the operator has not set the waiver text yet."""
+    return _page(request, "party.html", {**_event_facts(request, event), "ready": False, "signers": []}, 409)
+
+
 def _sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
@@ -188,20 +207,26 @@ async def _copy(request: Request) -> waiver_service.SignedCopy | Response:
         return _not_found(request)
 
 
-async def _form(request: Request, event: Event, values: dict[str, str], errors: dict[str, str], message: str,
-                status: int) -> Response:  # fmt: skip
+async def _form(request: Request, event: Event, view: FormView, message: str, status: int) -> Response:
     ctx = context(request)
     waiver = await run_in_threadpool(waiver_service.current_waiver, ctx)
+    if waiver is None:
+        return _not_ready(request, event)
     token = tokens.form_token(ctx.keys.form, _form_purpose(event), ctx.clock.now(), secrets.token_urlsafe(12))
     data = {
         **_event_facts(request, event),
         "waiver": waiver,
         "form_token": token,
-        "values": {name: values.get(name, "") for name in FORM_FIELDS},
-        "errors": _Errors(errors),
+        "form": view,
+        "values": view.answers,
+        "errors": _Errors(view.errors),
         "message": message,
         "consent_label": waivers.CONSENT_LABEL,
         "agreement_label": waivers.AGREEMENT_LABEL,
+        "charter_day": event.details.date.isoformat(),
+        "max_children": signing.MAX_CHILDREN,
+        "relationships": signing.RELATIONSHIPS,
+        "words": signing.WORDS,
     }
     return _page(request, "waiver.html", data, status)
 
@@ -211,59 +236,14 @@ class _Errors(dict[str, str]):
         return ""
 
 
-async def _form_values(request: Request) -> dict[str, str]:
-    body = await request.body()
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=40, strict_parsing=False)
-    except (UnicodeDecodeError, ValueError):
-        return {}
-    return {name: values[0] for name, values in parsed.items() if values}
-
-
-def _draft(values: dict[str, str]) -> SignatureDraft:
-    return SignatureDraft(
-        guest_name=values.get("guest_name", ""),
-        email=values.get("email", ""),
-        phone=values.get("phone", ""),
-        date_of_birth=_date(values.get("date_of_birth", "")),
-        emergency_name=values.get("emergency_name", ""),
-        emergency_phone=values.get("emergency_phone", ""),
-        typed_signature=values.get("typed_signature", ""),
-        consent=values.get("consent") == "yes",
-        agreement=values.get("agreement") == "yes",
-        version_id=_int(values.get("version_id", "")),
-        version_hash=values.get("version_hash", ""),
-        guardian_name=values.get("guardian_name", ""),
-        guardian_relationship=values.get("guardian_relationship", ""),
-        guardian_signature=values.get("guardian_signature", ""),
-        drawn_signature=values.get("drawn_signature", ""),
-    )
-
-
-def _date(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("date of birth must be a date like 1990-04-23", "date_of_birth") from None
-
-
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
 def _event_facts(request: Request, event: Event) -> dict[str, Any]:
-    period = context(request).periods.get(event.details.period)
-    site = _site(request)
+    words = context(request).words
     return {
         "slug": event.slug,
         "party": _party(request, event),
-        "day": event.details.date.strftime("%A %-d %B %Y"),
-        "period_name": period.name,
-        "starts": period.starts.strftime("%H:%M"),
-        "ends": period.ends.strftime("%H:%M"),
-        "meeting_point": site.meeting_point,
+        "day": long_day(event.details.date),
+        "when": words.period(event.details.period),
+        "meeting_point": _site(request).meeting_point,
         "ship": event.ship,
         "signed": event.waivers_signed,
         "party_size": event.details.party_size,
@@ -274,8 +254,8 @@ def _event_facts(request: Request, event: Event) -> dict[str, Any]:
 def _page(request: Request, name: str, data: dict[str, Any], status: int = 200,
           headers: dict[str, str] | None = None) -> Response:  # fmt: skip
     environment = templates()
-    html = environment.get_template(f"guest/{name}").render(operator=_site(request).operator, prefix=_prefix(request),
-                                                             **data)  # fmt: skip
+    operator = context(request).operator
+    html = environment.get_template(f"guest/{name}").render(operator=operator, prefix=_prefix(request), **data)
     return Response(html, status, headers={"Cache-Control": "no-store", **(headers or {})}, media_type="text/html")
 
 

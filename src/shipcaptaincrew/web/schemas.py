@@ -200,6 +200,9 @@ class HealthOut(Struct):
     status: str
     version: str
     mail: MailHealthOut | None = None
+    waiver_ready: Annotated[
+        bool, Meta(description="False until the operator sets the waiver text: guests cannot sign until then")
+    ] = True
 
 
 class PaymentIn(Closed):

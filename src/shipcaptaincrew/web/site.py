@@ -1,4 +1,4 @@
-"""What the guest pages say about the operator, and which proxies' forwarding headers to believe."""
+"""Where guests meet, and which proxies' forwarding headers to believe. (The operator's name is `Context.operator`.)"""
 
 from __future__ import annotations
 
@@ -9,6 +9,5 @@ from shipcaptaincrew.domain.addresses import TrustedProxies
 
 @dataclass(frozen=True)
 class Site:
-    operator: str = "ShipCaptainCrew charters"
     meeting_point: str = "The dock — your captain will confirm the berth"
     proxies: TrustedProxies = field(default_factory=TrustedProxies)

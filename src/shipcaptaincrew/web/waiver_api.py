@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.waivers import WaiverVersion
+from shipcaptaincrew.domain.waivers import WaiverNotReady, WaiverVersion
 from shipcaptaincrew.services import guest_links, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.waivers import SignedRecord
@@ -19,7 +19,10 @@ from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_
 @admin_only
 async def current_waiver(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.WaiverOut:
-        return waiver_out(waivers.current_waiver(ctx))
+        current = waivers.current_waiver(ctx)
+        if current is None:
+            raise WaiverNotReady("no waiver text is set yet; guests cannot sign until one is (PUT /api/waiver)", "text")
+        return waiver_out(current)
 
     return json_response(await in_thread(request, work))
 

@@ -11,6 +11,12 @@ if (box && canvas && output && canvas.getContext) {
   pen.strokeStyle = "#14213d";
   let drawing = false;
   let drawn = false;
+  if (output.value) { // a drawing kept from the form sent before: shown again, and sent again unless cleared
+    const kept = new Image();
+    kept.addEventListener('load', () => pen.drawImage(kept, 0, 0, canvas.width, canvas.height));
+    kept.src = output.value;
+    drawn = true;
+  }
 
   const point = (event) => {
     const area = canvas.getBoundingClientRect();

@@ -68,7 +68,8 @@ async function loadChoices() {
   fill('pay-method', [['', 'Choose…'], ...choices.payment_methods.map((m) => [m, m[0].toUpperCase() + m.slice(1)])]);
 }
 
-// Mail that cannot go out (e.g. Gmail's token was revoked) waits in the outbox; say so until it is fixed.
+// Mail that cannot go out (e.g. Gmail's token was revoked) waits in the outbox, and guests cannot sign before the
+// operator sets the waiver text; say so until it is fixed.
 async function checkMail() {
   const health = await fetch('/healthz').then((answer) => answer.json()).catch(() => null);
   const waiting = health?.mail?.waiting_for_credentials ?? 0;
@@ -76,6 +77,7 @@ async function checkMail() {
   warning.textContent = `${waiting} email${waiting === 1 ? ' is' : 's are'} waiting: the mail transport `
     + `(${health?.mail?.transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
   warning.hidden = !waiting;
+  document.getElementById('waiver-warning').hidden = health?.waiver_ready !== false;
 }
 
 function fill(id, options) {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from shipcaptaincrew.domain.events import EventDetails, Patron
@@ -37,3 +39,31 @@ def payment_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+@dataclass(frozen=True)
+class Days:
+    """Three weeks of calendar, Monday to Sunday, that no other test in this process books on."""
+
+    monday: date
+
+    def at(self, offset: int) -> str:
+        """The day `offset` days after the Monday, as the API writes it (2031-06-14)."""
+        return (self.monday + timedelta(days=offset)).isoformat()
+
+    @property
+    def first(self) -> str:
+        return self.at(0)
+
+    @property
+    def last(self) -> str:
+        return self.at(20)
+
+
+_stretches = itertools.count(1)
+
+
+def unique_days() -> Days:
+    """A stretch of days of its own for a test on a shared server: a whole number of weeks after Monday
+    9 June 2031, so each day keeps its weekday. Other processes have servers of their own."""
+    return Days(date(2031, 6, 9) + timedelta(weeks=3 * next(_stretches)))

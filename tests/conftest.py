@@ -14,6 +14,30 @@ from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
 from tests.builders import PASSWORD
 from tests.fakes import FakeClock
+from tests.live_server import LiveServerFactory, SharedServers
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fresh_server: the test needs a live server of its own (an empty store, or it changes the whole server)",
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_live_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServers]:
+    servers = SharedServers(tmp_path_factory.mktemp("shared"))
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture
+def live_server_factory(shared_live_servers: SharedServers, tmp_path: Path) -> Iterator[LiveServerFactory]:
+    """Live `scc serve` processes: this worker's shared ones, and fresh ones stopped when the test ends
+    (tests/live_server.py says which to take)."""
+    factory = LiveServerFactory(shared_live_servers, tmp_path)
+    yield factory
+    factory.stop()
 
 
 @pytest.fixture

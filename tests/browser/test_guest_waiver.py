@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board import card, open_board
 from tests.browser.board_api import BoardApi
-from tests.live_server import live_server
+from tests.builders import Days
+from tests.live_server import LiveServerFactory
 
 PHONE = {"width": 375, "height": 740}
-SLUG = "2026-07-04-sarah-pm"
 
 
 @pytest.fixture
@@ -29,9 +28,9 @@ def phone(browser: Browser, server: str) -> Iterator[Page]:
 
 
 @pytest.fixture
-def booked(api: BoardApi) -> BoardApi:
-    api.book("2026-07-04", "Sarah", party_size=6)
-    return api
+def slug(api: BoardApi, days: Days) -> str:
+    """A charter for six on the test's Saturday."""
+    return str(api.book(days.at(5), "Sarah", party_size=6)["slug"])
 
 
 def fill_adult(page: Page, name: str = "Ana Lima") -> None:
@@ -45,8 +44,8 @@ def fill_adult(page: Page, name: str = "Ana Lima") -> None:
     page.locator("#agreement").check()
 
 
-def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}")
+def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(f"/g/{slug}")
     expect(phone.get_by_text("0 of 6")).to_be_visible()
     phone.get_by_role("link", name="Sign the waiver").click()
     fill_adult(phone)
@@ -66,11 +65,11 @@ def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked:
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.get_by_role("link", name="Back to your charter").click()
     expect(phone.get_by_text("1 of 6")).to_be_visible()
-    assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 1
+    assert api.call("GET", f"/api/events/{slug}")["waivers_signed"] == 1
 
 
-def test_a_guardian_signs_for_a_minor(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}/waiver")
+def test_a_guardian_signs_for_a_minor(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(f"/g/{slug}/waiver")
     fill_adult(phone, "Leo Lima")
     phone.get_by_label("Date of birth").fill("2016-02-10")
     phone.get_by_role("button", name="Sign the waiver").click()
@@ -85,14 +84,14 @@ def test_a_guardian_signs_for_a_minor(phone: Page, booked: BoardApi) -> None:
     phone.get_by_role("button", name="Sign the waiver").click()
 
     expect(phone.get_by_text("a minor")).to_be_visible()
-    [signature] = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
+    [signature] = api.call("GET", f"/api/events/{slug}/waivers")["signatures"]
     assert (signature["minor"], signature["guardian_name"]) == (True, "Ana Lima")
 
 
-def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, booked: BoardApi) -> None:
+def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, api: BoardApi, slug: str) -> None:
     context = browser.new_context(viewport=PHONE, base_url=server, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"/g/{SLUG}/waiver")
+    page.goto(f"/g/{slug}/waiver")
     expect(page.locator("#signature-pad")).to_be_hidden()
     fill_adult(page)
 
@@ -100,11 +99,11 @@ def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, 
 
     expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
     context.close()
-    assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 1
+    assert api.call("GET", f"/api/events/{slug}")["waivers_signed"] == 1
 
 
-def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"/g/{SLUG}/waiver")
+def test_a_tampered_version_hash_is_refused(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(f"/g/{slug}/waiver")
     fill_adult(phone)
     phone.evaluate("document.querySelector('input[name=version_hash]').value = '0'.repeat(64)")
 
@@ -112,53 +111,58 @@ def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> No
 
     expect(phone.get_by_role("alert")).to_contain_text("has changed")
     expect(phone.get_by_label("Full name", exact=True)).to_have_value("Ana Lima")
-    assert booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"] == []
+    assert api.call("GET", f"/api/events/{slug}/waivers")["signatures"] == []
 
 
-def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Page, booked: BoardApi) -> None:
+def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Page, api: BoardApi, slug: str) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"/g/{slug}/waiver")
     fill_adult(phone, payload)
 
     phone.get_by_role("button", name="Sign the waiver").click()
 
     expect(phone.get_by_text(payload).first).to_be_visible()
     assert phone.locator("img[src=x]").count() == 0
-    [signature] = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
+    [signature] = api.call("GET", f"/api/events/{slug}/waivers")["signatures"]
     assert signature["guest_name"] == payload
 
 
-def test_the_servers_log_never_shows_a_signers_copy_address(browser: Browser, tmp_path: Path) -> None:
-    data_dir = tmp_path / "logged"
-    with live_server(data_dir) as (base_url, printed):
-        api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
-        api.book("2026-07-04", "Sarah", party_size=6)
-        context = browser.new_context(base_url=base_url)
-        page = context.new_page()
-        page.goto(f"/g/{SLUG}/waiver")
-        fill_adult(page)
-        page.get_by_role("button", name="Sign the waiver").click()
-        expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
-        copy_token = page.url.rsplit("/", 1)[1]
-        context.close()
+def test_the_servers_log_never_shows_a_signers_copy_address(
+    browser: Browser, live_server_factory: LiveServerFactory, days: Days
+) -> None:
+    server = live_server_factory.fresh(with_password=False)  # its log holds only this test's requests
+    password = next(line.split()[-1] for line in server.printed().splitlines() if "shown once" in line)
+    api = BoardApi.signed_in(server.url, password)
+    slug = api.book(days.at(5), "Sarah", party_size=6)["slug"]
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto(f"/g/{slug}/waiver")
+    fill_adult(page)
+    page.get_by_role("button", name="Sign the waiver").click()
+    expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+    copy_token = page.url.rsplit("/", 1)[1]
+    context.close()
+    server.stop()
 
-    log = "".join(printed)
+    log = server.printed()
     assert "/signed/[redacted]" in log
     assert copy_token not in log and api.token not in log
 
 
-def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, page: Page, booked: BoardApi) -> None:
+def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(
+    phone: Page, page: Page, api: BoardApi, slug: str, days: Days
+) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"/g/{SLUG}/waiver")
+    phone.goto(f"/g/{slug}/waiver")
     fill_adult(phone, payload)
     phone.get_by_role("button", name="Sign the waiver").click()
     expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    open_board(page, "2026-07-01", "2026-07-10")
-    expect(card(page, SLUG)).to_contain_text("waivers 1/6")
-    card(page, SLUG).get_by_role("button", name="Waivers").click()
+    open_board(page, days)
+    expect(card(page, slug)).to_contain_text("waivers 1/6")
+    card(page, slug).get_by_role("button", name="Waivers").click()
 
     signers = page.locator("#waivers-modal .signers li")
     expect(signers).to_have_count(1)

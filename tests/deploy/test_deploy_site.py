@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,12 @@ from click.testing import CliRunner, Result
 
 from shipcaptaincrew.cli import cli
 from tests.deploy.conftest import REGION, Aws, a_package
-from tests.live_server import live_server
+from tests.live_server import LiveServerFactory
 
 
-@pytest.fixture(scope="module")
-def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("site")) as (url, _):
-        yield url
+@pytest.fixture
+def application(live_server_factory: LiveServerFactory) -> str:
+    return live_server_factory.shared().url
 
 
 def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from shipcaptaincrew.config import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.web import openapi
-from tests.reliability.conftest import LiveServer
+from tests.live_server import LiveServer
 
 EXAMPLES = 8
 # Rules across fields, which JSON Schema cannot state, are a 400 naming the field for data the schema allows:

@@ -40,7 +40,7 @@ def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
 
 def test_a_deploy_uploads_the_page_and_smoke_tests_the_stage(aws: Aws, tmp_path: Path, application: str) -> None:
     aws.create_function("scc-prod", a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite"})
-    aws("s3api", "create-bucket", "--bucket", "scc-site")
+    aws.client("s3").create_bucket(Bucket="scc-site")
 
     result = deploy(aws, tmp_path, "--bucket", "scc-site", "--base-url", application)
 

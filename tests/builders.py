@@ -43,7 +43,7 @@ def payment_body(**overrides: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Days:
-    """Three weeks of calendar, Monday to Sunday, that no other test in this process books on."""
+    """Three weeks of calendar, Monday to Sunday, for a test to book its charters on."""
 
     monday: date
 

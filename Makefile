@@ -10,13 +10,22 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test lint bench setup lock clean
+.PHONY: run test check lint bench setup lock clean
+
+# The tiers are markers that tests/conftest.py gives each test by its folder. `make check` runs the tests
+# that have none of them: in-process, for the edit-test loop.
+IN_PROCESS := "not (browser or aws or drill or fuzz or security or live)"
+# pytest-xdist workers for `make test`.
+WORKERS ?= 2
 
 run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an empty store)
 	$(BIN)/scc serve --demo
 
-test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test
-	$(BIN)/pytest -q
+test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test in parallel; list the 15 slowest
+	$(BIN)/pytest -q -n $(WORKERS) --durations=15
+
+check: $(STAMP) ## Run the in-process tests only: no browser, AWS emulator, drill, fuzzer or live server
+	$(BIN)/pytest -q -m $(IN_PROCESS)
 
 lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the template
 	$(BIN)/ruff check src tests bench

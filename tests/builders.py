@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.domain.events import EventDetails, Patron
@@ -66,3 +68,31 @@ def sign_waiver(ctx: Context, slug: str, draft: SignatureDraft, ip: str = "203.0
     from shipcaptaincrew.services import waivers
 
     return waivers.sign_waiver(ctx, slug, draft, (ip, "Mozilla/5.0"), form_ticket())[0]
+
+
+@dataclass(frozen=True)
+class Days:
+    """Three weeks of calendar, Monday to Sunday, for a test to book its charters on."""
+
+    monday: date
+
+    def at(self, offset: int) -> str:
+        """The day `offset` days after the Monday, as the API writes it (2031-06-14)."""
+        return (self.monday + timedelta(days=offset)).isoformat()
+
+    @property
+    def first(self) -> str:
+        return self.at(0)
+
+    @property
+    def last(self) -> str:
+        return self.at(20)
+
+
+_stretches = itertools.count(1)
+
+
+def unique_days() -> Days:
+    """A stretch of days of its own for a test on a shared server: a whole number of weeks after Monday
+    9 June 2031, so each day keeps its weekday. Other processes have servers of their own."""
+    return Days(date(2031, 6, 9) + timedelta(weeks=3 * next(_stretches)))

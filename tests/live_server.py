@@ -1,4 +1,15 @@
-"""A real `scc serve` process on a free loopback port, for tests that need one."""
+"""The one way tests start `scc serve`: a real process on a free loopback port, what it prints kept in a file.
+
+Tests take servers from the `live_server_factory` fixture (tests/conftest.py), which marks them `live`:
+
+- `shared(group)` is this worker's server for a group of tests, started on first use and kept until the run
+  ends. Its store holds what earlier tests left there, so a test on it books its own days and names
+  (`tests.builders.unique_days`) and never counts what it did not make.
+- `fresh(data_dir)` is a server of the test's own, stopped when the test ends: for an empty store, settings
+  of its own, a store the test prepared, or a process the test kills.
+
+Output goes to a file, not a pipe: a pipe nobody reads fills with the access log and stops the server.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +19,20 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings
+from shipcaptaincrew.services import admin
+from shipcaptaincrew.services.context import Context
+from tests.builders import PASSWORD, set_waiver
+
+LISTENING = "Uvicorn running"
+START_SECONDS = 60.0
 
 
 def free_port() -> int:
@@ -21,114 +41,55 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
-    """Start the server, wait until it listens, yield (base URL, what it printed); stop it after.
-
-    The list of printed lines is completed with everything else the server printed once it has stopped.
-    A port taken by someone else between choosing and binding it is retried with another port.
-    """
-    with live_server_process(data_dir, **env) as (_, base_url, lines):
-        yield base_url, lines
+def admin_context(data_dir: Path, **env: str) -> Context:
+    """A context on the store in `data_dir`, hashing with cheaper argon2id parameters (still argon2id)."""
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **env}))
+    ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)
+    return ctx
 
 
-@contextmanager
-def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
-    """As `live_server`, and the server's process too (a test may kill it)."""
-    for attempt in range(3):
-        port = free_port()
-        environ = {**os.environ, "SCC_DATA_DIR": str(data_dir), "SCC_PORT": str(port), **env}
-        command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
-        with subprocess.Popen(
-            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-        ) as server:
-            try:
-                lines = _read_until(server, "Uvicorn running", seconds=60)
-            except PortTaken:
-                server.wait(timeout=10)
-                if attempt < 2:
-                    continue
-                raise
-            # Keep reading while the server runs: a full pipe would block it after some hundreds of log lines.
-            reader = threading.Thread(target=_read_rest, args=(server, lines), daemon=True)
-            reader.start()
-            try:
-                yield server, f"http://127.0.0.1:{port}", lines
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
-                _stop_leftovers(server.pid)
-                reader.join(timeout=10)
-            return
-
-
-def _stop_leftovers(session: int) -> None:
-    """Kill whatever the server started and left running (its delivery process should have ended with it; the
-    tests of that check it themselves). A leftover would hold the output pipe open and hang the test run."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(session, signal.SIGKILL)
-
-
-def _read_rest(process: subprocess.Popen[str], lines: list[str]) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line)
+def set_password(data_dir: Path, **env: str) -> None:
+    """Give the store in `data_dir` the admin password PASSWORD, as `scc admin set-password` would, and the
+    operator's waiver text (until one is set, no guest can sign)."""
+    ctx = admin_context(data_dir, **env)
+    try:
+        admin.set_admin_password(ctx, PASSWORD, "test")
+        set_waiver(ctx)
+    finally:
+        ctx.store.close()
 
 
 class PortTaken(AssertionError):
     pass
 
 
-def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> list[str]:
-    lines: list[str] = []
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if marker in line:
-            return lines
-        if not line and process.poll() is not None:
-            break
-    printed = "".join(lines)
-    if "address already in use" in printed:
-        raise PortTaken(printed)
-    raise AssertionError("server did not start:\n" + printed)
+class LiveServer:
+    """`scc serve` on `data_dir`: `start` it (again after a `kill`, on a fresh port), read what it `printed`.
 
-
-class KillableServer:
-    """An `scc serve` process a test can kill -9 and start again on the same data folder.
-
-    Its output goes to a file, not a pipe, so a long run never blocks on a full pipe; `printed()` reads it.
-    Each start takes a fresh free port (`start` returns the new base URL).
+    `stop` ends it and whatever it started; `kill` is SIGKILL to the server alone, as a power cut is to the
+    process (not to the disk): no shutdown, no flush, no checkpoint, its delivery process left to notice.
     """
 
     def __init__(self, data_dir: Path, **env: str) -> None:
         self.data_dir, self.env = data_dir, env
-        self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
-        self.base_url = ""
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+        self._sessions: list[int] = []
+        self._context: Context | None = None
 
     def start(self) -> str:
+        """Start the server and wait until it listens; return its base URL. A port taken by someone else
+        between choosing and binding it is tried again with another port."""
         for attempt in range(3):
-            port, offset = free_port(), self.log.stat().st_size if self.log.exists() else 0
-            environ = {**os.environ, "SCC_DATA_DIR": str(self.data_dir), "SCC_PORT": str(port), **self.env}
-            with self.log.open("ab") as log:
-                command = [sys.executable, "-m", "shipcaptaincrew", "serve"]
-                self.process = subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT)
             try:
-                self._wait_for("Uvicorn running", offset, seconds=60)
+                return self._start_on(free_port())
             except PortTaken:
-                self.process.wait(timeout=10)
-                if attempt < 2:
-                    continue
-                raise
-            self.base_url = f"http://127.0.0.1:{port}"
-            return self.base_url
+                if attempt == 2:
+                    raise
         raise AssertionError("unreachable")
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush, no checkpoint; as a power cut is to the process (not to the disk)."""
         assert self.process is not None
         self.process.kill()
         self.process.wait(timeout=10)
@@ -143,24 +104,45 @@ class KillableServer:
                 self.process.kill()
                 self.process.wait()
             self.process = None
+        for session in self._sessions:  # a leftover delivery process would hold the store and a core
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(session, signal.SIGKILL)
+        if self._context is not None:
+            self._context.store.close()
+            self._context = None
 
     def printed(self) -> str:
+        """Everything the server printed so far, over every start."""
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    def __enter__(self) -> KillableServer:
-        return self
+    def token(self) -> str:
+        """A fresh admin token, minted in this process with the server's key, so the server's sign-in throttle
+        never refuses it (the store must have the password PASSWORD)."""
+        if self._context is None:
+            self._context = admin_context(self.data_dir, **self.env)
+        return admin.log_in(self._context, PASSWORD, "test")[0]
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _start_on(self, port: int) -> str:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        environ = {**os.environ, "SCC_DATA_DIR": str(self.data_dir), "SCC_PORT": str(port), **self.env}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ,
+                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self._sessions.append(self.process.pid)
+        self._wait_until_listening(offset)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
 
-    def _wait_for(self, marker: str, offset: int, seconds: float) -> None:
+    def _wait_until_listening(self, offset: int) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + seconds
+        deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             printed = self._printed_since(offset)
-            if marker in printed:
+            if LISTENING in printed:
                 return
             if self.process.poll() is not None:
+                self.process = None
                 if "address already in use" in printed:
                     raise PortTaken(printed)
                 break
@@ -170,3 +152,76 @@ class KillableServer:
 
     def _printed_since(self, offset: int) -> str:
         return self.log.read_bytes()[offset:].decode(errors="replace") if self.log.exists() else ""
+
+
+class SharedServers:
+    """One server per group and settings in this process (an xdist worker), started on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.running: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
+
+    def get(self, group: str, env: dict[str, str]) -> LiveServer:
+        key = (group, tuple(sorted(env.items())))
+        if key not in self.running:
+            data_dir = self.root / f"{group}-{len(self.running)}" / "data"
+            set_password(data_dir, **env)
+            server = LiveServer(data_dir, **env)
+            server.start()
+            self.running[key] = server
+        return self.running[key]
+
+    def stop(self) -> None:
+        for server in self.running.values():
+            server.stop()
+        self.running.clear()
+
+
+class LiveServerFactory:
+    """What the `live_server_factory` fixture hands a test: shared servers, and fresh ones it stops afterwards."""
+
+    def __init__(self, shared_servers: SharedServers, tmp_path: Path) -> None:
+        self.shared_servers, self.tmp_path = shared_servers, tmp_path
+        self.own: list[LiveServer] = []
+
+    def shared(self, group: str = "default", **env: str) -> LiveServer:
+        """This worker's server for `group` (with these settings), admin password PASSWORD. Tests that change
+        what the whole server does (fail sign-ins on purpose, change the password) use a group of their own."""
+        return self.shared_servers.get(group, env)
+
+    def fresh(self, data_dir: Path | None = None, *, with_password: bool = True, **env: str) -> LiveServer:
+        """A started server of this test's own on `data_dir` (default: an empty folder in tmp_path), with the
+        admin password PASSWORD unless `with_password` is false (a first run, or a store the test prepared)."""
+        data_dir = data_dir or self.tmp_path / f"server-{len(self.own)}" / "data"
+        if with_password:
+            set_password(data_dir, **env)
+        server = LiveServer(data_dir, **env)
+        self.own.append(server)
+        server.start()
+        return server
+
+    def stop(self) -> None:
+        for server in self.own:
+            server.stop()
+
+
+@contextmanager
+def live_server(data_dir: Path, **env: str) -> Iterator[tuple[str, list[str]]]:
+    """A server of the caller's own for a `with` block: (base URL, what it printed). The list is completed with
+    everything else it printed once it has stopped."""
+    with live_server_process(data_dir, **env) as (_, url, lines):
+        yield url, lines
+
+
+@contextmanager
+def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], str, list[str]]]:
+    """As `live_server`, with the server's process too (a test may measure or kill it)."""
+    server = LiveServer(data_dir, **env)
+    server.start()
+    lines = server.printed().splitlines(keepends=True)
+    try:
+        assert server.process is not None
+        yield server.process, server.url, lines
+    finally:
+        server.stop()
+        lines[:] = server.printed().splitlines(keepends=True)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, Days
 
 ACTIVE = re.compile(r"\bactive\b")
-
-# Far enough ahead that these days are always "upcoming", so the board's order never depends on today.
-FROM, TO = "2031-06-09", "2031-06-22"
-DAY = "2031-06-14"
 
 
 def sign_in(page: Page, password: str = PASSWORD) -> None:
@@ -20,10 +17,21 @@ def sign_in(page: Page, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def open_board(page: Page, start: str = FROM, end: str = TO) -> None:
+def open_board(page: Page, days: Days) -> None:
+    """The board on the test's own days, signed in."""
+    open_board_between(page, days.first, days.last)
+
+
+def open_board_between(page: Page, start: str, end: str) -> None:
     page.goto(f"/?from={start}&to={end}")
     sign_in(page)
     expect(page.locator("body[data-board=ready]")).to_be_attached()
+
+
+def shown(day: str) -> str:
+    """A day as the board writes it: Sat, 14 Jun 2031."""
+    when = date.fromisoformat(day)
+    return f"{when:%a}, {when.day} {when:%b %Y}"
 
 
 def card(page: Page, slug: str) -> Locator:

@@ -1,6 +1,8 @@
-"""Playwright on Debian's Chromium against a real `scc serve` on loopback, a fresh SQLite store per test.
+"""Playwright on Debian's Chromium against a real `scc serve` on loopback.
 
-One browser for this package, a new context (cookies, storage) per test. Package scope, not session: the
+The server is this worker's shared one: each test books on days of its own (`days`) and checks only what it
+made. A test marked `fresh_server` (it needs an empty store, fixed dates, or a roster of its own) gets a server
+of its own. One browser for this package, a new context (cookies, storage) per test. Package scope, not session: the
 sync Playwright driver keeps an event loop running in the main thread, which later tests (Mangum) must
 not see. Playwright never downloads a browser: it drives /usr/bin/chromium, which `make test` installs
 when it is missing.
@@ -14,13 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
-from shipcaptaincrew.bootstrap import build_context
-from shipcaptaincrew.config import Settings
-from shipcaptaincrew.services import admin
 from tests.browser.board_api import BoardApi
-from tests.builders import PASSWORD, set_waiver
-from tests.live_server import live_server
+from tests.builders import PASSWORD, Days, unique_days
+from tests.live_server import LiveServerFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium on a machine with no network stalls trying to reach Google's services.
@@ -53,16 +51,17 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The base URL of a fresh server whose admin password is PASSWORD."""
-    data_dir = tmp_path / "data"
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir)}))
-    ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)  # still argon2id, cheaper to verify
-    admin.set_admin_password(ctx, PASSWORD, "test")
-    set_waiver(ctx)
-    ctx.store.close()
-    with live_server(data_dir) as (base_url, _):
-        yield base_url
+def server(request: pytest.FixtureRequest, live_server_factory: LiveServerFactory) -> str:
+    """The base URL of a server whose admin password is PASSWORD: the shared one, or the test's own."""
+    if request.node.get_closest_marker("fresh_server"):
+        return live_server_factory.fresh().url
+    return live_server_factory.shared().url
+
+
+@pytest.fixture
+def days() -> Days:
+    """Three weeks no other test books on, so a test on the shared server sees only its own charters."""
+    return unique_days()
 
 
 @pytest.fixture

@@ -3,11 +3,19 @@ and the conflict stays on the card."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.board import ACTIVE, DAY, card, open_board
+from tests.browser.board import ACTIVE, card, open_board
 from tests.browser.board_api import BoardApi
+from tests.builders import Days
 
+pytestmark = pytest.mark.fresh_server  # the assignment form lists every captain and ship of the store
+
+DAYS = Days(date(2031, 6, 9))
+DAY = DAYS.at(5)
 MORNING, FULL_DAY = f"{DAY}-ann-am", f"{DAY}-bo-full"
 
 
@@ -17,7 +25,7 @@ def test_a_double_booked_captain_is_warned_about_overridden_with_a_reason_and_ba
     api.book(DAY, "Ann", "am")
     api.book(DAY, "Bo", "full")
     api.call("PUT", f"/api/events/{MORNING}/assignment", {"captain": maria["id"]})
-    open_board(page)
+    open_board(page, DAYS)
 
     card(page, FULL_DAY).get_by_role("button", name="Assign").click()
     modal = page.locator("#assign-modal")

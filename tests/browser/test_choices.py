@@ -5,61 +5,53 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from shipcaptaincrew.bootstrap import build_context
-from shipcaptaincrew.config import Settings
-from shipcaptaincrew.services import admin
 from tests.browser.board import sign_in
 from tests.browser.board_api import BoardApi
 from tests.builders import PASSWORD, event_body
-from tests.live_server import free_port, live_server
+from tests.live_server import LiveServerFactory, free_port
 
 SETTINGS = {"SCC_PAYMENT_METHODS": "cash,square", "SCC_PERIODS": "morning=07:00-11:00,evening=17:00-20:00"}
 
 
-def test_the_forms_offer_the_periods_and_methods_the_operator_configured(browser: Browser, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **SETTINGS}))
-    admin.set_admin_password(ctx, PASSWORD, "test")
-    ctx.store.close()
-    with live_server(data_dir, **SETTINGS) as (base_url, _):
-        context = browser.new_context(base_url=base_url)
-        page = context.new_page()
-        page.goto("/")
-        sign_in(page)
+def test_the_forms_offer_the_periods_and_methods_the_operator_configured(
+    browser: Browser, live_server_factory: LiveServerFactory
+) -> None:
+    server = live_server_factory.fresh(**SETTINGS)
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/")
+    sign_in(page)
 
-        methods = page.locator("#pay-method option")
-        expect(methods).to_have_count(3)
-        assert methods.all_text_contents() == ["Choose…", "Cash", "Square"]
-        periods = page.locator("#ev-period option")
-        expect(periods).to_have_count(2)
-        assert periods.all_text_contents() == ["morning (07:00\u201311:00)", "evening (17:00\u201320:00)"]
-        context.close()
+    methods = page.locator("#pay-method option")
+    expect(methods).to_have_count(3)
+    assert methods.all_text_contents() == ["Choose…", "Cash", "Square"]
+    periods = page.locator("#ev-period option")
+    expect(periods).to_have_count(2)
+    assert periods.all_text_contents() == ["morning (07:00\u201311:00)", "evening (17:00\u201320:00)"]
+    context.close()
 
 
-def test_the_board_warns_while_mail_waits_for_gmail_credentials(browser: Browser, tmp_path: Path) -> None:
+def test_the_board_warns_while_mail_waits_for_gmail_credentials(
+    browser: Browser, live_server_factory: LiveServerFactory
+) -> None:
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens: no request can leave this machine
     mail = {"SCC_MAIL_TRANSPORT": "gmail", "SCC_GMAIL_TOKEN_URL": closed, "SCC_GMAIL_API_URL": closed}
-    data_dir = tmp_path / "data"
-    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **mail}))
-    admin.set_admin_password(ctx, PASSWORD, "test")
-    ctx.store.close()
-    with live_server(data_dir, **mail) as (base_url, _):
-        api = BoardApi.signed_in(base_url, PASSWORD)
-        slug = api.call("POST", "/api/events", event_body(date="2031-06-14"))["slug"]  # the patron has an email
-        api.pay(slug, "100")
-        wait_until_mail_waits(base_url)  # the server's delivery process tries it after the answer
-        context = browser.new_context(base_url=base_url)
-        page = context.new_page()
-        page.goto("/")
-        sign_in(page)
+    server = live_server_factory.fresh(**mail)  # its mail warning counts every waiting email of the store
+    api = BoardApi.signed_in(server.url, PASSWORD)
+    slug = api.call("POST", "/api/events", event_body(date="2031-06-14"))["slug"]  # the patron has an email
+    api.pay(slug, "100")
+    wait_until_mail_waits(server.url)  # the server's delivery process tries it after the answer
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/")
+    sign_in(page)
 
-        expect(page.locator("#mail-warning")).to_contain_text("1 email is waiting")
-        expect(page.locator("#mail-warning")).to_contain_text("scc mail gmail-auth")
-        context.close()
+    expect(page.locator("#mail-warning")).to_contain_text("1 email is waiting")
+    expect(page.locator("#mail-warning")).to_contain_text("scc mail gmail-auth")
+    context.close()
 
 
 def wait_until_mail_waits(base_url: str) -> None:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.board import ACTIVE, open_board
 from tests.browser.board_api import BoardApi
+from tests.builders import Days
+
+pytestmark = pytest.mark.fresh_server  # the roster panel and a person's schedule show the whole store
+
+BOARD = Days(date(2031, 6, 9))
 
 # Within the schedule's next 90 days of the server's real clock.
 DAY = (date.today() + timedelta(days=10)).isoformat()
@@ -24,7 +30,7 @@ def test_the_day_view_puts_each_charter_in_its_ships_lane_with_its_conflict_and_
     api.book(DAY, "Bo", "full")
     api.call("PUT", f"/api/events/{MORNING}/assignment", {"ship": osprey["id"], "captain": maria["id"]})
     api.call("PUT", f"/api/events/{FULL_DAY}/assignment", {"captain": maria["id"], "override_reason": "Leo at noon"})
-    open_board(page)
+    open_board(page, BOARD)
 
     page.get_by_role("button", name="Day view").click()
     modal = page.locator("#day-modal")
@@ -48,7 +54,7 @@ def test_the_day_view_puts_each_charter_in_its_ships_lane_with_its_conflict_and_
 def test_the_roster_panel_adds_and_edits_ships_and_people_and_shows_the_servers_error_on_its_field(
     page: Page, api: BoardApi
 ) -> None:
-    open_board(page)
+    open_board(page, BOARD)
 
     page.get_by_role("button", name="Roster").click()
     modal = page.locator("#roster-modal")
@@ -88,7 +94,7 @@ def test_retiring_from_the_roster_panel_asks_first_and_says_which_upcoming_chart
     api.call("POST", "/api/ships", {"name": "Tern", "capacity": 6})
     api.book(DAY, "Ann", "am")
     api.call("PUT", f"/api/events/{MORNING}/assignment", {"ship": osprey["id"]})
-    open_board(page)
+    open_board(page, BOARD)
     page.get_by_role("button", name="Roster").click()
     ships = page.locator("#roster-modal .roster-list").first
     expect(ships.locator("span")).to_have_text(["Osprey · 12 passengers", "Tern · 6 passengers"])
@@ -109,10 +115,10 @@ def test_retiring_from_the_roster_panel_asks_first_and_says_which_upcoming_chart
 
 
 def test_a_new_calendar_link_from_the_roster_panel_is_shown_and_the_old_one_stops_working(
-    page: Page, api: BoardApi
+    page: Page, api: BoardApi, days: Days
 ) -> None:
     maria = api.call("POST", "/api/people", {"name": "Maria Santos", "role": "captain"})
-    open_board(page)
+    open_board(page, days)
     page.get_by_role("button", name="Roster").click()
     people = page.locator("#roster-modal .roster-list").nth(1)
 

@@ -4,7 +4,6 @@ meets them: all at once, the summary focused, each link leading to its field; wi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -12,10 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.board_api import BoardApi
 from tests.browser.test_guest_waiver import fill_adult
+from tests.builders import Days
 
 NARROW = {"width": 320, "height": 640}
-DAY = date.today() + timedelta(days=30)
-SLUG = f"{DAY}-sarah-pm"
 LONG_WAIVER = "\n\n".join(
     f"{number}. I understand that boating has risks, including slips and falls, sudden movements of the vessel, "
     "weather, cold water and drowning, and I will follow the captain's and the crew's instructions."
@@ -51,13 +49,18 @@ def narrow(browser: Browser, server: str) -> Iterator[Page]:
 
 
 @pytest.fixture
-def booked(api: BoardApi) -> BoardApi:
-    api.book(DAY.isoformat(), "Sarah", party_size=6)
+def slug(api: BoardApi, days: Days) -> str:
+    """A charter for six on the test's Saturday (years ahead: signing is open)."""
+    return str(api.book(days.at(5), "Sarah", party_size=6)["slug"])
+
+
+@pytest.fixture
+def booked(api: BoardApi, slug: str) -> BoardApi:
     return api
 
 
-def party(api: BoardApi) -> str:
-    return str(api.call("GET", f"/api/events/{SLUG}")["guest_url"])
+def party(api: BoardApi, slug: str) -> str:
+    return str(api.call("GET", f"/api/events/{slug}")["guest_url"])
 
 
 def fits(page: Page) -> None:
@@ -82,10 +85,10 @@ def summary_leads_to_each_field(page: Page) -> None:
 
 
 def test_the_waiver_page_fits_320_px_and_axe_finds_nothing_with_a_long_text_and_every_error_shown(
-    narrow: Page, booked: BoardApi
+    narrow: Page, booked: BoardApi, slug: str
 ) -> None:
     booked.call("PUT", "/api/waiver", {"text": LONG_WAIVER})
-    narrow.goto(f"{party(booked)}/waiver")
+    narrow.goto(f"{party(booked, slug)}/waiver")
     fits(narrow)
     assert_accessible(narrow)
 
@@ -97,8 +100,8 @@ def test_the_waiver_page_fits_320_px_and_axe_finds_nothing_with_a_long_text_and_
     assert_accessible(narrow)
 
 
-def test_the_copy_and_party_pages_fit_320_px_and_axe_finds_nothing(narrow: Page, booked: BoardApi) -> None:
-    narrow.goto(party(booked))
+def test_the_copy_and_party_pages_fit_320_px_and_axe_finds_nothing(narrow: Page, booked: BoardApi, slug: str) -> None:
+    narrow.goto(party(booked, slug))
     fits(narrow)
     assert_accessible(narrow)
     narrow.get_by_role("link", name="Sign the waiver").click()
@@ -116,9 +119,9 @@ def test_the_copy_and_party_pages_fit_320_px_and_axe_finds_nothing(narrow: Page,
 
 
 def test_a_family_signs_at_320_px_and_the_copy_keeps_its_proof_under_audit_details(
-    narrow: Page, booked: BoardApi
+    narrow: Page, booked: BoardApi, slug: str
 ) -> None:
-    narrow.goto(f"{party(booked)}/waiver")
+    narrow.goto(f"{party(booked, slug)}/waiver")
     fill_adult(narrow)
     narrow.get_by_label("Yes, I also sign for children under 18").check()
     narrow.get_by_label("You are their").select_option("guardian")
@@ -136,23 +139,23 @@ def test_a_family_signs_at_320_px_and_the_copy_keeps_its_proof_under_audit_detai
 
 
 def test_an_empty_form_shows_every_error_at_once_and_the_summary_leads_to_each_field(
-    narrow: Page, booked: BoardApi
+    narrow: Page, booked: BoardApi, slug: str
 ) -> None:
-    narrow.goto(f"{party(booked)}/waiver")
+    narrow.goto(f"{party(booked, slug)}/waiver")
 
     narrow.get_by_role("button", name="Sign the waiver").click()
 
     expect(narrow.locator("#error-summary")).to_be_focused()
     expect(narrow.locator("#error-summary a")).to_have_text(EMPTY_FORM_ERRORS)
     summary_leads_to_each_field(narrow)
-    assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 0
+    assert booked.call("GET", f"/api/events/{slug}")["waivers_signed"] == 0
 
 
 def test_without_javascript_the_server_says_the_same_and_focuses_its_summary(
-    browser: Browser, server: str, booked: BoardApi
+    browser: Browser, server: str, booked: BoardApi, slug: str
 ) -> None:
     page, _ = open_phone(browser, server, scripts=False)
-    page.goto(f"{party(booked)}/waiver")
+    page.goto(f"{party(booked, slug)}/waiver")
 
     page.get_by_role("button", name="Sign the waiver").click()
 
@@ -163,8 +166,10 @@ def test_without_javascript_the_server_says_the_same_and_focuses_its_summary(
     page.context.close()
 
 
-def test_a_field_is_checked_as_the_guest_leaves_it_in_the_servers_words(narrow: Page, booked: BoardApi) -> None:
-    narrow.goto(f"{party(booked)}/waiver")
+def test_a_field_is_checked_as_the_guest_leaves_it_in_the_servers_words(
+    narrow: Page, booked: BoardApi, slug: str
+) -> None:
+    narrow.goto(f"{party(booked, slug)}/waiver")
     narrow.get_by_label("Full name", exact=True).fill("Piotr Nowak")
     signature = narrow.locator("#typed_signature")
 
@@ -182,16 +187,16 @@ def test_a_field_is_checked_as_the_guest_leaves_it_in_the_servers_words(narrow: 
 
 
 def test_share_this_link_copies_the_party_link_where_the_phone_cannot_share(
-    browser: Browser, server: str, booked: BoardApi
+    browser: Browser, server: str, booked: BoardApi, slug: str
 ) -> None:
     context = browser.new_context(viewport=NARROW, base_url=server)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    page.goto(party(booked))
+    page.goto(party(booked, slug))
     page.evaluate("delete Navigator.prototype.share")  # as on a browser without the Web Share API
 
     page.get_by_role("button", name="Share this link").click()
 
     expect(page.get_by_role("status")).to_have_text("Link copied: paste it to the others in your party.")
-    assert page.evaluate("navigator.clipboard.readText()") == f"{server}{party(booked)}"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{server}{party(booked, slug)}"
     context.close()

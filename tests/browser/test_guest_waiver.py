@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board import card, open_board
 from tests.browser.board_api import BoardApi
-from tests.builders import WAIVER_TEXT
-from tests.live_server import live_server
+from tests.builders import PASSWORD, Days
+from tests.live_server import LiveServerFactory
 
 PHONE = {"width": 375, "height": 740}
-DAY = date.today() + timedelta(days=30)  # signing closes when a charter is over, and these run on the real clock
-SLUG = f"{DAY}-sarah-pm"
 
 
 @pytest.fixture
@@ -32,14 +28,14 @@ def phone(browser: Browser, server: str) -> Iterator[Page]:
 
 
 @pytest.fixture
-def booked(api: BoardApi) -> BoardApi:
-    api.book(DAY.isoformat(), "Sarah", party_size=6)
-    return api
+def slug(api: BoardApi, days: Days) -> str:
+    """A charter for six on the test's Saturday (signing is open: it is years ahead)."""
+    return str(api.book(days.at(5), "Sarah", party_size=6)["slug"])
 
 
-def party(api: BoardApi) -> str:
+def party(api: BoardApi, slug: str) -> str:
     """The party page's path, secret included, as the board's Copy link gives it."""
-    return str(api.call("GET", f"/api/events/{SLUG}")["guest_url"])
+    return str(api.call("GET", f"/api/events/{slug}")["guest_url"])
 
 
 def fill_adult(page: Page, name: str = "Ana Lima") -> None:
@@ -53,8 +49,8 @@ def fill_adult(page: Page, name: str = "Ana Lima") -> None:
     page.locator("#agreement").check()
 
 
-def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked: BoardApi) -> None:
-    phone.goto(party(booked))
+def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(party(api, slug))
     expect(phone.get_by_text("0 of 6")).to_be_visible()
     phone.get_by_role("link", name="Sign the waiver").click()
     fill_adult(phone)
@@ -74,11 +70,11 @@ def test_an_adult_signs_on_a_phone_and_the_progress_goes_up(phone: Page, booked:
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.get_by_role("link", name="Back to your charter").click()
     expect(phone.get_by_text("1 of 6")).to_be_visible()
-    assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 1
+    assert api.call("GET", f"/api/events/{slug}")["waivers_signed"] == 1
 
 
-def test_a_parent_signs_for_two_children_in_one_pass(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"{party(booked)}/waiver")
+def test_a_parent_signs_for_two_children_in_one_pass(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(f"{party(api, slug)}/waiver")
     fill_adult(phone)
     phone.get_by_label("Yes, I also sign for children under 18").check()
     phone.get_by_label("You are their").select_option("parent")
@@ -92,7 +88,7 @@ def test_a_parent_signs_for_two_children_in_one_pass(phone: Page, booked: BoardA
 
     expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
     expect(phone.get_by_role("link", name="Mia Lima")).to_be_visible()
-    signatures = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
+    signatures = api.call("GET", f"/api/events/{slug}/waivers")["signatures"]
     assert [(s["guest_name"], s["minor"], s["guardian_name"]) for s in signatures] == [
         ("Ana Lima", False, ""),
         ("Leo Lima", True, "Ana Lima"),
@@ -103,10 +99,10 @@ def test_a_parent_signs_for_two_children_in_one_pass(phone: Page, booked: BoardA
     expect(phone.locator(".signers li")).to_have_text(["Ana L.", "Leo L.", "Mia L."])
 
 
-def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, booked: BoardApi) -> None:
+def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, api: BoardApi, slug: str) -> None:
     context = browser.new_context(viewport=PHONE, base_url=server, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{party(booked)}/waiver")
+    page.goto(f"{party(api, slug)}/waiver")
     expect(page.locator("#signature-pad")).to_be_hidden()
     fill_adult(page)
 
@@ -114,11 +110,11 @@ def test_the_form_works_with_javascript_disabled(browser: Browser, server: str, 
 
     expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
     context.close()
-    assert booked.call("GET", f"/api/events/{SLUG}")["waivers_signed"] == 1
+    assert api.call("GET", f"/api/events/{slug}")["waivers_signed"] == 1
 
 
-def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> None:
-    phone.goto(f"{party(booked)}/waiver")
+def test_a_tampered_version_hash_is_refused(phone: Page, api: BoardApi, slug: str) -> None:
+    phone.goto(f"{party(api, slug)}/waiver")
     fill_adult(phone)
     phone.evaluate("document.querySelector('input[name=version_hash]').value = '0'.repeat(64)")
 
@@ -126,57 +122,58 @@ def test_a_tampered_version_hash_is_refused(phone: Page, booked: BoardApi) -> No
 
     expect(phone.get_by_role("alert")).to_contain_text("has changed")
     expect(phone.get_by_label("Full name", exact=True)).to_have_value("Ana Lima")
-    assert booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"] == []
+    assert api.call("GET", f"/api/events/{slug}/waivers")["signatures"] == []
 
 
-def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Page, booked: BoardApi) -> None:
+def test_a_guest_named_with_an_xss_payload_is_inert_on_the_guest_pages(phone: Page, api: BoardApi, slug: str) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"{party(booked)}/waiver")
+    phone.goto(f"{party(api, slug)}/waiver")
     fill_adult(phone, payload)
 
     phone.get_by_role("button", name="Sign the waiver").click()
 
     expect(phone.get_by_text(payload).first).to_be_visible()
     assert phone.locator("img[src=x]").count() == 0
-    [signature] = booked.call("GET", f"/api/events/{SLUG}/waivers")["signatures"]
+    [signature] = api.call("GET", f"/api/events/{slug}/waivers")["signatures"]
     assert signature["guest_name"] == payload
 
 
 def test_the_servers_log_never_shows_a_signers_copy_address_or_a_guest_links_secret(
-    browser: Browser, tmp_path: Path
+    browser: Browser, live_server_factory: LiveServerFactory, days: Days
 ) -> None:
-    data_dir = tmp_path / "logged"
-    with live_server(data_dir) as (base_url, printed):
-        api = BoardApi.signed_in(base_url, next(line.split()[-1] for line in printed if "shown once" in line))
-        api.call("PUT", "/api/waiver", {"text": WAIVER_TEXT})
-        api.book(DAY.isoformat(), "Sarah", party_size=6)
-        context = browser.new_context(base_url=base_url)
-        page = context.new_page()
-        page.goto(f"{party(api)}/waiver")
-        fill_adult(page)
-        page.get_by_role("button", name="Sign the waiver").click()
-        expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
-        link_secret = party(api).rsplit("/", 1)[1]
-        copy_token = page.url.rsplit("/", 1)[1]
-        context.close()
+    server = live_server_factory.fresh()  # its log holds only this test's requests
+    api = BoardApi.signed_in(server.url, PASSWORD)
+    slug = str(api.book(days.at(5), "Sarah", party_size=6)["slug"])
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto(f"{party(api, slug)}/waiver")
+    fill_adult(page)
+    page.get_by_role("button", name="Sign the waiver").click()
+    expect(page.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+    link_secret = party(api, slug).rsplit("/", 1)[1]
+    copy_token = page.url.rsplit("/", 1)[1]
+    context.close()
+    server.stop()
 
-    log = "".join(printed)
+    log = server.printed()
     assert "/signed/[redacted]" in log
     assert copy_token not in log and api.token not in log and link_secret not in log
 
 
-def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, page: Page, booked: BoardApi) -> None:
+def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(
+    phone: Page, page: Page, api: BoardApi, slug: str, days: Days
+) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    phone.goto(f"{party(booked)}/waiver")
+    phone.goto(f"{party(api, slug)}/waiver")
     fill_adult(phone, payload)
     phone.get_by_role("button", name="Sign the waiver").click()
     expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    open_board(page, (DAY - timedelta(days=3)).isoformat(), (DAY + timedelta(days=6)).isoformat())
-    expect(card(page, SLUG)).to_contain_text("waivers 1/6")
-    card(page, SLUG).get_by_role("button", name="Waivers").click()
+    open_board(page, days)
+    expect(card(page, slug)).to_contain_text("waivers 1/6")
+    card(page, slug).get_by_role("button", name="Waivers").click()
 
     signers = page.locator("#waivers-modal .signers li")
     expect(signers).to_have_count(1)
@@ -186,29 +183,29 @@ def test_a_hostile_guest_name_is_inert_in_the_boards_waiver_list(phone: Page, pa
 
 
 def test_the_dispatcher_voids_a_stranger_and_makes_a_new_link_from_the_board(
-    phone: Page, page: Page, booked: BoardApi
+    phone: Page, page: Page, api: BoardApi, slug: str, days: Days
 ) -> None:
     for name in ("Ana Lima", "Mallory Forger"):
-        phone.goto(f"{party(booked)}/waiver")
+        phone.goto(f"{party(api, slug)}/waiver")
         fill_adult(phone, name)
         phone.get_by_role("button", name="Sign the waiver").click()
         expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
-    old_link = party(booked)
+    old_link = party(api, slug)
     answers = iter(["not in this party"])
     page.on("dialog", lambda dialog: dialog.accept(next(answers, "")))
 
-    open_board(page, (DAY - timedelta(days=3)).isoformat(), (DAY + timedelta(days=6)).isoformat())
-    expect(card(page, SLUG)).to_contain_text("waivers 2/6")
-    card(page, SLUG).get_by_role("button", name="Waivers").click()
+    open_board(page, days)
+    expect(card(page, slug)).to_contain_text("waivers 2/6")
+    card(page, slug).get_by_role("button", name="Waivers").click()
     modal = page.locator("#waivers-modal")
     modal.locator(".signers li", has_text="Mallory Forger").get_by_role("button", name="Void…").click()
 
     expect(modal.locator(".signers li")).to_have_count(1)
     expect(modal).to_contain_text("1 of 6 guests signed. 1 voided or signed again")
-    expect(card(page, SLUG)).to_contain_text("waivers 1/6")
+    expect(card(page, slug)).to_contain_text("waivers 1/6")
     modal.get_by_role("button", name="New guest link…").click()
     expect(modal.get_by_role("status")).to_contain_text("New guest link made")
-    assert party(booked) != old_link
-    expect(card(page, SLUG).locator(".guest-link")).to_have_attribute("href", f"{booked.base_url}{party(booked)}")
+    assert party(api, slug) != old_link
+    expect(card(page, slug).locator(".guest-link")).to_have_attribute("href", f"{api.base_url}{party(api, slug)}")
     phone.goto(old_link)
     expect(phone.get_by_role("heading", name="Charter not found")).to_be_visible()

@@ -4,45 +4,55 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.board import DAY, card, log_payment, open_board
+from tests.browser.board import card, log_payment, open_board
 from tests.browser.board_api import BoardApi
+from tests.builders import Days
 
-SLUG = f"{DAY}-sarah-pm"
+
+def book_sarah(api: BoardApi, days: Days) -> str:
+    """A 900.00 charter on the test's Saturday; its slug."""
+    return str(api.book(days.at(5), "Sarah", amount_due="900.00")["slug"])
 
 
-def test_a_partial_payment_shows_the_balance_and_keeps_the_log_payment_button(page: Page, api: BoardApi) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    open_board(page)
+def test_a_partial_payment_shows_the_balance_and_keeps_the_log_payment_button(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    slug = book_sarah(api, days)
+    open_board(page, days)
 
-    log_payment(page, SLUG, "400", "venmo")
+    log_payment(page, slug, "400", "venmo")
 
-    sarah = card(page, SLUG)
+    sarah = card(page, slug)
     expect(sarah.locator(".paid")).to_have_text("$400.00")
     expect(sarah.locator(".balance")).to_have_text("$500.00")
     expect(sarah.locator(".badge")).to_have_text("Part paid")
     expect(sarah.get_by_role("button", name="Log Payment")).to_be_visible()
-    assert [line["entry"]["amount_cents"] for line in api.entries(SLUG)] == [40000]
+    assert [line["entry"]["amount_cents"] for line in api.entries(slug)] == [40000]
 
 
-def test_paying_the_rest_clears_the_card_and_hides_the_log_payment_button(page: Page, api: BoardApi) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    api.pay(SLUG, "400.00")
-    open_board(page)
+def test_paying_the_rest_clears_the_card_and_hides_the_log_payment_button(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    slug = book_sarah(api, days)
+    api.pay(slug, "400.00")
+    open_board(page, days)
 
-    log_payment(page, SLUG, "500.00", "zelle")
+    log_payment(page, slug, "500.00", "zelle")
 
-    sarah = card(page, SLUG)
+    sarah = card(page, slug)
     expect(sarah.locator(".balance")).to_have_text("$0.00")
     expect(sarah.locator(".badge")).to_have_text("Paid")
     expect(sarah.get_by_role("button", name="Log Payment")).to_be_hidden()
     expect(page.locator("#status")).to_contain_text("paid in full")
 
 
-def test_reversing_a_payment_reopens_the_balance_and_brings_the_button_back(page: Page, api: BoardApi) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    api.pay(SLUG, "900.00", reference="@sarah")
-    open_board(page)
-    sarah = card(page, SLUG)
+def test_reversing_a_payment_reopens_the_balance_and_brings_the_button_back(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    slug = book_sarah(api, days)
+    api.pay(slug, "900.00", reference="@sarah")
+    open_board(page, days)
+    sarah = card(page, slug)
     expect(sarah.get_by_role("button", name="Log Payment")).to_be_hidden()
 
     sarah.get_by_role("button", name="Payments").click()
@@ -62,23 +72,25 @@ def test_reversing_a_payment_reopens_the_balance_and_brings_the_button_back(page
     expect(sarah.get_by_role("button", name="Log Payment")).to_be_visible()
 
 
-def test_double_clicking_save_logs_one_payment(page: Page, api: BoardApi) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    open_board(page)
-    card(page, SLUG).get_by_role("button", name="Log Payment").click()
+def test_double_clicking_save_logs_one_payment(page: Page, api: BoardApi, days: Days) -> None:
+    slug = book_sarah(api, days)
+    open_board(page, days)
+    card(page, slug).get_by_role("button", name="Log Payment").click()
     modal = page.locator("#payment-modal")
     modal.get_by_label("Amount").fill("250.00")
     modal.get_by_label("Method").select_option("cash")
 
     modal.get_by_role("button", name="Save").dblclick()
 
-    expect(card(page, SLUG).locator(".paid")).to_have_text("$250.00")
-    assert len(api.entries(SLUG)) == 1
+    expect(card(page, slug).locator(".paid")).to_have_text("$250.00")
+    assert len(api.entries(slug)) == 1
 
 
-def test_a_retry_after_a_lost_answer_sends_the_same_key_and_logs_one_payment(page: Page, api: BoardApi) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    open_board(page)
+def test_a_retry_after_a_lost_answer_sends_the_same_key_and_logs_one_payment(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    slug = book_sarah(api, days)
+    open_board(page, days)
     keys: list[str] = []
 
     def lose_the_first_answer(route: Route) -> None:
@@ -90,7 +102,7 @@ def test_a_retry_after_a_lost_answer_sends_the_same_key_and_logs_one_payment(pag
             route.continue_()
 
     page.route("**/api/payment-log", lose_the_first_answer)
-    card(page, SLUG).get_by_role("button", name="Log Payment").click()
+    card(page, slug).get_by_role("button", name="Log Payment").click()
     modal = page.locator("#payment-modal")
     modal.get_by_label("Amount").fill("300")
     modal.get_by_label("Method").select_option("check")
@@ -98,17 +110,17 @@ def test_a_retry_after_a_lost_answer_sends_the_same_key_and_logs_one_payment(pag
     expect(modal.locator(".form-error")).to_contain_text("could not be reached")
     modal.get_by_role("button", name="Save").click()
 
-    expect(card(page, SLUG).locator(".paid")).to_have_text("$300.00")
+    expect(card(page, slug).locator(".paid")).to_have_text("$300.00")
     assert len(keys) == 2 and keys[0] == keys[1]
-    assert len(api.entries(SLUG)) == 1
+    assert len(api.entries(slug)) == 1
 
 
 def test_the_payment_form_checks_amount_and_method_and_shows_the_servers_field_errors(
-    page: Page, api: BoardApi
+    page: Page, api: BoardApi, days: Days
 ) -> None:
-    api.book(DAY, "Sarah", amount_due="900.00")
-    open_board(page)
-    card(page, SLUG).get_by_role("button", name="Log Payment").click()
+    slug = book_sarah(api, days)
+    open_board(page, days)
+    card(page, slug).get_by_role("button", name="Log Payment").click()
     modal = page.locator("#payment-modal")
     amount, method = modal.get_by_label("Amount"), modal.get_by_label("Method")
 
@@ -131,4 +143,4 @@ def test_the_payment_form_checks_amount_and_method_and_shows_the_servers_field_e
     modal.get_by_role("button", name="Save").click()
     expect(method).to_have_attribute("aria-invalid", "true")
     expect(method.locator("xpath=..").locator(".field-error")).to_contain_text("payment_method must be one of")
-    assert api.entries(SLUG) == []
+    assert api.entries(slug) == []

@@ -12,8 +12,9 @@ import pytest
 import zxingcpp
 from playwright.sync_api import Page, expect
 
-from tests.browser.board import DAY, card, open_board
+from tests.browser.board import card, open_board
 from tests.browser.board_api import BoardApi
+from tests.builders import Days
 
 # python-qrcode 8.2 for b"https://scc.io": version 1, level M, mask 3, no quiet zone.
 SCC_IO = """
@@ -96,9 +97,9 @@ def test_a_link_longer_than_version_6_holds_is_refused(blank: Page) -> None:
     assert "too long" in message
 
 
-def test_the_qr_code_on_a_card_reads_back_as_the_guest_link(page: Page, api: BoardApi) -> None:
-    slug = api.book(DAY, "Mary Kate", "sunset")["slug"]
-    open_board(page)
+def test_the_qr_code_on_a_card_reads_back_as_the_guest_link(page: Page, api: BoardApi, days: Days) -> None:
+    slug = api.book(days.at(5), "Mary Kate", "sunset")["slug"]
+    open_board(page, days)
     marykate = card(page, slug)
     marykate.get_by_text("QR code").click()
     svg = marykate.locator(".qr-box svg")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.board import ACTIVE, DAY, card, open_board, sign_in
+from tests.browser.board import ACTIVE, card, open_board, sign_in
 from tests.browser.board_api import BoardApi
+from tests.builders import Days
 
 
 def expire_the_pages_token(page: Page, api: BoardApi) -> None:
@@ -14,11 +15,13 @@ def expire_the_pages_token(page: Page, api: BoardApi) -> None:
     api.sign_out(session["token"])
 
 
-def test_an_expired_session_returns_to_sign_in_and_keeps_the_typed_booking(page: Page, api: BoardApi) -> None:
-    open_board(page)
+def test_an_expired_session_returns_to_sign_in_and_keeps_the_typed_booking(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    open_board(page, days)
     page.get_by_role("button", name="New event").click()
     form = page.locator("#event-modal")
-    form.get_by_label("Date").fill(DAY)
+    form.get_by_label("Date").fill(days.at(5))
     form.get_by_label("First name").fill("Ingrid")
     form.get_by_label("Party size").fill("6")
     form.get_by_label("Notes").fill("Bring the big cooler")
@@ -34,12 +37,14 @@ def test_an_expired_session_returns_to_sign_in_and_keeps_the_typed_booking(page:
     expect(form.get_by_label("First name")).to_have_value("Ingrid")
     expect(form.get_by_label("Notes")).to_have_value("Bring the big cooler")
     form.get_by_role("button", name="Save").click()
-    expect(card(page, f"{DAY}-ingrid-am")).to_be_visible()
+    expect(card(page, f"{days.at(5)}-ingrid-am")).to_be_visible()
 
 
-def test_an_expired_session_during_log_payment_keeps_the_amount_and_logs_it_once(page: Page, api: BoardApi) -> None:
-    slug = api.book(DAY, "Sarah", amount_due="900.00")["slug"]
-    open_board(page)
+def test_an_expired_session_during_log_payment_keeps_the_amount_and_logs_it_once(
+    page: Page, api: BoardApi, days: Days
+) -> None:
+    slug = api.book(days.at(5), "Sarah", amount_due="900.00")["slug"]
+    open_board(page, days)
     card(page, slug).get_by_role("button", name="Log Payment").click()
     modal = page.locator("#payment-modal")
     modal.get_by_label("Amount").fill("123.45")
@@ -59,8 +64,8 @@ def test_an_expired_session_during_log_payment_keeps_the_amount_and_logs_it_once
     assert len(api.entries(slug)) == 1
 
 
-def test_a_token_that_is_no_longer_valid_on_arrival_asks_to_sign_in(page: Page, api: BoardApi) -> None:
-    open_board(page)
+def test_a_token_that_is_no_longer_valid_on_arrival_asks_to_sign_in(page: Page, api: BoardApi, days: Days) -> None:
+    open_board(page, days)
     expire_the_pages_token(page, api)
 
     page.reload()

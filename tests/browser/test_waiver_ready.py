@@ -10,7 +10,7 @@ from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
-from tests.browser.board import open_board
+from tests.browser.board import open_board_between
 from tests.browser.board_api import BoardApi
 from tests.browser.conftest import LAPTOP
 from tests.builders import PASSWORD, WAIVER_TEXT
@@ -26,7 +26,7 @@ def test_the_board_tells_the_dispatcher_until_the_waiver_is_set(browser: Browser
     with live_server(data_dir) as (base_url, printed):
         context = browser.new_context(viewport=LAPTOP, base_url=base_url)
         page = context.new_page()
-        open_board(page)
+        open_board_between(page, "2031-06-09", "2031-06-22")
         warning = page.locator("#waiver-warning")
         expect(warning).to_be_visible()
         expect(warning).to_contain_text("Guests cannot sign yet")

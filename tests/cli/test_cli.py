@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED, Settings
-from tests.live_server import live_server
+from tests.live_server import LiveServerFactory
 
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -135,18 +135,21 @@ def test_a_public_address_that_is_not_a_plain_web_address_is_refused_by_name(giv
     assert result.exit_code == 2 and "SCC_PUBLIC_URL" in result.output
 
 
-def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(tmp_path: Path) -> None:
-    with live_server(tmp_path / "data") as (base_url, lines):
-        password = next(line.split()[-1] for line in lines if "shown once" in line)
-        port = base_url.rsplit(":", 1)[1]
-        assert any(f"http://localhost:{port}/" in line for line in lines)
-        assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
-        request = urllib.request.Request(
-            f"{base_url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
-            headers={"content-type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
+def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
+    server = live_server_factory.fresh(tmp_path / "data", with_password=False)
+    lines = server.printed().splitlines()
+    password = next(line.split()[-1] for line in lines if "shown once" in line)
+    port = server.url.rsplit(":", 1)[1]
+    assert any(f"http://localhost:{port}/" in line for line in lines)
+    assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
+    request = urllib.request.Request(
+        f"{server.url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+        headers={"content-type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
 
 
 def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]

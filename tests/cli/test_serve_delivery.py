@@ -17,7 +17,7 @@ from shipcaptaincrew.config import Settings
 from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.services import admin, booking
 from tests.builders import PASSWORD, event_details, payment_body
-from tests.live_server import live_server_process
+from tests.live_server import LiveServerFactory
 
 WORKER = "shipcaptaincrew.cli.delivery_worker"
 
@@ -66,30 +66,38 @@ def log_payment(base_url: str) -> None:
         assert answer.status == 201
 
 
-def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_the_server(tmp_path: Path) -> None:
+def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_the_server(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
     prepare(tmp_path)
-    with live_server_process(tmp_path) as (server, base_url, printed):
-        assert wait_for(lambda: len(workers_of(server.pid)) == 1)
-        log_payment(base_url)
+    server = live_server_factory.fresh(tmp_path, with_password=False)
+    assert server.process is not None
+    pid = server.process.pid
+    assert wait_for(lambda: len(workers_of(pid)) == 1)
+    log_payment(server.url)
 
-        assert wait_for(lambda: len(list((tmp_path / "outbox").glob("*.eml"))) == 1, seconds=5)
-        worker = workers_of(server.pid)[0]
-        server.terminate()
-        server.wait(timeout=15)
+    assert wait_for(lambda: len(list((tmp_path / "outbox").glob("*.eml"))) == 1, seconds=5)
+    worker = workers_of(pid)[0]
+    server.process.terminate()
+    server.process.wait(timeout=15)
 
     assert wait_for(lambda: worker not in workers_of(), seconds=5)
+    printed = server.printed().splitlines()
     assert not [line for line in printed if "Warning" in line or "Traceback" in line or "ERROR" in line]
 
 
-def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(tmp_path: Path) -> None:
+def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
     prepare(tmp_path)
-    with live_server_process(tmp_path) as (server, _, _):
-        assert wait_for(lambda: len(workers_of(server.pid)) == 1)
-        worker = workers_of(server.pid)[0]
-        os.kill(server.pid, signal.SIGKILL)  # no chance to stop its children
-        server.wait(timeout=10)
+    server = live_server_factory.fresh(tmp_path, with_password=False)
+    assert server.process is not None
+    pid = server.process.pid
+    assert wait_for(lambda: len(workers_of(pid)) == 1)
+    worker = workers_of(pid)[0]
+    server.kill()  # SIGKILL: no chance to stop its children
 
-        assert wait_for(lambda: worker not in workers_of(), seconds=5)
+    assert wait_for(lambda: worker not in workers_of(), seconds=5)
 
 
 def test_the_delivery_process_stops_at_once_however_many_times_it_is_told(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ ROLE = "arn:aws:iam::123456789012:role/scc-lambda"
 
 @dataclass
 class Aws:
-    """The real aws CLI against the emulator."""
+    """The real aws CLI against the emulator, for what a test checks; boto3 (`client`) for setting the scene."""
 
     endpoint: str
 
@@ -70,9 +70,15 @@ class Aws:
         return found
 
     def create_function(self, function: str, package: Path, variables: dict[str, str]) -> None:
-        self("lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--role", ROLE,
-             "--handler", "shipcaptaincrew.lambda_function.lambda_handler", "--zip-file", f"fileb://{package}",
-             "--timeout", "15", "--environment", json.dumps({"Variables": variables}))  # fmt: skip
+        self.client().create_function(
+            FunctionName=function,
+            Runtime="python3.12",
+            Role=ROLE,
+            Handler="shipcaptaincrew.lambda_function.lambda_handler",
+            Code={"ZipFile": package.read_bytes()},
+            Timeout=15,
+            Environment={"Variables": variables},
+        )
 
 
 def _free_port() -> int:

@@ -46,7 +46,9 @@ class RevisionProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # answers botocore's `Expect: 100-continue` at once, not after its 1 s wait
+            # HTTP/1.1, so that an `Expect: 100-continue` (botocore sends one with every S3 upload) is answered at
+            # once; under HTTP/1.0 the client waits a second for the answer before it sends the body.
+            protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
                 proxy.handle(self)

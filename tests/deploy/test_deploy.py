@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -118,8 +117,7 @@ def test_a_change_made_after_the_snapshot_stops_the_deploy_and_loses_nothing(
 
     def colleague_edits(step: str) -> None:
         if step == "plan":
-            aws("lambda", "update-function-configuration", "--function-name", FUNCTION,
-                "--environment", json.dumps({"Variables": theirs}))  # fmt: skip
+            aws.client().update_function_configuration(FunctionName=FUNCTION, Environment={"Variables": theirs})
 
     with pytest.raises(DeployFailed) as failed:
         deploy(aws_client(aws), a_plan(tmp_path, "v2", SCC_MAIL_TRANSPORT="ses"), print, tmp_path, colleague_edits)
@@ -138,8 +136,7 @@ def test_a_change_between_code_and_configuration_stops_the_deploy_and_running_it
 
     def colleague_edits(step: str) -> None:
         if step == "code":
-            aws("lambda", "update-function-configuration", "--function-name", FUNCTION,
-                "--environment", json.dumps({"Variables": theirs}))  # fmt: skip
+            aws.client().update_function_configuration(FunctionName=FUNCTION, Environment={"Variables": theirs})
 
     with pytest.raises(DeployFailed) as failed:
         deploy(aws_client(aws), plan, print, tmp_path, colleague_edits)
@@ -197,14 +194,8 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
 ) -> None:
     package = a_package(tmp_path, "v2")
     assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package)).exit_code == 0
-    aws(
-        "lambda",
-        "update-function-code",
-        "--function-name",
-        FUNCTION,
-        "--zip-file",
-        f"fileb://{a_package(tmp_path, 'hotfix')}",
-    )  # fmt: skip, a hot fix made in a hurry, never published
+    hotfix = a_package(tmp_path, "hotfix").read_bytes()
+    aws.client().update_function_code(FunctionName=FUNCTION, ZipFile=hotfix)  # made in a hurry, never published
 
     refused = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
     forced = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v4")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,14 @@ from click.testing import CliRunner, Result
 
 from shipcaptaincrew.cli import cli
 from tests.deploy.conftest import REGION, Aws, a_package
-from tests.live_server import live_server
+from tests.live_server import LiveServerFactory
 
 SETTINGS = {"SCC_STORE": "sqlite", "SCC_SECRET_KEY": "signing-key-set-by-hand-4f1c9e0b7a2d6c3e"}
 
 
-@pytest.fixture(scope="module")
-def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("site")) as (url, _):
-        yield url
+@pytest.fixture
+def application(live_server_factory: LiveServerFactory) -> str:
+    return live_server_factory.shared().url
 
 
 def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
@@ -48,7 +46,7 @@ def deploy(aws: Aws, tmp_path: Path, *args: str) -> Result:
 
 def test_a_deploy_uploads_the_page_and_smoke_tests_the_stage(aws: Aws, tmp_path: Path, application: str) -> None:
     aws.create_function("scc-prod", a_package(tmp_path, "v1"), SETTINGS)
-    aws("s3api", "create-bucket", "--bucket", "scc-site")
+    aws.client("s3").create_bucket(Bucket="scc-site")
 
     result = deploy(aws, tmp_path, "--bucket", "scc-site", "--base-url", application)
 

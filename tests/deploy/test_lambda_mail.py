@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.builders import event_body, payment_body
+from tests.builders import WAIVER_TEXT, event_body, payment_body
 from tests.deploy.conftest import REGION, Aws, a_package
 from tests.deploy.function_urls import FakeContext, json_event, url_event
 from tests.deploy.handler_calls import call, sign_in
@@ -80,6 +80,7 @@ def test_a_waiver_signature_answers_before_a_stalling_mail_server_and_hands_the_
     monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint)
     deployed(aws, tmp_path)
     token = sign_in(handler)
+    call(handler, json_event("PUT", "/api/waiver", {"text": WAIVER_TEXT}, token=token))
     _, event = call(handler, json_event("POST", "/api/events", event_body(date="2031-05-23"), token=token))
     waiver = f"{event['guest_url']}/waiver"
     _, form = call(handler, url_event("GET", waiver))

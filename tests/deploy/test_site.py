@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -27,15 +26,14 @@ LOADS = re.compile(
 def s3(aws: Aws, moto_port: int) -> Aws:
     """The aws CLI straight to moto (S3 and CloudFront need no RevisionId proxy), with the site bucket made."""
     direct = Aws(f"http://127.0.0.1:{moto_port}")
-    direct("s3api", "create-bucket", "--bucket", BUCKET)
+    direct.client("s3").create_bucket(Bucket=BUCKET)
     return direct
 
 
 @pytest.fixture
-def distribution_id(s3: Aws, tmp_path: Path) -> str:
-    path = tmp_path / "distribution.json"
-    path.write_text(json.dumps(distributions.rendered()))
-    return str(s3("cloudfront", "create-distribution", "--distribution-config", f"file://{path}")["Distribution"]["Id"])
+def distribution_id(s3: Aws) -> str:
+    created = s3.client("cloudfront").create_distribution(DistributionConfig=distributions.rendered())
+    return str(created["Distribution"]["Id"])
 
 
 def site(s3: Aws, *args: str) -> Result:
@@ -47,10 +45,8 @@ def keys(s3: Aws) -> dict[str, str]:
     return {item["Key"]: item["ETag"] for item in listed.get("Contents", [])}
 
 
-def edit_behind_the_tools_back(s3: Aws, tmp_path: Path, key: str, text: str) -> None:
-    path = tmp_path / "edited"
-    path.write_text(text)
-    s3("s3api", "put-object", "--bucket", BUCKET, "--key", key, "--body", str(path))
+def edit_behind_the_tools_back(s3: Aws, key: str, text: str) -> None:
+    s3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=text.encode())
 
 
 def invalidated(s3: Aws, distribution_id: str) -> list[list[str]]:
@@ -94,7 +90,7 @@ def test_a_second_deploy_of_the_same_page_writes_and_invalidates_nothing(s3: Aws
 def test_a_file_edited_in_the_bucket_stops_the_deploy_with_its_diff_until_forced(s3: Aws, tmp_path: Path) -> None:
     assert site(s3, "deploy", "--stage", "prod").exit_code == 0
     original = (DISPATCH / "assets" / "board.css").read_text()
-    edit_behind_the_tools_back(s3, tmp_path, "assets/board.css", original + ".hotfix { color: red; }\n")
+    edit_behind_the_tools_back(s3, "assets/board.css", original + ".hotfix { color: red; }\n")
     manifest = s3("s3api", "head-object", "--bucket", BUCKET, "--key", ".scc/manifest.json")["ETag"]
 
     refused = site(s3, "deploy", "--stage", "prod")
@@ -118,8 +114,8 @@ def test_a_file_edited_in_the_bucket_stops_the_deploy_with_its_diff_until_forced
 
 def test_files_added_or_deleted_behind_the_tools_back_stop_the_deploy_too(s3: Aws, tmp_path: Path) -> None:
     assert site(s3, "deploy", "--stage", "prod").exit_code == 0
-    s3("s3api", "delete-object", "--bucket", BUCKET, "--key", "assets/qr.js")
-    edit_behind_the_tools_back(s3, tmp_path, "assets/extra.js", "console.log('typed into the console');\n")
+    s3.client("s3").delete_object(Bucket=BUCKET, Key="assets/qr.js")
+    edit_behind_the_tools_back(s3, "assets/extra.js", "console.log('typed into the console');\n")
 
     refused = site(s3, "deploy", "--stage", "prod")
 

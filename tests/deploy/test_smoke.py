@@ -14,13 +14,12 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.deploy.site_files import DISPATCH
-from tests.live_server import free_port, live_server
+from tests.live_server import LiveServerFactory, free_port
 
 
-@pytest.fixture(scope="module")
-def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("smoke")) as (url, _):
-        yield url
+@pytest.fixture
+def application(live_server_factory: LiveServerFactory) -> str:
+    return live_server_factory.shared().url
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from shipcaptaincrew.adapters.sqlite_backup import back_up
 from shipcaptaincrew.cli import cli
 from tests.drills.ledger import AMOUNT_DUE_CENTS, SLUG, Payer, prepare, read_ledger, request, sign_in
-from tests.live_server import KillableServer, live_server
+from tests.live_server import LiveServerFactory
 
 
 def scc_process(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,48 +39,49 @@ def wait_for(payer: Payer, acknowledged: int) -> None:
     assert len(payer.acknowledged) >= acknowledged
 
 
-def backup_while_paying(data: Path, target: Path) -> tuple[dict[str, str], tuple[int, str]]:
+def backup_while_paying(servers: LiveServerFactory, data: Path, target: Path) -> tuple[dict[str, str], tuple[int, str]]:
     """Start a server on `data`, log payments, run `scc backup` in the middle; return what was acknowledged
     before the backup started and the backup's exit code and output. Payments go on for a while after it.
 
     The backup runs in this process (not a new one, which takes half a second to start), so that little
     happens between noting the acknowledged payments and the copy: the newest of them are then only in the
     WAL, and a copy of the database file alone would miss them."""
-    with KillableServer(data) as server:
-        payer = Payer(server.start(), "")
-        payer.token = sign_in(payer.base_url)
-        stop = threading.Event()
-        client = threading.Thread(target=payer.keep_paying, args=(stop,))
-        client.start()
-        try:
-            wait_for(payer, 30)
-            with payer.lock:
-                before = dict(payer.acknowledged)
-            result = scc(data, "backup", str(target))
-            wait_for(payer, len(payer.acknowledged) + 10)
-        finally:
-            stop.set()
-            client.join(timeout=30)
+    server = servers.fresh(data, with_password=False)
+    payer = Payer(server.url, "")
+    payer.token = sign_in(payer.base_url)
+    stop = threading.Event()
+    client = threading.Thread(target=payer.keep_paying, args=(stop,))
+    client.start()
+    try:
+        wait_for(payer, 30)
+        with payer.lock:
+            before = dict(payer.acknowledged)
+        result = scc(data, "backup", str(target))
+        wait_for(payer, len(payer.acknowledged) + 10)
+    finally:
+        stop.set()
+        client.join(timeout=30)
+        server.stop()
     assert payer.refused == [] and payer.unanswered == []
     return before, result
 
 
-def restored_statement(data: Path) -> dict[str, object]:
-    with live_server(data) as (base_url, _):
-        headers = {"Authorization": f"Bearer {sign_in(base_url)}"}
-        status, body = request(base_url, "GET", f"/api/events/{SLUG}/payments", headers=headers)
+def restored_statement(servers: LiveServerFactory, data: Path) -> dict[str, object]:
+    base_url = servers.fresh(data, with_password=False).url
+    headers = {"Authorization": f"Bearer {sign_in(base_url)}"}
+    status, body = request(base_url, "GET", f"/api/events/{SLUG}/payments", headers=headers)
     assert status == 200, body
     found: dict[str, object] = json.loads(body)
     return found
 
 
 def test_a_backup_taken_while_the_server_logs_payments_restores_the_ledger_as_it_was_when_the_backup_began(
-    tmp_path: Path,
+    tmp_path: Path, live_server_factory: LiveServerFactory
 ) -> None:
     source, target, fresh = tmp_path / "source", tmp_path / "backup.sqlite3", tmp_path / "restored"
     prepare(source)
 
-    before, result = backup_while_paying(source, target)
+    before, result = backup_while_paying(live_server_factory, source, target)
 
     code, out = result
     assert code == 0, out
@@ -94,7 +95,7 @@ def test_a_backup_taken_while_the_server_logs_payments_restores_the_ledger_as_it
 
     restored = scc_process(fresh, "restore", str(target))
     assert restored.returncode == 0, restored.stderr
-    statement = restored_statement(fresh)
+    statement = restored_statement(live_server_factory, fresh)
     lines = statement["entries"]
     assert isinstance(lines, list) and isinstance(statement["event"], dict)
     assert [line["entry"]["id"] for line in lines] == copy.ids
@@ -186,13 +187,16 @@ def test_restore_into_a_new_folder_needs_no_force_and_keeps_nothing_aside(tmp_pa
     assert sorted(path.name for path in fresh.iterdir()) == ["scc.sqlite3"]
 
 
-def test_restore_refuses_while_the_server_has_the_store_open_even_when_forced(tmp_path: Path) -> None:
+def test_restore_refuses_while_the_server_has_the_store_open_even_when_forced(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
     data, backup = tmp_path / "data", tmp_path / "backup.sqlite3"
     prepare(data)
     assert scc(data, "backup", str(backup))[0] == 0
 
-    with live_server(data):
-        result = scc_process(data, "restore", str(backup), "--force")
+    server = live_server_factory.fresh(data, with_password=False)
+    result = scc_process(data, "restore", str(backup), "--force")
+    server.stop()
 
     assert result.returncode == 1 and "in use" in result.stderr and "stop `scc serve`" in result.stderr
     assert list(data.glob("scc.sqlite3.before-restore-*")) == []
@@ -206,17 +210,17 @@ def test_backup_and_restore_refuse_the_dynamodb_store_and_point_to_the_export(tm
 
 
 def test_restore_over_a_store_left_by_a_killed_server_keeps_its_unfolded_writes_in_the_copy_aside(
-    tmp_path: Path,
+    tmp_path: Path, live_server_factory: LiveServerFactory
 ) -> None:
     first, second, backup = tmp_path / "first", tmp_path / "second", tmp_path / "first.sqlite3"
     prepare(first)
     assert scc(first, "backup", str(backup))[0] == 0
     prepare(second)
-    with KillableServer(second) as server:
-        payer = Payer(server.start(), "")
-        payer.token = sign_in(payer.base_url)
-        assert payer.pay("before-the-crash")
-        server.kill()
+    server = live_server_factory.fresh(second, with_password=False)
+    payer = Payer(server.url, "")
+    payer.token = sign_in(payer.base_url)
+    assert payer.pay("before-the-crash")
+    server.kill()
     assert (second / "scc.sqlite3-wal").stat().st_size > 0, "the payment is still in the WAL"
 
     code, out = scc(second, "restore", str(backup), "--force")

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.drills.ledger import Ledger, Payer, cents_of, prepare, read_ledger, sign_in
-from tests.live_server import KillableServer
+from tests.live_server import LiveServer, LiveServerFactory
 
 ROUNDS = 5
 LOAD_SECONDS = (0.4, 1.6)  # how long payments flow before each kill, drawn at random
@@ -32,7 +32,7 @@ def check_after_crash(ledger: Ledger, payer: Payer) -> None:
     assert ledger.receipts == len(ledger.ids), "one receipt queued with each entry, in its transaction"
 
 
-def crash_round(server: KillableServer, payer: Payer, rng: random.Random) -> None:
+def crash_round(server: LiveServer, payer: Payer, rng: random.Random) -> None:
     stop = threading.Event()
     client = threading.Thread(target=payer.keep_paying, args=(stop,))
     client.start()
@@ -44,21 +44,22 @@ def crash_round(server: KillableServer, payer: Payer, rng: random.Random) -> Non
 
 
 def test_every_acknowledged_payment_survives_kill_9_exactly_once_and_retries_make_no_duplicates(
-    tmp_path: Path,
+    tmp_path: Path, live_server_factory: LiveServerFactory
 ) -> None:
     data, seed = tmp_path / "data", random.randrange(2**32)
     rng, began = random.Random(seed), time.monotonic()
     prepare(data)
-    with KillableServer(data) as server:
-        payer = Payer(server.start(), "")
-        payer.token = sign_in(payer.base_url)
-        for round_number in range(ROUNDS):
-            payer.prefix = f"round{round_number}"
-            crash_round(server, payer, rng)
-            check_after_crash(read_ledger(data / "scc.sqlite3"), payer)
-            payer.base_url = server.start()
-            payer.retry_unanswered()
-        final = read_ledger(data / "scc.sqlite3")
+    server = live_server_factory.fresh(data, with_password=False)
+    payer = Payer(server.url, "")
+    payer.token = sign_in(payer.base_url)
+    for round_number in range(ROUNDS):
+        payer.prefix = f"round{round_number}"
+        crash_round(server, payer, rng)
+        check_after_crash(read_ledger(data / "scc.sqlite3"), payer)
+        payer.base_url = server.start()
+        payer.retry_unanswered()
+    server.stop()
+    final = read_ledger(data / "scc.sqlite3")
 
     assert payer.refused == [], f"seed {seed}"
     assert payer.unanswered == [], "a retry against a running server is answered"

@@ -8,6 +8,7 @@ Each case carries a fresh token minted in this process: the fuzzer signs out, an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from shipcaptaincrew.config import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.web import openapi
-from tests.reliability.conftest import LiveServer
+from tests.live_server import LiveServer
+from tests.reliability.patterns import each_pattern_built_once
 
 EXAMPLES = 8
 # Rules across fields, which JSON Schema cannot state, are a 400 naming the field for data the schema allows:
@@ -35,6 +37,13 @@ DOCUMENT = openapi.document(DEFAULT_PERIODS.names(), DEFAULT_METHODS)
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=schemathesis.Config.from_dict(CONFIG))
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patterns_built_once() -> Iterator[None]:
+    """Each pattern's Hypothesis strategy built once for this module, not at every filter: see patterns.py."""
+    with each_pattern_built_once():
+        yield
 
 
 def test_the_server_serves_the_document_being_fuzzed(server: LiveServer) -> None:

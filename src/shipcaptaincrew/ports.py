@@ -79,7 +79,7 @@ class RosterRepository(Protocol):
     def add_person(self, person: Person, now: datetime) -> None: ...
 
     def save_person(self, person: Person) -> None:
-        """Replace everything but the calendar token."""
+        """Replace everything but the calendar token and the day-sheet nonce."""
 
     def person(self, person_id: str) -> Person | None: ...
 
@@ -87,6 +87,9 @@ class RosterRepository(Protocol):
         """Give the person a new calendar token; from the commit on, the old one leads nowhere."""
 
     def person_by_token(self, token: str) -> Person | None: ...
+
+    def replace_day_sheet_nonce(self, person_id: str, nonce: str) -> None:
+        """Give the person a new day-sheet nonce: from the commit on, the link made from the old one leads nowhere."""
 
     def people(self) -> list[Person]: ...
 

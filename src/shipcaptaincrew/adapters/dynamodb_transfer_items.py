@@ -39,7 +39,7 @@ OUTBOX_FIELDS = ("id", "message_id", "kind", "recipient", "subject", "body_text"
                  "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 SHIP_FIELDS = ("id", "name", "capacity", "created_at", "retired_at")
 PERSON_FIELDS = ("id", "name", "role", "email", "phone", "licence_expires", "medical_expires", "calendar_token",
-                 "created_at", "retired_at")  # fmt: skip
+                 "created_at", "retired_at", "day_sheet_nonce")  # fmt: skip
 CONFLICT_FIELDS = ("kind", "message", "other", "overridden")
 POINTERS = ("ENTRY#", "COPY#", "SIGID#", "CALTOKEN#", "SHIPNAME#")
 EPHEMERAL = ("SIGNINFAIL", "FORM#")  # failed sign-ins, spent form tokens: a throttle's count, a replay guard
@@ -212,6 +212,9 @@ def _simple(kind: str, names: tuple[str, ...], **more: Callable[[Item], Any]) ->
     return lambda item, _: {"type": kind, **_pick(item, names), **{name: get(item) for name, get in more.items()}}
 
 
+# A person stored before day sheets had a nonce: their id serves, as DynamoDbRoster reads it.
+_PERSON = _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""),
+                  day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"])  # fmt: skip
 _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("SLUG#", "SLUG", _event),
     ("EV#", "LEDGER#", _entry),
@@ -224,6 +227,6 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("CRED", "ADMIN", _simple("credential", ("value",), name=lambda _: "admin_password_hash")),
     ("CRED", "REVOKED#", _simple("revoked_token", ("token_id", "expires_at"))),
     ("ROSTER", "SHIP#", _simple("ship", SHIP_FIELDS)),
-    ("ROSTER", "PERSON#", _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""))),
+    ("ROSTER", "PERSON#", _PERSON),
     ("WAIVER", "VERSION#", _simple("waiver_version", ("id", "text", "sha256", "created_at"))),
 )

@@ -42,7 +42,7 @@ PLAIN = {  # record type -> (table, columns) for the kinds that are one row each
     "waiver_version": ("waiver_versions", ("id", "text", "sha256", "created_at")),
     "ship": ("ships", ("id", "name", "capacity", "created_at", "retired_at")),
     "person": ("people", ("id", "name", "role", "email", "phone", "licence_expires", "medical_expires",
-                          "calendar_token", "created_at", "retired_at")),
+                          "calendar_token", "created_at", "retired_at", "day_sheet_nonce")),
     "credential": ("credentials", ("name", "value")),
     "revoked_token": ("revoked_tokens", ("token_id", "expires_at")),
     "waiver_chain": ("waiver_chain", ("position", "seal", "head_seal")),

@@ -376,6 +376,7 @@ class PersonOut(Struct):
     licence_expires: date | None
     medical_expires: date | None
     calendar_url: Annotated[str, Meta(description="The person's calendar feed; the address is the secret")]
+    day_sheet_url: Annotated[str, Meta(description="The person's day sheet for the dock; the address is the secret")]
 
 
 class RosterOut(Struct):

@@ -43,6 +43,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
+        shore_email=settings.shore_email,
     )
 
 

@@ -66,5 +66,5 @@ def test_with_a_signal_again_a_rotated_link_is_dead_and_its_copy_gone(phone: Pag
 
     expect(phone.get_by_role("heading", name="Day sheet not found")).to_be_visible()
     phone.context.set_offline(True)
-    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
+    with pytest.raises(Exception, match=r"ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
         phone.reload()

@@ -12,6 +12,7 @@ import pytest
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.domain.events import Event, Patron
 from shipcaptaincrew.domain.keys import Keys
+from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.domain.waivers import Signature, SignatureDraft
@@ -68,3 +69,23 @@ def signs(ctx: Context, slug: str, name: str, born: date = date(1990, 4, 23)) ->
     draft = SignatureDraft(name, "", "", born, f"Kin of {name}", "+1 555 0112", name, True, True, version.id,
                            version.sha256, *guardian)  # fmt: skip
     return sign_waiver(ctx, slug, draft)
+
+
+def audit_actions(ctx: Context, prefix: str = "charter.") -> list[str]:
+    """The audit log's actions starting with `prefix`, read from either store: oldest first, and by name within
+    one instant (a store keeps no order among entries of the same time)."""
+    from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
+    from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
+    from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
+
+    store = ctx.store
+    dump = DynamoDbTransfer(store).dump() if isinstance(store, DynamoDbStore) else SqliteTransfer(store.path).dump()  # type: ignore[attr-defined]
+    entries = sorted((r["at"], r["action"]) for r in dump if r["type"] == "audit" and r["action"].startswith(prefix))
+    return [action for _, action in entries]
+
+
+def shore_mail(ctx: Context) -> list[Email]:
+    """What the outbox holds for the shore contact, oldest first."""
+    with ctx.store.reading() as uow:
+        messages = uow.outbox.recent(100)
+    return [m.email for m in sorted(messages, key=lambda m: (m.created_at, m.id)) if m.email.to == ctx.shore_email]

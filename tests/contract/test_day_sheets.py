@@ -99,8 +99,8 @@ def test_the_sheet_lists_the_guests_whose_signatures_count_and_how_many_have_not
 
     (shown,) = day_sheets.day_sheet(ctx, charter.captain.id, charter.secret(ctx)).charters
 
-    assert [(s.guest_name, s.minor, s.emergency_name) for s in shown.signed] == [
-        ("Ana Lima", False, "Kin of Ana Lima"),
-        ("Tom Lima", True, "Kin of Tom Lima"),
+    assert [(g.name, g.signed, g.minor, g.emergency_name) for g in shown.guests] == [
+        ("Ana Lima", True, False, "Kin of Ana Lima"),
+        ("Tom Lima", True, True, "Kin of Tom Lima"),
     ]
-    assert shown.unsigned == 3
+    assert (shown.signed, shown.unsigned) == (2, 3)

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
 from shipcaptaincrew.domain.errors import DomainError, SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
+from shipcaptaincrew.domain.events import (
+    Assignment,
+    Conflict,
+    DockState,
+    Event,
+    EventDetails,
+    Patron,
+    PaymentState,
+    Ref,
+)
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
@@ -154,6 +163,9 @@ class DynamoDbEvents:
         cleared_at = state.cleared_at.isoformat() if state.cleared_at else None
         self._update(slug, {"paid_cents": state.paid_cents, "payment_cleared_at": cleared_at})
 
+    def set_dock_state(self, slug: str, state: DockState) -> None:
+        self._update(slug, dock_fields(state))
+
     def _update(
         self,
         slug: str,
@@ -216,6 +228,7 @@ class DynamoDbEvents:
             "updated_at": event.updated_at.isoformat(),
             "version": event.version,
             "guest_nonce": event.guest_nonce,
+            **dock_fields(event.dock),
             "rev": 1,
         }
 
@@ -248,6 +261,7 @@ class DynamoDbEvents:
             key=str(item["key"]),
             # Events stored before guest links had a nonce: their random key serves until a rotation.
             guest_nonce=item.get("guest_nonce") or str(item["key"]),
+            dock=dock_state(item),
         )
 
     def _assignment(self, item: Item) -> Assignment:
@@ -280,6 +294,23 @@ def slug_key_item(slug: str) -> Item:
 
 def _sort_key(day: str, starts: str, slug: str) -> str:
     return f"{day}#{starts}#{slug}"
+
+
+def dock_fields(state: DockState) -> Item:
+    return {
+        "dock_status": state.status,
+        "aboard": state.aboard,
+        "departed_at": state.departed_at.isoformat() if state.departed_at else None,
+        "returned_at": state.returned_at.isoformat() if state.returned_at else None,
+    }
+
+
+def dock_state(item: Item) -> DockState:
+    """Events stored before the charter day had none of these: nothing at the dock yet."""
+    departed, returned = item.get("departed_at"), item.get("returned_at")
+    return DockState(item.get("dock_status", ""), item.get("aboard", 0),
+                     datetime.fromisoformat(departed) if departed else None,
+                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
 
 
 def _assignment_fields(assignment: Assignment) -> Item:

@@ -25,6 +25,7 @@ EVENT_FIELDS = (
     "slug", "date", "period", "patron_first_name", "patron_last_name", "patron_email", "patron_phone", "party_size",
     "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id", "crew_ids", "override_reason",
     "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version", "guest_nonce",
+    "dock_status", "aboard", "departed_at", "returned_at",
 )  # fmt: skip
 LEDGER_FIELDS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                  "recorded_at", "reverses", "reason")  # fmt: skip
@@ -35,6 +36,8 @@ SIGNATURE_FIELDS = (
     "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
 VOID_FIELDS = ("id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
+CHECK_IN_FIELDS = ("guest", "name", "walk_up", "aboard", "actor", "at", "added_at")
+DEPARTURE_FIELDS = ("departed_at", "departed_by", "override_reason", "returned_at", "returned_by")
 OUTBOX_FIELDS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                  "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 SHIP_FIELDS = ("id", "name", "capacity", "created_at", "retired_at")
@@ -93,6 +96,19 @@ def _void_items(record: Record, keys: dict[str, str]) -> list[Item]:
              **_pick(record, VOID_FIELDS)}]  # fmt: skip
 
 
+def _check_in_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key,
+             **_pick(record, CHECK_IN_FIELDS)}]  # fmt: skip
+
+
+def _departure_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as DynamoDbDock writes it
+    return [{"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS),
+             "aboard": aboard}]  # fmt: skip
+
+
 def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
     return [{"pk": "WAIVER", "sk": "CHAIN", **_pick(record, ("position", "seal", "head_seal"))}]
 
@@ -143,7 +159,8 @@ def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
     "event": _event_items, "ledger_entry": _ledger_items, "signature": _signature_items, "ship": _ship_items,
-    "signature_void": _void_items, "waiver_chain": _chain_items,
+    "signature_void": _void_items, "waiver_chain": _chain_items, "check_in": _check_in_items,
+    "departure": _departure_items,
     "person": _person_items, "waiver_version": _version_items, "idempotency_key": _idempotency_items,
     "outbox_message": _outbox_items, "credential": _credential_items, "revoked_token": _revoked_items,
     "audit": _audit_items,
@@ -169,7 +186,9 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
 
 def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
-    return {"type": "event", **_pick(item, EVENT_FIELDS), "period_starts": item["starts"], "conflicts": conflicts,
+    dock = {"dock_status": item.get("dock_status", ""), "aboard": item.get("aboard", 0)}  # stored before check-in
+    return {"type": "event", **_pick(item, EVENT_FIELDS), **dock, "period_starts": item["starts"],
+            "conflicts": conflicts,
             "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
             "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
             "override_reason": item.get("override_reason", "")}  # fmt: skip
@@ -188,6 +207,16 @@ def _signature(item: Item, slugs: dict[str, str]) -> Record:
 
 def _void(item: Item, slugs: dict[str, str]) -> Record:
     return {"type": "signature_void", **_pick(item, VOID_FIELDS), "signature": item["signature_id"],
+            "event": slugs[str(item["event_key"])]}  # fmt: skip
+
+
+def _check_in(item: Item, slugs: dict[str, str]) -> Record:
+    record = {"type": "check_in", **_pick(item, CHECK_IN_FIELDS), "event": slugs[str(item["event_key"])]}
+    return {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
+
+
+def _departure(item: Item, slugs: dict[str, str]) -> Record:
+    return {"type": "departure", **_pick(item, DEPARTURE_FIELDS), "aboard": json.loads(item["aboard"]),
             "event": slugs[str(item["event_key"])]}  # fmt: skip
 
 
@@ -220,6 +249,8 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("EV#", "LEDGER#", _entry),
     ("EV#", "SIG#", _signature),
     ("EV#", "VOID#", _void),
+    ("EV#", "CHECKIN#", _check_in),
+    ("EV#", "DEPARTURE", _departure),
     ("WAIVER", "CHAIN", _simple("waiver_chain", ("position", "seal", "head_seal"))),
     ("IDEM#", "IDEM", _idempotency),
     ("OUTBOX#", "MSG", _outbox),

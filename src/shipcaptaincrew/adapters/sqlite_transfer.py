@@ -20,12 +20,13 @@ from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unavailable
 from shipcaptaincrew.ports import Record
 
 TABLES = ("waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "signature_voids",
-          "waiver_chain", "idempotency_keys", "outbox", "credentials", "revoked_tokens", "audit")  # fmt: skip
+          "check_ins", "departures", "waiver_chain", "idempotency_keys", "outbox", "credentials", "revoked_tokens",
+          "audit")  # fmt: skip
 EVENT_COLUMNS = (
     "slug", "date", "period", "period_starts", "patron_first_name", "patron_last_name", "patron_email",
     "patron_phone", "party_size", "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id",
     "override_reason", "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version",
-    "key", "guest_nonce",
+    "key", "guest_nonce", "dock_status", "aboard", "departed_at", "returned_at",
 )  # fmt: skip
 LEDGER_COLUMNS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                   "recorded_at", "reverses", "reason")  # fmt: skip
@@ -36,6 +37,8 @@ SIGNATURE_COLUMNS = (
     "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
 VOID_COLUMNS = ("id", "signature_id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
+CHECK_IN_COLUMNS = ("guest", "name", "walk_up", "aboard", "actor", "at", "added_at")
+DEPARTURE_COLUMNS = ("departed_at", "departed_by", "aboard", "override_reason", "returned_at", "returned_by")
 OUTBOX_COLUMNS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                   "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 PLAIN = {  # record type -> (table, columns) for the kinds that are one row each, column for field
@@ -113,6 +116,10 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
     for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
         yield {**{name: value for name, value in record.items() if name != "signature_id"},
                "signature": record["signature_id"]}  # fmt: skip
+    for record in _joined(connection, "check_ins", "check_in", CHECK_IN_COLUMNS):
+        yield {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
+    for record in _joined(connection, "departures", "departure", DEPARTURE_COLUMNS):
+        yield {**record, "aboard": json.loads(record["aboard"])}
     for row in connection.execute("SELECT key, fingerprint, status, body, created_at FROM idempotency_keys"):
         yield {"type": "idempotency_key", "key": row[0], "fingerprint": row[1], "status": row[2],
                "body_base64": base64.b64encode(bytes(row[3])).decode("ascii"), "created_at": row[4]}  # fmt: skip
@@ -204,6 +211,11 @@ def _insert_audit(connection: sqlite3.Connection, record: Record) -> None:
                                   "data": data})  # fmt: skip
 
 
+def _insert_departure(connection: sqlite3.Connection, record: Record) -> None:
+    aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as SqliteDock writes it
+    _insert_joined("departures", DEPARTURE_COLUMNS)(connection, {**record, "aboard": aboard})
+
+
 def _insert_void(connection: sqlite3.Connection, record: Record) -> None:
     _insert_joined("signature_voids", VOID_COLUMNS)(connection, {**record, "signature_id": record["signature"]})
 
@@ -213,6 +225,8 @@ _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
     "event": _insert_event,
     "ledger_entry": _insert_joined("ledger", LEDGER_COLUMNS),
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),
+    "check_in": _insert_joined("check_ins", CHECK_IN_COLUMNS),
+    "departure": _insert_departure,
     "idempotency_key": _insert_idempotency_key,
     "outbox_message": _insert_outbox_message,
     "audit": _insert_audit,

@@ -46,3 +46,5 @@ class Context:
     """The operator's time zone (SCC_TIMEZONE): charter periods are local times there."""
     mail_transport: str = "folder"
     """Which transport `mailer` is (SCC_MAIL_TRANSPORT), for /healthz and `scc mail test`."""
+    shore_email: str = ""
+    """Who ashore gets each departure's manifest and word of the return (SCC_SHORE_EMAIL); empty: nobody."""

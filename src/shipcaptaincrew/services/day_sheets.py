@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from shipcaptaincrew.domain import day_sheets, waivers
+from shipcaptaincrew.domain import boarding, day_sheets, waivers
+from shipcaptaincrew.domain.boarding import Departure, Guest
 from shipcaptaincrew.domain.errors import NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.roster import Person
@@ -27,17 +28,27 @@ class SheetCharter:
     event: Event
     role: str
     """The sheet's person on this charter: `captain` or `crew`."""
-    signed: list[Signature]
-    """The signatures that count (the manifest): not voided, each guest's newest."""
+    guests: list[Guest]
+    """The check-in list: each guest whose signature counts (voided and superseded ones left out), the walk-ups,
+    and anyone aboard whose signature no longer counts (`boarding.roll`)."""
     capacity: int | None
     """The assigned ship's passenger capacity; None with no ship yet."""
     party_path: str
     """The party's guest link, for a walk-up guest to sign on the crew's phone."""
+    departure: Departure | None = None
+
+    @property
+    def signed(self) -> int:
+        return sum(1 for guest in self.guests if guest.signed)
 
     @property
     def unsigned(self) -> int:
         """How many of the party have not signed yet (never below zero)."""
-        return max(self.event.details.party_size - len(self.signed), 0)
+        return max(self.event.details.party_size - self.signed, 0)
+
+    @property
+    def aboard(self) -> int:
+        return sum(1 for guest in self.guests if guest.aboard)
 
 
 @dataclass(frozen=True)
@@ -99,8 +110,9 @@ def _charter(ctx: Context, uow: UnitOfWork, person: Person, event: Event) -> She
     captain = event.assignment.captain
     role = "captain" if captain is not None and captain.id == person.id else "crew"
     ship = uow.roster.ship(event.assignment.ship.id) if event.assignment.ship else None
-    return SheetCharter(event, role, counted_signatures(uow, event), ship.capacity if ship else None,
-                        guest_links.party_path(ctx, event))  # fmt: skip
+    guests = boarding.roll(counted_signatures(uow, event), uow.dock.check_ins(event.key))
+    return SheetCharter(event, role, guests, ship.capacity if ship else None, guest_links.party_path(ctx, event),
+                        uow.dock.departure(event.key))  # fmt: skip
 
 
 def counted_signatures(uow: UnitOfWork, event: Event) -> list[Signature]:

@@ -175,6 +175,13 @@ class EventOut(Struct):
     version: int
     created_at: datetime
     updated_at: datetime
+    dock_status: Annotated[
+        Literal["", "boarding", "departed", "returned"],
+        Meta(description="At the dock on the charter's day: guests being checked in, departed or returned"),
+    ]
+    aboard: Annotated[int, Meta(description="Guests checked in aboard (at departure: the manifest's headcount)")]
+    departed_at: datetime | None
+    returned_at: datetime | None
 
 
 class EventDetailOut(EventOut):

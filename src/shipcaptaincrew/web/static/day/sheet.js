@@ -1,5 +1,5 @@
-// The day sheet in the browser: register the worker that keeps the offline copy, keep this copy now, and say so
-// when the page shown is that copy. The page works without this script; it only adds the offline copy.
+// The day sheet in the browser: register the worker that keeps the offline copy, keep this copy now, say so when
+// the page shown is that copy, and draw a party's QR code. The page reads and checks in without this script.
 const sheet = document.getElementById('sheet');
 const CACHE = 'day-sheet-v1';
 
@@ -17,8 +17,24 @@ async function keepThisCopy() {
   }
 }
 
+// The party's QR code, for a walk-up to sign on their own phone: drawn when first opened, by the board's encoder.
+async function drawQr(details) {
+  const box = details.querySelector('.qr-box');
+  if (!details.open || box.firstChild) return;
+  const url = new URL(box.dataset.link, window.location.origin).href;
+  try {
+    const { qrSvg } = await import(sheet.dataset.qr);
+    box.replaceChildren(qrSvg(url, `QR code for ${url}`));
+  } catch {
+    box.textContent = url;
+  }
+}
+
 if (sheet) {
   showOffline();
+  document.querySelectorAll('details.qr').forEach((details) => {
+    details.addEventListener('toggle', () => drawQr(details));
+  });
   window.addEventListener('online', showOffline);
   window.addEventListener('offline', showOffline);
   keepThisCopy().catch(() => {}); // no worker (an old browser, a private window): the page still works online

@@ -50,14 +50,14 @@ class Crewed:
 
 
 def crewed(ctx: Context, day: date = TODAY, first_name: str = "Sarah", party_size: int = 6, capacity: int = 12,
-           captain: Person | None = None) -> Crewed:  # fmt: skip
+           captain: Person | None = None, period: str = "pm") -> Crewed:  # fmt: skip
     """A charter on `day` (pm) with a ship, a captain and a deckhand assigned."""
     ana = captain or roster.add_person(ctx, Person("", "Ana Ruiz", "captain", phone="+1 555 0101"), "test")
     bo = roster.add_person(ctx, Person("", f"Bo Chen {first_name}", "crew"), "test")
     ship = roster.add_ship(ctx, f"Sea Breeze {first_name}", capacity, "test")
     patron = Patron(first_name, "Lopez", "sarah@example.org", "+1 (555) 010-0100")
-    event = booking.create_event(ctx, replace(event_details(day, first_name=first_name, party_size=party_size),
-                                              patron=patron), "test")  # fmt: skip
+    details = event_details(day, period, first_name=first_name, party_size=party_size)
+    event = booking.create_event(ctx, replace(details, patron=patron), "test")
     event = roster.assign_crew(ctx, event.slug, ship.id, ana.id, [bo.id], "", "test")
     return Crewed(event, ana, bo, ship)
 

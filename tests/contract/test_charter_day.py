@@ -262,6 +262,21 @@ def test_the_return_is_recorded_once_and_the_shore_told_once(shore: Context) -> 
     assert (dock.status, dock.aboard, dock.returned_at) == ("returned", 1, first.returned_at)
 
 
+def test_a_charter_still_out_after_midnight_stays_on_the_sheet_until_it_is_marked_returned(shore: Context) -> None:
+    charter = crewed(shore)
+    signs(shore, charter.event.slug, "Ana Lima")
+    aboard(shore, charter, "Ana Lima")
+    depart(shore, charter)
+    ended = crewed(shore, first_name="Flo", captain=charter.captain, period="am")  # never checked in
+    shore.clock.advance(days=1)  # type: ignore[attr-defined]
+    sheet = (charter.captain.id, charter.secret(shore))
+
+    assert [c.event.slug for c in day_sheets.day_sheet(shore, *sheet).charters] == [charter.event.slug]
+    charter_day.mark_returned(shore, *sheet, charter.event.slug)
+    assert ended.event.slug not in {c.event.slug for c in day_sheets.day_sheet(shore, *sheet).charters}
+    assert day_sheets.day_sheet(shore, *sheet).charters == []
+
+
 def test_a_charter_that_has_not_departed_cannot_return(shore: Context) -> None:
     charter = crewed(shore)
 

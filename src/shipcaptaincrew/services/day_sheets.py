@@ -85,12 +85,14 @@ def opened_person(ctx: Context, uow: UnitOfWork, person_id: str, secret: str) ->
 
 
 def day_sheet(ctx: Context, person_id: str, secret: str, days: int = DAYS) -> DaySheet:
-    """The person's charters from today for `days` days, each with its signed guests. Raise NotFound."""
+    """The person's charters from today for `days` days, each with its check-in list, and yesterday's that departed
+    and are not marked returned yet (a late return is still recorded from the sheet). Raise NotFound."""
     now, today = ctx.clock.now(), local_today(ctx)
     with ctx.store.reading() as uow:
         person = opened_person(ctx, uow, person_id, secret)
-        events = uow.events.for_person(person.id, today, today + timedelta(days=days - 1))
-        charters = [_charter(ctx, uow, person, event) for event in events]
+        events = uow.events.for_person(person.id, today - timedelta(days=1), today + timedelta(days=days - 1))
+        charters = [_charter(ctx, uow, person, event) for event in events
+                    if event.details.date >= today or event.dock.status == boarding.DEPARTED]  # fmt: skip
     return DaySheet(person, today, charters, now)
 
 

@@ -67,5 +67,5 @@ def _time(ctx: Context, moment: datetime) -> str:
 
 
 def _day_label(day: date, today: date) -> str:
-    name = "Today" if day == today else "Tomorrow" if (day - today).days == 1 else f"{day:%A}"
+    name = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get((day - today).days, f"{day:%A}")
     return f"{name}, {day:%-d %B}"

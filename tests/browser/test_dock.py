@@ -79,6 +79,8 @@ def test_a_crew_member_checks_the_party_in_on_a_phone_and_departs(
     charter.get_by_role("button", name="Add aboard").click()
     expect(charter.get_by_text("not signed", exact=True)).to_be_visible()
     expect(charter.locator(".warning")).to_contain_text("Not signed, aboard: Walker Pérez")
+    charter.get_by_text("Or show the party's QR code").click()
+    expect(charter.locator(".qr-box svg")).to_be_visible()
     charter.get_by_role("link", name="open the waiver").click()  # the phone is handed to the walk-up
     fill_adult(phone, "Walker Pérez")
     phone.get_by_role("button", name="Sign the waiver").click()

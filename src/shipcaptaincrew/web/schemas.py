@@ -175,10 +175,7 @@ class EventOut(Struct):
     version: int
     created_at: datetime
     updated_at: datetime
-    dock_status: Annotated[
-        Literal["", "boarding", "departed", "returned"],
-        Meta(description="At the dock on the charter's day: guests being checked in, departed or returned"),
-    ]
+    dock_status: Annotated[Literal["", "boarding", "departed", "returned"], Meta(description="At the dock, today")]
     aboard: Annotated[int, Meta(description="Guests checked in aboard (at departure: the manifest's headcount)")]
     departed_at: datetime | None
     returned_at: datetime | None

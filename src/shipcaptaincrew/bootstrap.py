@@ -52,6 +52,7 @@ def build_context(settings: Settings, clock: Clock | None = None, *, path_prefix
         admin_password_hash=settings.admin_password_hash,
         operator=settings.operator_name,
         printer=FpdfCopyPrinter(),
+        shore_email=settings.shore_email,
     )
 
 

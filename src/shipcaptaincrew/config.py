@@ -13,6 +13,7 @@ from shipcaptaincrew.domain.addresses import FORWARDED_FOR, TrustedProxies
 from shipcaptaincrew.domain.keys import MIN_SECRET_BYTES
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
+from shipcaptaincrew.domain.text import EMAIL_PATTERN
 
 # Every setting, its default and what it does; the README's table and `scc --help` come from here.
 DOCUMENTED: dict[str, tuple[str, str]] = {
@@ -42,6 +43,10 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_TIMEZONE": ("UTC", "The operator's time zone (IANA name, e.g. America/New_York): charter times are local."),
     "SCC_REMINDER_DAYS": ("3,1", "Days before a charter its patron is reminded (comma-separated; empty: none)."),
     "SCC_MEETING_POINT": ("The dock — your captain will confirm the berth", "Where guests meet, on the party page."),
+    "SCC_SHORE_EMAIL": (
+        "(unset)",
+        "The shore contact: gets each departure's manifest (who is aboard) and word of the return. Unset: nobody.",
+    ),
     "SCC_TRUSTED_PROXIES": (
         "(unset)",
         "The proxies in front of `scc serve`: their addresses or networks (e.g. `127.0.0.1/32,10.0.0.0/8`) or how "
@@ -141,6 +146,7 @@ class Settings:
     public_url: str = "http://localhost:8000"
     timezone: str = "UTC"
     reminder_days: tuple[int, ...] = (3, 1)
+    shore_email: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -165,6 +171,7 @@ class Settings:
             public_url=_public_url(env),
             timezone=_timezone(env.get("SCC_TIMEZONE") or "UTC"),
             reminder_days=_reminder_days(env.get("SCC_REMINDER_DAYS", "3,1")),
+            shore_email=_email(env, "SCC_SHORE_EMAIL"),
         )
 
     @property
@@ -207,6 +214,13 @@ def _public_url(env: Mapping[str, str]) -> str:
     if re.search(r"[?#]", value):
         raise SettingsError(f"SCC_PUBLIC_URL must be a plain address, without ? or #; got {value!r}")
     return value.rstrip("/")
+
+
+def _email(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if value and not re.fullmatch(EMAIL_PATTERN, value):
+        raise SettingsError(f"{name} must be an email address like ops@example.org; got {value!r}")
+    return value
 
 
 def _trusted_proxies(env: Mapping[str, str]) -> TrustedProxies:

@@ -12,7 +12,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing the whole domain here would cost every cold start
-    from shipcaptaincrew.domain.events import Assignment, Event, PaymentState
+    from shipcaptaincrew.domain.boarding import CheckIn, Departure
+    from shipcaptaincrew.domain.events import Assignment, DockState, Event, PaymentState
     from shipcaptaincrew.domain.ledger import Entry
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
     from shipcaptaincrew.domain.roster import Person, Ship
@@ -79,6 +80,9 @@ class EventRepository(Protocol):
     def set_assignment(self, slug: str, assignment: Assignment, now: datetime) -> None:
         """Store the event's ship, captain, crew, conflicts and override reason (no version bump)."""
 
+    def set_dock_state(self, slug: str, state: DockState) -> None:
+        """Store where the charter stands at the dock (no version bump: the dispatcher's edits are not stale)."""
+
 
 class RosterRepository(Protocol):
     """Ships and people. Nothing is deleted: an event may still point at them."""
@@ -96,7 +100,7 @@ class RosterRepository(Protocol):
     def add_person(self, person: Person, now: datetime) -> None: ...
 
     def save_person(self, person: Person) -> None:
-        """Replace everything but the calendar token."""
+        """Replace everything but the calendar token and the day-sheet nonce."""
 
     def person(self, person_id: str) -> Person | None: ...
 
@@ -105,6 +109,9 @@ class RosterRepository(Protocol):
 
     def person_by_token(self, token: str) -> Person | None: ...
 
+    def replace_day_sheet_nonce(self, person_id: str, nonce: str) -> None:
+        """Give the person a new day-sheet nonce: from the commit on, the link made from the old one leads nowhere."""
+
     def people(self) -> list[Person]: ...
 
     def retire_ship(self, ship_id: str, now: datetime) -> None:
@@ -112,6 +119,26 @@ class RosterRepository(Protocol):
 
     def retire_person(self, person_id: str, now: datetime) -> None:
         """Take the person off `people()`; `person()` still finds them (retired)."""
+
+
+class DockRepository(Protocol):
+    """A charter's day at the dock, under the event's permanent key: one check-in line per guest, which each tap
+    replaces, and the departure, written once, to which the return is added once. Nothing is deleted."""
+
+    def check_ins(self, event_key: str) -> list[CheckIn]:
+        """The charter's check-in lines, in any order."""
+
+    def put_check_in(self, event_key: str, check_in: CheckIn) -> None:
+        """Store the guest's line, replacing the one with the same `guest` key."""
+
+    def departure(self, event_key: str) -> Departure | None: ...
+
+    def add_departure(self, event_key: str, departure: Departure) -> None:
+        """Store the departure; raise AlreadyDeparted if the charter has one (at the latest when the unit of work
+        ends: two taps at once store one)."""
+
+    def add_return(self, event_key: str, departure: Departure) -> None:
+        """Store the departure's return (`returned_at`, `returned_by`); raise Conflict if it has one already."""
 
 
 class LedgerRepository(Protocol):
@@ -272,6 +299,9 @@ class UnitOfWork(Protocol):
 
     @property
     def roster(self) -> RosterRepository: ...
+
+    @property
+    def dock(self) -> DockRepository: ...
 
     def __enter__(self) -> Self: ...
 

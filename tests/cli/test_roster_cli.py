@@ -48,3 +48,14 @@ def test_rotating_a_persons_calendar_prints_the_new_address_and_the_old_one_is_g
     new = out.split("/cal/")[1].split(".ics")[0]
     assert code == 0 and new != old and "no longer answers" in out
     assert f"/cal/{new}.ics" in scc("roster", "people", "list")[1]
+
+
+def test_rotating_a_persons_day_sheet_prints_the_new_address_and_the_list_shows_it(scc) -> None:  # type: ignore[no-untyped-def]
+    scc("roster", "people", "add", "Maria Santos", "--role", "captain")
+    old = scc("roster", "people", "list")[1].split("/day/")[1].split()[0]
+
+    code, out = scc("roster", "people", "rotate-day-sheet", "Maria Santos")
+
+    new = out.split("/day/")[1].split()[0]
+    assert code == 0 and new != old and "no longer answers" in out
+    assert f"/day/{new}" in scc("roster", "people", "list")[1]

@@ -24,7 +24,18 @@ from shipcaptaincrew.domain.roster import Person
 from shipcaptaincrew.domain.signing import SignatureDraft
 from shipcaptaincrew.domain.waivers import Signature, WaiverVersion
 from shipcaptaincrew.ports import CredentialsUnavailable, Transfer
-from shipcaptaincrew.services import admin, booking, outbox, payments, queries, reminders, roster, waivers
+from shipcaptaincrew.services import (
+    admin,
+    booking,
+    charter_day,
+    day_sheets,
+    outbox,
+    payments,
+    queries,
+    reminders,
+    roster,
+    waivers,
+)
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.transfer import KINDS, export_jsonl, import_jsonl
 from tests.builders import PASSWORD, WAIVER_TEXT, event_details, sign_waiver
@@ -94,10 +105,28 @@ def populate(ctx: Context) -> Built:
     tomorrow = replace(event_details(date(2026, 5, 2), "am", "Dora"), patron=Patron("Dora", "", "dora@example.org"))
     booking.create_event(ctx, tomorrow, "test")
     reminders.send_reminders(ctx)
+    at_the_dock(ctx, captain, deckhand, ship.id, waivers.current_waiver(ctx))
     deliver(ctx, FakeMailer())  # sent
     deliver(ctx, FakeMailer(failures=-1))  # pending, one attempt and its error
     deliver(ctx, FakeMailer(failures=-1, error=CredentialsUnavailable("no Gmail token")))  # waiting
     return Built(ctx, revoked, live)
+
+
+def at_the_dock(ctx: Context, captain: Person, deckhand: Person, ship_id: str, version: WaiverVersion) -> None:
+    """Today's charter: a signer and a walk-up checked in, one taken off again, departed with a reason, returned."""
+    dee = booking.create_event(ctx, event_details(date(2026, 5, 1), "pm", "Dee", party_size=3), "test")
+    roster.assign_crew(ctx, dee.slug, ship_id, captain.id, [deckhand.id], "", "test")
+    sign(ctx, dee.slug, "Eva Gray", version)
+    secret = day_sheets.sheet_path(ctx, captain).rsplit("/", 1)[1]
+    (signer,) = day_sheets.day_sheet(ctx, captain.id, secret).charters[-1].guests
+    charter_day.set_aboard(ctx, captain.id, secret, dee.slug, signer.key, True)
+    charter_day.add_walk_up(ctx, captain.id, secret, dee.slug, "Walker Pérez")
+    charter_day.add_walk_up(ctx, captain.id, secret, dee.slug, "Gone Ashore")
+    gone = day_sheets.day_sheet(ctx, captain.id, secret).charters[-1].guests[-1]
+    charter_day.set_aboard(ctx, captain.id, secret, dee.slug, gone.key, False)
+    charter_day.depart(ctx, captain.id, secret, dee.slug, "signs at the first stop")
+    ctx.clock.advance(hours=3)  # type: ignore[attr-defined]
+    charter_day.mark_returned(ctx, captain.id, secret, dee.slug)
 
 
 def sign(ctx: Context, slug: str, name: str, version: WaiverVersion) -> Signature:
@@ -193,7 +222,7 @@ def test_the_export_starts_with_the_header_and_is_canonical_json_lines(sqlite: S
     populate(context(sqlite))
     lines = exported(SqliteTransfer(sqlite.path)).splitlines()
 
-    assert lines[0] == b'{"format":"scc-transfer","version":2}'
+    assert lines[0] == b'{"format":"scc-transfer","version":3}'
     for line in lines:
         assert json.dumps(json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() == line
     assert "José — bring a cake 🎂".encode() in b"\n".join(lines)

@@ -93,6 +93,7 @@ def secrets_held(store: SqliteStore) -> dict[str, set[str]]:
         return {
             "password hash": {row[0] for row in database.execute("SELECT value FROM credentials")},
             "calendar tokens": {row[0] for row in database.execute("SELECT calendar_token FROM people")},
+            "day-sheet nonces": {row[0] for row in database.execute("SELECT day_sheet_nonce FROM people")},
             "copy tokens": {row[0] for row in database.execute("SELECT copy_token FROM signatures")},
             "revoked token ids": {row[0] for row in database.execute("SELECT token_id FROM revoked_tokens")},
         }
@@ -123,7 +124,7 @@ def test_an_import_without_secrets_makes_new_links_and_asks_for_a_new_password(t
 
     after = secrets_held(target)
     assert after["password hash"] == after["revoked token ids"] == set()
-    for what in ("calendar tokens", "copy tokens"):
+    for what in ("calendar tokens", "day-sheet nonces", "copy tokens"):
         assert len(after[what]) == len(before[what]) and not after[what] & before[what], what
         assert all(len(token) >= 32 for token in after[what]), what
     ctx = transfer_context(target)

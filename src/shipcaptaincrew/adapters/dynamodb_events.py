@@ -20,7 +20,16 @@ from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
 from shipcaptaincrew.adapters.dynamodb_writes import changed_by_someone_else
 from shipcaptaincrew.domain import ledger
 from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
+from shipcaptaincrew.domain.events import (
+    Assignment,
+    Conflict,
+    DockState,
+    Event,
+    EventDetails,
+    Patron,
+    PaymentState,
+    Ref,
+)
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
@@ -186,6 +195,9 @@ class DynamoDbEvents:
         cleared = {} if state.cleared_at == event.payment.cleared_at else {"payment_cleared_at": _iso(state.cleared_at)}
         self._move(event.slug, cleared, {"paid_cents": moved}, guard, values)
 
+    def set_dock_state(self, slug: str, state: DockState) -> None:
+        self._update(slug, dock_fields(state))
+
     def _update(
         self,
         slug: str,
@@ -279,6 +291,7 @@ class DynamoDbEvents:
             "updated_at": event.updated_at.isoformat(),
             "version": event.version,
             "guest_nonce": event.guest_nonce,
+            **dock_fields(event.dock),
             "rev": 1,
         }
 
@@ -312,6 +325,7 @@ class DynamoDbEvents:
             key=str(item["key"]),
             # Events stored before guest links had a nonce: their random key serves until a rotation.
             guest_nonce=item.get("guest_nonce") or str(item["key"]),
+            dock=dock_state(item),
         )
 
     def _assignment(self, item: Item) -> Assignment:
@@ -348,6 +362,23 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _sort_key(day: str, starts: str, slug: str) -> str:
     return f"{day}#{starts}#{slug}"
+
+
+def dock_fields(state: DockState) -> Item:
+    return {
+        "dock_status": state.status,
+        "aboard": state.aboard,
+        "departed_at": state.departed_at.isoformat() if state.departed_at else None,
+        "returned_at": state.returned_at.isoformat() if state.returned_at else None,
+    }
+
+
+def dock_state(item: Item) -> DockState:
+    """Events stored before the charter day had none of these: nothing at the dock yet."""
+    departed, returned = item.get("departed_at"), item.get("returned_at")
+    return DockState(item.get("dock_status", ""), item.get("aboard", 0),
+                     datetime.fromisoformat(departed) if departed else None,
+                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
 
 
 def _assignment_fields(assignment: Assignment) -> Item:

@@ -75,6 +75,7 @@ class DynamoDbRoster:
             {
                 **_person_item(person),
                 "calendar_token": person.calendar_token,
+                "day_sheet_nonce": person.day_sheet_nonce,
                 "retired_at": None,
                 "created_at": now.isoformat(),
             },
@@ -100,6 +101,10 @@ class DynamoDbRoster:
         pointer = {"pk": f"CALTOKEN#{new}", "sk": "TOKEN", "person_id": person_id}
         self._uow.writes.put(pointer, "attribute_not_exists(pk)")
         self._uow.writes.data_changed = True
+
+    def replace_day_sheet_nonce(self, person_id: str, nonce: str) -> None:
+        self._uow.writes.update((ROSTER, f"PERSON#{person_id}"), {"day_sheet_nonce": nonce},
+                                condition="attribute_exists(pk)")  # fmt: skip
 
     def person(self, person_id: str) -> Person | None:
         item = self._uow.get((ROSTER, f"PERSON#{person_id}"))
@@ -167,5 +172,7 @@ def _person(item: Item) -> Person:
         licence_expires=date.fromisoformat(licence) if licence else None,
         medical_expires=date.fromisoformat(medical) if medical else None,
         calendar_token=item.get("calendar_token", ""),
+        # People stored before day sheets had a nonce: their id serves (the secret is keyed) until a rotation.
+        day_sheet_nonce=item.get("day_sheet_nonce") or str(item["id"]),
         **_retired(item),
     )

@@ -11,6 +11,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | event | `SLUG#<slug>` | `SLUG` | `EVENTS` / `<date>#<period start>#<slug>` |
 | old slug | `SLUG#<alias>` | `SLUG` (kind alias) | |
 | ledger entry | `EV#<event key>` | `LEDGER#<recorded at>#<id>` | `LEDGER` / `<recorded at>#<id>` |
+| check-in line, departure | `EV#<event key>` | `CHECKIN#<guest key>`, `DEPARTURE` | |
 | entry pointer | `ENTRY#<id>` | `ENTRY` (and `REVERSED`) | |
 | idempotency key (`expires`: time-to-live) | `IDEM#<key>` | `IDEM` | |
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
@@ -38,6 +39,7 @@ from shipcaptaincrew.ports import Generations
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_credentials import DynamoDbAuditLog, DynamoDbCredentials
+    from shipcaptaincrew.adapters.dynamodb_dock import DynamoDbDock
     from shipcaptaincrew.adapters.dynamodb_events import DynamoDbEvents
     from shipcaptaincrew.adapters.dynamodb_ledger import DynamoDbIdempotencyKeys, DynamoDbLedger
     from shipcaptaincrew.adapters.dynamodb_outbox import DynamoDbOutbox
@@ -230,6 +232,12 @@ class DynamoDbUnitOfWork:
         from shipcaptaincrew.adapters.dynamodb_roster import DynamoDbRoster
 
         return DynamoDbRoster(self)
+
+    @functools.cached_property
+    def dock(self) -> DynamoDbDock:
+        from shipcaptaincrew.adapters.dynamodb_dock import DynamoDbDock
+
+        return DynamoDbDock(self)
 
     def get(self, key: Key) -> Item | None:
         """The item as this unit of work sees it: the table's, with this unit of work's pending writes applied.

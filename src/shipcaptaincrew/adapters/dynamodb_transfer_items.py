@@ -26,7 +26,7 @@ EVENT_FIELDS = (
     "slug", "date", "period", "patron_first_name", "patron_last_name", "patron_email", "patron_phone", "party_size",
     "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id", "crew_ids", "override_reason",
     "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version", "guest_nonce",
-    "reminders",
+    "reminders", "dock_status", "aboard", "departed_at", "returned_at",
 )  # fmt: skip
 LEDGER_FIELDS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                  "recorded_at", "reverses", "reason")  # fmt: skip
@@ -37,11 +37,13 @@ SIGNATURE_FIELDS = (
     "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
 VOID_FIELDS = ("id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
+CHECK_IN_FIELDS = ("guest", "name", "walk_up", "aboard", "actor", "at", "added_at")
+DEPARTURE_FIELDS = ("departed_at", "departed_by", "override_reason", "returned_at", "returned_by")
 OUTBOX_FIELDS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                  "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 SHIP_FIELDS = ("id", "name", "capacity", "created_at", "retired_at")
 PERSON_FIELDS = ("id", "name", "role", "email", "phone", "licence_expires", "medical_expires", "calendar_token",
-                 "created_at", "retired_at")  # fmt: skip
+                 "created_at", "retired_at", "day_sheet_nonce")  # fmt: skip
 CONFLICT_FIELDS = ("kind", "message", "other", "overridden")
 POINTERS = ("ENTRY#", "COPY#", "SIGID#", "CALTOKEN#", "SHIPNAME#")
 EPHEMERAL = ("SIGNINFAIL", "FORM#")  # failed sign-ins, spent form tokens: a throttle's count, a replay guard
@@ -100,6 +102,19 @@ def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
     return [{"pk": f"EV#{key}", "sk": f"REMINDER#{record['days_before']}", "sent_at": record["sent_at"]}]
 
 
+def _check_in_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key,
+             **_pick(record, CHECK_IN_FIELDS)}]  # fmt: skip
+
+
+def _departure_items(record: Record, keys: dict[str, str]) -> list[Item]:
+    key = keys[record["event"]]
+    aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as DynamoDbDock writes it
+    return [{"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS),
+             "aboard": aboard}]  # fmt: skip
+
+
 def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
     return [{"pk": "WAIVER", "sk": "CHAIN", **_pick(record, ("position", "seal", "head_seal"))}]
 
@@ -152,6 +167,7 @@ def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
     "event": _event_items, "ledger_entry": _ledger_items, "signature": _signature_items, "ship": _ship_items,
     "signature_void": _void_items, "waiver_chain": _chain_items, "reminder_sent": _reminder_items,
+    "check_in": _check_in_items, "departure": _departure_items,
     "person": _person_items, "waiver_version": _version_items, "idempotency_key": _idempotency_items,
     "outbox_message": _outbox_items, "credential": _credential_items, "revoked_token": _revoked_items,
     "audit": _audit_items,
@@ -177,7 +193,9 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
 
 def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
-    return {"type": "event", **_pick(item, EVENT_FIELDS), "period_starts": item["starts"], "conflicts": conflicts,
+    dock = {"dock_status": item.get("dock_status", ""), "aboard": item.get("aboard", 0)}  # stored before check-in
+    return {"type": "event", **_pick(item, EVENT_FIELDS), **dock, "period_starts": item["starts"],
+            "conflicts": conflicts,
             "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
             "reminders": bool(item.get("reminders", True)),
             "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
@@ -206,6 +224,16 @@ def _reminder(item: Item, slugs: dict[str, str]) -> Record:
             "sent_at": item["sent_at"]}  # fmt: skip
 
 
+def _check_in(item: Item, slugs: dict[str, str]) -> Record:
+    record = {"type": "check_in", **_pick(item, CHECK_IN_FIELDS), "event": slugs[str(item["event_key"])]}
+    return {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
+
+
+def _departure(item: Item, slugs: dict[str, str]) -> Record:
+    return {"type": "departure", **_pick(item, DEPARTURE_FIELDS), "aboard": json.loads(item["aboard"]),
+            "event": slugs[str(item["event_key"])]}  # fmt: skip
+
+
 def _idempotency(item: Item, _: dict[str, str]) -> Record:
     body = base64.b64encode(bytes(item["body"])).decode("ascii")
     return {"type": "idempotency_key", "key": str(item["pk"]).removeprefix("IDEM#"), "body_base64": body,
@@ -227,12 +255,17 @@ def _simple(kind: str, names: tuple[str, ...], **more: Callable[[Item], Any]) ->
     return lambda item, _: {"type": kind, **_pick(item, names), **{name: get(item) for name, get in more.items()}}
 
 
+# A person stored before day sheets had a nonce: their id serves, as DynamoDbRoster reads it.
+_PERSON = _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""),
+                  day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"])  # fmt: skip
 _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("SLUG#", "SLUG", _event),
     ("EV#", "LEDGER#", _entry),
     ("EV#", "SIG#", _signature),
     ("EV#", "VOID#", _void),
     ("EV#", "REMINDER#", _reminder),
+    ("EV#", "CHECKIN#", _check_in),
+    ("EV#", "DEPARTURE", _departure),
     ("WAIVER", "CHAIN", _simple("waiver_chain", ("position", "seal", "head_seal"))),
     ("IDEM#", "IDEM", _idempotency),
     ("OUTBOX#", "MSG", _outbox),
@@ -240,6 +273,6 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("CRED", "ADMIN", _simple("credential", ("value",), name=lambda _: "admin_password_hash")),
     ("CRED", "REVOKED#", _simple("revoked_token", ("token_id", "expires_at"))),
     ("ROSTER", "SHIP#", _simple("ship", SHIP_FIELDS)),
-    ("ROSTER", "PERSON#", _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""))),
+    ("ROSTER", "PERSON#", _PERSON),
     ("WAIVER", "VERSION#", _simple("waiver_version", ("id", "text", "sha256", "created_at"))),
 )

@@ -24,6 +24,7 @@ from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.ports import Generations
 
 if TYPE_CHECKING:
+    from shipcaptaincrew.adapters.sqlite_dock import SqliteDock
     from shipcaptaincrew.adapters.sqlite_ledger import SqliteIdempotencyKeys, SqliteLedger
     from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
     from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
@@ -181,6 +182,12 @@ class SqliteUnitOfWork:
         from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
 
         return SqliteRoster(self._connection)
+
+    @functools.cached_property
+    def dock(self) -> SqliteDock:
+        from shipcaptaincrew.adapters.sqlite_dock import SqliteDock
+
+        return SqliteDock(self._connection)
 
     def __enter__(self) -> Self:
         if self._writes is not None:

@@ -9,13 +9,23 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from shipcaptaincrew.domain.errors import AlreadyUsed, SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Assignment, Conflict, Event, EventDetails, Patron, PaymentState, Ref
+from shipcaptaincrew.domain.events import (
+    Assignment,
+    Conflict,
+    DockState,
+    Event,
+    EventDetails,
+    Patron,
+    PaymentState,
+    Ref,
+)
 from shipcaptaincrew.domain.periods import Periods
 
 _COLUMNS = (
     "slug, date, period, period_starts, patron_first_name, patron_last_name, patron_email, patron_phone, "
     "party_size, title, notes, amount_due_cents, status, ship_id, captain_id, crew_ids, conflicts, override_reason, "
-    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version, guest_nonce, key, reminders"
+    "paid_cents, payment_cleared_at, waivers_signed, created_at, updated_at, version, guest_nonce, key, reminders, "
+    "dock_status, aboard, departed_at, returned_at"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(", ")))
 _SELECT = f"SELECT {_COLUMNS} FROM events"
@@ -148,6 +158,12 @@ class SqliteEventRepository:
     def move_payment_state(self, event: Event, state: PaymentState) -> None:
         self.set_payment_state(event.slug, state)  # the write lock is held since the event was read
 
+    def set_dock_state(self, slug: str, state: DockState) -> None:
+        self._connection.execute(
+            "UPDATE events SET dock_status = ?, aboard = ?, departed_at = ?, returned_at = ? WHERE slug = ?",
+            (*_dock_row(state), slug),
+        )
+
     def _refuse_alias(self, slug: str) -> None:
         row = self._connection.execute(
             "SELECT events.slug FROM slug_aliases JOIN events ON events.id = event_id WHERE alias = ?", (slug,)
@@ -170,8 +186,23 @@ class SqliteEventRepository:
             details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
             *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
             event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
-            event.guest_nonce, event.key or uuid.uuid4().hex, int(details.reminders),
+            event.guest_nonce, event.key or uuid.uuid4().hex, int(details.reminders), *_dock_row(event.dock),
         )  # fmt: skip
+
+
+def _dock_row(state: DockState) -> tuple[object, ...]:
+    return (
+        state.status,
+        state.aboard,
+        state.departed_at.isoformat() if state.departed_at else None,
+        state.returned_at.isoformat() if state.returned_at else None,
+    )
+
+
+def _dock(row: sqlite3.Row) -> DockState:
+    departed, returned = row["departed_at"], row["returned_at"]
+    return DockState(row["dock_status"], row["aboard"], datetime.fromisoformat(departed) if departed else None,
+                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
 
 
 def _assignment_row(assignment: Assignment) -> tuple[object, ...]:
@@ -221,6 +252,7 @@ def _event(row: sqlite3.Row, names: dict[str, str]) -> Event:
         waivers_signed=row["waivers_signed"],
         key=row["key"],
         guest_nonce=row["guest_nonce"],
+        dock=_dock(row),
     )
 
 

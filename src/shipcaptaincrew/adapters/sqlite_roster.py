@@ -10,7 +10,7 @@ from shipcaptaincrew.domain.roster import Person, Ship
 
 _PEOPLE = (
     "SELECT id, name, role, email, phone, licence_expires, medical_expires, calendar_token, retired_at IS NOT NULL "
-    "AS retired FROM people"
+    "AS retired, day_sheet_nonce FROM people"
 )
 _SHIPS = "SELECT id, name, capacity, retired_at IS NOT NULL FROM ships"
 
@@ -53,8 +53,8 @@ class SqliteRoster:
     def add_person(self, person: Person, now: datetime) -> None:
         self._connection.execute(
             "INSERT INTO people (id, name, role, email, phone, licence_expires, medical_expires, calendar_token, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*_person_row(person), person.calendar_token, now.isoformat()),
+            "created_at, day_sheet_nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_person_row(person), person.calendar_token, now.isoformat(), person.day_sheet_nonce),
         )
 
     def save_person(self, person: Person) -> None:
@@ -66,6 +66,9 @@ class SqliteRoster:
 
     def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
         self._connection.execute("UPDATE people SET calendar_token = ? WHERE id = ?", (new, person_id))
+
+    def replace_day_sheet_nonce(self, person_id: str, nonce: str) -> None:
+        self._connection.execute("UPDATE people SET day_sheet_nonce = ? WHERE id = ?", (nonce, person_id))
 
     def person(self, person_id: str) -> Person | None:
         row = self._connection.execute(f"{_PEOPLE} WHERE id = ?", (person_id,)).fetchone()
@@ -100,6 +103,7 @@ def _person(row: sqlite3.Row) -> Person:
         medical_expires=date.fromisoformat(medical) if medical else None,
         calendar_token=row["calendar_token"],
         retired=bool(row["retired"]),
+        day_sheet_nonce=row["day_sheet_nonce"],
     )
 
 

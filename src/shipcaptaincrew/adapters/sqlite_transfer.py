@@ -21,13 +21,14 @@ from shipcaptaincrew.ports import Record
 
 TABLES = (
     "waiver_versions", "ships", "people", "events", "slug_aliases", "ledger", "signatures", "signature_voids",
-    "waiver_chain", "reminders_sent", "idempotency_keys", "outbox", "credentials", "revoked_tokens", "audit",
+    "check_ins", "departures", "waiver_chain", "reminders_sent", "idempotency_keys", "outbox", "credentials",
+    "revoked_tokens", "audit",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "slug", "date", "period", "period_starts", "patron_first_name", "patron_last_name", "patron_email",
     "patron_phone", "party_size", "title", "notes", "amount_due_cents", "status", "ship_id", "captain_id",
     "override_reason", "paid_cents", "payment_cleared_at", "waivers_signed", "created_at", "updated_at", "version",
-    "key", "guest_nonce", "reminders",
+    "key", "guest_nonce", "reminders", "dock_status", "aboard", "departed_at", "returned_at",
 )  # fmt: skip
 LEDGER_COLUMNS = ("id", "kind", "amount_cents", "method", "patron_name", "reference", "note", "received_on", "actor",
                   "recorded_at", "reverses", "reason")  # fmt: skip
@@ -38,13 +39,15 @@ SIGNATURE_COLUMNS = (
     "record_hash", "signed_slug", "position", "previous_seal", "seal",
 )  # fmt: skip
 VOID_COLUMNS = ("id", "signature_id", "reason", "actor", "voided_at", "position", "previous_seal", "seal")
+CHECK_IN_COLUMNS = ("guest", "name", "walk_up", "aboard", "actor", "at", "added_at")
+DEPARTURE_COLUMNS = ("departed_at", "departed_by", "aboard", "override_reason", "returned_at", "returned_by")
 OUTBOX_COLUMNS = ("id", "message_id", "kind", "recipient", "subject", "body_text", "template", "created_at", "status",
                   "attempts", "next_attempt_at", "last_error", "sent_at")  # fmt: skip
 PLAIN = {  # record type -> (table, columns) for the kinds that are one row each, column for field
     "waiver_version": ("waiver_versions", ("id", "text", "sha256", "created_at")),
     "ship": ("ships", ("id", "name", "capacity", "created_at", "retired_at")),
     "person": ("people", ("id", "name", "role", "email", "phone", "licence_expires", "medical_expires",
-                          "calendar_token", "created_at", "retired_at")),
+                          "calendar_token", "created_at", "retired_at", "day_sheet_nonce")),
     "credential": ("credentials", ("name", "value")),
     "revoked_token": ("revoked_tokens", ("token_id", "expires_at")),
     "waiver_chain": ("waiver_chain", ("position", "seal", "head_seal")),
@@ -116,6 +119,10 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
     for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
         yield {**{name: value for name, value in record.items() if name != "signature_id"},
                "signature": record["signature_id"]}  # fmt: skip
+    for record in _joined(connection, "check_ins", "check_in", CHECK_IN_COLUMNS):
+        yield {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
+    for record in _joined(connection, "departures", "departure", DEPARTURE_COLUMNS):
+        yield {**record, "aboard": json.loads(record["aboard"])}
     for row in connection.execute("SELECT key, fingerprint, status, body, created_at FROM idempotency_keys"):
         yield {"type": "idempotency_key", "key": row[0], "fingerprint": row[1], "status": row[2],
                "body_base64": base64.b64encode(bytes(row[3])).decode("ascii"), "created_at": row[4]}  # fmt: skip
@@ -208,6 +215,11 @@ def _insert_audit(connection: sqlite3.Connection, record: Record) -> None:
                                   "data": data})  # fmt: skip
 
 
+def _insert_departure(connection: sqlite3.Connection, record: Record) -> None:
+    aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as SqliteDock writes it
+    _insert_joined("departures", DEPARTURE_COLUMNS)(connection, {**record, "aboard": aboard})
+
+
 def _insert_void(connection: sqlite3.Connection, record: Record) -> None:
     _insert_joined("signature_voids", VOID_COLUMNS)(connection, {**record, "signature_id": record["signature"]})
 
@@ -218,6 +230,8 @@ _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
     "event": _insert_event,
     "ledger_entry": _insert_joined("ledger", LEDGER_COLUMNS),
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),
+    "check_in": _insert_joined("check_ins", CHECK_IN_COLUMNS),
+    "departure": _insert_departure,
     "idempotency_key": _insert_idempotency_key,
     "outbox_message": _insert_outbox_message,
     "audit": _insert_audit,

@@ -9,7 +9,7 @@ import click
 from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person
-from shipcaptaincrew.services import roster
+from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -72,10 +72,12 @@ def people() -> None:
 @people.command("list")
 @reports_errors
 def list_people() -> None:
-    """List the people: id, role, name, licence and medical expiry, calendar address."""
-    for person in roster.list_people(open_context()):
+    """List the people: id, role, name, licence and medical expiry, calendar address, day-sheet address."""
+    ctx = open_context()
+    for person in roster.list_people(ctx):
         click.echo(f"{person.id}\t{person.role:<7}\t{person.name}\tlicence {person.licence_expires or '-'}\t"
-                   f"medical {person.medical_expires or '-'}\t/cal/{person.calendar_token}.ics")  # fmt: skip
+                   f"medical {person.medical_expires or '-'}\t/cal/{person.calendar_token}.ics\t"
+                   f"{day_sheets.sheet_path(ctx, person)}")  # fmt: skip
 
 
 @people.command("add")
@@ -111,6 +113,17 @@ def rotate_calendar(person: str) -> None:
     rotated = roster.rotate_calendar(ctx, _person_id(ctx, person), CLI_ACTOR)
     click.echo(f"{rotated.name}'s calendar is now at {ctx.public_url}/cal/{rotated.calendar_token}.ics")
     click.echo("The old address no longer answers: send the new one to their phone's calendar.")
+
+
+@people.command("rotate-day-sheet")
+@click.argument("person")
+@reports_errors
+def rotate_day_sheet(person: str) -> None:
+    """Give a person (by id or name) a new day-sheet address; the old one answers 404 from now on."""
+    ctx = open_context()
+    rotated = day_sheets.rotate_day_sheet(ctx, _person_id(ctx, person), CLI_ACTOR)
+    click.echo(f"{rotated.name}'s day sheet is now at {ctx.public_url}{day_sheets.sheet_path(ctx, rotated)}")
+    click.echo("The old address no longer answers: send them the new one.")
 
 
 @people.command("schedule")

@@ -57,10 +57,12 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/*", PROD_FUNCTION, "the admin API", "/api/events"),
     Route("/g/*", PROD_FUNCTION, "guest pages and waivers", "/g/2026-05-23/waiver"),
     Route("/cal/*", PROD_FUNCTION, "crew calendar feeds", "/cal/crew.ics"),
+    Route("/day/*", PROD_FUNCTION, "crew day sheets", "/day/crew/sheet"),
     Route("/healthz", PROD_FUNCTION, "the health check", "/healthz"),
     Route("/_staging/api/*", STAGING_FUNCTION, "staging's admin API", "/_staging/api/events"),
     Route("/_staging/g/*", STAGING_FUNCTION, "staging's guest pages", "/_staging/g/2026-05-23/waiver"),
     Route("/_staging/cal/*", STAGING_FUNCTION, "staging's calendar feeds", "/_staging/cal/crew.ics"),
+    Route("/_staging/day/*", STAGING_FUNCTION, "staging's day sheets", "/_staging/day/crew/sheet"),
     Route("/_staging/healthz", STAGING_FUNCTION, "staging's health check", "/_staging/healthz"),
     Route("/_staging/*", SITE, "the staging copy of the dispatch page (keys under _staging/)", "/_staging/"),
 )

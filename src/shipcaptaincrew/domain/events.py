@@ -46,6 +46,17 @@ class PaymentState:
 
 
 @dataclass(frozen=True)
+class DockState:
+    """Where the charter stands on its day: `boarding` (guests being ticked aboard), `departed` or `returned`, and
+    how many guests are aboard. Kept beside the event, as the payment state is, so the board needs no join."""
+
+    status: str = ""
+    aboard: int = 0
+    departed_at: datetime | None = None
+    returned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class EventDetails:
     """The fields a dispatcher types when booking or editing, already cleaned."""
 
@@ -110,6 +121,7 @@ class Event:
     """The event's own id: it never changes, whatever the slug becomes, and moves with it between stores."""
     guest_nonce: str = ""
     """Random; the guest links' secret is made from it (`guest_links.secret`), a new one kills the old links."""
+    dock: DockState = field(default_factory=DockState)
 
     @property
     def ship(self) -> str | None:

@@ -51,6 +51,8 @@ class Person:
     calendar_token: str = ""
     """The secret in the person's calendar feed address, `/cal/<token>.ics`."""
     retired: bool = False
+    day_sheet_nonce: str = ""
+    """Random; the secret of the person's day-sheet link is made from it (`day_sheets.secret`), a new one kills it."""
 
     def ref(self) -> Ref:
         return Ref(self.id, self.name)
@@ -89,6 +91,7 @@ def check_person(person: Person) -> Person:
         medical_expires=person.medical_expires,
         calendar_token=person.calendar_token,
         retired=person.retired,
+        day_sheet_nonce=person.day_sheet_nonce,
     )
 
 

@@ -64,3 +64,6 @@ class Context:
     def words(self) -> GuestWords:
         """How guest pages, copies and emails say when things are: this operator's name, periods and time zone."""
         return GuestWords(self.operator, self.periods, self.zone)
+
+    shore_email: str = ""
+    """Who ashore gets each departure's manifest and word of the return (SCC_SHORE_EMAIL); empty: nobody."""

@@ -76,9 +76,14 @@ def list_ships(ctx: Context) -> list[Ship]:
 
 @retried
 def add_person(ctx: Context, person: Person, actor: str) -> Person:
-    """Put a captain or crew member on the roster, with a fresh calendar token. Raise InvalidInput."""
+    """Put a captain or crew member on the roster, with a fresh calendar token and day-sheet link.
+
+    Raise InvalidInput.
+    """
     now = ctx.clock.now()
-    person = roster.check_person(replace(person, id=new_id("per", now), calendar_token=secrets.token_urlsafe(24)))
+    fresh = replace(person, id=new_id("per", now), calendar_token=secrets.token_urlsafe(24),
+                    day_sheet_nonce=secrets.token_hex(16))  # fmt: skip
+    person = roster.check_person(fresh)
     with ctx.store.writing() as uow:
         uow.roster.add_person(person, now)
         uow.audit.append("roster.person_added", actor, now, {"id": person.id, "name": person.name})

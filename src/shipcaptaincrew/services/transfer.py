@@ -26,7 +26,8 @@ from shipcaptaincrew.ports import Record, Transfer
 from shipcaptaincrew.services.transfer_checks import check_references
 from shipcaptaincrew.services.transfer_secrets import refilled, without_secrets
 
-FORMAT, VERSION = "scc-transfer", 2
+FORMAT, VERSION = "scc-transfer", 3
+READABLE = (1, 2, VERSION)
 HEADER: Record = {"format": FORMAT, "version": VERSION}
 
 _EVENT = {
@@ -36,6 +37,7 @@ _EVENT = {
     "ship_id": "str?", "captain_id": "str?", "crew_ids": "strs", "conflicts": "conflicts", "override_reason": "str",
     "paid_cents": "int", "payment_cleared_at": "time?", "waivers_signed": "int", "created_at": "time",
     "updated_at": "time", "version": "int", "key": "str", "guest_nonce": "str", "reminders": "bool",
+    "dock_status": "str", "aboard": "int", "departed_at": "time?", "returned_at": "time?",
 }  # fmt: skip
 _SIGNATURE = {
     "id": "str", "event": "str", "guest_name": "str", "email": "str", "phone": "str", "date_of_birth": "str",
@@ -49,7 +51,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "waiver_version": {"id": "int", "text": "str", "sha256": "str", "created_at": "time"},
     "ship": {"id": "str", "name": "str", "capacity": "int", "created_at": "time", "retired_at": "time?"},
     "person": {"id": "str", "name": "str", "role": "str", "email": "str", "phone": "str", "licence_expires": "day?",
-               "medical_expires": "day?", "calendar_token": "str", "created_at": "time", "retired_at": "time?"},
+               "medical_expires": "day?", "calendar_token": "str", "created_at": "time", "retired_at": "time?",
+               "day_sheet_nonce": "str"},
     "event": _EVENT,
     "ledger_entry": {"id": "str", "event": "str", "kind": "str", "amount_cents": "int", "method": "str",
                      "patron_name": "str", "reference": "str", "note": "str", "received_on": "day?", "actor": "str",
@@ -57,6 +60,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "signature": _SIGNATURE,
     "signature_void": {"id": "str", "signature": "str", "event": "str", "reason": "str", "actor": "str",
                        "voided_at": "str", "position": "int", "previous_seal": "str", "seal": "str"},
+    "check_in": {"event": "str", "guest": "str", "name": "str", "walk_up": "bool", "aboard": "bool", "actor": "str",
+                 "at": "time", "added_at": "time"},
+    "departure": {"event": "str", "departed_at": "time", "departed_by": "str", "aboard": "guests",
+                  "override_reason": "str", "returned_at": "time?", "returned_by": "str"},
     "waiver_chain": {"position": "int", "seal": "str", "head_seal": "str"},
     "reminder_sent": {"event": "str", "days_before": "int", "sent_at": "time"},
     "idempotency_key": {"key": "str", "fingerprint": "str", "status": "int", "body_base64": "base64",
@@ -73,7 +80,8 @@ KINDS = tuple(SCHEMAS)
 KEYS: dict[str, tuple[str, ...]] = {
     "waiver_version": ("id",), "ship": ("id",), "person": ("id",), "event": ("slug",),
     "ledger_entry": ("recorded_at", "id"), "signature": ("signed_at", "id"), "signature_void": ("position",),
-    "waiver_chain": ("position",), "reminder_sent": ("event", "days_before"), "idempotency_key": ("key",),
+    "check_in": ("event", "guest"), "departure": ("event",), "reminder_sent": ("event", "days_before"),
+    "waiver_chain": ("position",), "idempotency_key": ("key",),
     "outbox_message": ("created_at", "id"), "credential": ("name",), "revoked_token": ("token_id",),
     "audit": ("at", "action", "actor", "data"),
 }  # fmt: skip
@@ -81,6 +89,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
     ("event", "status"): ("booked", "cancelled", "completed"),
+    ("event", "dock_status"): ("", "boarding", "departed", "returned"),
     ("ledger_entry", "kind"): ("payment", "reversal", "refund", "rain_check", "credit"),
     ("person", "role"): ("captain", "crew"),
     ("outbox_message", "status"): ("pending", "waiting", "sent", "dead"),
@@ -88,14 +97,17 @@ ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
 }
 POSITIVE = {("event", "party_size"), ("event", "version"), ("event", "amount_due_cents"), ("ship", "capacity"),
             ("ledger_entry", "amount_cents"), ("waiver_version", "id")}  # fmt: skip
-NOT_NEGATIVE = {("event", "waivers_signed"), ("outbox_message", "attempts"), ("waiver_chain", "position")}
+NOT_NEGATIVE = {("event", "waivers_signed"), ("event", "aboard"), ("outbox_message", "attempts"),
+                ("waiver_chain", "position")}  # fmt: skip
 UPGRADES: dict[str, dict[str, Callable[[Record], Any]]] = {
     "event": {"key": lambda _: secrets.token_hex(16), "guest_nonce": lambda _: secrets.token_hex(16),
-              "reminders": lambda _: True},
+              "reminders": lambda _: True, "dock_status": lambda _: "", "aboard": lambda _: 0,
+              "departed_at": lambda _: None, "returned_at": lambda _: None},
     "signature": {"signed_slug": lambda record: record.get("event", ""), "position": lambda _: None,
                   "previous_seal": lambda _: "", "seal": lambda _: ""},
 }  # fmt: skip
-"""What a version 1 file lacks, per kind: an event gets a new key and guest link, a signature stays unsealed."""
+"""What an older file lacks, per kind: an event gets a new key and guest link (version 1) and nothing at the dock
+(versions 1 and 2), a signature stays unsealed (version 1)."""
 
 
 def encode(record: Record) -> bytes:
@@ -142,7 +154,7 @@ def import_jsonl(transfer: Transfer, lines: Iterable[bytes], progress: Callable[
 
 def read_records(lines: Iterable[bytes]) -> list[tuple[int, Record]]:
     """Every record of the file with its line number, each checked on its own; the header checked first.
-    A version 1 file's records are brought up to this version (UPGRADES) before they are checked."""
+    An older file's records are brought up to this version (UPGRADES) before they are checked."""
     found: list[tuple[int, Record]] = []
     number, version = 0, VERSION
     for number, line in enumerate(lines, start=1):
@@ -171,9 +183,9 @@ def _parse(number: int, line: bytes) -> Any:
 def _check_header(value: Record) -> int:
     if value.get("format") != FORMAT:
         raise InvalidInput(f"line 1: not an scc-transfer file (the header must be {encode(HEADER)!r})", "format")
-    if value.get("version") not in (1, VERSION):
-        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported (1 or {VERSION})",
-                           "version")  # fmt: skip
+    if value.get("version") not in READABLE:
+        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported "
+                           f"({', '.join(map(str, READABLE))})", "version")  # fmt: skip
     return int(value["version"])
 
 
@@ -237,6 +249,16 @@ def _is_base64(value: object) -> bool:
         return False
 
 
+def _is_guest(value: object) -> bool:
+    fields = {"key": str, "name": str, "signed": bool, "minor": bool, "emergency_name": str, "emergency_phone": str,
+              "walk_up": bool, "aboard": bool}  # fmt: skip
+    return (
+        isinstance(value, dict)
+        and set(value) == set(fields)
+        and all(isinstance(value[name], kind) for name, kind in fields.items())
+    )
+
+
 def _is_conflict(value: object) -> bool:
     fields = {"kind": str, "message": str, "other": str, "overridden": bool}
     return (
@@ -264,6 +286,8 @@ _CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
              "a list of strings"),
     "conflicts": (lambda value: isinstance(value, list) and all(map(_is_conflict, value)),
                   "a list of {kind, message, other, overridden}"),
+    "guests": (lambda value: isinstance(value, list) and all(map(_is_guest, value)),
+               "a list of {key, name, signed, minor, emergency_name, emergency_phone, walk_up, aboard}"),
     "object": (lambda value: isinstance(value, dict), "a JSON object"),
     "json": (lambda value: True, "any JSON value"),
     "base64": (_is_base64, "base64 text"),

@@ -24,6 +24,8 @@ UNIQUE: tuple[tuple[str, str, Callable[[Record], Iterable[object]]], ...] = (
     ("signature", "position", lambda record: [record["position"]] if record["position"] is not None else []),
     ("signature_void", "signature", lambda record: [record["signature"]]),
     ("signature_void", "position", lambda record: [record["position"]]),
+    ("check_in", "guest", lambda record: [(record["event"], record["guest"])]),
+    ("departure", "event", lambda record: [record["event"]]),
     ("waiver_chain", "position", lambda record: ["the chain has one head"]),
     ("idempotency_key", "key", lambda record: [record["key"]]),
     ("outbox_message", "id", lambda record: [record["id"]]),
@@ -83,7 +85,7 @@ def _references(record: Record) -> list[tuple[str, str, object]]:
         return [("event", "event", record["event"]), *reverses]
     if kind == "signature":
         return [("event", "event", record["event"]), ("version_id", "waiver_version", record["version_id"])]
-    if kind == "reminder_sent":
+    if kind in ("check_in", "departure", "reminder_sent"):
         return [("event", "event", record["event"])]
     if kind == "signature_void":
         return [("event", "event", record["event"]), ("signature", "signature", record["signature"])]

@@ -27,7 +27,7 @@ SECRET_KINDS = ("credential", "revoked_token")
 """Kinds of record left out whole: the admin password hash, and which sign-in tokens were signed out."""
 SECRET_FIELDS: dict[str, dict[str, Callable[[], str]]] = {
     "event": {"guest_nonce": lambda: secrets.token_hex(16)},
-    "person": {"calendar_token": new_token},
+    "person": {"calendar_token": new_token, "day_sheet_nonce": lambda: secrets.token_hex(16)},
     "signature": {"copy_token": new_token},
 }
 """Fields left out of each kind of record, and what makes a new value when an import finds them missing."""

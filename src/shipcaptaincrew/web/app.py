@@ -62,6 +62,7 @@ def create_app(
         *auth.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
         DeferredRoutes(["/g/"], _guest_routes),
+        DeferredRoutes(["/day/"], _day_sheet_routes),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", dispatch_page, methods=["GET"]),
         Mount("/assets", StaticFiles(directory=DISPATCH / "assets", check_dir=False), name="assets"),
@@ -113,6 +114,12 @@ def _guest_routes() -> list[BaseRoute]:
     from shipcaptaincrew.web import guest
 
     return guest.routes(str(GUEST_STATIC))
+
+
+def _day_sheet_routes() -> list[BaseRoute]:
+    from shipcaptaincrew.web import day_sheet
+
+    return day_sheet.routes()
 
 
 async def openapi_json(request: Request) -> Response:

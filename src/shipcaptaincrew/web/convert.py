@@ -109,6 +109,10 @@ def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
         "version": event.version,
         "created_at": event.created_at,
         "updated_at": event.updated_at,
+        "dock_status": event.dock.status,
+        "aboard": event.dock.aboard,
+        "departed_at": event.dock.departed_at,
+        "returned_at": event.dock.returned_at,
     }
 
 

@@ -1,5 +1,5 @@
-"""Keep secrets out of the server's logs: capability URLs (a guest link, a signer's copy, a calendar feed) are
-redacted; the slug stays, so the log still says which charter was asked for."""
+"""Keep secrets out of the server's logs: capability URLs (a guest link, a signer's copy, a calendar feed, a day
+sheet) are redacted; the slug or the person's id stays, so the log still says which charter or sheet was asked for."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import re
 from typing import Any
 
-_SECRET_PATHS = re.compile(r"(/signed/|/cal/|/g/(?!_static/)[^/\s?\"]+/)[A-Za-z0-9_-]+")
+_SECRET_PATHS = re.compile(r"(/signed/|/cal/|/(?:g|day)/(?!_static/)[^/\s?\"]+/)[A-Za-z0-9_-]+")
 
 
 class RedactSecrets(logging.Filter):

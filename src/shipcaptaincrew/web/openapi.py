@@ -90,6 +90,8 @@ OPERATIONS = (
               schemas.ScheduleOut, errors=(404,)),
     Operation("post", "/api/people/{person_id}/calendar/rotate",
               "A new calendar link for the person; the old one answers 404", schemas.PersonOut, errors=(404,)),
+    Operation("post", "/api/people/{person_id}/day-sheet/rotate",
+              "A new day-sheet link for the person; the old one answers 404", schemas.PersonOut, errors=(404,)),
     Operation("put", "/api/events/{slug}/assignment",
               "Assign ship, captain and crew; conflicts need override_reason (409 lists them)", schemas.EventOut,
               body=schemas.AssignmentIn, errors=(400, 404, 409)),

@@ -1,4 +1,4 @@
-"""The roster API (ships, people, a person's schedule), event assignment, and the crew calendar feeds."""
+"""The roster API (ships, people, a person's schedule and links), event assignment, and the crew calendar feeds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from shipcaptaincrew.domain.events import KEEP, Keep
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
-from shipcaptaincrew.services import roster
+from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.errors import ErrorBody
@@ -28,16 +28,17 @@ def ship_out(ship: Ship) -> schemas.ShipOut:
     return schemas.ShipOut(ship.id, ship.name, ship.capacity)
 
 
-def person_out(person: Person) -> schemas.PersonOut:
+def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
     return schemas.PersonOut(person.id, person.name, person.role, person.email, person.phone, person.licence_expires,
-                             person.medical_expires, f"/cal/{person.calendar_token}.ics")  # fmt: skip
+                             person.medical_expires, f"/cal/{person.calendar_token}.ics",
+                             day_sheets.sheet_path(ctx, person))  # fmt: skip
 
 
 @admin_only
 async def get_roster(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.RosterOut:
         return schemas.RosterOut([ship_out(s) for s in roster.list_ships(ctx)],
-                                 [person_out(p) for p in roster.list_people(ctx)])  # fmt: skip
+                                 [person_out(p, ctx) for p in roster.list_people(ctx)])  # fmt: skip
 
     return json_response(await in_thread(request, work))
 
@@ -63,7 +64,7 @@ async def add_person(request: Request) -> Response:
     body = await read_json(request, schemas.PersonIn)
     draft = Person("", body.name, body.role, body.email, body.phone, body.licence_expires, body.medical_expires)
     person = await in_thread(request, lambda ctx, actor: roster.add_person(ctx, draft, actor))
-    return json_response(person_out(person), 201)
+    return json_response(person_out(person, context(request)), 201)
 
 
 @admin_only
@@ -72,7 +73,7 @@ async def patch_person(request: Request) -> Response:
     changes = roster.PersonChanges(*(_keep(getattr(body, name)) for name in roster.PersonChanges.__dataclass_fields__))
     person_id = request.path_params["person_id"]
     person = await in_thread(request, lambda ctx, actor: roster.update_person(ctx, person_id, changes, actor))
-    return json_response(person_out(person))
+    return json_response(person_out(person, context(request)))
 
 
 @admin_only
@@ -94,14 +95,22 @@ async def rotate_calendar(request: Request) -> Response:
     """A new calendar link for the person; the old one answers 404 from now on."""
     person_id = request.path_params["person_id"]
     person = await in_thread(request, lambda ctx, actor: roster.rotate_calendar(ctx, person_id, actor))
-    return json_response(person_out(person))
+    return json_response(person_out(person, context(request)))
+
+
+@admin_only
+async def rotate_day_sheet(request: Request) -> Response:
+    """A new day-sheet link for the person; the old one answers 404 from now on."""
+    person_id = request.path_params["person_id"]
+    person = await in_thread(request, lambda ctx, actor: day_sheets.rotate_day_sheet(ctx, person_id, actor))
+    return json_response(person_out(person, context(request)))
 
 
 @admin_only
 async def person_schedule(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
         found = roster.schedule(ctx, request.path_params["person_id"])
-        return schemas.ScheduleOut(person_out(found.person), [convert.event_out(e, ctx) for e in found.events])
+        return schemas.ScheduleOut(person_out(found.person, ctx), [convert.event_out(e, ctx) for e in found.events])
 
     return json_response(await in_thread(request, work))
 
@@ -152,6 +161,7 @@ ROUTES: list[Any] = [
     Route("/api/people/{person_id}", retire_person, methods=["DELETE"]),
     Route("/api/people/{person_id}/schedule", person_schedule, methods=["GET"]),
     Route("/api/people/{person_id}/calendar/rotate", rotate_calendar, methods=["POST"]),
+    Route("/api/people/{person_id}/day-sheet/rotate", rotate_day_sheet, methods=["POST"]),
     Route("/api/events/{slug}/assignment", put_assignment, methods=["PUT"]),
     Route("/cal/{token}.ics", calendar_feed, methods=["GET"]),
 ]

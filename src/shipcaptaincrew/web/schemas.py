@@ -178,6 +178,10 @@ class EventOut(Struct):
     version: int
     created_at: datetime
     updated_at: datetime
+    dock_status: Annotated[Literal["", "boarding", "departed", "returned"], Meta(description="At the dock, today")]
+    aboard: Annotated[int, Meta(description="Guests checked in aboard (at departure: the manifest's headcount)")]
+    departed_at: datetime | None
+    returned_at: datetime | None
 
 
 class EventDetailOut(EventOut):
@@ -433,6 +437,7 @@ class PersonOut(Struct):
     licence_expires: date | None
     medical_expires: date | None
     calendar_url: Annotated[str, Meta(description="The person's calendar feed; the address is the secret")]
+    day_sheet_url: Annotated[str, Meta(description="The person's day sheet for the dock; the address is the secret")]
 
 
 class RosterOut(Struct):

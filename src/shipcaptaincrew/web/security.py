@@ -23,9 +23,9 @@ HEADERS = [
 MAX_BODY = 64 * 1024
 
 
-PRIVATE_PREFIXES = ("/api/", "/g/", "/cal/")
-"""Answers under these carry personal data (the API, guest pages and signed copies, crew calendars)."""
-PUBLIC_UNDER_PRIVATE = ("/g/_static/",)
+PRIVATE_PREFIXES = ("/api/", "/g/", "/cal/", "/day/")
+"""Answers under these carry personal data (the API, guest pages and signed copies, crew calendars and day sheets)."""
+PUBLIC_UNDER_PRIVATE = ("/g/_static/", "/day/_static/")
 
 
 def carries_personal_data(path: str) -> bool:

@@ -40,6 +40,7 @@ export function fillCard(card, event) {
   put('.balance', money(event.balance_cents));
   put('.crew', crewLine(event)).hidden = !crewLine(event);
   fillConflicts(card, event);
+  fillDock(card, event);
   fillGuestLink(card, event);
   card.querySelector('.log-payment').hidden = event.payment_cleared !== false;
 }
@@ -47,6 +48,21 @@ export function fillCard(card, event) {
 function paymentState(event) {
   if (event.payment_cleared) return 'Paid';
   return event.paid_cents > 0 ? 'Part paid' : 'Unpaid';
+}
+
+// Where the charter stands at the dock on its day, from the crew's day sheets.
+function fillDock(card, event) {
+  let badge = card.querySelector('.dock-badge');
+  if (!badge) {
+    badge = Object.assign(document.createElement('span'), { className: 'dock-badge' });
+    card.querySelector('.badge').after(badge);
+  }
+  const at = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  const { dock_status: status, aboard } = event;
+  badge.hidden = !status;
+  badge.textContent = status === 'boarding' ? `Boarding ${aboard}/${event.party_size}`
+    : status === 'departed' ? `Departed ${at(event.departed_at)} · ${aboard} aboard`
+      : status === 'returned' ? `Returned ${at(event.returned_at)}` : '';
 }
 
 function crewLine(event) {

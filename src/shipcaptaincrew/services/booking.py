@@ -1,4 +1,4 @@
-"""Booking use cases: create, change and rename events."""
+"""Booking use cases: create, change, rename, cancel and move events, and send the party's link again."""
 
 from __future__ import annotations
 
@@ -9,21 +9,41 @@ from shipcaptaincrew.domain import booking_mail, events, ledger, slugs
 from shipcaptaincrew.domain.errors import Conflict as DomainConflict
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
-from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.ports import UnitOfWork
-from shipcaptaincrew.services import conflicts, guest_links
+from shipcaptaincrew.services import conflicts, guest_links, patron_mail
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.services.ids import new_id, new_key
+from shipcaptaincrew.services.ids import new_key
 from shipcaptaincrew.services.lookup import existing_event
 
 
-def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
-    """Book an event. Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
+def create_event(
+    ctx: Context, details: EventDetails, actor: str, slug: str | None = None, notify: bool = True
+) -> Event:
+    """Book an event and (`notify`, and the patron has an email) queue the confirmation with the party's link.
+    Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
     event = events.new_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.created", actor, now, {"slug": event.slug})
+        if notify:
+            patron_mail.queue_confirmation(ctx, uow, event, now)
+    return event
+
+
+def send_link_again(ctx: Context, slug: str, actor: str) -> Event:
+    """Email the patron the party's link once more (audited `event.link_sent`).
+
+    Raise NotFound, InvalidInput (`patron.email`) when the patron has no email, Conflict for a cancelled charter.
+    """
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        event = existing_event(uow, slug)
+        if event.details.status == "cancelled":
+            raise DomainConflict(f"event {event.slug} is cancelled; there is no link to send", "status")
+        if not patron_mail.queue_confirmation(ctx, uow, event, now, again=True):
+            raise InvalidInput("the patron has no email address: add one with Edit first", "patron.email")
+        uow.audit.append("event.link_sent", actor, now, {"slug": event.slug})
     return event
 
 
@@ -109,7 +129,9 @@ def cancel_event(
         cancelled = replace(uow.events.get(current.slug) or cancelled, payment=state)
         why = reason.strip()
         if cancelled.details.patron.email:
-            queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator_name), now, "cancellation")
+            patron_mail.queue(
+                uow, booking_mail.cancellation(cancelled, why, patron_mail.words(ctx)), now, "cancellation"
+            )
         facts = {
             "slug": current.slug,
             "reason": why,
@@ -132,17 +154,12 @@ def reschedule_event(ctx: Context, slug: str, day: date, period: str, expected_v
             raise DomainConflict(f"event {before.slug} is cancelled; it cannot be moved", "status")
         moved = _update(ctx, uow, before, EventChanges(date=day, period=period), expected_version, now)
         if moved.details.patron.email:
-            party_url = f"{ctx.public_url}{guest_links.party_path(ctx, moved)}"
-            email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator_name, party_url)
-            queue(uow, email, now, "reschedule")
+            party_url = guest_links.party_link(ctx, moved)
+            email = booking_mail.rescheduled(moved, before, patron_mail.words(ctx), party_url)
+            patron_mail.queue(uow, email, now, "reschedule")
         facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
         uow.audit.append("event.rescheduled", actor, now, facts)
     return moved
-
-
-def queue(uow: UnitOfWork, email: Email, now: datetime, kind: str) -> None:
-    message_id = new_id("msg", now)
-    uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind=kind))
 
 
 def _slug_after_reschedule(before: Event, after: Event, ctx: Context) -> str:

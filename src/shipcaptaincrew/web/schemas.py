@@ -172,6 +172,10 @@ class EventOut(Struct):
     """A cancelled charter's money to send back: paid beyond what the operator keeps (0 for a live one)."""
     waivers_signed: int
     guest_url: str
+    guest_link: Annotated[
+        str,
+        Meta(description="The party page's full address (SCC_PUBLIC_URL), for the board's link and QR code"),
+    ]
     version: int
     created_at: datetime
     updated_at: datetime

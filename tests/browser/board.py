@@ -26,7 +26,17 @@ def open_board(page: Page, start: str = FROM, end: str = TO) -> None:
     expect(page.locator("body[data-board=ready]")).to_be_attached()
 
 
+def row(page: Page, slug: str) -> Locator:
+    """The charter's row on the board's agenda."""
+    return page.locator(f'.charter[data-slug="{slug}"]')
+
+
 def card(page: Page, slug: str) -> Locator:
+    """The charter's full card, opened from its row if it is not open yet."""
+    expect(page.locator("body[data-board=ready]")).to_be_attached()
+    opener = row(page, slug).locator(".open")
+    if opener.get_attribute("aria-expanded") != "true":
+        opener.click()
     return page.locator(f'.card[data-slug="{slug}"]')
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tests.browser.board import ACTIVE, DAY, FROM, TO, card, open_board, sign_in
+from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.config import Settings
+from shipcaptaincrew.services import admin
+from tests.builders import PASSWORD
+from tests.live_server import live_server
+
+from tests.browser.board import ACTIVE, DAY, FROM, TO, card, open_board, row, sign_in
 from tests.browser.board_api import BoardApi
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "board.png"
 MARKUP = "<img src=x onerror=alert(1)>"
-SHOWN_HOST = "https://dispatch.example.com"
+SHOWN_HOST = "https://charters.example.com"
 
 
 def test_signing_in_shows_the_board_and_a_wrong_password_is_said_so(page: Page, api: BoardApi) -> None:
@@ -45,7 +53,7 @@ def test_a_card_shows_the_event_money_and_guest_link(page: Page, api: BoardApi) 
 
     jose = card(page, f"{DAY}-jose-sunset")
     expect(jose.locator(".slug")).to_have_text(f"{DAY}-jose-sunset")
-    expect(jose.locator(".when")).to_have_text("Sat, 14 Jun 2031 · Sunset")
+    expect(jose.locator(".when")).to_have_text("Sat, 14 Jun 2031 · Sunset, 18:00–21:00")
     expect(jose.locator(".patron")).to_have_text("José Lopez · 10 guests · waivers 0/10")
     expect(jose.locator(".title")).to_have_text("Birthday cruise")
     expect(jose.locator(".due")).to_have_text("$650.00")
@@ -53,9 +61,11 @@ def test_a_card_shows_the_event_money_and_guest_link(page: Page, api: BoardApi) 
     expect(jose.locator(".balance")).to_have_text("$499.50")
     expect(jose.locator(".badge")).to_have_text("Part paid")
     guest = jose.locator(".guest-link")
-    link = api.call("GET", f"/api/events/{DAY}-jose-sunset")["guest_url"]
+    event = api.call("GET", f"/api/events/{DAY}-jose-sunset")
+    link = event["guest_url"]
     assert link.startswith(f"/g/{DAY}-jose-sunset/") and len(link.rsplit("/", 1)[1]) == 24
-    expect(guest).to_have_attribute("href", f"{api.base_url}{link}")
+    expect(guest).to_have_attribute("href", event["guest_link"])
+    assert event["guest_link"].endswith(link)
 
 
 def test_booking_an_event_previews_the_slug_as_you_type_and_adds_its_card(page: Page, api: BoardApi) -> None:
@@ -73,10 +83,11 @@ def test_booking_an_event_previews_the_slug_as_you_type_and_adds_its_card(page: 
     form.get_by_label("Last name").fill("O'Brien")
     form.get_by_label("Email").fill("mk@example.org")
     form.get_by_label("Party size").fill("12")
-    form.get_by_label("Price").fill("650")
+    form.get_by_label("Price ($)").fill("650")
     form.get_by_role("button", name="Save").click()
 
     expect(form).not_to_have_class(ACTIVE)
+    expect(page.locator("#toast")).to_contain_text(f"Booked {DAY}-marykate-sunset. The confirmation goes to mk@")
     created = card(page, f"{DAY}-marykate-sunset")
     expect(created).to_be_visible()
     expect(created.locator(".patron-name")).to_have_text("Mary Katé O'Brien")
@@ -99,6 +110,7 @@ def test_the_booking_form_shows_missing_fields_and_a_taken_slug_where_they_belon
     form.get_by_label("Period").select_option("pm")
     form.get_by_label("First name").fill("Sarah")
     form.get_by_label("Party size").fill("4")
+    form.get_by_label("No price yet").check()
     form.get_by_role("button", name="Save").click()
 
     slug_error = form.locator(".slug-preview + .field-error")
@@ -136,14 +148,14 @@ def test_search_narrows_the_board_to_matching_patrons_and_slugs(page: Page, api:
     search = page.get_by_label("Search by patron or slug")
 
     search.fill("okafor")
-    expect(page.locator(".card:visible")).to_have_count(1)
-    expect(card(page, f"{DAY}-liam-pm")).to_be_visible()
+    expect(page.locator(".charter:visible")).to_have_count(1)
+    expect(row(page, f"{DAY}-liam-pm")).to_be_visible()
     search.fill("2031-06-15")
-    expect(page.locator(".card:visible")).to_have_count(1)
+    expect(page.locator(".charter:visible")).to_have_count(1)
     expect(page.locator(".day:visible")).to_have_count(1)
     expect(page.locator("#status")).to_have_text("1 of 3 events match “2031-06-15”.")
     search.fill("")
-    expect(page.locator(".card:visible")).to_have_count(3)
+    expect(page.locator(".charter:visible")).to_have_count(3)
 
 
 def test_days_are_grouped_upcoming_first_then_earlier_days_latest_first(page: Page, api: BoardApi) -> None:
@@ -189,6 +201,7 @@ def test_the_board_is_usable_375_px_wide_without_sideways_scrolling(browser: Bro
     assert page.evaluate(wide) <= 375
     slug = f"{DAY}-maximilianoalejandro-full"
     card(page, slug).locator("summary").click()
+    assert page.evaluate(wide) <= 375
     card(page, slug).get_by_role("button", name="Log Payment").click()
     box = page.locator("#payment-modal .modal-box").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
@@ -196,32 +209,64 @@ def test_the_board_is_usable_375_px_wide_without_sideways_scrolling(browser: Bro
     page.get_by_role("button", name="New event").click()
     expect(page.locator("#event-modal")).to_have_class(ACTIVE)
     assert page.evaluate(wide) <= 375
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("button", name="Day view")).to_be_visible()
+    assert page.evaluate(wide) <= 375
     context.close()
 
 
-def test_the_board_with_several_events_is_saved_as_the_readme_screenshot(page: Page, api: BoardApi) -> None:
+def test_the_today_board_on_a_desk_and_a_phone_is_saved_as_the_readme_screenshot(
+    browser: Browser, tmp_path: Path
+) -> None:
     bookings = [
-        ("2031-06-13", "Sarah", "am", "900.00", "900.00", "Birthday cruise"),
-        ("2031-06-13", "José", "sunset", "650.00", "200.00", "Sunset proposal"),
-        ("2031-06-14", "Mary Kate", "full", "1800.00", None, "Company outing"),
-        ("2031-06-14", "Noor", "pm", "900.00", "900.00", "Fishing trip"),
-        ("2031-06-15", "Liam", "am", "900.00", "450.00", "Family reunion"),
+        ("Sarah", "am", "900.00", "900.00", "Birthday cruise", 8),
+        ("José", "pm", "650.00", "200.00", "Sunset proposal", 2),
+        ("Mary Kate", "full", "1800.00", None, "Company outing", 12),
+        ("Noor", "sunset", "900.00", "900.00", "Fishing trip", 6),
+        ("Liam", "am", "900.00", "450.00", "Family reunion", 10),
+        ("Kwame", "pm", "700.00", None, "", 4),
+        ("Ada", "sunset", "650.00", "650.00", "Anniversary", 2),
     ]
-    for day, name, period, price, paid, title in bookings:
-        event = api.book(day, name, period, amount_due=price, title=title, party_size=8)
-        if paid:
-            api.pay(event["slug"], paid)
-    # Served as if from a real host, so the guest links in the picture are stable and look like production.
-    page.route(f"{SHOWN_HOST}/**", lambda route: route.fulfill(
-        response=route.fetch(url=route.request.url.replace(SHOWN_HOST, api.base_url))))  # fmt: skip
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    page.goto(f"{SHOWN_HOST}/?from=2031-06-13&to=2031-06-15")
-    sign_in(page)
-    card(page, "2031-06-13-jose-sunset").locator("summary").click()
-    expect(card(page, "2031-06-13-jose-sunset").locator(".qr-box svg")).to_be_visible()
-    sarah = api.call("GET", "/api/events/2031-06-13-sarah-am")["guest_url"]
-    expect(page.locator(".guest-link").first).to_have_text(f"{SHOWN_HOST}{sarah}")
-
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    public = {"SCC_PUBLIC_URL": SHOWN_HOST}
+    data_dir = tmp_path / "data"
+    ctx = build_context(Settings.from_env({"SCC_DATA_DIR": str(data_dir), **public}))
+    admin.set_admin_password(ctx, PASSWORD, "test")
+    ctx.store.close()
+    today = date.today()
+    with live_server(data_dir, **public) as (base_url, _):
+        api = BoardApi.signed_in(base_url, PASSWORD)
+        osprey = api.call("POST", "/api/ships", {"name": "Osprey", "capacity": 12})
+        maria = api.call("POST", "/api/people", {"name": "Maria Santos", "role": "captain"})
+        for number, (name, period, price, paid, title, party) in enumerate(bookings):
+            day = (today + timedelta(days=number // 4)).isoformat()
+            event = api.book(day, name, period, amount_due=price, title=title, party_size=party,
+                             phone=f"+1 555 01{20 + number}")  # fmt: skip
+            if paid:
+                api.pay(event["slug"], paid)
+            if number in (0, 2):
+                api.call("PUT", f"/api/events/{event['slug']}/assignment",
+                         {"ship": osprey["id"], "captain": maria["id"], "override_reason": "Leo at noon"})  # fmt: skip
+        shots = []
+        for viewport in ({"width": 1280, "height": 760}, {"width": 390, "height": 760}):
+            context = browser.new_context(viewport=viewport, base_url=base_url, device_scale_factor=1)
+            page = context.new_page()
+            open_board(page, today.isoformat(), (today + timedelta(days=6)).isoformat())
+            opened = card(page, f"{today.isoformat()}-jose-pm")
+            if viewport["width"] > 1000:
+                opened.locator("summary").click()
+                expect(opened.locator(".qr-box svg")).to_be_visible()
+            expect(opened.locator(".guest-link")).to_contain_text(SHOWN_HOST)
+            page.get_by_label("Search by patron or slug").blur()
+            shots.append(base64.b64encode(page.screenshot()).decode())
+            context.close()
+        side_by_side = browser.new_page(viewport={"width": 1720, "height": 780})
+        side_by_side.set_content(
+            '<body style="margin:0;padding:10px;background:#cfd8df;display:flex;gap:20px;align-items:start">'
+            + "".join(f'<img src="data:image/png;base64,{shot}" style="border:1px solid #8896a3">' for shot in shots)
+            + "</body>"
+        )
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        side_by_side.screenshot(path=str(SCREENSHOT), full_page=True)
+        side_by_side.close()
     assert SCREENSHOT.stat().st_size > 10_000

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.services import booking, queries
+from shipcaptaincrew.services import booking, outbox, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
@@ -21,6 +21,7 @@ from shipcaptaincrew.web.http import admin_only, context, in_thread, json_respon
 
 DEFAULT_WINDOW_DAYS = 14
 SEARCH_LIMIT = 50
+OUTBOX_LIMIT = 200
 
 
 @admin_only
@@ -138,6 +139,26 @@ async def send_link(request: Request) -> Response:
     return json_response(await in_thread(request, work), background=after_response(request))
 
 
+@admin_only
+async def list_outbox(request: Request) -> Response:
+    """The newest queued and sent messages: what a patron was told, for the board and `scc outbox list` alike."""
+    limit = _int_param(request.query_params.get("limit"), "limit", 50)
+    if not 1 <= limit <= OUTBOX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {OUTBOX_LIMIT}", "limit")
+
+    def work(ctx: Context, actor: str) -> schemas.OutboxOut:
+        return schemas.OutboxOut(
+            [
+                schemas.OutboxMessageOut(
+                    m.id, m.kind, m.email.to, m.email.subject, m.status, m.created_at, m.email.text
+                )
+                for m in outbox.recent(ctx, limit)
+            ]
+        )
+
+    return json_response(await in_thread(request, work))
+
+
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:
     event, aliases = queries.get_event_with_aliases(ctx, slug)
     return convert.event_detail_out(event, ctx, aliases)
@@ -170,4 +191,5 @@ ROUTES: list[Any] = [
     Route("/api/events/{slug}/reschedule", reschedule_event, methods=["POST"]),
     Route("/api/events/{slug}/send-link", send_link, methods=["POST"]),
     Route("/api/config", choices, methods=["GET"]),
+    Route("/api/outbox", list_outbox, methods=["GET"]),
 ]

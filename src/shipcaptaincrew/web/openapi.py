@@ -60,6 +60,8 @@ OPERATIONS = (
               "is a refund due", schemas.EventDetailOut, body=schemas.CancelIn, errors=(400, 404, 409)),
     Operation("post", "/api/events/{slug}/reschedule", "Move a charter to another day or period; the patron is told",
               schemas.EventDetailOut, body=schemas.RescheduleIn, errors=(400, 404, 409)),
+    Operation("get", "/api/outbox", "The newest emails, queued and sent, with their text", schemas.OutboxOut,
+              query=(("limit", "limit", "How many, newest first, 1-200 (default 50)"),)),
     Operation("post", "/api/events/{slug}/send-link", "Email the patron the party's link again",
               schemas.EventDetailOut, errors=(400, 404, 409)),
     Operation("post", "/api/payments/{entry_id}/reverse", "Reverse a payment (appends a reversal entry)",

@@ -190,6 +190,20 @@ class EventPageOut(Struct):
     next_cursor: str | None
 
 
+class OutboxMessageOut(Struct):
+    id: str
+    kind: Annotated[str, Meta(examples=["confirmation", "receipt", "cancellation"])]
+    to: str
+    subject: str
+    status: Annotated[str, Meta(examples=["pending", "sent", "waiting", "dead"])]
+    created_at: datetime
+    text: Annotated[str, Meta(description="The plain text part, as the recipient reads it")]
+
+
+class OutboxOut(Struct):
+    messages: list[OutboxMessageOut]
+
+
 class MailHealthOut(Struct):
     transport: Annotated[str, Meta(examples=["gmail"])]
     waiting_for_credentials: Annotated[

@@ -11,11 +11,10 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import admin
-from tests.builders import PASSWORD
-from tests.live_server import live_server
-
 from tests.browser.board import ACTIVE, DAY, FROM, TO, card, open_board, row, sign_in
 from tests.browser.board_api import BoardApi
+from tests.builders import PASSWORD
+from tests.live_server import live_server
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "board.png"
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -53,7 +52,7 @@ def test_a_card_shows_the_event_money_and_guest_link(page: Page, api: BoardApi) 
 
     jose = card(page, f"{DAY}-jose-sunset")
     expect(jose.locator(".slug")).to_have_text(f"{DAY}-jose-sunset")
-    expect(jose.locator(".when")).to_have_text("Sat, 14 Jun 2031 · Sunset, 18:00–21:00")
+    expect(jose.locator(".when")).to_have_text("Sat, 14 Jun 2031 · Sunset, 18:00\u201321:00")
     expect(jose.locator(".patron")).to_have_text("José Lopez · 10 guests · waivers 0/10")
     expect(jose.locator(".title")).to_have_text("Birthday cruise")
     expect(jose.locator(".due")).to_have_text("$650.00")

@@ -61,7 +61,10 @@ export async function refreshBoard() {
   replaceEvents(all);
   render();
   for (const [slug, event] of events) {
-    if (before.has(slug) && JSON.stringify(before.get(slug)) !== JSON.stringify(event)) flash(rows.get(slug));
+    if (!before.has(slug) || JSON.stringify(before.get(slug)) === JSON.stringify(event)) continue;
+    flash(rows.get(slug));
+    const card = rows.get(slug).querySelector('.card'); // an open card follows its charter
+    if (card) (await import('./card.js')).fillCard(card, event);
   }
   if (query) searchServer(query);
 }
@@ -294,9 +297,9 @@ export async function toggleCard(row) {
     slot.replaceChildren();
     return null;
   }
+  open.setAttribute('aria-expanded', 'true'); // at once: a second click meanwhile closes, never opens twice
   const { renderCard } = await import('./card.js');
   const card = await renderCard(eventBySlug(row.dataset.slug));
-  slot.replaceChildren(card);
-  open.setAttribute('aria-expanded', 'true');
+  if (open.getAttribute('aria-expanded') === 'true') slot.replaceChildren(card);
   return card;
 }

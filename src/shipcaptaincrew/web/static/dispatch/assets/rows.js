@@ -83,7 +83,7 @@ function badges(event) {
   const found = [];
   if (isCancelled(event)) found.push(['cancelled', 'Cancelled']);
   else if (!event.payment_cleared) found.push([event.amount_due_cents === null ? 'no-price' : 'unpaid', paymentState(event)]);
-  if (waiversMissing(event)) found.push(['waivers', 'Waivers missing']);
+  if (waiversMissing(event)) found.push(['signatures', 'Waivers missing']);
   if (hasConflicts(event)) found.push(['conflict', `⚠ ${plural(event.conflicts.length, 'conflict')}`]);
   return found;
 }

@@ -294,12 +294,16 @@ export async function toggleCard(row) {
   const slot = row.querySelector('.card-slot');
   if (open.getAttribute('aria-expanded') === 'true') {
     open.setAttribute('aria-expanded', 'false');
+    open.removeAttribute('aria-controls'); // it names the card only while the card is there
     slot.replaceChildren();
     return null;
   }
   open.setAttribute('aria-expanded', 'true'); // at once: a second click meanwhile closes, never opens twice
   const { renderCard } = await import('./card.js');
   const card = await renderCard(eventBySlug(row.dataset.slug));
-  if (open.getAttribute('aria-expanded') === 'true') slot.replaceChildren(card);
+  if (open.getAttribute('aria-expanded') === 'true') {
+    slot.replaceChildren(card);
+    open.setAttribute('aria-controls', card.id);
+  }
   return card;
 }

@@ -52,9 +52,7 @@ export function fillRow(row, event) {
   row.classList.toggle('cleared', event.payment_cleared);
   const time = put('.time', startTime(event.period));
   time.append(span('period', periodLabel(event.period)));
-  const open = put('.open', patronName(event));
-  open.setAttribute('aria-controls', `card-${event.slug}`);
-  open.title = event.slug;
+  put('.open', patronName(event)).title = event.slug;
   const tel = put('.tel', event.patron.phone); // empty, not hidden: the columns stay in line
   if (event.patron.phone) tel.href = `tel:${event.patron.phone.replace(/[^\d+]/g, '')}`;
   else tel.removeAttribute('href');

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from shipcaptaincrew.domain import booking_mail, events, ledger, slugs
+from shipcaptaincrew.domain import events, ledger, slugs
 from shipcaptaincrew.domain.errors import Conflict as DomainConflict
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
 from shipcaptaincrew.ports import UnitOfWork
-from shipcaptaincrew.services import conflicts, guest_links, patron_mail
+from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_key
 from shipcaptaincrew.services.lookup import existing_event
@@ -26,7 +26,9 @@ def create_event(
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.created", actor, now, {"slug": event.slug})
-        if notify:
+        if notify and event.details.patron.email:
+            from shipcaptaincrew.services import patron_mail  # mail code stays off the cold path
+
             patron_mail.queue_confirmation(ctx, uow, event, now)
     return event
 
@@ -36,6 +38,8 @@ def send_link_again(ctx: Context, slug: str, actor: str) -> Event:
 
     Raise NotFound, InvalidInput (`patron.email`) when the patron has no email, Conflict for a cancelled charter.
     """
+    from shipcaptaincrew.services import patron_mail
+
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         event = existing_event(uow, slug)
@@ -116,6 +120,9 @@ def cancel_event(
     Raise NotFound, StaleVersion (`expected_version` given and not current), Conflict (cancelled already),
     InvalidInput (no reason). Nothing is written then.
     """
+    from shipcaptaincrew.domain import booking_mail
+    from shipcaptaincrew.services import patron_mail
+
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         current = existing_event(uow, slug)
@@ -147,6 +154,9 @@ def reschedule_event(ctx: Context, slug: str, day: date, period: str, expected_v
     """Move a charter to another day or period: its slug is renamed (the old one keeps leading to it), the
     conflicts of both days are found again (and shown, not refused), and the patron is emailed the new time and
     the same party link. Raise as `update_event` does, and Conflict for a cancelled charter."""
+    from shipcaptaincrew.domain import booking_mail
+    from shipcaptaincrew.services import patron_mail
+
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         before = existing_event(uow, slug)

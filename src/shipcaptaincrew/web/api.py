@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.services import booking, outbox, queries
+from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
@@ -147,6 +147,8 @@ async def list_outbox(request: Request) -> Response:
         raise InvalidInput(f"limit must be between 1 and {OUTBOX_LIMIT}", "limit")
 
     def work(ctx: Context, actor: str) -> schemas.OutboxOut:
+        from shipcaptaincrew.services import outbox  # the mail code stays off the cold path
+
         return schemas.OutboxOut(
             [
                 schemas.OutboxMessageOut(

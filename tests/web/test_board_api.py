@@ -143,3 +143,10 @@ def test_a_reversed_payment_tells_the_patron_it_no_longer_counts(client: TestCli
     [told] = queued(ctx, "reversal")
     assert "payment of $400.00 by Venmo" in told and "Venmo payment bounced" in told
     assert "Balance: $900.00" in told and "Saturday 23 May 2026, Afternoon, 13:00\u201317:00" in told
+
+
+def test_a_parameter_the_list_does_not_take_is_a_400_naming_it(client: TestClient) -> None:
+    answer = client.get("/api/events", params={"form": "2026-05-01"})
+
+    assert (answer.status_code, answer.json()["error"]["field"]) == (400, "form")
+    assert client.get("/api/outbox", params={"status": "sent"}).json()["error"]["field"] == "status"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,6 +42,7 @@ async def list_events(request: Request) -> Response:
     page = pages.get(key)
     if page is None:
         params = request.query_params
+        _only(params.keys(), ("from", "to", "cursor", "limit", "q"))
         limit = _int_param(params.get("limit"), "limit", SEARCH_LIMIT if params.get("q") else 200)
         if params.get("q"):
             page = await in_thread(request, _search_page, params["q"], limit)
@@ -142,6 +144,7 @@ async def send_link(request: Request) -> Response:
 @admin_only
 async def list_outbox(request: Request) -> Response:
     """The newest queued and sent messages: what a patron was told, for the board and `scc outbox list` alike."""
+    _only(request.query_params.keys(), ("limit",))
     limit = _int_param(request.query_params.get("limit"), "limit", 50)
     if not 1 <= limit <= OUTBOX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {OUTBOX_LIMIT}", "limit")
@@ -164,6 +167,13 @@ async def list_outbox(request: Request) -> Response:
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:
     event, aliases = queries.get_event_with_aliases(ctx, slug)
     return convert.event_detail_out(event, ctx, aliases)
+
+
+def _only(given: Iterable[str], known: tuple[str, ...]) -> None:
+    """Refuse a parameter this list does not take, naming it, rather than ignore what was meant."""
+    unknown = next((name for name in given if name not in known), None)
+    if unknown is not None:
+        raise InvalidInput(f"{unknown[:40]} is not a parameter here; use {', '.join(known)}", unknown[:40])
 
 
 def _date_param(value: str | None, name: str) -> date | None:

@@ -109,7 +109,7 @@ def render_time(page: Page, url: str) -> float:
 
 def save_baseline(page: Page, folder: Path) -> int:
     """The board's rendered DOM as a static page, scripts swapped for the mark; return its card count."""
-    cards = int(page.evaluate("document.querySelectorAll('.card').length"))
+    cards = int(page.evaluate("document.querySelectorAll('.charter').length"))  # one row per event
     html = page.evaluate(
         """() => {
         const copy = document.documentElement.cloneNode(true);
@@ -164,7 +164,7 @@ def measure(folder: Path, seconds: float) -> dict[str, object]:
         render_time(pages["app"], app_url)
         cards = save_baseline(pages["app"], folder / "baseline")
         if cards != EVENTS:
-            raise RuntimeError(f"the board rendered {cards} cards, not {EVENTS}")
+            raise RuntimeError(f"the board rendered {cards} rows, not {EVENTS}")
         with serving_baseline(folder / "baseline") as port:
             urls = {"app": app_url, "baseline": f"http://{HOST}:{port}/"}
             times = navigate(pages, urls, seconds)

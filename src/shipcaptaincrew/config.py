@@ -38,7 +38,8 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "SCC_OPERATOR_NAME": ("ShipCaptainCrew charters", "The operator's name, shown on guest pages and waiver copies."),
     "SCC_PUBLIC_URL": (
         "http://localhost:SCC_PORT",
-        "Address guests and crew open the site at, for the links in emails (e.g. https://charters.example.com).",
+        "Address guests and crew open the site at, for the links in emails, the board's guest links and QR codes "
+        "(e.g. https://charters.example.com); unset: this machine at the port served (`scc serve --port` too).",
     ),
     "SCC_TIMEZONE": ("UTC", "The operator's time zone (IANA name, e.g. America/New_York): charter times are local."),
     "SCC_REMINDER_DAYS": ("3,1", "Days before a charter its patron is reminded (comma-separated; empty: none)."),
@@ -149,12 +150,15 @@ class Settings:
     shore_email: str = ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, port: int | None = None) -> Settings:
+        """`port`: the port actually served (`scc serve --port`), which wins over SCC_PORT, here and in the
+        default SCC_PUBLIC_URL, so links in emails lead to the server that sent them."""
         env = os.environ if environ is None else environ
+        served = port if port is not None else _number(env, "SCC_PORT", "8000", int, 1, 65535)
         return cls(
             data_dir=Path(env.get("SCC_DATA_DIR", "./scc-data")),
             host=env.get("SCC_HOST", "127.0.0.1"),
-            port=_number(env, "SCC_PORT", "8000", int, 1, 65535),
+            port=served,
             store=_choice(env, "SCC_STORE", "sqlite", STORES),
             secret_key=_secret_key(env),
             admin_password_hash=env.get("SCC_ADMIN_PASSWORD_HASH") or None,
@@ -168,7 +172,7 @@ class Settings:
             mail=MailSettings.from_env(env),
             dynamodb_table=_table(env.get("SCC_DYNAMODB_TABLE") or "scc"),
             aws_endpoint_url=_url(env, "SCC_AWS_ENDPOINT_URL", "") if env.get("SCC_AWS_ENDPOINT_URL") else None,
-            public_url=_public_url(env),
+            public_url=_public_url(env, served),
             timezone=_timezone(env.get("SCC_TIMEZONE") or "UTC"),
             reminder_days=_reminder_days(env.get("SCC_REMINDER_DAYS", "3,1")),
             shore_email=_email(env, "SCC_SHORE_EMAIL"),
@@ -207,9 +211,8 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _public_url(env: Mapping[str, str]) -> str:
-    """SCC_PUBLIC_URL without a trailing slash; unset: this machine at SCC_PORT."""
-    port = _number(env, "SCC_PORT", "8000", int, 1, 65535)
+def _public_url(env: Mapping[str, str], port: int) -> str:
+    """SCC_PUBLIC_URL without a trailing slash; unset: this machine at the port served."""
     value = _url(env, "SCC_PUBLIC_URL", f"http://localhost:{port}")
     if re.search(r"[?#]", value):
         raise SettingsError(f"SCC_PUBLIC_URL must be a plain address, without ? or #; got {value!r}")

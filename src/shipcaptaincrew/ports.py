@@ -44,6 +44,10 @@ class EventRepository(Protocol):
     def all_slugs(self) -> Iterator[str]:
         """Every current slug, in date order."""
 
+    def search(self, words: Sequence[str], limit: int) -> list[Event]:
+        """Events of any date that `domain.search.matches` with these words, by (date, period start, slug), at
+        most `limit`. Reads the whole events index in the worst case (never a DynamoDB Scan)."""
+
     def count(self) -> int: ...
 
     def set_waivers_signed(self, slug: str, count: int) -> None:

@@ -11,15 +11,23 @@ from tests.builders import PASSWORD, Days
 
 ACTIVE = re.compile(r"\bactive\b")
 
+# Far enough ahead that these days are always "upcoming", so the board's order never depends on today. Tests on a
+# server of their own (`fresh_server`) book here; tests on the shared server book on `unique_days()`.
+FROM, TO = "2031-06-09", "2031-06-22"
+DAY = "2031-06-14"
+
 
 def sign_in(page: Page, password: str = PASSWORD) -> None:
     page.get_by_label("Admin password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 
-def open_board(page: Page, days: Days) -> None:
-    """The board on the test's own days, signed in."""
-    open_board_between(page, days.first, days.last)
+def open_board(page: Page, days: Days | str = FROM, end: str = TO) -> None:
+    """The board signed in, on the test's own days, or from a day to another (default the fixed fortnight)."""
+    if isinstance(days, Days):
+        open_board_between(page, days.first, days.last)
+    else:
+        open_board_between(page, days, end)
 
 
 def open_board_between(page: Page, start: str, end: str) -> None:
@@ -34,7 +42,17 @@ def shown(day: str) -> str:
     return f"{when:%a}, {when.day} {when:%b %Y}"
 
 
+def row(page: Page, slug: str) -> Locator:
+    """The charter's row on the board's agenda."""
+    return page.locator(f'.charter[data-slug="{slug}"]')
+
+
 def card(page: Page, slug: str) -> Locator:
+    """The charter's full card, opened from its row if it is not open yet."""
+    expect(page.locator("body[data-board=ready]")).to_be_attached()
+    opener = row(page, slug).locator(".open")
+    if opener.get_attribute("aria-expanded") != "true":
+        opener.click()
     return page.locator(f'.card[data-slug="{slug}"]')
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +40,8 @@ class BoardApi:
         return json.loads(content) if content else None
 
     def book(self, day: str, first_name: str, period: str = "pm", **fields: Any) -> dict[str, Any]:
-        patron = {"first_name": first_name, "last_name": fields.pop("last_name", "Lopez")}
+        patron = {"first_name": first_name, "last_name": fields.pop("last_name", "Lopez"),
+                  "email": fields.pop("email", ""), "phone": fields.pop("phone", "")}  # fmt: skip
         body = event_body(date=day, period=period, patron=patron, **fields)
         event: dict[str, Any] = self.call("POST", "/api/events", body)
         return event
@@ -51,6 +54,26 @@ class BoardApi:
     def entries(self, slug: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.call("GET", f"/api/events/{slug}/payments")["entries"]
         return entries
+
+    def mail(self, kind: str) -> list[dict[str, Any]]:
+        """The outbox's messages of one kind (confirmation, receipt, cancellation...), newest first."""
+        messages: list[dict[str, Any]] = self.call("GET", "/api/outbox?limit=200")["messages"]
+        return [message for message in messages if message["kind"] == kind]
+
+    def sign(self, slug: str, guest: str) -> None:
+        """Sign the charter's waiver over HTTP as a guest's browser does: open the form, post it back."""
+        party = self.call("GET", f"/api/events/{slug}")["guest_url"]
+        with urllib.request.urlopen(f"{self.base_url}{party}/waiver", timeout=10) as page:
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.read().decode()))
+        fields |= {"guest_name": guest, "email": "", "phone": "", "date_of_birth": "1990-04-23",
+                   "emergency_name": "Rui Lima", "emergency_phone": "+1 555 0112", "typed_signature": guest,
+                   "consent": "yes", "agreement": "yes"}  # fmt: skip
+        request = urllib.request.Request(f"{self.base_url}{party}/waiver", urllib.parse.urlencode(fields).encode(),
+                                         method="POST")  # fmt: skip
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        request.add_header("Sec-Fetch-Site", "same-origin")
+        with urllib.request.urlopen(request, timeout=10) as answer:  # follows the 303 to the signer's copy
+            assert answer.status == 200, answer.status
 
     def sign_out(self, token: str) -> None:
         BoardApi(self.base_url, token).call("POST", "/api/logout")

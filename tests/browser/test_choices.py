@@ -8,7 +8,7 @@ import urllib.request
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.board import sign_in
+from tests.browser.board import card, sign_in
 from tests.browser.board_api import BoardApi
 from tests.builders import PASSWORD, event_body
 from tests.live_server import LiveServerFactory, free_port
@@ -22,15 +22,21 @@ def test_the_forms_offer_the_periods_and_methods_the_operator_configured(
     server = live_server_factory.fresh(**SETTINGS)
     context = browser.new_context(base_url=server.url)
     page = context.new_page()
-    page.goto("/")
+    api = BoardApi.signed_in(server.url, PASSWORD)
+    slug = api.call("POST", "/api/events", event_body(date="2031-06-14", period="morning"))["slug"]
+    page.goto("/?from=2031-06-14&to=2031-06-14")
     sign_in(page)
+    expect(page.locator(".charter .time")).to_have_text("7:00Morning")
+    card(page, slug).get_by_role("button", name="Log Payment").click()
 
     methods = page.locator("#pay-method option")
     expect(methods).to_have_count(3)
     assert methods.all_text_contents() == ["Choose…", "Cash", "Square"]
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="New event").click()
     periods = page.locator("#ev-period option")
     expect(periods).to_have_count(2)
-    assert periods.all_text_contents() == ["morning (07:00\u201311:00)", "evening (17:00\u201320:00)"]
+    assert periods.all_text_contents() == ["Morning (7:00\u201311:00)", "Evening (17:00\u201320:00)"]
     context.close()
 
 
@@ -49,7 +55,7 @@ def test_the_board_warns_while_mail_waits_for_gmail_credentials(
     page.goto("/")
     sign_in(page)
 
-    expect(page.locator("#mail-warning")).to_contain_text("1 email is waiting")
+    expect(page.locator("#mail-warning")).to_contain_text("2 emails are waiting")  # the confirmation, the receipt
     expect(page.locator("#mail-warning")).to_contain_text("scc mail gmail-auth")
     context.close()
 

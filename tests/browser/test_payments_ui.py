@@ -43,7 +43,7 @@ def test_paying_the_rest_clears_the_card_and_hides_the_log_payment_button(
     expect(sarah.locator(".balance")).to_have_text("$0.00")
     expect(sarah.locator(".badge")).to_have_text("Paid")
     expect(sarah.get_by_role("button", name="Log Payment")).to_be_hidden()
-    expect(page.locator("#status")).to_contain_text("paid in full")
+    expect(page.locator("#toast")).to_contain_text("paid in full")
 
 
 def test_reversing_a_payment_reopens_the_balance_and_brings_the_button_back(

@@ -24,6 +24,7 @@ def test_an_expired_session_returns_to_sign_in_and_keeps_the_typed_booking(
     form.get_by_label("Date").fill(days.at(5))
     form.get_by_label("First name").fill("Ingrid")
     form.get_by_label("Party size").fill("6")
+    form.get_by_label("Price ($)").fill("600")
     form.get_by_label("Notes").fill("Bring the big cooler")
     expire_the_pages_token(page, api)
 

@@ -34,8 +34,8 @@ def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Pat
     code, out = booked("outbox", "list")
 
     assert code == 0 and "sent" in out and "sarah@example.org" in out
-    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 1
-    message_id = out.split()[0]
+    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 2  # the booking's confirmation, the receipt
+    message_id = out.split()[0]  # the newest first
     assert "$100.00" in booked("outbox", "show", message_id)[1]
     assert booked("outbox", "deliver")[1].startswith("sent 0")
 

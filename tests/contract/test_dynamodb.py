@@ -79,6 +79,19 @@ def test_listing_a_window_is_one_query_on_the_index_per_page_and_never_a_scan(st
     assert "Scan" not in calls.names()
 
 
+def test_a_search_is_queries_on_the_events_index_and_never_a_scan(store: DynamoDbStore) -> None:
+    with store.writing() as uow:
+        for number in range(12):
+            uow.events.add(booked(f"guest{'abcdefghijkl'[number]}", date(2026, 6, 1 + number)))
+    calls = Calls(store)
+
+    with store.reading() as uow:
+        found = uow.events.search(("guestk",), 10)
+
+    assert [event.slug for event in found] == ["2026-06-11-guestk-pm"]
+    assert set(calls.made) == {("Query", "gsi1")} and "Scan" not in calls.names()
+
+
 def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: DynamoDbStore) -> None:
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)

@@ -12,7 +12,7 @@ import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Event, PaymentState, new_event
+from shipcaptaincrew.domain.events import Event, Patron, PaymentState, new_event
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.builders import event_details
@@ -198,3 +198,19 @@ def test_a_payment_moves_the_paid_state_from_what_was_read_and_a_reversal_moves_
     with store.reading() as uow:
         found = uow.events.get(event.slug)
     assert found is not None and found.payment == PaymentState(20_00, None) and found.version == 1
+
+
+def test_a_search_finds_every_word_on_any_date_whatever_the_case_and_a_phone_by_its_digits(store: Store) -> None:
+    kwame = new_event(
+        replace(event_details(date(2027, 1, 12), "am", "Kwame"), patron=Patron("Kwame", "Mensah", "", "+1 555 0177")),
+        None, DEFAULT_PERIODS, NOW, "nonce-of-kwame",
+    )  # fmt: skip
+    add(store, booked("José", date(2025, 3, 2)), booked(), kwame)
+
+    with store.reading() as uow:
+        assert [e.slug for e in uow.events.search(("kwame",), 10)] == ["2027-01-12-kwame-am"]
+        assert [e.slug for e in uow.events.search(("5550177", "mensah"), 10)] == ["2027-01-12-kwame-am"]
+        assert [e.slug for e in uow.events.search(("josé",), 10)] == ["2025-03-02-jose-pm"]
+        assert [e.slug for e in uow.events.search(("lopez",), 10)] == ["2025-03-02-jose-pm", "2026-05-23-sarah-pm"]
+        assert [e.slug for e in uow.events.search(("lopez",), 1)] == ["2025-03-02-jose-pm"]
+        assert uow.events.search(("nobody",), 10) == []

@@ -144,7 +144,7 @@ def read_ledger(database: Path, slug: str = SLUG) -> Ledger:
                 for key, status, body in connection.execute("SELECT key, status, body FROM idempotency_keys")
                 if 200 <= status < 300}  # fmt: skip
         paid = connection.execute("SELECT paid_cents FROM events WHERE slug = ?", (slug,)).fetchone()[0]
-        receipts = connection.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        receipts = connection.execute("SELECT count(*) FROM outbox WHERE kind = 'receipt'").fetchone()[0]
         return Ledger(entries, keys, int(paid), integrity, int(receipts))
     finally:
         connection.close()

@@ -59,12 +59,12 @@ def test_a_payment_queues_a_receipt_sent_as_text_and_html_alternatives(ctx: Cont
     )
     booking.create_event(ctx, details, "test")
     payments.log_payment(ctx, "2026-05-23-sarah-pm", PaymentDraft(40000, "venmo", HOSTILE, reference="@sarah"), "t")
-    [queued] = outbox.recent(ctx)
+    [queued] = [message for message in outbox.recent(ctx) if message.kind == "receipt"]
 
     text, html, message = parts(queued.email)
 
     assert message.get_content_type() == "multipart/alternative"
-    assert "$400.00 (venmo)" in text and "Balance: $500.00" in text and "@sarah" in text
+    assert "$400.00 by Venmo" in text and "Balance: $500.00" in text and "Reference: @sarah" in text
     assert "$400.00" in html and "&lt;script&gt;" in html and "<script>" not in html
     assert text == queued.email.text  # the outbox's preview is exactly what the guest reads
 
@@ -74,13 +74,13 @@ def test_the_receipt_links_to_the_party_page_at_the_public_address_a_mail_progra
     details = replace(event_details(), patron=replace(event_details().patron, email="s@example.org"))
     booking.create_event(ctx, details, "test")
     payments.log_payment(ctx, "2026-05-23-sarah-pm", PaymentDraft(40000, "venmo", "Sarah"), "t")
-    [queued] = outbox.recent(ctx)
+    [queued] = [message for message in outbox.recent(ctx) if message.kind == "receipt"]
 
     text, html, _ = parts(queued.email)
 
     link = "https://charters.example.com" + guest_links.party_path(ctx, queries.get_event(ctx, "2026-05-23-sarah-pm"))
-    assert f"signs the waiver: {link}\n" in text
-    assert f'<a href="{link}">{link}</a>' in html
+    assert f"signs the waiver:\n{link}\n" in text
+    assert f'<a href="{link}" style="word-break:break-all">{link}</a>' in html
 
 
 def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template() -> None:
@@ -91,7 +91,7 @@ def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template(
 
     text, html, _ = parts(older)
 
-    assert f"signs the waiver: {PARTY}" in text and "Sent by ShipCaptainCrew" in html
+    assert f"signs the waiver:\n{PARTY}" in text and "Sent by ShipCaptainCrew" in html
 
 
 def copies(*signed: Signature, version: waivers.WaiverVersion) -> list[FamilyCopy]:

@@ -112,7 +112,7 @@ def test_rescheduling_renames_the_slug_keeps_the_old_one_and_the_link_and_tells_
     assert paid.get(f"/api/events/{SLUG}").json()["slug"] == "2026-05-30-sarah-am"
     assert paid.get(f"{link}", follow_redirects=False).status_code == 301
     [told] = queued(ctx, "reschedule")
-    assert "Saturday 30 May 2026, 08:00 to 12:00" in told and moved.json()["guest_url"] in told
+    assert "Saturday 30 May 2026, Morning, 8:00\u201312:00" in told and moved.json()["guest_link"] in told
 
 
 def test_a_cancelled_charter_cannot_be_moved(paid: TestClient) -> None:

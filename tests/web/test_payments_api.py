@@ -206,7 +206,7 @@ def test_the_patron_gets_a_receipt_written_to_the_outbox_folder(client: TestClie
     pay(client, amount="400")
 
     folder: Path = ctx.mailer.folder  # type: ignore[attr-defined]
-    [receipt] = list(folder.glob("*.eml"))
+    [receipt] = [path for path in folder.glob("*.eml") if "Payment received" in path.read_text()]
     text = receipt.read_text()
     assert "To: sarah@example.org" in text and "$400.00" in text and "Message-ID: <msg_" in text
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
 from shipcaptaincrew.adapters.dynamodb_writes import changed_by_someone_else
-from shipcaptaincrew.domain import ledger
+from shipcaptaincrew.domain import ledger, search
 from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import (
     Assignment,
@@ -119,6 +119,14 @@ class DynamoDbEvents:
         if after is not None:
             low = max(low, _sort_key(*after) + "\x00")  # just after the cursor's key: slugs are ASCII
         return self._events(islice(self._between(low, f"{end.isoformat()}#~", limit), limit))
+
+    def search(self, words: Sequence[str], limit: int) -> list[Event]:
+        """One Query over the index's EVENTS partition (page by page), matched here: no Scan (docs/dynamodb.md)."""
+        items = self._uow.query("gsi1pk = :pk", {":pk": EVENTS}, INDEX)
+        fields = ("slug", "patron_first_name", "patron_last_name", "patron_email", "patron_phone")
+        events = (item for item in items if item.get("kind") == "event")
+        found = (item for item in events if search.matches(words, *(str(item.get(name) or "") for name in fields)))
+        return self._events(islice(found, limit))
 
     def on_date(self, day: date) -> list[Event]:
         return self._events(self._between(f"{day.isoformat()}#", f"{day.isoformat()}#~"))

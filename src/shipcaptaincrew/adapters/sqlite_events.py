@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
+from shipcaptaincrew.domain import search
 from shipcaptaincrew.domain.errors import AlreadyUsed, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.events import (
     Assignment,
@@ -96,6 +97,21 @@ class SqliteEventRepository:
             )
         names = self._names()
         return [_event(row, names) for row in rows]
+
+    def search(self, words: Sequence[str], limit: int) -> list[Event]:
+        # Matched in Python (SQLite's lower() and LIKE fold ASCII only): a few thousand short rows, one pass.
+        rows = self._connection.execute(
+            "SELECT id, slug, patron_first_name, patron_last_name, patron_email, patron_phone FROM events "
+            "ORDER BY date, period_starts, slug"
+        )
+        ids = [row[0] for row in rows if search.matches(words, *row[1:])][:limit]
+        if not ids:
+            return []
+        found = self._connection.execute(
+            f"{_SELECT} WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY date, period_starts, slug", ids
+        )
+        names = self._names()
+        return [_event(row, names) for row in found]
 
     def on_date(self, day: date) -> list[Event]:
         rows = self._connection.execute(f"{_SELECT} WHERE date = ? ORDER BY period_starts, slug", (day.isoformat(),))

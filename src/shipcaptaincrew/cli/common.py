@@ -17,9 +17,10 @@ CLI_ACTOR = "cli"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def load_settings() -> Settings:
+def load_settings(port: int | None = None) -> Settings:
+    """The settings from the environment; `port` is the one served when a command line gives it."""
     try:
-        return Settings.from_env()
+        return Settings.from_env(port=port)
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
 

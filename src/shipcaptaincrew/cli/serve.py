@@ -23,9 +23,9 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     # the package's __init__ (importing this command) has loaded it already.
     from shipcaptaincrew.cli.delivery_worker import delivery_process
 
-    settings = load_settings()
+    settings = load_settings(port)
     ctx = open_context(settings)
-    host, port = host or settings.host, port or settings.port
+    host, port = host or settings.host, settings.port
     click.echo(f"Data folder: {settings.data_dir.resolve()}")
     if with_demo:
         loaded = demo.load_demo_season(ctx)

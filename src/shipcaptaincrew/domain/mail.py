@@ -11,6 +11,7 @@ from shipcaptaincrew.domain.money import format_cents
 
 if TYPE_CHECKING:  # types only: the mail adapters import this module, and a cold start should not pay for these
     from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.guest_words import GuestWords
     from shipcaptaincrew.domain.ledger import Entry
 
 # Delivery attempts: wait this long after each failure; after the last, the message is dead-lettered.
@@ -82,26 +83,41 @@ def waiting_for_credentials(message: OutboxMessage, reason: str, now: datetime) 
     return replace(message, status=WAITING, next_attempt_at=now + CREDENTIALS_RECHECK, last_error=reason)
 
 
-def payment_receipt(event: Event, entry: Entry, party_path: str, base_url: str = "") -> Email:
-    """The patron's receipt with the party's link (`party_path`); `base_url` (SCC_PUBLIC_URL) makes it absolute."""
+def payment_receipt(
+    event: Event, entry: Entry, party_path: str, base_url: str = "", words: GuestWords | None = None
+) -> Email:
+    """The patron's receipt with the party's link (`party_path`); `base_url` (SCC_PUBLIC_URL) makes it absolute.
+
+    In the operator's words (`words`): "by Venmo", "Monday 7 December 2026, Afternoon, 13:00-17:00", the local day
+    it was received; every value on a short line of its own, so a long reference never runs off a phone.
+    """
+    from shipcaptaincrew.domain.booking_mail import dollars, method_words, when
+    from shipcaptaincrew.domain.guest_words import GuestWords, long_day
+
+    words = words or GuestWords()
     details = event.details
     party_url = f"{base_url}{party_path}"
+    received = long_day(entry.received_on) if entry.received_on else words.local_day(entry.recorded_at.isoformat())
+    credit = f" (credit {dollars(-event.balance_cents)})" if event.balance_cents < 0 else ""
     lines = [
         f"Hello {entry.patron_name},",
         "",
-        f"We received your payment of ${format_cents(entry.amount_cents)} ({entry.method}) "
-        f"for your charter on {details.date.isoformat()} ({details.period}).",
+        f"We received your payment of {dollars(entry.amount_cents)}{method_words(entry.method)}",
+        f"for your charter on {when(event, words)}.",
         "",
-        f"Paid so far: ${format_cents(event.payment.paid_cents)}",
-        f"Balance: ${format_cents(max(event.balance_cents, 0))}"
-        + (f" (credit ${format_cents(-event.balance_cents)})" if event.balance_cents < 0 else ""),
-        f"Reference: {entry.id}" + (f" / {entry.reference}" if entry.reference else ""),
+        f"Paid so far: {dollars(event.payment.paid_cents)}",
+        f"Balance: {dollars(max(event.balance_cents, 0))}{credit}",
+        f"Received: {received}",
+        *([f"Reference: {entry.reference}"] if entry.reference else []),
+        f"Record: {entry.id}",
         "",
-        f"Your party's page, where every guest signs the waiver: {party_url}",
+        "Your party's page, where every guest signs the waiver:",
+        party_url,
         "",
         "Thank you!",
+        words.operator,
     ]
-    subject = header_safe(f"Payment received - {details.date.isoformat()} {details.period} charter")
+    subject = header_safe(f"Payment received - your {details.date.day} {details.date:%B} charter")
     facts = {
         "patron_name": entry.patron_name,
         "amount": format_cents(entry.amount_cents),
@@ -115,6 +131,14 @@ def payment_receipt(event: Event, entry: Entry, party_path: str, base_url: str =
         "reference": entry.reference,
         "party_path": party_path,
         "party_url": party_url,
+        # In people's words; a message queued before these existed renders from the stored values above.
+        "amount_words": dollars(entry.amount_cents),
+        "method_words": method_words(entry.method),
+        "when": when(event, words),
+        "paid_words": dollars(event.payment.paid_cents),
+        "balance_words": f"{dollars(max(event.balance_cents, 0))}{credit}",
+        "received": received,
+        "operator": words.operator,
     }
     return Email(header_safe(details.patron.email), subject, "\n".join(lines) + "\n", "receipt", facts)
 

@@ -1,4 +1,4 @@
-"""Booking use cases: create, change and rename events."""
+"""Booking use cases: create, change, rename, cancel and move events, and send the party's link again."""
 
 from __future__ import annotations
 
@@ -14,22 +14,47 @@ from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.services.ids import new_id, new_key
+from shipcaptaincrew.services.ids import new_key
 from shipcaptaincrew.services.lookup import existing_event
 from shipcaptaincrew.services.retries import retried
 
 if TYPE_CHECKING:  # the mail code is loaded when a change tells someone, never on a first look at the board
-    from shipcaptaincrew.domain.mail import Email
+    pass
 
 
 @retried
-def create_event(ctx: Context, details: EventDetails, actor: str, slug: str | None = None) -> Event:
-    """Book an event. Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
+def create_event(
+    ctx: Context, details: EventDetails, actor: str, slug: str | None = None, notify: bool = True
+) -> Event:
+    """Book an event and (`notify`, and the patron has an email) queue the confirmation with the party's link.
+    Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
     event = events.new_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.created", actor, now, {"slug": event.slug})
+        if notify and event.details.patron.email:
+            from shipcaptaincrew.services import patron_mail  # mail code stays off the cold path
+
+            patron_mail.queue_confirmation(ctx, uow, event, now)
+    return event
+
+
+def send_link_again(ctx: Context, slug: str, actor: str) -> Event:
+    """Email the patron the party's link once more (audited `event.link_sent`).
+
+    Raise NotFound, InvalidInput (`patron.email`) when the patron has no email, Conflict for a cancelled charter.
+    """
+    from shipcaptaincrew.services import patron_mail
+
+    now = ctx.clock.now()
+    with ctx.store.writing() as uow:
+        event = existing_event(uow, slug)
+        if event.details.status == "cancelled":
+            raise DomainConflict(f"event {event.slug} is cancelled; there is no link to send", "status")
+        if not patron_mail.queue_confirmation(ctx, uow, event, now, again=True):
+            raise InvalidInput("the patron has no email address: add one with Edit first", "patron.email")
+        uow.audit.append("event.link_sent", actor, now, {"slug": event.slug})
     return event
 
 
@@ -116,6 +141,9 @@ def cancel_event(
     Raise NotFound, StaleVersion (`expected_version` given and not current), Conflict (cancelled already),
     InvalidInput (no reason). Nothing is written then.
     """
+    from shipcaptaincrew.domain import booking_mail
+    from shipcaptaincrew.services import patron_mail
+
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         current = existing_event(uow, slug)
@@ -129,9 +157,9 @@ def cancel_event(
         cancelled = replace(uow.events.get(current.slug) or cancelled, payment=state)
         why = reason.strip()
         if cancelled.details.patron.email:
-            from shipcaptaincrew.domain import booking_mail
-
-            queue(uow, booking_mail.cancellation(cancelled, why, ctx.periods, ctx.operator), now, "cancellation")
+            patron_mail.queue(
+                uow, booking_mail.cancellation(cancelled, why, patron_mail.words(ctx)), now, "cancellation"
+            )
         facts = {
             "slug": current.slug,
             "reason": why,
@@ -152,6 +180,9 @@ def reschedule_event(
     """Move a charter to another day or period: its slug is renamed (the old one keeps leading to it), the
     conflicts of both days are found again (and shown, not refused), and the patron is emailed the new time and
     the same party link. Raise as `update_event` does, and Conflict for a cancelled charter."""
+    from shipcaptaincrew.domain import booking_mail
+    from shipcaptaincrew.services import patron_mail
+
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         before = existing_event(uow, slug)
@@ -159,23 +190,14 @@ def reschedule_event(
             raise DomainConflict(f"event {before.slug} is cancelled; it cannot be moved", "status")
         moved = _update(ctx, uow, before, EventChanges(date=day, period=period), expected_version, now)
         if moved.details.patron.email:
-            party_url = f"{ctx.public_url}{guest_links.party_path(ctx, moved)}"
-            from shipcaptaincrew.domain import booking_mail
-
-            email = booking_mail.rescheduled(moved, before, ctx.periods, ctx.operator, party_url)
-            queue(uow, email, now, "reschedule")
+            party_url = guest_links.party_link(ctx, moved)
+            email = booking_mail.rescheduled(moved, before, patron_mail.words(ctx), party_url)
+            patron_mail.queue(uow, email, now, "reschedule")
         facts = {"from": before.slug, "to": moved.slug, "version": moved.version}
         uow.audit.append("event.rescheduled", actor, now, facts)
         if also is not None:
             also(uow, before, moved)
     return moved
-
-
-def queue(uow: UnitOfWork, email: Email, now: datetime, kind: str) -> None:
-    from shipcaptaincrew.domain.mail import OutboxMessage
-
-    message_id = new_id("msg", now)
-    uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind=kind))
 
 
 def _slug_after_reschedule(before: Event, after: Event, ctx: Context) -> str:

@@ -23,6 +23,11 @@ def party_path(ctx: Context, event: Event) -> str:
     return guest_links.party_path(event.slug, guest_links.secret(ctx.keys.guest_link, event.guest_nonce))
 
 
+def party_link(ctx: Context, event: Event) -> str:
+    """The party page's absolute address (SCC_PUBLIC_URL, which carries a stage's prefix): for QR codes and emails."""
+    return f"{ctx.public_url}{party_path(ctx, event)}"
+
+
 def link_secret(ctx: Context, event: Event) -> str:
     return guest_links.secret(ctx.keys.guest_link, event.guest_nonce)
 

@@ -10,9 +10,8 @@ from shipcaptaincrew.domain import booking_mail, ledger, mail
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
-from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.ports import StoredResponse, UnitOfWork
-from shipcaptaincrew.services import guest_links
+from shipcaptaincrew.services import guest_links, patron_mail
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
 from shipcaptaincrew.services.lookup import existing_event
@@ -138,7 +137,8 @@ def _once(ctx: Context, key: str, fingerprint: str, render: Callable[[PaymentRes
 
 @retried
 def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> PaymentResult:
-    """Append the reversal of a payment and recompute the event's paid state. The original is never changed.
+    """Append the reversal of a payment and recompute the event's paid state, and tell the patron (who had a
+    receipt) that it no longer counts. The original is never changed.
 
     Raise NotFound for an unknown entry, Conflict if it is a reversal or was reversed already.
     """
@@ -152,6 +152,9 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
         uow.ledger.append(entry)
         event = _append_to_state(uow, existing_event(uow, original.event_slug, "event_id"), entry)
         uow.audit.append("payment.reversed", actor, now, {"id": entry.id, "reverses": entry_id, "slug": event.slug})
+        if event.details.patron.email and original.kind == ledger.PAYMENT:
+            notice = booking_mail.reversal_notice(event, original, entry, patron_mail.words(ctx))
+            patron_mail.queue(uow, notice, now, "reversal")
     return PaymentResult(entry, event)
 
 
@@ -180,9 +183,8 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
         "payment.logged", actor, now, {"id": entry.id, "slug": event.slug, "amount_cents": entry.amount_cents}
     )
     if event.details.patron.email:
-        message_id = new_id("msg", now)
-        email = mail.payment_receipt(event, entry, guest_links.party_path(ctx, event), ctx.public_url)
-        uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="receipt"))
+        path, words = guest_links.party_path(ctx, event), patron_mail.words(ctx)
+        patron_mail.queue(uow, mail.payment_receipt(event, entry, path, ctx.public_url, words), now, "receipt")
     return PaymentResult(entry, event)
 
 
@@ -196,9 +198,8 @@ def _refund(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor
     facts = {"id": entry.id, "slug": event.slug, "amount_cents": entry.amount_cents}
     uow.audit.append("payment.refunded", actor, now, facts)
     if event.details.patron.email:
-        message_id = new_id("msg", now)
-        email = booking_mail.refund_receipt(event, entry, ctx.periods, ctx.operator)
-        uow.outbox.add(OutboxMessage(message_id, f"<{message_id}@shipcaptaincrew>", email, now, kind="refund"))
+        email = booking_mail.refund_receipt(event, entry, patron_mail.words(ctx))
+        patron_mail.queue(uow, email, now, "refund")
     return PaymentResult(entry, event)
 
 

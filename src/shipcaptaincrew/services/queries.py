@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import date
 
-from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain import search, slugs
 from shipcaptaincrew.domain.days import in_range
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event
@@ -55,6 +55,18 @@ def list_events(ctx: Context, start: date, end: date, cursor: str | None = None,
         found = uow.events.list_window(start, end, after, limit + 1)
     page, more = found[:limit], len(found) > limit
     return EventPage(page, _encode_cursor(ctx, page[-1]) if more else None)
+
+
+def search_events(ctx: Context, text: str, limit: int = 50) -> list[Event]:
+    """Events of every date whose patron name, email, phone or slug hold each word of `text`, by date.
+
+    Raise InvalidInput naming `q` for an empty or over-long search, or a limit out of range.
+    """
+    searched = search.words(text)
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", "limit")
+    with ctx.store.reading() as uow:
+        return uow.events.search(searched, limit)
 
 
 def list_legacy_slugs(ctx: Context) -> list[LegacySlug]:

@@ -9,9 +9,9 @@ from shipcaptaincrew.domain import reminders
 from shipcaptaincrew.domain.errors import AlreadyUsed
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services import guest_links
-from shipcaptaincrew.services.booking import queue
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
+from shipcaptaincrew.services.patron_mail import queue
 from shipcaptaincrew.services.retries import retried
 
 

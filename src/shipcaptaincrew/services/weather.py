@@ -15,7 +15,7 @@ from shipcaptaincrew.domain.errors import DomainError, InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.text import clean_line
 from shipcaptaincrew.ports import UnitOfWork
-from shipcaptaincrew.services import booking
+from shipcaptaincrew.services import booking, patron_mail
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.retries import retried
 
@@ -132,12 +132,12 @@ def _tell_others(ctx: Context, uow: UnitOfWork, before: Event, after: Event) -> 
     """Queue the crew's emails (and, for a move, the signed guests'), in the change's transaction."""
     now, told = ctx.clock.now(), []
     for name, email in _crew(uow, after):
-        booking.queue(uow, booking_mail.crew_change(after, before, name, email, ctx.periods, ctx.operator), now,
+        patron_mail.queue(uow, booking_mail.crew_change(after, before, name, email, patron_mail.words(ctx)), now,
                       "crew-change")  # fmt: skip
         told.append(email)
     if after.details.status != "cancelled":
         for name, email in _guests(uow, after):
-            booking.queue(uow, booking_mail.guest_moved(after, before, name, email, ctx.periods, ctx.operator),
+            patron_mail.queue(uow, booking_mail.guest_moved(after, before, name, email, patron_mail.words(ctx)),
                           now, "guest-moved")  # fmt: skip
             told.append(email)
     return told

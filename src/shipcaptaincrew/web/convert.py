@@ -106,6 +106,7 @@ def _event_fields(event: Event, ctx: Context) -> dict[str, Any]:
         "refund_due_cents": event.refund_due_cents,
         "waivers_signed": event.waivers_signed,
         "guest_url": ctx.path_prefix + guest_links.party_path(ctx, event),
+        "guest_link": guest_links.party_link(ctx, event),
         "version": event.version,
         "created_at": event.created_at,
         "updated_at": event.updated_at,

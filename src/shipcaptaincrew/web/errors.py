@@ -33,6 +33,17 @@ HTTP_CODES = {
 
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _NAMED = re.compile(r"field `(?P<name>[^`]+)`")
+# msgspec's wording, in a dispatcher's: what the rule wants, never the decoder's types.
+_RULES = (
+    (re.compile(r"Expected `str` of length >= 1"), "must not be empty"),
+    (re.compile(r"Expected `str` of length <= (\d+)"), r"must be at most \1 characters"),
+    (re.compile(r"Expected `int`, got `(str|float|bool|null)`"), "must be a whole number, like 12"),
+    (re.compile(r"Expected `int` >= (\d+)"), r"must be at least \1"),
+    (re.compile(r"Expected `int` <= (\d+)"), r"must be at most \1"),
+    (re.compile(r"Object missing required field `[^`]+`"), "is required"),
+    (re.compile(r"Expected `str`, got `\w+`"), "must be text"),
+    (re.compile(r"Invalid RFC3339 encoded date"), "must be a date like 2026-05-23"),
+)
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=True):
@@ -80,7 +91,11 @@ def invalid_body(error: msgspec.MsgspecError) -> errors.InvalidInput:
     path = at.group("path") if at else ""
     field = ".".join(part for part in (path, named.group("name") if named else "") if part) or "body"
     text = _AT.sub("", message)
-    return errors.InvalidInput(f"{field}: {text}" if field != "body" else text, field)
+    if field == "body":
+        return errors.InvalidInput(text, field)
+    rule = next((pattern.sub(words, text) for pattern, words in _RULES if pattern.fullmatch(text)), None)
+    spoken = field.replace("patron.", "").replace("_", " ").replace(".", " ")
+    return errors.InvalidInput(f"{spoken} {rule}" if rule else f"{field}: {text}", field)
 
 
 HANDLERS = {errors.DomainError: domain_error, HTTPException: http_error, Exception: unexpected_error}

@@ -26,6 +26,21 @@ def events_page_key(generation: int, today: date, query_string: bytes) -> Hashab
     return ("events", generation, today, query_string)
 
 
+def data_etag(generation: int, today: date) -> str:
+    """The ETag of an answer read from the store's data at `generation` (a listing's default window moves with
+    today): the same for every answer at one generation, so a poll that changed nothing costs no store read."""
+    return f'W/"{generation}-{today.isoformat()}"'
+
+
+def not_modified(scope_headers: list[tuple[bytes, bytes]], etag: str) -> bool:
+    """Whether the request's If-None-Match names `etag` (or is `*`)."""
+    for name, value in scope_headers:
+        if name == b"if-none-match":
+            sent = {tag.strip() for tag in value.decode("latin-1").split(",")}
+            return etag in sent or "*" in sent
+    return False
+
+
 class CachedEventsPage:
     def __init__(self, app: ASGIApp, ctx: Context, pages: PageCache) -> None:
         self.app = app
@@ -33,15 +48,22 @@ class CachedEventsPage:
         self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        page = self._cached(scope) if scope["type"] == "http" and scope["path"] == PATH else None
-        if page is None:
+        found = self._cached(scope) if scope["type"] == "http" and scope["path"] == PATH else None
+        if found is None:
             await self.app(scope, receive, send)
             return
-        headers = [*_JSON, (b"content-length", str(len(page)).encode())]
+        etag, page = found
+        tag = (b"etag", etag.encode())
+        if not_modified(scope["headers"], etag):
+            await send({"type": "http.response.start", "status": 304, "headers": [tag]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [*_JSON, (b"content-length", str(len(page)).encode()), tag]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": page})
 
-    def _cached(self, scope: Scope) -> bytes | None:
+    def _cached(self, scope: Scope) -> tuple[str, bytes] | None:
+        """The ETag and the cached page for a GET with a valid token; a 304 needs only the ETag, not the page."""
         if scope["method"] != "GET":
             return None
         token = _bearer(scope)
@@ -54,7 +76,11 @@ class CachedEventsPage:
         except Exception:  # outside Starlette's error handling: let the application meet it and answer it
             return None
         today = self.ctx.clock.now().date()
-        return self.pages.get(events_page_key(session.generation, today, scope["query_string"]))
+        etag = data_etag(session.generation, today)
+        if not_modified(scope["headers"], etag):
+            return etag, b""
+        page = self.pages.get(events_page_key(session.generation, today, scope["query_string"]))
+        return None if page is None else (etag, page)
 
 
 def _bearer(scope: Scope) -> str | None:

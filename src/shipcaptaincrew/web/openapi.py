@@ -31,14 +31,21 @@ WINDOW = (
     ("from", "date", "First day of the window (default today)"),
     ("to", "date", "Last day, inclusive (default 13 days after from)"),
     ("cursor", "string", "next_cursor from the previous page"),
-    ("limit", "limit", "Events per page, 1-500 (default 200)"),
+    ("limit", "limit", "Events per page, 1-500 (default 200; 50 with q)"),
+    (
+        "q",
+        "search",
+        "Search every date instead of a window: each word in the patron's name, email or phone, or the "
+        "slug (a phone matches by its digits); from, to and cursor are then not used",
+    ),
 )
 
 OPERATIONS = (
     Operation("post", "/api/login", "Sign in (JSON only); returns a bearer token", schemas.TokenOut,
               body=schemas.LoginIn, public=True, errors=(400, 401, 415, 429, 503)),
     Operation("post", "/api/logout", "Sign out: revoke this token", None, status=204, errors=(401,)),
-    Operation("get", "/api/events", "Events in a date window, by date and period", schemas.EventPageOut,
+    Operation("get", "/api/events", "Events in a date window (or found by q), by date and period; an If-None-Match "
+              "naming the ETag of the data unchanged since is answered 304", schemas.EventPageOut,
               query=WINDOW),
     Operation("post", "/api/events", "Book an event; the slug is built unless given", schemas.EventOut, status=201,
               body=schemas.EventIn, errors=(400, 409)),
@@ -59,6 +66,10 @@ OPERATIONS = (
     Operation("post", "/api/weather-call", "Cancel or move every live charter of some periods of a day (dry_run: "
               "what would happen, who would be emailed, the money)", schemas.WeatherCallOut,
               body=schemas.WeatherCallIn, errors=(400,)),
+    Operation("get", "/api/outbox", "The newest emails, queued and sent, with their text", schemas.OutboxOut,
+              query=(("limit", "limit", "How many, newest first, 1-200 (default 50)"),)),
+    Operation("post", "/api/events/{slug}/send-link", "Email the patron the party's link again",
+              schemas.EventDetailOut, errors=(400, 404, 409)),
     Operation("post", "/api/payments/{entry_id}/reverse", "Reverse a payment (appends a reversal entry)",
               schemas.PaymentLogOut, status=201, body=schemas.ReverseIn, errors=(400, 404, 409)),
     Operation("get", "/api/events/{slug}/payments", "An event's ledger with the running balance",
@@ -110,6 +121,7 @@ QUERY_KINDS: dict[str, dict[str, Any]] = {
     },
     "string": {"type": "string", "maxLength": 200},
     "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+    "search": {"type": "string", "maxLength": 100},
 }
 _ID = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {

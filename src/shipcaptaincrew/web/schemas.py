@@ -175,6 +175,10 @@ class EventOut(Struct):
     """A cancelled charter's money to send back: paid beyond what the operator keeps (0 for a live one)."""
     waivers_signed: int
     guest_url: str
+    guest_link: Annotated[
+        str,
+        Meta(description="The party page's full address (SCC_PUBLIC_URL), for the board's link and QR code"),
+    ]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -191,6 +195,20 @@ class EventDetailOut(EventOut):
 class EventPageOut(Struct):
     events: list[EventOut]
     next_cursor: str | None
+
+
+class OutboxMessageOut(Struct):
+    id: str
+    kind: Annotated[str, Meta(examples=["confirmation", "receipt", "cancellation"])]
+    to: str
+    subject: str
+    status: Annotated[str, Meta(examples=["pending", "sent", "waiting", "dead"])]
+    created_at: datetime
+    text: Annotated[str, Meta(description="The plain text part, as the recipient reads it")]
+
+
+class OutboxOut(Struct):
+    messages: list[OutboxMessageOut]
 
 
 class MailHealthOut(Struct):

@@ -41,19 +41,33 @@ export function newKey() {
 }
 
 export async function apiFetch(path, { method = 'GET', body, idempotencyKey } = {}) {
-  const headers = { Accept: 'application/json' };
-  const bearer = token();
-  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
-  let response;
+  const response = await send(path, method, headers, body);
+  if (response.status === 204) return null;
+  return answer(response, path);
+}
+
+// A GET that sends back the ETag it got last: {data, etag}, with data null while nothing changed (304).
+export async function apiPoll(path, etag) {
+  const response = await send(path, 'GET', etag ? { 'If-None-Match': etag } : {});
+  if (response.status === 304) return { data: null, etag };
+  return { data: await answer(response, path), etag: response.headers.get('ETag') };
+}
+
+async function send(path, method, headers, body) {
+  const bearer = token();
+  const sent = { Accept: 'application/json', ...headers, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
   try {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    response = await fetch(`/api${path}`, { method, headers, body: payload, cache: 'no-store' });
+    return await fetch(`/api${path}`, { method, headers: sent, body: payload, cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
   }
-  if (response.status === 204) return null;
+}
+
+async function answer(response, path) {
   const data = await response.json().catch(() => null);
   if (response.ok) return data;
   throw failure(response, data, path);

@@ -2,11 +2,12 @@
 // them; saving anyway needs a reason, which stays on the event. Roster names go in through textContent.
 import { apiFetch } from './api.js';
 import { updateEvent } from './board.js';
+import { dialog } from './dialogs.js';
 import { busy, clearErrors, formMessage, showError } from './forms.js';
 import { closeModal, openModal } from './modal.js';
-import { announce } from './notice.js';
+import { toast } from './notice.js';
 
-const modal = document.getElementById('assign-modal');
+const modal = await dialog('assign-modal');
 const form = modal.querySelector('form');
 const warning = modal.querySelector('.conflict-warning');
 const override = modal.querySelector('.override');
@@ -80,7 +81,7 @@ async function save() {
   }
   updateEvent(event);
   closeModal();
-  announce(event.conflicts.length ? `Assigned ${event.slug} with ${event.conflicts.length} conflict(s) overridden.` : `Assigned ${event.slug}.`);
+  toast(event.conflicts.length ? `Assigned ${event.slug} with ${event.conflicts.length} conflict(s) overridden.` : `Assigned ${event.slug}.`);
 }
 
 form.addEventListener('submit', (submitted) => {

@@ -1,17 +1,13 @@
-// The one place that renders an event card. Everything a patron or dispatcher typed goes in through
-// textContent or an attribute, never as HTML.
-import { dayLabel, money, periodLabel } from './format.js';
+// The one place that renders an event's full card, opened from its row (loaded on first use). Everything a
+// patron or dispatcher typed goes in through textContent or an attribute, never as HTML.
+import { fromTemplate } from './dialogs.js';
+import { dayLabel, money, periodWords } from './format.js';
+import { isCancelled, paymentState } from './rows.js';
 
-const template = document.getElementById('card-template');
-
-export function renderCard(event) {
-  const card = template.content.firstElementChild.cloneNode(true);
+export async function renderCard(event) {
+  const card = await fromTemplate('card-template');
   fillCard(card, event);
   return card;
-}
-
-export function guestUrl(event) {
-  return new URL(event.guest_url, window.location.origin).href;
 }
 
 // Update `card` from an EventOut snapshot, in place.
@@ -22,32 +18,35 @@ export function fillCard(card, event) {
     return element;
   };
   const { patron } = event;
+  const cancelled = isCancelled(event);
+  card.id = `card-${event.slug}`;
   card.dataset.slug = event.slug;
   card.classList.toggle('cleared', event.payment_cleared);
-  card.classList.toggle('cancelled', event.status === 'cancelled');
+  card.classList.toggle('cancelled', cancelled);
   const slug = put('.slug', event.slug);
   slug.title = event.slug_conforming ? '' : 'Booked in the old system: this slug does not follow date-name-period';
-  put('.badge', paymentState(event));
-  const status = event.status === 'booked' ? '' : ` · ${event.status}`;
-  put('.when', `${dayLabel(event.date)} · ${periodLabel(event.period)}${status}`);
+  put('.badge', cancelled ? 'Cancelled' : paymentState(event));
+  put('.when', `${dayLabel(event.date)} · ${periodWords(event.period)}${cancelled ? ' · cancelled' : ''}`);
   put('.patron-name', `${patron.first_name} ${patron.last_name}`.trim());
   const over = event.waivers_signed > event.party_size ? ' — over party size' : '';
   put('.party', `${event.party_size} ${event.party_size === 1 ? 'guest' : 'guests'} · waivers ${event.waivers_signed}/${event.party_size}${over}`)
     .classList.toggle('over', Boolean(over));
+  put('.contact', [patron.email, patron.phone].filter(Boolean).join(' · ')).hidden = !patron.email && !patron.phone;
   put('.title', event.title).hidden = !event.title;
-  put('.due', money(event.amount_due_cents));
+  const priced = event.amount_due_cents !== null;
+  put('.due', priced ? money(event.amount_due_cents) : 'No price set');
   put('.paid', money(event.paid_cents));
-  put('.balance', money(event.balance_cents));
+  put('.balance', priced || event.paid_cents ? money(event.balance_cents) : '—');
+  put('.refund-due', `Refund due ${money(event.refund_due_cents)}`).hidden = !event.refund_due_cents;
   put('.crew', crewLine(event)).hidden = !crewLine(event);
   fillConflicts(card, event);
   fillDock(card, event);
   fillGuestLink(card, event);
-  card.querySelector('.log-payment').hidden = event.payment_cleared !== false;
-}
-
-function paymentState(event) {
-  if (event.payment_cleared) return 'Paid';
-  return event.paid_cents > 0 ? 'Part paid' : 'Unpaid';
+  card.querySelector('.log-payment').hidden = event.payment_cleared !== false || cancelled;
+  for (const action of ['assign', 'edit', 'reschedule', 'send-link', 'cancel']) {
+    card.querySelector(`[data-action="${action}"]`).hidden = cancelled;
+  }
+  card.querySelector('[data-action="send-link"]').hidden = cancelled || !patron.email;
 }
 
 // Where the charter stands at the dock on its day, from the crew's day sheets.
@@ -97,8 +96,9 @@ export function conflictNote(event) {
     .filter(Boolean).join(' · ');
 }
 
+// The guest link is the public address the server gives (SCC_PUBLIC_URL), never this browser's origin.
 function fillGuestLink(card, event) {
-  const url = guestUrl(event);
+  const url = event.guest_link;
   const link = card.querySelector('.guest-link');
   if (link.href === url) return;
   link.href = url;

@@ -5,6 +5,8 @@ const dayName = new Intl.DateTimeFormat('en-GB', {
   weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC',
 });
 export const PERIODS = { am: 'Morning', pm: 'Afternoon', sunset: 'Sunset', full: 'Full day' };
+// The operator's periods and their windows (GET /api/config), the defaults until it answers.
+let windows = { am: ['08:00', '12:00'], pm: ['13:00', '17:00'], sunset: ['18:00', '21:00'], full: ['08:00', '17:00'] };
 const AMOUNT = /^\d{1,9}(\.\d{1,2})?$/;
 // Letters that Unicode decomposition does not reduce to ASCII (the server's table, domain/slugs.py).
 const LETTERS = { ß: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd',
@@ -19,7 +21,38 @@ export function dayLabel(isoDate) {
 }
 
 export function periodLabel(period) {
-  return PERIODS[period] ?? period;
+  return PERIODS[period] ?? period.charAt(0).toUpperCase() + period.slice(1);
+}
+
+let methods = null;
+
+// The operator's choices from GET /api/config: periods with their windows, payment methods.
+export function setChoices(choices) {
+  windows = Object.fromEntries(choices.periods.map((p) => [p.name, [p.starts, p.ends]]));
+  methods = choices.payment_methods;
+}
+
+export function paymentMethods() {
+  return methods;
+}
+
+export function periodNames() {
+  return Object.keys(windows);
+}
+
+// "8:00": when a period starts, as people write it.
+export function startTime(period) {
+  return (windows[period]?.[0] ?? '').replace(/^0(\d)/, '$1');
+}
+
+// "Morning, 8:00–12:00"
+export function periodWords(period) {
+  const [starts, ends] = (windows[period] ?? []).map((t) => t.replace(/^0(\d)/, '$1'));
+  return starts ? `${periodLabel(period)}, ${starts}–${ends}` : periodLabel(period);
+}
+
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 export function isoDay(date) {

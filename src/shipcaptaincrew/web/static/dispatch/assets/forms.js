@@ -57,3 +57,12 @@ export async function busy(form, work, doing = 'Saving…') {
     button.textContent = label;
   }
 }
+
+// An error goes as soon as its field is changed: it never stays beside a field already fixed.
+document.addEventListener('input', (event) => {
+  const control = event.target;
+  if (control.getAttribute?.('aria-invalid') !== 'true') return;
+  control.removeAttribute('aria-invalid');
+  const slot = control.closest('.field')?.querySelector('.field-error');
+  if (slot) slot.textContent = '';
+});

@@ -2,12 +2,13 @@
 // never by an edit or a delete.
 import { apiFetch } from './api.js';
 import { updateEvent } from './board.js';
+import { dialog } from './dialogs.js';
 import { busy, clearErrors, fieldError, formMessage } from './forms.js';
 import { money, periodLabel } from './format.js';
 import { isOpen, openModal } from './modal.js';
-import { announce } from './notice.js';
+import { toast } from './notice.js';
 
-const modal = document.getElementById('history-modal');
+const modal = await dialog('history-modal');
 const list = modal.querySelector('.ledger');
 const state = modal.querySelector('.history-state');
 const template = document.getElementById('entry-template');
@@ -33,7 +34,7 @@ async function refresh() {
     if (error.status !== 401) formMessage(modal, error.message);
     return;
   }
-  updateEvent(statement.event);
+  updateEvent(statement.event, { flashed: false });
   const { event, entries } = statement;
   state.textContent = `${entries.length ? '' : 'No payments yet. '}Due ${money(event.amount_due_cents)}, `
     + `paid ${money(event.paid_cents)}, balance ${money(event.balance_cents)}.`;
@@ -48,8 +49,9 @@ function renderEntry({ entry, balance_cents: balance, reversed }) {
   item.classList.add(entry.kind);
   item.classList.toggle('reversed', reversed);
   put('.entry-amount', `${isPayment ? '+' : '−'}${money(entry.amount_cents)}`);
-  const what = isPayment
-    ? [entry.payment_method, entry.patron_name, entry.reference && `ref ${entry.reference}`, reversed && 'reversed']
+  const what = isPayment || entry.kind === 'refund'
+    ? [entry.kind === 'refund' && 'refund', entry.payment_method, entry.patron_name, entry.reference && `ref ${entry.reference}`,
+      reversed && 'reversed']
     : ['reversal', entry.reason];
   put('.entry-what', what.filter(Boolean).join(' · '));
   put('.entry-balance', `balance ${money(balance)}`);
@@ -76,7 +78,7 @@ async function reverse(form) {
     return;
   }
   updateEvent(result.event);
-  announce(`Reversed ${money(result.payment.amount_cents)} for ${result.event.slug}; `
+  toast(`Reversed ${money(result.payment.amount_cents)} for ${result.event.slug}; `
     + `balance ${money(result.event.balance_cents)}.`);
   if (isOpen(modal)) await refresh();
   list.querySelector('button:not([hidden])')?.focus();

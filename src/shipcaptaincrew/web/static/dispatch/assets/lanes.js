@@ -31,7 +31,7 @@ export async function openDay(date) {
 
 function lanes(events, ships) {
   const lane = (title, shown) => el('section', { className: 'lane' }, el('h3', { textContent: title }),
-    ...(shown.length ? shown.map(item) : [el('p', { className: 'empty', textContent: 'Free' })]));
+    ...(shown.length ? shown.map((event) => item(event)) : [el('p', { className: 'empty', textContent: 'Free' })]));
   const unassigned = events.filter((e) => !e.ship_id);
   return el('div', { className: 'lanes' },
     ...ships.map((s) => lane(`${s.name} (${s.capacity})`, events.filter((e) => e.ship_id === s.id))),

@@ -1,28 +1,29 @@
-// Wiring: sign-in, the range and search controls, and the buttons on the cards (one listener for all).
+// Wiring: sign-in, the header's controls and shortcuts, the poll, and the rows and cards (one listener for all).
+// Forms, cards and panels are modules loaded on first use.
 import { apiFetch, logIn, logOut, token, whenSignedOut } from './api.js';
-import { cardBySlug, clearBoard, eventBySlug, filter, loadBoard, shownRange, updateEvent } from './board.js';
-import { openBooking, resetBooking, whenBooked } from './booking.js';
-import { drawQr } from './card.js';
+import { clearBoard, eventBySlug, filter, forgetEvent, loadBoard, refreshBoard, rowBySlug, setFilter, shownRange,
+  toggleCard, updateEvent } from './board.js';
 import { busy, clearErrors, fieldError, focusFirstInvalid } from './forms.js';
-import { addDays, isoDay, periodLabel } from './format.js';
-import { openHistory } from './history.js';
+import { addDays, dayLabel, isoDay, money, periodWords, setChoices } from './format.js';
 import { dropSuspended, resumeModal, suspendModal } from './modal.js';
-import { announce, hideBanner, showBanner } from './notice.js';
-import { openPayment } from './payment.js';
+import { hideBanner, showBanner, toast } from './notice.js';
 
 const WINDOW_DAYS = 28;
+const POLL_MS = 10_000; // what changed elsewhere shows within this, whatever the tab did meanwhile
 const MAIL_CHECK_MS = 60_000; // mail is sent by another process after the answer: look again now and then
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const login = document.getElementById('login');
-const loginForm = document.getElementById('login-form');
-const app = document.getElementById('app');
-const rangeForm = document.getElementById('range');
-const board = document.getElementById('board');
-let mailCheck = null;
+const $ = (id) => document.getElementById(id);
+const login = $('login');
+const loginForm = $('login-form');
+const app = $('app');
+const rangeForm = $('range');
+const board = $('board');
+const search = $('search');
+let timers = null;
 
 function showLogin(note) {
   suspendModal();
-  document.getElementById('login-note').textContent = note;
+  $('login-note').textContent = note;
   app.hidden = true;
   login.hidden = false;
   loginForm.elements.password.focus();
@@ -32,11 +33,14 @@ function enterBoard() {
   login.hidden = true;
   app.hidden = false;
   const resumed = resumeModal();
-  load(rangeAsked());
-  loadChoices();
+  loadChoices().then(() => load(rangeAsked()));
   checkMail();
-  mailCheck ??= setInterval(checkMail, MAIL_CHECK_MS);
-  if (!resumed) document.getElementById('search').focus();
+  timers ??= [setInterval(poll, POLL_MS), setInterval(checkMail, MAIL_CHECK_MS)];
+  if (!resumed) search.focus();
+}
+
+function poll() {
+  if (!document.hidden && token()) refreshBoard().catch(() => {}); // a failed poll is tried again at the next
 }
 
 // The range in the From/To boxes (what was asked last, even if a 401 cut its loading short), else the address.
@@ -63,9 +67,7 @@ async function load(range) {
 // The operator's own periods and payment methods (SCC_PERIODS, SCC_PAYMENT_METHODS) replace the defaults.
 async function loadChoices() {
   const choices = await apiFetch('/config').catch(() => null);
-  if (!choices) return;
-  fill('ev-period', choices.periods.map((p) => [p.name, `${periodLabel(p.name)} (${p.starts}–${p.ends})`]));
-  fill('pay-method', [['', 'Choose…'], ...choices.payment_methods.map((m) => [m, m[0].toUpperCase() + m.slice(1)])]);
+  if (choices) setChoices(choices);
 }
 
 // Mail that cannot go out (e.g. Gmail's token was revoked) waits in the outbox, and guests cannot sign before the
@@ -73,18 +75,11 @@ async function loadChoices() {
 async function checkMail() {
   const health = await fetch('/healthz').then((answer) => answer.json()).catch(() => null);
   const waiting = health?.mail?.waiting_for_credentials ?? 0;
-  const warning = document.getElementById('mail-warning');
+  const warning = $('mail-warning');
   warning.textContent = `${waiting} email${waiting === 1 ? ' is' : 's are'} waiting: the mail transport `
     + `(${health?.mail?.transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
   warning.hidden = !waiting;
   document.getElementById('waiver-warning').hidden = health?.waiver_ready !== false;
-}
-
-function fill(id, options) {
-  const select = document.getElementById(id);
-  const chosen = select.value;
-  select.replaceChildren(...options.map(([value, label]) => new Option(label, value)));
-  if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
 function defaultDay() {
@@ -125,7 +120,7 @@ async function signOut() {
     // signed out here either way; the token is forgotten
   }
   dropSuspended();
-  resetBooking();
+  if ($('event-modal')) (await import('./booking.js')).resetBooking();
   clearBoard();
   showLogin('Signed out.');
 }
@@ -142,33 +137,89 @@ async function copyLink(button, card) {
   setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
 }
 
-function onCardClick(event) {
-  const button = event.target.closest('button[data-action]');
-  const card = button?.closest('.card');
-  if (!card) return;
-  const found = eventBySlug(card.dataset.slug);
-  const action = button.dataset.action;
-  if (action === 'pay') openPayment(found);
-  else if (action === 'history') openHistory(found);
-  else if (action === 'waivers') import('./waivers.js').then((module) => module.openWaivers(found, updateEvent));
-  else if (action === 'assign') import('./assign.js').then((module) => module.openAssign(found));
-  else if (action === 'copy') copyLink(button, card);
-}
-
 async function onBooked(created) {
   const range = shownRange();
-  if (range && created.date >= range.from && created.date <= range.to) {
-    await load(range);
-    const card = cardBySlug(created.slug);
-    card?.classList.add('fresh');
-    card?.scrollIntoView({ block: 'center' });
-    card?.querySelector('button:not([hidden])')?.focus();
+  if (range && created.date >= range.from && created.date <= range.to) await updateEvent(created);
+  rowBySlug(created.slug)?.scrollIntoView({ block: 'center' });
+  const told = created.patron.email ? ` The confirmation goes to ${created.patron.email}.` : '';
+  toast(`Booked ${created.slug}.${told}`);
+}
+
+function onEdited(event, { stale = false } = {}) {
+  updateEvent(event);
+  if (!stale) toast(`Saved ${event.slug}.`);
+}
+
+function onCancelled(event) {
+  updateEvent(event);
+  const refund = event.refund_due_cents ? ` Refund due: ${money(event.refund_due_cents)}.` : '';
+  toast(`Cancelled ${event.slug}.${refund}${event.patron.email ? ' The patron is emailed.' : ''}`);
+}
+
+function onMoved(event, before) {
+  if (event.slug !== before.slug) forgetEvent(before.slug);
+  updateEvent(event);
+  const range = shownRange();
+  const away = range && (event.date < range.from || event.date > range.to) ? ' (outside the days shown)' : '';
+  const conflicts = event.conflicts.length ? ` ⚠ ${event.conflicts.length} conflict(s) there: see its card.` : '';
+  toast(`Moved to ${dayLabel(event.date)}, ${periodWords(event.period)}${away}: now ${event.slug}.${conflicts}`);
+}
+
+async function sendLink(event) {
+  try {
+    const sent = await apiFetch(`/events/${encodeURIComponent(event.slug)}/send-link`, { method: 'POST' });
+    toast(`The party’s link is on its way to ${sent.patron.email}.`);
+  } catch (error) {
+    if (error.status !== 401) toast(`Not sent: ${error.message}`);
   }
-  announce(`Booked ${created.slug}.`);
+}
+
+const ACTIONS = {
+  pay: (event) => import('./payment.js').then((m) => m.openPayment(event)),
+  history: (event) => import('./history.js').then((m) => m.openHistory(event)),
+  waivers: (event) => import('./waivers.js').then((m) => m.openWaivers(event, updateEvent, (count) => {
+    const now = eventBySlug(event.slug);
+    if (now && now.waivers_signed !== count) updateEvent({ ...now, waivers_signed: count });
+  })),
+  assign: (event) => import('./assign.js').then((m) => m.openAssign(event)),
+  edit: (event) => import('./booking.js').then((m) => m.openEdit(event, onEdited)),
+  reschedule: (event) => import('./change.js').then((m) => m.openReschedule(event, onMoved)),
+  cancel: (event) => import('./change.js').then((m) => m.openCancel(event, onCancelled)),
+  'send-link': sendLink,
+};
+
+function onBoardClick(event) {
+  const button = event.target.closest('button[data-action]');
+  const card = button?.closest('.card');
+  if (card) {
+    const action = button.dataset.action;
+    if (action === 'copy') copyLink(button, card);
+    else ACTIONS[action]?.(eventBySlug(card.dataset.slug));
+    return;
+  }
+  const row = event.target.closest('.row');
+  if (row && !event.target.closest('a, button:not(.open)')) toggleCard(row.closest('.charter'));
+}
+
+// `/` goes to the search, `n` opens New event, unless typing somewhere or a modal is open.
+function onKey(event) {
+  if (app.hidden || event.ctrlKey || event.metaKey || event.altKey || document.querySelector('.modal.active')) return;
+  if (event.target.closest('input, textarea, select, [contenteditable]')) return;
+  if (event.key === '/') {
+    event.preventDefault();
+    search.focus();
+    search.select();
+  } else if (event.key === 'n') {
+    event.preventDefault();
+    openNew();
+  }
+}
+
+function openNew() {
+  import('./booking.js').then((m) => m.openBooking(defaultDay(), onBooked));
 }
 
 whenSignedOut(() => showLogin('Your session has ended. Sign in again; what you typed is kept.'));
-whenBooked(onBooked);
 loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
   busy(loginForm, signIn, 'Signing in…');
@@ -184,13 +235,29 @@ rangeForm.addEventListener('submit', (event) => {
   window.history.replaceState(null, '', `?from=${from}&to=${to}`);
   load({ from, to });
 });
-document.getElementById('search').addEventListener('input', (event) => filter(event.target.value));
-document.getElementById('new-event').addEventListener('click', () => openBooking(defaultDay()));
-document.getElementById('sign-out').addEventListener('click', signOut);
-document.getElementById('day-view').addEventListener('click', () => import('./lanes.js').then((m) => m.openDay(defaultDay())));
-document.getElementById('roster').addEventListener('click', () => import('./roster.js').then((m) => m.openRoster()));
-board.addEventListener('click', onCardClick);
-board.addEventListener('toggle', (event) => { if (event.target.matches('details.qr')) drawQr(event.target); }, true);
+search.addEventListener('input', () => filter(search.value));
+document.querySelector('.filters').addEventListener('click', (event) => {
+  const chip = event.target.closest('button[data-filter]');
+  if (!chip) return;
+  const on = chip.getAttribute('aria-pressed') !== 'true';
+  chip.setAttribute('aria-pressed', String(on));
+  setFilter(chip.dataset.filter, on);
+});
+$('ship-filter').addEventListener('change', (event) => setFilter('ship', event.target.value));
+$('menu').addEventListener('click', (event) => {
+  const open = $('more').classList.toggle('open');
+  event.currentTarget.setAttribute('aria-expanded', String(open));
+});
+$('new-event').addEventListener('click', openNew);
+$('sign-out').addEventListener('click', signOut);
+$('day-view').addEventListener('click', () => import('./lanes.js').then((m) => m.openDay(defaultDay())));
+$('roster').addEventListener('click', () => import('./roster.js').then((m) => m.openRoster()));
+board.addEventListener('click', onBoardClick);
+board.addEventListener('toggle', (event) => {
+  if (event.target.matches('details.qr')) import('./card.js').then((m) => m.drawQr(event.target));
+}, true);
+document.addEventListener('keydown', onKey);
+document.addEventListener('visibilitychange', poll);
 
 if (token()) enterBoard();
 else showLogin('Sign in to the dispatch board.');

@@ -1,5 +1,6 @@
 // The modals of the modules loaded on first use (day view, schedule, roster): built here once, not in
 // index.html, with their stylesheet, so a first visit downloads none of it. Text goes in as textContent.
+import { loadStyles } from './dialogs.js';
 import { closeModal, openModal } from './modal.js';
 
 const built = new Map();
@@ -21,6 +22,7 @@ export function panel(id, title) {
 }
 
 function build(id) {
+  loadStyles(); // the modal's own look
   if (!document.getElementById('views-css')) {
     document.head.append(el('link', { id: 'views-css', rel: 'stylesheet', href: '/assets/views.css' }));
   }

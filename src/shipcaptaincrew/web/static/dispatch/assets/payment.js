@@ -2,14 +2,20 @@
 // (one Idempotency-Key for a given body, so a double click or a retry logs one payment), and updates
 // the card in place from the snapshot the server returns.
 import { apiFetch, newKey } from './api.js';
-import { cardBySlug, updateEvent } from './board.js';
+import { rowBySlug, updateEvent } from './board.js';
+import { dialog } from './dialogs.js';
 import { busy, clearErrors, fieldError, focusFirstInvalid, showError, value } from './forms.js';
-import { money, parseAmount } from './format.js';
+import { money, paymentMethods, parseAmount } from './format.js';
 import { closeModal, openModal } from './modal.js';
-import { announce } from './notice.js';
+import { toast } from './notice.js';
 
-const modal = document.getElementById('payment-modal');
+const modal = await dialog('payment-modal');
 const form = modal.querySelector('form');
+const methods = paymentMethods();
+if (methods) {
+  form.elements.payment_method.replaceChildren(new Option('Choose…', ''),
+    ...methods.map((m) => new Option(m[0].toUpperCase() + m.slice(1), m)));
+}
 let slug = null;
 let attempt = null; // {json, key}: the last body sent and its Idempotency-Key
 
@@ -62,12 +68,24 @@ async function save() {
   }
   updateEvent(result.event);
   closeModal();
-  const card = cardBySlug(result.event.slug);
-  if (card && !modal.contains(document.activeElement) && document.activeElement === document.body) {
-    card.querySelector('[data-action="history"]').focus();
+  const row = rowBySlug(result.event.slug);
+  if (row && document.activeElement === document.body) row.querySelector('.open').focus();
+  const paid = result.payment;
+  toast(`Logged ${money(paid.amount_cents)} for ${result.event.slug}; `
+    + `balance ${money(result.event.balance_cents)}${result.event.payment_cleared ? ', paid in full' : ''}.`,
+  { onUndo: () => undo(paid) });
+}
+
+// Undo right after logging is a reversal: the ledger keeps both entries.
+async function undo(paid) {
+  try {
+    const result = await apiFetch(`/payments/${encodeURIComponent(paid.id)}/reverse`,
+      { method: 'POST', body: { reason: 'Undone on the board right after it was logged' } });
+    updateEvent(result.event);
+    toast(`Reversed ${money(paid.amount_cents)} for ${result.event.slug}; balance ${money(result.event.balance_cents)}.`);
+  } catch (error) {
+    if (error.status !== 401) toast(`Not reversed: ${error.message}`);
   }
-  announce(`Logged ${money(result.payment.amount_cents)} for ${result.event.slug}; `
-    + `balance ${money(result.event.balance_cents)}${result.event.payment_cleared ? ', paid in full' : ''}.`);
 }
 
 form.addEventListener('submit', (event) => {

@@ -2,7 +2,7 @@
 // calendar link. The server checks every field; its error is shown on the field it names. Names go in through
 // textContent.
 import { apiFetch } from './api.js';
-import { busy, clearErrors, showError } from './forms.js';
+import { busy, clearErrors, fieldError, focusFirstInvalid, showError } from './forms.js';
 import { openSchedule } from './lanes.js';
 import { el, panel, panelError } from './panel.js';
 
@@ -99,10 +99,26 @@ async function rotateCalendar(entry) {
   parts.body.prepend(el('p', { className: 'status calendar-link', textContent: `${person.name}'s new calendar link: ${address}` }));
 }
 
+// What the server would refuse, said in the dispatcher's words before it is sent.
+function problems(body, path) {
+  const found = [];
+  if (!body.name) found.push(['name', path === '/ships' ? 'Enter the ship’s name.' : 'Enter the person’s name.']);
+  if ('capacity' in body && !(/^\d{1,3}$/.test(body.capacity) && body.capacity >= 1 && body.capacity <= 500)) {
+    found.push(['capacity', 'Enter the capacity: how many passengers it takes, a whole number like 12.']);
+  }
+  return found;
+}
+
 async function save(form, fields, path) {
   clearErrors(form);
   const body = Object.fromEntries(fields.map(([name]) => [name, form.elements[name].value.trim()]));
-  if (/^\d+$/.test(body.capacity ?? '')) body.capacity = Number(body.capacity);
+  const found = problems(body, path);
+  if (found.length) {
+    found.forEach(([name, message]) => fieldError(form, name, message));
+    focusFirstInvalid(form);
+    return;
+  }
+  if ('capacity' in body) body.capacity = Number(body.capacity);
   ['licence_expires', 'medical_expires'].forEach((name) => { if (body[name] === '') body[name] = null; });
   const id = form.dataset.id;
   try {

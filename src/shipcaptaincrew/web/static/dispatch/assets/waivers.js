@@ -2,10 +2,11 @@
 // A signature that does not belong to the party is voided (with a reason; the record stays); a leaked guest
 // link is replaced by a new one, which kills the old.
 import { apiFetch } from './api.js';
+import { dialog } from './dialogs.js';
 import { formMessage } from './forms.js';
 import { openModal } from './modal.js';
 
-const modal = document.getElementById('waivers-modal');
+const modal = await dialog('waivers-modal');
 const list = modal.querySelector('.signers');
 const state = modal.querySelector('.waivers-state');
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
@@ -22,8 +23,12 @@ modal.querySelector('.rotate-link').addEventListener('click', async () => {
   }
 });
 
-// `changed(event)` is called with the event's new snapshot after a void or a new link.
-export function openWaivers(event, changed = () => {}) {
+// `changed(event)` is called with the event's new snapshot after a void or a new link, and `counted(n)` with the
+// count each time the list is read, so the row never shows a count older than the list beside it.
+let counted = () => {};
+
+export function openWaivers(event, changed = () => {}, onCount = () => {}) {
+  counted = onCount;
   slug = event.slug;
   onChange = changed;
   modal.querySelector('.modal-sub').textContent = event.slug;
@@ -43,6 +48,7 @@ async function refresh() {
     if (error.status !== 401) formMessage(modal, error.message);
     return;
   }
+  counted(found.waivers_signed);
   const aside = found.signatures.length - found.signatures.filter((s) => s.status === 'counted').length;
   const over = found.waivers_signed > found.party_size ? ' Over party size.' : '';
   state.textContent = `${found.waivers_signed} of ${found.party_size} guests signed.${over}`

@@ -59,6 +59,21 @@ def set_password(data_dir: Path, **env: str) -> None:
         ctx.store.close()
 
 
+def _wait_until_gone(session: int, seconds: float = 10.0) -> None:
+    """Wait until no running process is left in the session: what a store's next user waits for, too."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_in_session(stat, session) for stat in Path("/proc").glob("[0-9]*/stat")):
+        time.sleep(0.05)
+
+
+def _in_session(stat: Path, session: int) -> bool:
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[0] != "Z" and int(fields[3]) == session  # state, then ppid, pgrp, session
+
+
 class PortTaken(AssertionError):
     pass
 
@@ -66,8 +81,8 @@ class PortTaken(AssertionError):
 class LiveServer:
     """`scc serve` on `data_dir`: `start` it (again after a `kill`, on a fresh port), read what it `printed`.
 
-    `stop` ends it and whatever it started; `kill` is SIGKILL to the server alone, as a power cut is to the
-    process (not to the disk): no shutdown, no flush, no checkpoint, its delivery process left to notice.
+    `stop` ends it and whatever it started; `kill` is SIGKILL to the server and its delivery process, as a power
+    cut is to the processes (not to the disk): no shutdown, no flush, no checkpoint.
     """
 
     def __init__(self, data_dir: Path, **env: str) -> None:
@@ -91,9 +106,12 @@ class LiveServer:
 
     def kill(self) -> None:
         assert self.process is not None
-        self.process.kill()
+        session = self.process.pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(session, signal.SIGKILL)  # the server and its delivery process, as a power cut takes both
         self.process.wait(timeout=10)
         self.process = None
+        _wait_until_gone(session)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -218,10 +236,32 @@ def live_server_process(data_dir: Path, **env: str) -> Iterator[tuple[subprocess
     """As `live_server`, with the server's process too (a test may measure or kill it)."""
     server = LiveServer(data_dir, **env)
     server.start()
-    lines = server.printed().splitlines(keepends=True)
+    lines = Printed(server)
     try:
         assert server.process is not None
         yield server.process, server.url, lines
     finally:
         server.stop()
-        lines[:] = server.printed().splitlines(keepends=True)
+
+
+class Printed(list[str]):
+    """The lines a server printed, read from its log each time they are looked at (so never out of date)."""
+
+    def __init__(self, server: LiveServer) -> None:
+        super().__init__()
+        self.server = server
+
+    def _now(self) -> list[str]:
+        return self.server.printed().splitlines(keepends=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._now()[index]
+
+    def __contains__(self, line: object) -> bool:
+        return line in self._now()

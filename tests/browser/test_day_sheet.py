@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board_api import BoardApi
 
+pytestmark = pytest.mark.fresh_server  # today is a fixed day, and the roster names repeat
 PHONE = {"width": 375, "height": 740}
 TODAY = datetime.now(UTC).date()  # the server runs on the real clock, in UTC (SCC_TIMEZONE unset)
 

@@ -15,10 +15,11 @@ from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.roster import Person, Ship
+from shipcaptaincrew.domain.signing import ChildDraft
 from shipcaptaincrew.domain.waivers import Signature, SignatureDraft
 from shipcaptaincrew.services import booking, day_sheets, roster, waivers
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_details, sign_waiver
+from tests.builders import event_details, form_ticket, set_waiver, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
 
@@ -64,10 +65,14 @@ def crewed(ctx: Context, day: date = TODAY, first_name: str = "Sarah", party_siz
 
 def signs(ctx: Context, slug: str, name: str, born: date = date(1990, 4, 23)) -> Signature:
     """A guest signs the charter's waiver, with an emergency contact."""
-    version = waivers.current_waiver(ctx)
-    guardian = ("Rui Lima", "father", "Rui Lima") if born.year > 2010 else ("", "", "")
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
+    if born.year > 2010:  # a child: their father signs for them, and both are recorded
+        father = SignatureDraft("Rui Lima", "", "", date(1980, 1, 1), f"Kin of {name}", "+1 555 0112", "Rui Lima",
+                                True, True, version.id, version.sha256, children=(ChildDraft(name, born),),
+                                relationship="parent")  # fmt: skip
+        return waivers.sign_waiver(ctx, slug, father, ("203.0.113.9", "test"), form_ticket())[-1]
     draft = SignatureDraft(name, "", "", born, f"Kin of {name}", "+1 555 0112", name, True, True, version.id,
-                           version.sha256, *guardian)  # fmt: skip
+                           version.sha256)  # fmt: skip
     return sign_waiver(ctx, slug, draft)
 
 

@@ -100,7 +100,7 @@ def test_a_scheduled_event_delivers_the_outbox_instead_of_serving(handler: Any, 
 
     report = handler(scheduled_event(), FakeContext())
 
-    assert report == {"sent": 1, "failed": 0, "dead": 0}  # the receipt: the confirmation went after its answer
+    assert report == {"sent": 2, "failed": 0, "dead": 0}  # the booking's confirmation and the payment's receipt
     assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 2
 
 

@@ -103,7 +103,7 @@ def test_the_port_served_is_the_default_public_address() -> None:
 def test_booking_emails_the_patron_the_party_link_and_asks_every_guest_to_sign(
     client: TestClient, ctx: Context
 ) -> None:
-    ctx.operator_name = "Blue Heron Charters"
+    ctx.operator = "Blue Heron Charters"
     event = book(client, period="am", party_size=6)
 
     [told] = queued(ctx, "confirmation")

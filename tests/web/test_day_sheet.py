@@ -9,11 +9,12 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from shipcaptaincrew.domain.signing import ChildDraft
 from shipcaptaincrew.domain.waivers import SignatureDraft
 from shipcaptaincrew.services import waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.logs import RedactSecrets
-from tests.builders import event_body, sign_waiver
+from tests.builders import event_body, set_waiver, sign_waiver
 
 TODAY = "2026-05-01"  # FakeClock's day
 
@@ -36,10 +37,11 @@ def crewed_charter(client: TestClient, day: str = TODAY) -> tuple[dict[str, Any]
     return assigned.json(), listed
 
 
-def sign(ctx: Context, slug: str, name: str, born: date, **guardian: str) -> None:
-    version = waivers.current_waiver(ctx)
+def sign(ctx: Context, slug: str, name: str, born: date, children: tuple[ChildDraft, ...] = ()) -> None:
+    version = waivers.current_waiver(ctx) or set_waiver(ctx)
+    relationship = "parent" if children else ""
     sign_waiver(ctx, slug, SignatureDraft(name, "", "", born, "Rui Lima", "+1 555 0112", name, True, True, version.id,
-                                          version.sha256, **guardian))  # fmt: skip
+                                          version.sha256, children=children, relationship=relationship))  # fmt: skip
 
 
 def text(html: str) -> str:
@@ -65,12 +67,11 @@ def test_the_sheet_shows_each_guest_who_signed_with_their_emergency_contact_and_
 ) -> None:
     event, ana = crewed_charter(client)
     sign(ctx, event["slug"], "Ana Lima", date(1990, 4, 23))
-    sign(ctx, event["slug"], "Tom Lima", date(2015, 6, 1), guardian_name="Rui Lima", guardian_relationship="father",
-         guardian_signature="Rui Lima")  # fmt: skip
+    sign(ctx, event["slug"], "Ana Costa", date(1985, 2, 1), children=(ChildDraft("Tom Lima", date(2015, 6, 1)),))
 
     shown = text(client.get(ana["day_sheet_url"]).text)
 
-    assert "Signed: 2 · not signed yet: 4" in shown
+    assert "Signed: 3 · not signed yet: 3" in shown
     assert "Ana Lima Emergency: Rui Lima, +1 555 0112" in shown
     assert "Tom Lima minor Emergency: Rui Lima, +1 555 0112" in shown
 

@@ -40,6 +40,7 @@ def create_event(
     return event
 
 
+@retried
 def send_link_again(ctx: Context, slug: str, actor: str) -> Event:
     """Email the patron the party's link once more (audited `event.link_sent`).
 

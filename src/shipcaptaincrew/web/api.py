@@ -44,7 +44,10 @@ async def list_events(request: Request) -> Response:
         params = request.query_params
         _only(params.keys(), ("from", "to", "cursor", "limit", "q"))
         limit = _int_param(params.get("limit"), "limit", SEARCH_LIMIT if params.get("q") else 200)
-        if params.get("q"):
+        if "q" in params:
+            for window in ("from", "to", "cursor"):
+                if window in params:
+                    raise InvalidInput(f"q searches every date: send it without {window}", window)
             page = await in_thread(request, _search_page, params["q"], limit)
         else:
             first = _date_param(params.get("from"), "from") or today

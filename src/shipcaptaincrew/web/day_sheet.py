@@ -137,8 +137,8 @@ async def nothing_here(request: Request) -> Response:
 
 def page(request: Request, name: str, data: dict[str, Any], status: int = 200,
          headers: dict[str, str] | None = None) -> Response:  # fmt: skip
-    site = request.app.state.site
-    html = templates().get_template(name).render(operator=site.operator, prefix=prefix(request), **data)
+    operator = request.app.state.ctx.operator
+    html = templates().get_template(name).render(operator=operator, prefix=prefix(request), **data)
     return Response(html, status, headers={"Cache-Control": "no-store", **(headers or {})}, media_type="text/html")
 
 

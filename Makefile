@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test check lint bench setup lock clean
+.PHONY: run test check screenshot lint bench setup lock clean
 
 # The tiers are markers that tests/conftest.py gives each test by its folder. `make check` runs the tests
 # that have none of them: in-process, for the edit-test loop.
@@ -26,6 +26,9 @@ test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test in parallel;
 
 check: $(STAMP) ## Run the in-process tests only: no browser, AWS emulator, drill, fuzzer or live server
 	$(BIN)/pytest -q -m $(IN_PROCESS)
+
+screenshot: $(STAMP) $(CHROMIUM) ## Save the README's screenshot (docs/board.png) from a real server and Chromium
+	SCC_SAVE_SCREENSHOT=1 $(BIN)/pytest -q -p no:randomly -k readme_screenshot tests/browser/test_board.py
 
 lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the template
 	$(BIN)/ruff check src tests bench

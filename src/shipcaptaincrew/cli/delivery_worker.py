@@ -109,6 +109,10 @@ def _terminate_with_parent() -> None:
 def main(argv: list[str]) -> None:
     parent, every = int(argv[0]), float(argv[1]) if len(argv) > 1 else EVERY_SECONDS
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
+    from shipcaptaincrew.web.logs import RedactSecrets  # a message's error may quote a guest link
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets())
     # Ctrl-C reaches the whole terminal's process group: the server stops this process itself, with SIGTERM,
     # held back until the batch in hand has been sent and recorded (a message cut off mid-send would go out twice).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

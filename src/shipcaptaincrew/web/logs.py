@@ -24,10 +24,13 @@ def _redact(text: str) -> str:
 
 
 def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's own logging set-up with the redacting filter on the access log."""
+    """uvicorn's own logging set-up with the redacting filter on every handler, and the application's warnings
+    and errors (an unhandled error names the path it happened on) through the same filtered handler."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["redact"] = {"()": RedactSecrets}
-    config["handlers"]["access"]["filters"] = ["redact"]
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact"]
+    config["root"] = {"handlers": ["default"], "level": "WARNING"}
     return config

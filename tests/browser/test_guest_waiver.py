@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import card, open_board
+from tests.browser.board import card, open_board, row
 from tests.browser.board_api import BoardApi
 from tests.builders import PASSWORD, Days
 from tests.live_server import LiveServerFactory
@@ -210,3 +210,19 @@ def test_the_dispatcher_voids_a_stranger_and_makes_a_new_link_from_the_board(
     expect(card(page, slug).locator(".guest-link")).to_have_attribute("href", link)
     phone.goto(old_link)
     expect(phone.get_by_role("heading", name="Charter not found")).to_be_visible()
+
+
+def test_a_third_signer_on_a_party_of_two_is_kept_and_flagged_on_the_board(
+    phone: Page, page: Page, api: BoardApi, days: Days
+) -> None:
+    pair = str(api.book(days.at(6), "Noor", party_size=2)["slug"])
+    for name in ("Ana Lima", "Rui Lima", "Leo Costa"):
+        phone.goto(f"{party(api, pair)}/waiver")
+        fill_adult(phone, name)
+        phone.get_by_role("button", name="Sign the waiver").click()
+        expect(phone.get_by_role("heading", name="Signed liability waiver")).to_be_visible()
+
+    open_board(page, days)
+
+    expect(row(page, pair).locator(".waivers")).to_have_text("waivers 3/2 over")
+    expect(card(page, pair).locator(".party")).to_have_text("2 guests · waivers 3/2 — over party size")

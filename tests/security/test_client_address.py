@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from tests.deploy.function_urls import json_event
 from tests.deploy.handler_calls import call
 from tests.deploy.test_lambda_handler import ORIGIN_SECRET
 from tests.security.conftest import Server
+from tests.security.guests import answers, book, open_form, post_form
+
+SPOOFED = {"X-Forwarded-For": "198.51.100.23", "X-Real-IP": "198.51.100.23", "Forwarded": "for=198.51.100.23"}
 
 
 def clients_counted(server: Server) -> set[str]:
@@ -28,6 +32,16 @@ def test_a_spoofed_x_forwarded_for_is_not_the_recorded_address_without_a_proxy(s
     assert answer.status == 429
     assert clients_counted(server) == {"127.0.0.1"}
     assert not any("198.51.100." in line for line in server.printed)  # nor in uvicorn's access log
+
+
+def test_a_signature_records_the_address_it_came_from_not_the_one_a_header_claims(server: Server) -> None:
+    event = book(server, date.today() + timedelta(days=5))
+    party = event["guest_url"]
+
+    assert post_form(server, party, {**open_form(server, party), **answers()}, **SPOOFED).status == 303
+
+    [signature] = server.api("GET", f"/api/events/{event['slug']}/waivers").json()["signatures"]  # type: ignore[index]
+    assert signature["ip"] == "127.0.0.1"
 
 
 def test_behind_a_trusted_proxy_a_client_cannot_pick_its_address_by_writing_x_forwarded_for(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import io
 import os
 import struct
 import subprocess
@@ -12,6 +13,8 @@ import sys
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from tests.live_server import live_server_process
 from tests.security.conftest import Server, prepare
@@ -92,6 +95,13 @@ def test_a_voided_signature_leaves_the_count_the_list_and_the_manifest(server: S
     copy = server.send("GET", copies["Mallory Forger"]).body.decode()
     assert "was voided" in copy and "not in this party" in copy
     assert b"was voided" not in server.send("GET", copies["Ana Lima"]).body
+    printed = pdf_text(server.send("GET", f"{copies['Mallory Forger']}.pdf").body)
+    assert "was voided" in printed and "not in this party" in printed
+    assert "was voided" not in pdf_text(server.send("GET", f"{copies['Ana Lima']}.pdf").body)
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_a_pixel_bomb_is_a_400_and_the_servers_memory_stays_flat(tmp_path: Path) -> None:

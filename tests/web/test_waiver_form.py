@@ -226,3 +226,16 @@ def test_with_no_waiver_set_a_guest_link_offers_no_form_and_a_post_is_refused(cl
     assert client.get("/api/waiver").json()["error"]["code"] == "waiver_not_ready"
     client.put("/api/waiver", json={"text": WAIVER_TEXT})
     assert client.get("/healthz").json()["waiver_ready"] is True and "<form" in client.get(f"{base}/waiver").text
+
+
+def test_before_the_consent_box_the_form_says_paper_is_possible_how_to_withdraw_and_what_a_copy_needs(
+    client: TestClient,
+) -> None:
+    book(client)
+
+    shown = Page(client.get(f"{party(client)}/waiver").text).shown()
+
+    before_consent = shown.split("I agree to sign electronically")[0]
+    assert "You may sign on paper instead" in before_consent
+    assert "To withdraw your consent to sign and receive this waiver electronically" in before_consent
+    assert "you need a device that can open a PDF" in before_consent

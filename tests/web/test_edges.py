@@ -51,6 +51,7 @@ def test_healthz_answers_without_a_token(anonymous: TestClient) -> None:
         "version": __version__,
         "mail": {"transport": "folder", "waiting_for_credentials": 0},
         "waiver_ready": False,
+        "waiver_next_step": "Guests cannot sign yet: write your waiver text, then run: scc waiver set FILE",
     }
 
 

@@ -225,7 +225,9 @@ def test_with_no_waiver_set_a_guest_link_offers_no_form_and_a_post_is_refused(cl
     assert waivers.signatures(ctx, SLUG)[1] == [] and health["waiver_ready"] is False
     assert client.get("/api/waiver").json()["error"]["code"] == "waiver_not_ready"
     client.put("/api/waiver", json={"text": WAIVER_TEXT})
+    assert "scc waiver set FILE" in health["waiver_next_step"]
     assert client.get("/healthz").json()["waiver_ready"] is True and "<form" in client.get(f"{base}/waiver").text
+    assert client.get("/healthz").json()["waiver_next_step"] == ""
 
 
 def test_before_the_consent_box_the_form_says_paper_is_possible_how_to_withdraw_and_what_a_copy_needs(

@@ -129,13 +129,17 @@ async def openapi_json(request: Request) -> Response:
     return json_response(openapi.cached_document(ctx.periods.names(), ctx.payment_methods))
 
 
+WAIVER_NEXT_STEP = "Guests cannot sign yet: write your waiver text, then run: scc waiver set FILE"
+
+
 async def healthz(request: Request) -> Response:
     from shipcaptaincrew.services import outbox, waivers  # not on a cold start's path: a first request rarely is
 
     ctx: Context = request.app.state.ctx
     mail = schemas.MailHealthOut(ctx.mail_transport, outbox.waiting_count(ctx))  # one indexed count
     ready = waivers.current_waiver(ctx) is not None  # one read of the newest version
-    return json_response(schemas.HealthOut("ok", __version__, mail, ready))
+    next_step = "" if ready else WAIVER_NEXT_STEP
+    return json_response(schemas.HealthOut("ok", __version__, mail, ready, next_step))
 
 
 async def dispatch_page(request: Request) -> Response:

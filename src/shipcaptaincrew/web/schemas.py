@@ -225,6 +225,9 @@ class HealthOut(Struct):
     waiver_ready: Annotated[
         bool, Meta(description="False until the operator sets the waiver text: guests cannot sign until then")
     ] = True
+    waiver_next_step: Annotated[
+        str, Meta(description="While the waiver text is not set, what to run to set it; empty once it is")
+    ] = ""
 
 
 class PaymentIn(Closed):

@@ -3,12 +3,13 @@ moves charters from the board, confirming each action where the eye is."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import ACTIVE, DAY, card, open_board, row
+from tests.browser.board import ACTIVE, DAY, card, open_board, row, sign_in
 from tests.browser.board_api import BoardApi
 
 pytestmark = pytest.mark.fresh_server  # fixed days and whole-store views: a server of each test's own
@@ -242,3 +243,17 @@ def test_slash_focuses_the_search_n_opens_new_event_and_a_skip_link_leads_to_the
     expect(skip).to_be_focused()
     skip.press("Enter")
     expect(page.locator("#board")).to_be_focused()
+
+
+def test_the_board_opens_on_today_with_no_dates_in_the_address(page: Page, api: BoardApi) -> None:
+    today, later = date.today(), date.today() + timedelta(days=30)
+    api.book(today.isoformat(), "Ada", "am")
+    api.book(later.isoformat(), "Bea", "am")
+
+    page.goto("/")
+    sign_in(page)
+
+    expect(page.locator("body[data-board=ready]")).to_be_attached()
+    expect(page.get_by_role("heading", name=re.compile(r"^Today ·"))).to_be_visible()
+    expect(row(page, f"{today.isoformat()}-ada-am")).to_be_visible()
+    expect(row(page, f"{later.isoformat()}-bea-am")).to_have_count(0)

@@ -44,7 +44,6 @@ def open_event(ctx: Context, slug: str, secret: str) -> Event:
 
 
 @retried
-@retried
 def rotate_link(ctx: Context, slug: str, actor: str) -> Event:
     """Give the event a new secret: every link sent before stops working at once (audited)."""
     now = ctx.clock.now()

@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test check lint bench setup lock clean
+.PHONY: run test check lint docs bench setup lock clean
 
 # The tiers are markers that tests/conftest.py gives each test by its folder. `make check` runs the tests
 # that have none of them: in-process, for the edit-test loop.
@@ -33,6 +33,12 @@ lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the t
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/cfn-lint infra/template.yaml
+
+# Docs with parts generated from the code by cog: the `[[[cog ... ]]]` blocks in them.
+GENERATED_DOCS := docs/decisions/README.md
+
+docs: $(STAMP) ## Regenerate the generated parts of the docs (after changing a command, a module or a decision)
+	$(BIN)/cog -r $(GENERATED_DOCS)
 
 bench: $(STAMP) $(CHROMIUM) ## Benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python bench/run.py

@@ -27,15 +27,16 @@ test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test in parallel;
 check: $(STAMP) ## Run the in-process tests only: no browser, AWS emulator, drill, fuzzer or live server
 	$(BIN)/pytest -q -m $(IN_PROCESS)
 
-lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the template
+lint: $(STAMP) ## ruff, mypy, the import layering contract, cfn-lint on the template, and the generated docs up to date
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/cog --check --check-fail-msg "run make docs" $(GENERATED_DOCS)
 
 # Docs with parts generated from the code by cog: the `[[[cog ... ]]]` blocks in them.
-GENERATED_DOCS := docs/decisions/README.md
+GENERATED_DOCS := docs/cli.md docs/decisions/README.md
 
 docs: $(STAMP) ## Regenerate the generated parts of the docs (after changing a command, a module or a decision)
 	$(BIN)/cog -r $(GENERATED_DOCS)

@@ -1,0 +1,67 @@
+"""The parts of the docs generated from the code (cog blocks) say what the code would generate now."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import click
+import pytest
+from cogapp import Cog
+
+from shipcaptaincrew.cli import cli
+
+ROOT = Path(__file__).parents[1]
+MAKEFILE = ROOT / "Makefile"
+
+
+def generated_docs() -> list[str]:
+    """The files `make docs` regenerates and `make lint` checks."""
+    listed = re.search(r"^GENERATED_DOCS := (.*)$", MAKEFILE.read_text(), re.MULTILINE)
+    assert listed is not None
+    return listed[1].split()
+
+
+def regenerated(name: str) -> str:
+    """The file as cog would write it now (cog blocks read paths relative to the repository)."""
+    return Cog().process_string((ROOT / name).read_text(), fname=name)
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize("name", generated_docs())
+def test_a_generated_doc_is_what_the_code_generates_now(name: str) -> None:
+    kept, now = (ROOT / name).read_text(), regenerated(name)
+
+    diff = difflib.unified_diff(kept.splitlines(), now.splitlines(), name, "generated now", lineterm="")
+    assert kept == now, f"{name} is stale: run `make docs`\n" + "\n".join(diff)
+
+
+def test_every_doc_with_a_cog_block_is_regenerated_by_make_docs() -> None:
+    with_blocks = sorted(
+        str(path.relative_to(ROOT))
+        for path in [ROOT / "README.md", *ROOT.glob("docs/**/*.md")]
+        if "[[[cog" in path.read_text()
+    )
+
+    assert with_blocks == sorted(generated_docs())
+
+
+def test_a_new_command_makes_the_cli_reference_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(cli.commands, "ahoy", click.Command("ahoy", help="Hail another ship."))
+
+    now = regenerated("docs/cli.md")
+
+    assert now != (ROOT / "docs/cli.md").read_text()
+    assert "- [`scc ahoy`](#scc-ahoy): Hail another ship." in now and "Usage: scc ahoy [OPTIONS]" in now
+
+
+def test_the_readme_sends_readers_to_the_cli_reference_and_keeps_no_table_of_its_own() -> None:
+    readme = (ROOT / "README.md").read_text()
+
+    assert "[docs/cli.md](docs/cli.md)" in readme
+    assert not re.search(r"^\| `scc ", readme, re.MULTILINE)

@@ -36,7 +36,7 @@ lint: $(STAMP) ## ruff, mypy, the import layering contract, cfn-lint on the temp
 	$(BIN)/cog --check --check-fail-msg "run make docs" $(GENERATED_DOCS)
 
 # Docs with parts generated from the code by cog: the `[[[cog ... ]]]` blocks in them.
-GENERATED_DOCS := docs/cli.md docs/decisions/README.md
+GENERATED_DOCS := README.md docs/cli.md docs/decisions/README.md
 
 docs: $(STAMP) ## Regenerate the generated parts of the docs (after changing a command, a module or a decision)
 	$(BIN)/cog -r $(GENERATED_DOCS)

@@ -1,4 +1,5 @@
-"""The parts of the docs generated from the code (cog blocks) say what the code would generate now."""
+"""The docs that follow the code: the parts generated from it (cog blocks) are what it generates now, and the
+lists kept by hand name what exists."""
 
 from __future__ import annotations
 
@@ -65,3 +66,12 @@ def test_the_readme_sends_readers_to_the_cli_reference_and_keeps_no_table_of_its
 
     assert "[docs/cli.md](docs/cli.md)" in readme
     assert not re.search(r"^\| `scc ", readme, re.MULTILINE)
+
+
+def test_the_readme_layout_names_every_test_folder_and_no_other() -> None:
+    readme = (ROOT / "README.md").read_text()
+    entry = re.search(r"^tests/ (.*?)^bench/", readme, re.MULTILINE | re.DOTALL)
+    folders = {path.name for path in (ROOT / "tests").iterdir() if (path / "__init__.py").exists()}
+
+    assert entry is not None
+    assert set(re.findall(r"\b(\w+)/(?![\w.])", entry[1])) == folders

@@ -15,6 +15,8 @@ from shipcaptaincrew.cli import cli
 
 ROOT = Path(__file__).parents[1]
 MAKEFILE = ROOT / "Makefile"
+SETTING = re.compile(r"\bSCC_[A-Z0-9_]*[A-Z0-9]\b")
+"""A setting's name; `SCC_GMAIL_`, a prefix the code matches names with, is not one."""
 
 
 def generated_docs() -> list[str]:
@@ -75,3 +77,20 @@ def test_the_readme_layout_names_every_test_folder_and_no_other() -> None:
 
     assert entry is not None
     assert set(re.findall(r"\b(\w+)/(?![\w.])", entry[1])) == folders
+
+
+def test_every_setting_the_code_names_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    named = {name for path in (ROOT / "src").rglob("*.py") for name in SETTING.findall(path.read_text())}
+
+    assert named and sorted(name for name in named if f"`{name}`" not in readme) == []
+
+
+def test_the_readme_opens_with_what_it_is_a_screenshot_and_what_a_first_run_needs() -> None:
+    opening = (ROOT / "README.md").read_text().split("\n## Configuration", 1)[0]
+    _, _, what_you_need = opening.partition("## What you need")
+    what_you_need = what_you_need.split("## Two commands", 1)[0]
+
+    assert 0 < opening.find("charter operators") < opening.find("](docs/board.png)") < opening.find("## What you need")
+    assert all(word in what_you_need for word in ("`make`", "Python 3.11", "python3-venv", "root", "sudo", "chromium"))
+    assert "`.venv/bin/scc" in opening and "`scc " not in opening

@@ -17,6 +17,10 @@ ROOT = Path(__file__).parents[1]
 MAKEFILE = ROOT / "Makefile"
 SETTING = re.compile(r"\bSCC_[A-Z0-9_]*[A-Z0-9]\b")
 """A setting's name; `SCC_GMAIL_`, a prefix the code matches names with, is not one."""
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+"""A Markdown link's target."""
+COG_CODE = re.compile(r"\[\[\[cog.*?\]\]\]", re.DOTALL)
+"""The code of a cog block, which is no part of the page."""
 
 
 def generated_docs() -> list[str]:
@@ -94,3 +98,28 @@ def test_the_readme_opens_with_what_it_is_a_screenshot_and_what_a_first_run_need
     assert 0 < opening.find("charter operators") < opening.find("](docs/board.png)") < opening.find("## What you need")
     assert all(word in what_you_need for word in ("`make`", "Python 3.11", "python3-venv", "root", "sudo", "chromium"))
     assert "`.venv/bin/scc" in opening and "`scc " not in opening
+
+
+def test_every_link_between_the_docs_leads_to_a_file_and_heading_that_exist() -> None:
+    broken = [
+        f"{page.relative_to(ROOT)}: {target}"
+        for page in [ROOT / "README.md", *ROOT.glob("docs/**/*.md")]
+        for target in LINK.findall(COG_CODE.sub("", page.read_text()))
+        if not re.match(r"[a-z]+:", target) and not _leads_somewhere(page, target)
+    ]
+
+    assert broken == []
+
+
+def _leads_somewhere(page: Path, target: str) -> bool:
+    path, _, anchor = target.partition("#")
+    file = (page.parent / path) if path else page
+    if not file.exists():
+        return False
+    return not anchor or file.is_dir() or anchor in _anchors(file)
+
+
+def _anchors(page: Path) -> set[str]:
+    """The ids a Markdown renderer gives the page's headings: lower case, punctuation dropped, spaces as hyphens."""
+    headings = re.findall(r"^#+ (.*)$", COG_CODE.sub("", page.read_text()), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}

@@ -13,7 +13,7 @@ export UV_NO_PROGRESS := 1
 # (about a second and a half each on a 2-core machine).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test check screenshot lint bench setup lock clean
+.PHONY: run test check screenshot lint docs bench setup lock clean
 
 # The tiers are markers that tests/conftest.py gives each test by its folder. `make check` runs the tests
 # that have none of them: in-process, for the edit-test loop.
@@ -33,12 +33,19 @@ check: $(STAMP) ## Run the in-process tests only: no browser, AWS emulator, dril
 screenshot: $(STAMP) $(CHROMIUM) ## Save the README's screenshot (docs/board.png) from a real server and Chromium
 	SCC_SAVE_SCREENSHOT=1 $(BIN)/pytest -q -p no:randomly -k readme_screenshot tests/browser/test_board.py
 
-lint: $(STAMP) ## ruff, mypy, the import layering contract and cfn-lint on the template
+lint: $(STAMP) ## ruff, mypy, the import layering contract, cfn-lint on the template, and the generated docs up to date
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/cog --check --check-fail-msg "run make docs" $(GENERATED_DOCS)
+
+# Docs with parts generated from the code by cog: the `[[[cog ... ]]]` blocks in them.
+GENERATED_DOCS := README.md docs/cli.md docs/decisions/README.md
+
+docs: $(STAMP) ## Regenerate the generated parts of the docs (after changing a command, a module or a decision)
+	$(BIN)/cog -r $(GENERATED_DOCS)
 
 bench: $(STAMP) $(CHROMIUM) ## Benchmarks: ratios against a baseline measured in the same run
 	$(BIN)/python bench/run.py

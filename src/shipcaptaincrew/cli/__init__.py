@@ -1,4 +1,7 @@
-"""The `scc` command line: serve, admin, events."""
+"""The `scc` command line: the root group, which gathers the commands of this package's modules.
+
+Every command is listed, with its --help, in docs/cli.md (generated from them: `make docs`).
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,9 +32,11 @@ OTHER_KEY = "another-secret-key-of-at-least-32-bytes"
 
 @dataclass
 class CountingHasher:
-    """The real hasher, counting the passwords it checked (argon2 runs)."""
+    """The real hasher, counting the passwords it checked (argon2 runs), each check taking at least `seconds` (the
+    tests' hashes are cheap; argon2id at production cost takes about a tenth of a second)."""
 
     real: PasswordHasher
+    seconds: float = 0.0
     checked: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -43,6 +46,7 @@ class CountingHasher:
     def verify(self, password_hash: str, password: str) -> bool:
         with self._lock:
             self.checked.append(password)
+        time.sleep(self.seconds)
         return self.real.verify(password_hash, password)
 
 
@@ -103,6 +107,7 @@ def test_a_flood_from_two_hundred_ipv6_networks_cannot_keep_the_right_password_o
     networks = [f"2001:db8:{n:x}::{n % 7 + 1}" for n in range(200)]  # 200 distinct /64s, five guesses each
     flood = [(f"guess {n}", networks[n % 200]) for n in range(1000)]
     ctx.sign_in_limits = SignInLimits(slow_down=timedelta(0))  # the overall slow-down is not what is tested here
+    counted.seconds = 0.05
     # One check at a time, given up after half a second: on a capped lane alone this flood would queue for tens of
     # seconds, and every sign-in behind it, the right one too, would be a 503.
     with client_for(ctx, PasswordChecks(at_once=1, wait_seconds=0.5)) as client, ThreadPoolExecutor(40) as pool:

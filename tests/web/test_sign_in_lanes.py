@@ -144,3 +144,15 @@ def test_after_the_secret_key_changes_the_admin_signs_in_and_the_password_is_tag
             assert sign_in(client, PASSWORD) == 200, "the priority lane, under the new key's tag"
     finally:
         rotated.store.close()
+
+
+def test_a_new_configured_password_hash_signs_in_despite_the_old_tag_and_is_tagged_at_its_first_sign_in(
+    ctx: Context,
+) -> None:
+    new_password = "a new password set in the environment"
+    ctx.admin_password_hash = ctx.hasher.hash(new_password)  # SCC_ADMIN_PASSWORD_HASH; the store's tag is PASSWORD's
+    with client_for(ctx, PasswordChecks(at_once=1, wait_seconds=0.2)) as client:
+        assert sign_in(client, new_password) == 200, "a tag made for another hash is never trusted"
+        assert sign_in(client, PASSWORD) == 401
+    with client_for(ctx, PasswordChecks(at_once=0, wait_seconds=0.2)) as client:
+        assert sign_in(client, new_password) == 200, "the priority lane, now that the configured password has a tag"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # annotations only: importing the whole domain here would cos
     from shipcaptaincrew.domain.events import Assignment, DockState, Event, PaymentState
     from shipcaptaincrew.domain.ledger import Entry
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
+    from shipcaptaincrew.domain.password_tags import PasswordTag
     from shipcaptaincrew.domain.roster import Person, Ship
     from shipcaptaincrew.domain.seals import ChainHead
     from shipcaptaincrew.domain.waiver_copy import CopySheet
@@ -240,6 +241,13 @@ class Credentials(Protocol):
     def admin_password_hash(self) -> str | None: ...
 
     def set_admin_password_hash(self, password_hash: str) -> None: ...
+
+    def admin_password_tag(self) -> PasswordTag | None:
+        """The admin password's tag, as last stored (whether it is current is for the caller to say)."""
+
+    def set_admin_password_tag(self, tag: PasswordTag) -> None:
+        """Store the admin password's tag, replacing any. Tokens do not depend on it: the sign-in generation
+        need not move (SQLite's credentials trigger moves it; harmless, the token check reads again)."""
 
     def is_revoked(self, token_id: str) -> bool: ...
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
+from shipcaptaincrew.domain.password_tags import PasswordTag
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.contract.dynamodb import dynamodb_store
@@ -115,3 +116,22 @@ def test_failed_sign_ins_change_no_generation(store: Store) -> None:
     failed(store, "mallory")
 
     assert store.generations() == before
+
+
+def test_the_password_tag_reads_back_as_stored_and_a_new_one_replaces_it(store: Store) -> None:
+    first, second = (
+        PasswordTag("0011223344556677", "89abcdef", "a5c"),
+        PasswordTag("8899aabbccddeeff", "89abcdef", "07f"),
+    )
+    with store.reading() as uow:
+        assert uow.credentials.admin_password_tag() is None
+
+    with store.writing() as uow:
+        uow.credentials.set_admin_password_hash("$argon2id$x")
+        uow.credentials.set_admin_password_tag(first)
+    with store.writing() as uow:
+        uow.credentials.set_admin_password_tag(second)
+
+    with store.reading() as uow:
+        assert uow.credentials.admin_password_tag() == second
+        assert uow.credentials.admin_password_hash() == "$argon2id$x", "the tag is kept beside the hash, not over it"

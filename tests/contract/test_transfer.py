@@ -176,6 +176,8 @@ def test_sqlite_to_dynamodb_and_back_out_is_byte_identical_and_holds_every_kind(
     assert kinds == set(KINDS)
     statuses = {json.loads(line).get("status") for line in first.splitlines() if b'"outbox_message"' in line}
     assert {"sent", "pending", "waiting"} <= statuses
+    credentials = {json.loads(line)["name"] for line in first.splitlines() if b'"credential"' in line}
+    assert credentials == {"admin_password_hash", "admin_password_tag"}, "the password's tag moves with its hash"
     keys = [json.loads(line) for line in first.splitlines() if b'"idempotency_key"' in line]
     for key in keys:  # the table's time-to-live forgets an imported key when it would have been forgotten
         item = dynamodb.get_item((f"IDEM#{key['key']}", "IDEM"))

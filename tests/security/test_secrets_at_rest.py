@@ -91,7 +91,8 @@ def full_store(tmp_path: Path) -> tuple[Built, SqliteStore]:
 def secrets_held(store: SqliteStore) -> dict[str, set[str]]:
     with sqlite3.connect(store.path) as database:
         return {
-            "password hash": {row[0] for row in database.execute("SELECT value FROM credentials")},
+            "password hash": _credential(database, "admin_password_hash"),
+            "password tag": _credential(database, "admin_password_tag"),
             "calendar tokens": {row[0] for row in database.execute("SELECT calendar_token FROM people")},
             "day-sheet nonces": {row[0] for row in database.execute("SELECT day_sheet_nonce FROM people")},
             "copy tokens": {row[0] for row in database.execute("SELECT copy_token FROM signatures")},
@@ -99,7 +100,11 @@ def secrets_held(store: SqliteStore) -> dict[str, set[str]]:
         }
 
 
-def test_an_export_carries_no_password_hash_token_or_revocation_unless_asked(tmp_path: Path) -> None:
+def _credential(database: sqlite3.Connection, name: str) -> set[str]:
+    return {row[0] for row in database.execute("SELECT value FROM credentials WHERE name = ?", (name,))}
+
+
+def test_an_export_carries_no_password_hash_tag_token_or_revocation_unless_asked(tmp_path: Path) -> None:
     _, store = full_store(tmp_path)
     held = secrets_held(store)
     assert all(held.values())
@@ -123,7 +128,7 @@ def test_an_import_without_secrets_makes_new_links_and_asks_for_a_new_password(t
     import_jsonl(SqliteTransfer(target.path), plain.splitlines(keepends=True), lambda done, total: None)
 
     after = secrets_held(target)
-    assert after["password hash"] == after["revoked token ids"] == set()
+    assert after["password hash"] == after["password tag"] == after["revoked token ids"] == set()
     for what in ("calendar tokens", "day-sheet nonces", "copy tokens"):
         assert len(after[what]) == len(before[what]) and not after[what] & before[what], what
         assert all(len(token) >= 32 for token in after[what]), what

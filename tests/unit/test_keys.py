@@ -13,7 +13,7 @@ SECRET = b"0123456789abcdef0123456789abcdef"
 
 def test_each_purpose_gets_its_own_key() -> None:
     keys = Keys.derive(SECRET)
-    values = [keys.sign_in, keys.form, keys.guest_link, keys.seal, keys.calendar, keys.day_sheet]
+    values = [keys.sign_in, keys.form, keys.guest_link, keys.seal, keys.calendar, keys.day_sheet, keys.password_tag]
 
     assert len(set(values)) == len(values)
     assert all(len(value) == 32 and value != SECRET for value in values)

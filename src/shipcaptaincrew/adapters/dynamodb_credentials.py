@@ -13,6 +13,7 @@ from shipcaptaincrew.domain.errors import Unavailable
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbStore, DynamoDbUnitOfWork
+    from shipcaptaincrew.domain.password_tags import PasswordTag
 
 
 class DynamoDbCredentials:
@@ -26,6 +27,15 @@ class DynamoDbCredentials:
     def set_admin_password_hash(self, password_hash: str) -> None:
         self._uow.writes.put({"pk": "CRED", "sk": "ADMIN", "value": password_hash})
         self._uow.writes.auth_changed = True
+
+    def admin_password_tag(self) -> PasswordTag | None:
+        from shipcaptaincrew.domain.password_tags import PasswordTag
+
+        item = self._uow.get(("CRED", "TAG"))
+        return None if item is None else PasswordTag.parse(str(item["value"]))
+
+    def set_admin_password_tag(self, tag: PasswordTag) -> None:
+        self._uow.writes.put({"pk": "CRED", "sk": "TAG", "value": tag.text()})
 
     def is_revoked(self, token_id: str) -> bool:
         return self._uow.get(("CRED", f"REVOKED#{token_id}")) is not None

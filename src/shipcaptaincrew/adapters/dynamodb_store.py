@@ -16,7 +16,7 @@ Keys (table `pk`/`sk`, index `gsi1` on `gsi1pk`/`gsi1sk`, all strings):
 | idempotency key (`expires`: time-to-live) | `IDEM#<key>` | `IDEM` | |
 | outbox message | `OUTBOX#<id>` | `MSG` | `OUTBOX#<status>` / `<created at>#<id>` |
 | audit | `AUDIT#<day>` | `<at>#<uuid>` | |
-| credentials | `CRED` | `ADMIN` / `REVOKED#<token id>` | |
+| credentials | `CRED` | `ADMIN` (password hash) / `TAG` (its tag) / `REVOKED#<token id>` | |
 | failed sign-ins | `SIGNINFAIL#<client>` (slots), `SIGNINFAIL` (everyone's) | `SLOT#<n>`, `<at>#<uuid>` | |
 | generations | `META` | `GEN` | |
 

@@ -148,8 +148,12 @@ def _outbox_items(record: Record, _: dict[str, str]) -> list[Item]:
              "facts": json.dumps(record["facts"], ensure_ascii=False)}]  # fmt: skip
 
 
+CREDENTIAL_KEYS = {"admin_password_hash": "ADMIN", "admin_password_tag": "TAG"}
+"""A credential's name in the transfer format -> its sort key under `CRED`."""
+
+
 def _credential_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": "CRED", "sk": "ADMIN", "value": record["value"]}]  # the one credential: admin_password_hash
+    return [{"pk": "CRED", "sk": CREDENTIAL_KEYS[record["name"]], "value": record["value"]}]
 
 
 def _revoked_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -271,6 +275,7 @@ _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("OUTBOX#", "MSG", _outbox),
     ("AUDIT#", "", _audit),
     ("CRED", "ADMIN", _simple("credential", ("value",), name=lambda _: "admin_password_hash")),
+    ("CRED", "TAG", _simple("credential", ("value",), name=lambda _: "admin_password_tag")),
     ("CRED", "REVOKED#", _simple("revoked_token", ("token_id", "expires_at"))),
     ("ROSTER", "SHIP#", _simple("ship", SHIP_FIELDS)),
     ("ROSTER", "PERSON#", _PERSON),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from shipcaptaincrew.adapters.sqlite_outbox import SqliteOutbox
     from shipcaptaincrew.adapters.sqlite_roster import SqliteRoster
     from shipcaptaincrew.adapters.sqlite_waivers import SqliteWaivers
+    from shipcaptaincrew.domain.password_tags import PasswordTag
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -221,6 +222,19 @@ class SqliteCredentials:
             "INSERT INTO credentials (name, value) VALUES ('admin_password_hash', ?) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             (password_hash,),
+        )
+
+    def admin_password_tag(self) -> PasswordTag | None:
+        from shipcaptaincrew.domain.password_tags import PasswordTag
+
+        row = self._connection.execute("SELECT value FROM credentials WHERE name = 'admin_password_tag'").fetchone()
+        return None if row is None else PasswordTag.parse(str(row[0]))
+
+    def set_admin_password_tag(self, tag: PasswordTag) -> None:
+        self._connection.execute(
+            "INSERT INTO credentials (name, value) VALUES ('admin_password_tag', ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (tag.text(),),
         )
 
     def is_revoked(self, token_id: str) -> bool:

@@ -32,6 +32,8 @@ class Keys:
     """Crew calendar feed links."""
     day_sheet: bytes
     """Crew day sheet links."""
+    password_tag: bytes
+    """Tags the admin password for sorting sign-ins before argon2 runs (domain/password_tags.py)."""
 
     @classmethod
     def derive(cls, secret: bytes) -> Keys:
@@ -45,7 +47,7 @@ class Keys:
         return "Keys(<derived, not shown>)"
 
 
-PURPOSES = ("sign-in", "form", "guest-link", "seal", "calendar", "day-sheet")
+PURPOSES = ("sign-in", "form", "guest-link", "seal", "calendar", "day-sheet", "password-tag")
 
 
 def _expand(master: bytes, purpose: str) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING, NoReturn
 
 from shipcaptaincrew.domain import tokens
 from shipcaptaincrew.domain.errors import InvalidInput, Throttled, Unauthorized, WrongPassword
@@ -12,6 +13,10 @@ from shipcaptaincrew.domain.throttle import limit_key
 from shipcaptaincrew.domain.tokens import Claims
 from shipcaptaincrew.services.context import Context, SignInState
 from shipcaptaincrew.services.retries import retried
+
+if TYPE_CHECKING:  # the tags are imported on the first sign-in, not at start-up
+    from shipcaptaincrew.domain.password_tags import Lane
+    from shipcaptaincrew.ports import UnitOfWork
 
 ADMIN = "admin"
 MIN_PASSWORD = 10
@@ -45,27 +50,64 @@ def start_sign_in(ctx: Context, client: str) -> SignInAttempt:
     return SignInAttempt(key, attempt, now)
 
 
+def sort_sign_in(ctx: Context, attempt: SignInAttempt, password: str) -> Lane:
+    """Which lane a started attempt's password is checked in, from the password's tag: microseconds, no argon2.
+
+    A password whose tag differs from the current one is wrong for certain: it is counted as a wrong password and
+    WrongPassword is raised here, without argon2 (domain/password_tags.py). With no current tag (a password set
+    before tags, a new secret key, a new configured hash) every password is UNSORTED: argon2 says.
+    """
+    from shipcaptaincrew.domain.password_tags import Lane, sort_password
+
+    with ctx.store.reading() as uow:
+        stored = ctx.admin_password_hash or uow.credentials.admin_password_hash()
+        tag = uow.credentials.admin_password_tag()
+    if stored is None:
+        return Lane.UNSORTED
+    lane = sort_password(tag, ctx.keys.password_tag, tokens.password_fingerprint(stored), password)
+    if lane is Lane.WRONG:
+        _count_wrong_password(ctx, attempt)
+    return lane
+
+
 def finish_sign_in(ctx: Context, attempt: SignInAttempt, password: str) -> tuple[str, Claims]:
-    """Check the password of a started attempt: a signed token for the admin, or WrongPassword.
+    """Check the password of a started attempt with argon2: a signed token for the admin, or WrongPassword.
 
     A wrong password stays counted (against the client and in everyone's total); WrongPassword.delay is how
     long to hold back its answer while everyone's failures are over the overall limit. The right password is
-    never refused or delayed by everyone's failures.
+    never refused or delayed by everyone's failures. A right password with no current tag gets one.
     """
-    limits = ctx.sign_in_limits
-    after = attempt.at - limits.window
     stored = _password_hash(ctx)
     if stored is None or not ctx.hasher.verify(stored, password):
-        with ctx.store.writing() as uow:
-            uow.credentials.record_failed_sign_in(attempt.client, attempt.attempt, attempt.at, after)
-        with ctx.store.reading() as uow:
-            everyone = uow.credentials.failed_sign_ins(None, after, limits.overall)
-        raise WrongPassword("wrong password", "password", limits.delay(everyone))
+        _count_wrong_password(ctx, attempt)
     with ctx.store.writing() as uow:
         uow.credentials.clear_failed_sign_ins(attempt.client, attempt.attempt)
+        _tag_if_untagged(ctx, uow, stored, password)
     now = ctx.clock.now()
     claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
     return tokens.issue(ctx.keys.sign_in, claims), claims
+
+
+def _count_wrong_password(ctx: Context, attempt: SignInAttempt) -> NoReturn:
+    limits = ctx.sign_in_limits
+    after = attempt.at - limits.window
+    with ctx.store.writing() as uow:
+        uow.credentials.record_failed_sign_in(attempt.client, attempt.attempt, attempt.at, after)
+    with ctx.store.reading() as uow:
+        everyone = uow.credentials.failed_sign_ins(None, after, limits.overall)
+    raise WrongPassword("wrong password", "password", limits.delay(everyone))
+
+
+def _tag_if_untagged(ctx: Context, uow: UnitOfWork, password_hash: str, password: str) -> None:
+    """The password was just found right: give it a tag if it has no current one (set before tags, or tagged
+    under a secret key since replaced), unless the password changed meanwhile."""
+    from shipcaptaincrew.domain.password_tags import is_current, tag_password
+
+    fingerprint, key = tokens.password_fingerprint(password_hash), ctx.keys.password_tag
+    if is_current(uow.credentials.admin_password_tag(), key, fingerprint):
+        return
+    if (ctx.admin_password_hash or uow.credentials.admin_password_hash()) == password_hash:
+        uow.credentials.set_admin_password_tag(tag_password(key, fingerprint, password))
 
 
 def abandon_sign_in(ctx: Context, attempt: SignInAttempt) -> None:
@@ -75,8 +117,11 @@ def abandon_sign_in(ctx: Context, attempt: SignInAttempt) -> None:
 
 
 def log_in(ctx: Context, password: str, client: str) -> tuple[str, Claims]:
-    """Start and finish a sign-in at once (the CLI and tests; the web layer caps the password checks between)."""
-    return finish_sign_in(ctx, start_sign_in(ctx, client), password)
+    """Start, sort and finish a sign-in at once (the CLI and tests; the web layer puts the password check in its
+    lane between)."""
+    attempt = start_sign_in(ctx, client)
+    sort_sign_in(ctx, attempt, password)
+    return finish_sign_in(ctx, attempt, password)
 
 
 @dataclass(frozen=True)
@@ -112,14 +157,18 @@ def log_out(ctx: Context, token: str) -> None:
 
 @retried
 def set_admin_password(ctx: Context, password: str, actor: str) -> None:
-    """Store a new argon2id hash; every token issued before stops working."""
+    """Store a new argon2id hash and the password's tag; every token issued before stops working."""
+    from shipcaptaincrew.domain.password_tags import tag_password
+
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters", "password")
     if ctx.admin_password_hash:
         raise InvalidInput("the admin password is fixed by SCC_ADMIN_PASSWORD_HASH; change it there", "password")
     password_hash = ctx.hasher.hash(password)
+    tag = tag_password(ctx.keys.password_tag, tokens.password_fingerprint(password_hash), password)
     with ctx.store.writing() as uow:
         uow.credentials.set_admin_password_hash(password_hash)
+        uow.credentials.set_admin_password_tag(tag)
         uow.audit.append("admin.password_changed", actor, ctx.clock.now(), {})
 
 

@@ -93,7 +93,7 @@ ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
     ("ledger_entry", "kind"): ("payment", "reversal", "refund", "rain_check", "credit"),
     ("person", "role"): ("captain", "crew"),
     ("outbox_message", "status"): ("pending", "waiting", "sent", "dead"),
-    ("credential", "name"): ("admin_password_hash",),
+    ("credential", "name"): ("admin_password_hash", "admin_password_tag"),
 }
 POSITIVE = {("event", "party_size"), ("event", "version"), ("event", "amount_due_cents"), ("ship", "capacity"),
             ("ledger_entry", "amount_cents"), ("waiver_version", "id")}  # fmt: skip

@@ -1,9 +1,9 @@
 """What a whole-store export leaves out unless asked (`--include-secrets`), and what an import makes anew.
 
-An export travels: to the bookkeeper, to another machine, into a ticket. Left out: the admin password hash and
-the signed-out token ids (whole kinds), and every capability token a record holds (fields). The token values are
-also blanked wherever else they appear (the links in the emails the outbox keeps), so the export cannot open a
-live link of the store it came from. An import of such a file makes new tokens, so every old link is dead, and
+An export travels: to the bookkeeper, to another machine, into a ticket. Left out: the admin password hash, its
+tag and the signed-out token ids (whole kinds), and every capability token a record holds (fields). The token
+values are also blanked wherever else they appear (the links in the emails the outbox keeps), so the export cannot
+open a live link of the store it came from. An import of such a file makes new tokens, so every old link is dead, and
 has no admin password: the first start prints a new one, as on a first run.
 
 To add a secret field: name it under its record kind in SECRET_FIELDS with what makes a new value.
@@ -24,7 +24,8 @@ def new_token() -> str:
 
 
 SECRET_KINDS = ("credential", "revoked_token")
-"""Kinds of record left out whole: the admin password hash, and which sign-in tokens were signed out."""
+"""Kinds of record left out whole: the admin password hash and its tag (made with a key the export never holds,
+but a filter on guesses to whoever also has the key), and which sign-in tokens were signed out."""
 SECRET_FIELDS: dict[str, dict[str, Callable[[], str]]] = {
     "event": {"guest_nonce": lambda: secrets.token_hex(16)},
     "person": {"calendar_token": new_token, "day_sheet_nonce": lambda: secrets.token_hex(16)},

@@ -83,6 +83,7 @@ def create_app(
     app.state.mail_queued = mail_queued
     app.state.one_request_at_a_time = one_request_at_a_time
     app.state.password_checks = auth.PasswordChecks()
+    app.state.priority_checks = auth.priority_checks()
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 

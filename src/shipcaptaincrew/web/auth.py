@@ -27,13 +27,17 @@ from shipcaptaincrew.web.http import (
 PASSWORD_CHECKS_AT_ONCE = 2
 """argon2id takes ~64 MiB and a core for a tenth of a second: a flood of guesses queues rather than starves."""
 PASSWORD_CHECK_WAIT_SECONDS = 5.0
+PRIORITY_CHECKS_AT_ONCE = 1
+"""The priority lane: passwords whose tag matches (the right one, and 1 wrong guess in 4,096)."""
 
 
 class PasswordChecks:
     """At most `at_once` password checks run at a time; a sign-in waits for a slot on the event loop (holding no
-    worker thread) for up to `wait_seconds`, then gives up."""
+    worker thread) for up to `wait_seconds` (None: as long as it takes), then gives up."""
 
-    def __init__(self, at_once: int = PASSWORD_CHECKS_AT_ONCE, wait_seconds: float = PASSWORD_CHECK_WAIT_SECONDS):
+    def __init__(
+        self, at_once: int = PASSWORD_CHECKS_AT_ONCE, wait_seconds: float | None = PASSWORD_CHECK_WAIT_SECONDS
+    ) -> None:
         self.at_once, self.wait_seconds = at_once, wait_seconds
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
@@ -50,8 +54,15 @@ class PasswordChecks:
         self._slots[asyncio.get_running_loop()].release()
 
 
+def priority_checks() -> PasswordChecks:
+    """The priority lane: never gives up, so a flood of guesses (whose tags do not match) cannot keep the right
+    password out."""
+    return PasswordChecks(PRIORITY_CHECKS_AT_ONCE, wait_seconds=None)
+
+
 async def login(request: Request) -> Response:
-    """Count the attempt (refused at once if the client is blocked), then check the password when a slot is free."""
+    """Count the attempt (refused at once if the client is blocked), sort it by the password's tag (a certainly
+    wrong password is answered without argon2), then check the password when a slot in its lane is free."""
     _require_json(request)
     body = await read_json(request, schemas.LoginIn)
     ctx = context(request)
@@ -67,10 +78,14 @@ async def login(request: Request) -> Response:
 async def _check_password(
     request: Request, ctx: Context, attempt: admin.SignInAttempt, password: str
 ) -> tuple[str, Claims]:
-    checks: PasswordChecks = request.app.state.password_checks
+    from shipcaptaincrew.domain.password_tags import Lane
+
+    lane = await off_loop(request, admin.sort_sign_in, ctx, attempt, password)
+    state = request.app.state
+    checks: PasswordChecks = state.priority_checks if lane is Lane.PRIORITY else state.password_checks
     if not await checks.acquire():
         await off_loop(request, admin.abandon_sign_in, ctx, attempt)
-        wait = max(1, round(checks.wait_seconds))
+        wait = max(1, round(checks.wait_seconds or 0))
         raise Unavailable("the server is busy checking other sign-ins; try again in a few seconds", None, wait)
     try:
         return await off_loop(request, admin.finish_sign_in, ctx, attempt, password)

@@ -94,3 +94,21 @@ def test_a_party_signing_dispatchers_paying_and_an_edit_all_at_once_are_all_save
     assert sorted(record.signature.position or 0 for record in records) == list(range(1, SIGNERS + 1))
     report = waiver_audit.verify_signatures(ctx)
     assert (report.checked, report.problems) == (SIGNERS, [])
+
+
+def test_a_crowd_with_a_guest_signing_again_and_a_void_keeps_the_count_exact(ctx: Context) -> None:
+    slug = booking.create_event(ctx, event_details(party_size=SIGNERS), "test").slug
+    left_early = sign_waiver(ctx, slug, draft(ctx, "Left Early"))
+    sign_waiver(ctx, slug, draft(ctx, "Signs Twice"))
+    newcomers = [lambda n=n: sign_waiver(ctx, slug, draft(ctx, f"Guest Number {n}")) for n in range(SIGNERS - 2)]
+    again = [lambda: sign_waiver(ctx, slug, draft(ctx, "Signs Twice"))]
+    voiding = [lambda: waivers.void_signature(ctx, left_early.id, "stayed ashore", "admin")]
+
+    at_once([*newcomers, *again, *voiding])
+
+    event, records = waivers.signatures(ctx, slug)
+    counted = sorted(record.signature.guest_name for record in records if record.status == "counted")
+    assert counted == sorted(["Signs Twice", *(f"Guest Number {n}" for n in range(SIGNERS - 2))])
+    assert event.waivers_signed == SIGNERS - 1
+    report = waiver_audit.verify_signatures(ctx)
+    assert (report.checked, report.problems) == (SIGNERS + 2, []), "nine signatures and the void, sealed"

@@ -9,11 +9,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import pytest
 from shipcaptaincrew import lambda_function
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.deploy.package import RECORD, Target, entries, write_zip
+from shipcaptaincrew.deploy.site_files import DISPATCH
 from tests.builders import PASSWORD
 from tests.deploy.handler_calls import SECRET_KEY
 from tests.deploy.revision_proxy import RevisionProxy
@@ -170,3 +173,29 @@ def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         lambda_thread.submit(lambda_function._reset).result()
     root.handlers = saved[0]
     root.setLevel(saved[1])
+
+
+@pytest.fixture
+def dispatch_page_everywhere() -> Iterator[str]:
+    """A site whose every path answers with the dispatch page, as S3 does when routing is wrong."""
+    page = (DISPATCH / "index.html").read_bytes()
+
+    class Everywhere(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        do_POST = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Everywhere)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -101,7 +101,7 @@ def test_a_dry_run_shows_the_plan_and_changes_nothing(aws: Aws, prod: dict[str, 
     assert result.exit_code == 0, result.output
     assert "+ SCC_MAIL_TRANSPORT (added)" in result.output and "- SCC_STORE (removed)" in result.output
     assert "dry run: nothing was changed" in result.output
-    assert "invoke $LATEST of scc-prod directly and smoke-test it (no traffic yet)" in result.output
+    assert "publish it, invoke the new version of scc-prod directly and smoke-test it (no traffic yet)" in result.output
     assert "on any failure after the move: move live back to the version it served before" in result.output
     after = aws("lambda", "list-versions-by-function", "--function-name", FUNCTION)["Versions"]
     assert [version["Version"] for version in after] == ["$LATEST"]

@@ -3,13 +3,9 @@ fails after the shift gives `live` (and the page) back to what served before."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,9 +16,10 @@ from shipcaptaincrew.deploy.lambda_env import Changes
 from shipcaptaincrew.deploy.release import Release
 from shipcaptaincrew.deploy.site import Bucket
 from shipcaptaincrew.deploy.site import deploy as deploy_site
-from shipcaptaincrew.deploy.site_files import DISPATCH, SiteFile
+from shipcaptaincrew.deploy.site_files import SiteFile
 from shipcaptaincrew.deploy.steps import DeployFailed
 from tests.deploy.conftest import REGION, Aws, a_package, code_that_does_not_start
+from tests.deploy.revision_proxy import RevisionProxy
 from tests.deploy.test_deploy import ALONE, FUNCTION, SET_BY_HAND, scc
 
 OLD_PAGE = b"<!doctype html><title>the page version 1 went out with</title>"
@@ -36,35 +33,30 @@ def live_on_version_1(aws: Aws, tmp_path: Path) -> str:
     return "1"
 
 
-@pytest.fixture
-def dispatch_page_everywhere() -> Iterator[str]:
-    """A site whose every path answers with the dispatch page, as S3 does when routing is wrong."""
-    page = (DISPATCH / "index.html").read_bytes()
-
-    class Everywhere(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        do_POST = do_GET
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Everywhere)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 def versions(aws: Aws) -> list[str]:
     listed = aws("lambda", "list-versions-by-function", "--function-name", FUNCTION)["Versions"]
     return [item["Version"] for item in listed]
+
+
+def test_the_full_smoke_test_runs_on_the_published_version_before_live_moves(
+    aws: Aws, live_on_version_1: str, tmp_path: Path, proxy: RevisionProxy
+) -> None:
+    proxy.lambdas.invocations.clear()
+    invoked_before_the_shift: list[tuple[str, str, str]] = []
+
+    def at_the_shift(step: str) -> None:
+        if step == "shift":
+            invoked = proxy.lambdas.invocations
+            invoked_before_the_shift.extend((call.qualifier, call.event["requestContext"]["http"]["method"],
+                                             call.event["rawPath"]) for call in invoked)  # fmt: skip
+
+    deploy(aws.client(), Plan(FUNCTION, a_package(tmp_path, "v3").read_bytes()), print, tmp_path, at_the_shift)
+
+    assert sorted(invoked_before_the_shift) == [
+        ("2", "GET", "/api/events"), ("2", "GET", "/api/openapi.json"), ("2", "GET", "/g/2000-01-01-smoke-am/waiver"),
+        ("2", "GET", "/healthz"), ("2", "POST", "/api/login"), ("2", "POST", "/api/payment-log"),
+    ]  # fmt: skip
+    assert aws.configuration(FUNCTION, "live")["Version"] == "2"
 
 
 def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
@@ -78,7 +70,21 @@ def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
     assert "✗ GET /healthz: function error: Runtime.ImportModuleError" in result.output
     assert "No traffic reached it" in result.output and "the live alias still points at version 1" in result.output
     assert aws.configuration(FUNCTION, "live")["Version"] == "1"
-    assert versions(aws) == ["$LATEST", "1"]
+    assert versions(aws) == ["$LATEST", "1", "2"]
+
+
+def test_a_fixed_build_goes_out_after_a_version_failed_its_check_before_the_shift(
+    aws: Aws, live_on_version_1: str, tmp_path: Path
+) -> None:
+    assert (
+        scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(code_that_does_not_start(tmp_path, "x"))).exit_code
+        == 1
+    )
+
+    fixed = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
+
+    assert fixed.exit_code == 0, fixed.output
+    assert aws.configuration(FUNCTION, "live")["Version"] == "3"
 
 
 def test_a_function_error_that_quotes_a_setting_never_prints_its_value(

@@ -8,6 +8,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from shipcaptaincrew.cli import cli
+from shipcaptaincrew.deploy.site import Bucket
+from shipcaptaincrew.deploy.site import deploy as deploy_site
+from shipcaptaincrew.deploy.site_files import site_files
 from tests.deploy.conftest import REGION, Aws, a_package
 from tests.live_server import LiveServerFactory
 
@@ -69,3 +72,25 @@ def test_a_deploy_without_a_bucket_or_a_site_is_refused_before_anything_changes(
         aws("lambda", "list-versions-by-function", "--function-name", "scc-prod")["Versions"][-1]["Version"]
         == "$LATEST"
     )
+
+
+def test_a_bucket_changed_behind_the_tools_back_stops_the_deploy_before_the_function_changes(
+    aws: Aws, tmp_path: Path
+) -> None:
+    aws.create_function("scc-prod", a_package(tmp_path, "v1"), SETTINGS)
+    aws.client("s3").create_bucket(Bucket="scc-site")
+    deploy_site(Bucket(aws.client("s3"), "scc-site", "prod"), "prod", site_files("prod"))
+    edited = b"<!doctype html><title>the page as someone edited it in the console</title>"
+    aws.client("s3").put_object(Bucket="scc-site", Key="index.html", Body=edited)
+    before = aws.configuration("scc-prod")
+
+    result = deploy(aws, tmp_path, "--bucket", "scc-site", "--skip-smoke")
+
+    assert result.exit_code == 1, result.output
+    assert "files were changed outside `scc site deploy`: index.html" in result.output
+    after = aws.configuration("scc-prod")
+    assert (after["CodeSha256"], after["RevisionId"]) == (before["CodeSha256"], before["RevisionId"])
+    assert after["Environment"] == before["Environment"] == {"Variables": SETTINGS}
+    listed = aws("lambda", "list-versions-by-function", "--function-name", "scc-prod")["Versions"]
+    assert [item["Version"] for item in listed] == ["$LATEST"]
+    assert aws.client("s3").get_object(Bucket="scc-site", Key="index.html")["Body"].read() == edited

@@ -1,4 +1,5 @@
-"""Staging's links lead to staging: the API's guest_url and the links in emails carry the stage's path prefix."""
+"""Staging's links lead to staging: the API's guest_url and guest_link and the links in emails carry the stage's path
+prefix."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -36,6 +38,21 @@ def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function
     routed = CliRunner().invoke(cli, ["cdn", "route", guest_url])
 
     assert status == 200 and guest_url.startswith(f"/_staging/g/{SLUG}/") and len(guest_url.rsplit("/", 1)[1]) == 24
+    assert routed.exit_code == 0 and "→ staging-function" in routed.output
+
+
+def test_staging_guest_link_is_the_full_address_of_the_staging_party_page(staging: Any) -> None:
+    token = sign_in(staging)
+    assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
+
+    status, body = call(staging, url_event("GET", "/_staging/api/events", query="from=2026-05-01&to=2026-05-31",
+                                           headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    event = body["events"][0]
+    path = urlsplit(event["guest_link"]).path
+    routed = CliRunner().invoke(cli, ["cdn", "route", path])
+
+    assert status == 200 and event["guest_link"] == f"https://charters.example.com{event['guest_url']}"
+    assert path.startswith(f"/_staging/g/{SLUG}/")
     assert routed.exit_code == 0 and "→ staging-function" in routed.output
 
 

@@ -49,7 +49,7 @@ def change_options(command: Any) -> Any:
         click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
                      help="Folder for the redacted snapshots (default: SCC_DATA_DIR/deploys)."),
         click.option("--staging-function", default="scc-staging", show_default=True,
-                     help="Prod only: the staging function whose smoke-passed versions vouch for the code."),
+                     help="Prod only: the staging function whose proven live version vouches for the code."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)

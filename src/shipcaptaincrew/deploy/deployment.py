@@ -2,9 +2,9 @@
 
 Snapshot → drift → runtime → plan (merge from what live serves, 4 KB, diff; nothing changed yet, and a dry run
 stops here) → update code (RevisionId) → wait → re-read and merge → update configuration (RevisionId) → wait →
-verify by hashes → then `release.py`: test $LATEST directly → publish → confirm → shift the alias → the page,
-the public smoke test, the log watch, else roll back. Every write carries the RevisionId it was planned against,
-so a change made by anyone else meanwhile stops the deploy instead of being overwritten.
+verify by hashes → then `release.py`: publish → test the new version directly → shift the alias → the page, the
+public smoke test, the log watch → mark the alias proven, else roll back. Every write carries the RevisionId it
+was planned against, so a change made by anyone else meanwhile stops the deploy instead of being overwritten.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from shipcaptaincrew.deploy.lambda_env import Changes
 from shipcaptaincrew.deploy.package import RECORD, Target, built_for
 from shipcaptaincrew.deploy.release import Release, Releaser, planned
 from shipcaptaincrew.deploy.snapshot import Snapshot, take, variables
-from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, error_code
+from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, read_alias
 
 ALIAS = "live"
 
@@ -39,7 +39,7 @@ class Plan:
     update_runtime: bool = False
     """Set the function's runtime, architecture and handler to what the package was built for."""
     staging: str | None = None
-    """For a prod deploy: the staging function one of whose smoke-passed versions must hold this code."""
+    """For a prod deploy: the staging function whose live alias must serve this code, proven (`marks.py`)."""
     skip_staging: str | None = None
     """Why this prod deploy goes ahead without staging's proof (written into the version's description)."""
 
@@ -78,7 +78,8 @@ class _Deployment:
         """$LATEST's configuration as the snapshot read it."""
         self.served: dict[str, str] | None = None
         """The environment of the version the alias serves (None before the first deploy)."""
-        self.alias_revision: str | None = None
+        self.alias: dict[str, Any] | None = None
+        """The alias as the drift step read it (None before the first deploy)."""
         self.built = Target()
         self.runtime_changes: dict[str, str] = {}
         self.architecture_changes = False
@@ -89,7 +90,7 @@ class _Deployment:
         self.steps.run("runtime", "comparing the package's runtime, architecture and handler with the function's",
                        self.runtime)  # fmt: skip
         if self.plan.staging:
-            self.steps.run("gate", f"looking for this code among {self.plan.staging}'s smoke-passed versions",
+            self.steps.run("gate", f"looking for this code, proven, on {self.plan.staging}'s {self.plan.alias} alias",
                            self.gate)  # fmt: skip
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
@@ -109,7 +110,7 @@ class _Deployment:
             self.steps.run("wait", "until the configuration update is done", self.wait)
         verified = self.steps.run("verify", "re-reading the function and comparing hashes", lambda: self.verify(merged))
         releaser = Releaser(self.client, self.plan.function, self.plan.alias, self.steps, self.progress, self.echo,
-                            self.release, self.alias_revision)  # fmt: skip
+                            self.release, self.alias)  # fmt: skip
         version = releaser.run(verified, self.plan.code_sha256, merged)
         self.saved.append(take(verified, _now()).save(self.folder, "after"))
         return Outcome(version, self.progress.live_version, diff, tuple(self.saved))
@@ -138,10 +139,10 @@ class _Deployment:
         unpublished = [f"{mark}{key}" for mark, keys in (("+", env_drift.added), ("~", env_drift.changed),
                                                          ("-", env_drift.removed)) for key in keys]  # fmt: skip
         code_drift = latest not in (published.get("CodeSha256"), self.plan.code_sha256)
-        if code_drift and not self.plan.replace_unpublished_code:
+        if code_drift and not self.plan.replace_unpublished_code and latest not in self.published_code():
             raise DeployFailed(
-                f"$LATEST of {self.plan.function} holds code that version {self.progress.live_version} "
-                f"({self.plan.alias}) does not and that is not this build: it was changed outside `scc deploy`.\n"
+                f"$LATEST of {self.plan.function} holds code that no published version holds and that is not this "
+                "build: it was changed outside `scc deploy`.\n"
                 "State: nothing was changed.\nTo recover: keep it by publishing it (aws lambda publish-version), or "
                 "replace it with --replace-unpublished-code."
             )
@@ -167,10 +168,13 @@ class _Deployment:
 
     def gate(self) -> tuple[None, str]:
         assert self.plan.staging is not None
-        found = promote.proof(self.client, self.plan.staging, self.plan.code_sha256)
-        if found is None and self.plan.skip_staging is None:
-            raise DeployFailed(promote.unproven(self.plan.function, self.plan.staging, self.plan.code_sha256))
-        note = found.note() if found else promote.skipped(self.plan.skip_staging or "")
+        found = promote.proven_live(self.client, self.plan.staging, self.plan.alias)
+        if found is not None and found.code_sha256 == self.plan.code_sha256:
+            note = found.note()
+        elif self.plan.skip_staging is not None:
+            note = promote.skipped(self.plan.skip_staging)
+        else:
+            raise DeployFailed(promote.unproven(self.plan.function, self.plan.staging, self.plan.code_sha256, found))
         self.release.note = "; ".join(part for part in (self.release.note, note) if part)
         return None, note
 
@@ -261,18 +265,14 @@ class _Deployment:
         return call(self.client, "get_function_configuration", FunctionName=self.plan.function, Qualifier=qualifier)
 
     def alias_version(self) -> str | None:
-        alias = read_alias(self.client, self.plan.function, self.plan.alias)
-        self.alias_revision = alias.get("RevisionId") if alias else None
-        return str(alias["FunctionVersion"]) if alias else None
+        self.alias = read_alias(self.client, self.plan.function, self.plan.alias)
+        return str(self.alias["FunctionVersion"]) if self.alias else None
 
-
-def read_alias(client: Any, function: str, name: str) -> dict[str, Any] | None:
-    try:
-        return call(client, "get_alias", FunctionName=function, Name=name)
-    except Exception as error:
-        if error_code(error) == "ResourceNotFoundException":
-            return None
-        raise
+    def published_code(self) -> set[str]:
+        """The CodeSha256 of every published version (a deploy whose test failed leaves its version published)."""
+        return {
+            str(version.get("CodeSha256")) for version in promote.published_versions(self.client, self.plan.function)
+        }
 
 
 def _now() -> datetime:

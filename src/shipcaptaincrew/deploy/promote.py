@@ -1,10 +1,12 @@
 """Production takes only what staging proved.
 
-A version that passed its smoke test says so in its description (`release.SMOKE_PASSED`, written when it is
-published). A prod deploy looks among staging's versions for one with the package's `CodeSha256` and that mark;
-without one it refuses, unless the deployer says why not (`--skip-staging "reason"`, written into the prod
-version's description). `scc promote` goes the other way round: it takes the code of the version staging's `live`
-alias serves, checks its hash and its mark, and deploys those exact bytes to prod with prod's own settings.
+Proof is the mark a staging deploy writes on staging's `live` alias once every check passed (`marks.py`): the test
+of the new version before the shift, and after it the page, the public smoke test and the log watch. A deploy
+rolled back, stopped half-way, or moved past by a later deploy or `scc rollback` leaves no proof. A prod deploy
+takes a package only when staging's `live` alias serves a proven version with the package's `CodeSha256`; without
+one it refuses, unless the deployer says why not (`--skip-staging "reason"`, written into the prod version's
+description). `scc promote` goes the other way round: it takes the code of that proven version, checks its hash,
+and deploys those exact bytes to prod with prod's own settings.
 """
 
 from __future__ import annotations
@@ -15,37 +17,43 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from shipcaptaincrew.deploy.release import SMOKE_PASSED
-from shipcaptaincrew.deploy.steps import DeployFailed, call, error_code
+from shipcaptaincrew.deploy import marks
+from shipcaptaincrew.deploy.steps import DeployFailed, call, error_code, read_alias
 
 DOWNLOAD_TIMEOUT_SECONDS = 120
 
 
 @dataclass(frozen=True)
 class Proof:
+    """A staging version that passed every check and is what staging's alias serves."""
+
     function: str
     version: str
+    code_sha256: str
 
     def note(self) -> str:
         return f"proven on {self.function} version {self.version}"
 
 
-def proof(client: Any, staging: str, code_sha256: str) -> Proof | None:
-    """The newest version of `staging` with this code that passed its smoke test, if any."""
-    proven = [
-        version
-        for version in _versions(client, staging)
-        if version.get("CodeSha256") == code_sha256 and SMOKE_PASSED in version.get("Description", "")
-    ]
-    if not proven:
+def proven_live(client: Any, staging: str, alias: str) -> Proof | None:
+    """The version `staging`'s `alias` serves, if the deploy that moved it there marked it proven; else None."""
+    found = read_alias(client, staging, alias)
+    if found is None or not marks.proves(str(found.get("Description") or ""), str(found["FunctionVersion"])):
         return None
-    return Proof(staging, str(max(proven, key=lambda version: int(version["Version"]))["Version"]))
+    version = str(found["FunctionVersion"])
+    configuration = call(client, "get_function_configuration", FunctionName=staging, Qualifier=version)
+    return Proof(staging, version, str(configuration["CodeSha256"]))
 
 
-def unproven(function: str, staging: str, code_sha256: str) -> str:
+def unproven(function: str, staging: str, code_sha256: str, found: Proof | None) -> str:
+    why = (
+        f"{staging}'s live alias serves no version that passed every check there"
+        if found is None
+        else f"{staging}'s proven live version {found.version} holds other code"
+    )
     return (
-        f"refused: this package (CodeSha256 {code_sha256[:12]}…) has not passed on staging: no version of {staging} "
-        f"holds this code with '{SMOKE_PASSED}' in its description.\nState: nothing was changed.\n"
+        f"refused: this package (CodeSha256 {code_sha256[:12]}…) has not passed on staging: {why}.\n"
+        f"State: nothing was changed.\n"
         f"To go on: deploy it to staging (`scc deploy --stage staging --zip FILE`), then `scc promote`; or, when "
         f'{function} cannot wait, deploy with --skip-staging "the reason" (written into the version\'s description).'
     )
@@ -57,24 +65,25 @@ def skipped(reason: str) -> str:
 
 
 def staging_code(client: Any, staging: str, alias: str) -> tuple[bytes, Proof]:
-    """The exact zip of the version staging's `alias` serves, which must have passed its smoke test."""
-    found = call(client, "get_function", FunctionName=staging, Qualifier=alias)
-    configuration, version = found["Configuration"], str(found["Configuration"]["Version"])
-    if SMOKE_PASSED not in configuration.get("Description", ""):
+    """The exact zip of the version staging's `alias` serves, which must be proven."""
+    proof = proven_live(client, staging, alias)
+    if proof is None:
         raise DeployFailed(
-            f"refused: {staging} version {version} ({alias}) has no record of passing its smoke test "
-            f"('{SMOKE_PASSED}' is not in its description): deploy to staging with `scc deploy` first.\n"
-            "State: nothing was changed."
+            f"refused: {staging}'s {alias} alias has no record of passing every check (the version it serves was "
+            "rolled back from, stopped before its checks finished, or moved to by hand): deploy to staging with "
+            "`scc deploy` first.\nState: nothing was changed."
         )
+    found = call(client, "get_function", FunctionName=staging, Qualifier=proof.version)
     with urllib.request.urlopen(found["Code"]["Location"], timeout=DOWNLOAD_TIMEOUT_SECONDS) as answer:
         package = answer.read()
-    if base64.b64encode(hashlib.sha256(package).digest()).decode() != configuration["CodeSha256"]:
-        raise DeployFailed(f"the code downloaded from {staging} version {version} does not match its CodeSha256.\n"
-                           "State: nothing was changed.")  # fmt: skip
-    return package, Proof(staging, version)
+    if base64.b64encode(hashlib.sha256(package).digest()).decode() != proof.code_sha256:
+        raise DeployFailed(f"the code downloaded from {staging} version {proof.version} does not match its "
+                           "CodeSha256.\nState: nothing was changed.")  # fmt: skip
+    return package, proof
 
 
-def _versions(client: Any, function: str) -> list[dict[str, Any]]:
+def published_versions(client: Any, function: str) -> list[dict[str, Any]]:
+    """Every published version's configuration ($LATEST left out); none for a function that does not exist."""
     found: list[dict[str, Any]] = []
     marker = None
     while True:

@@ -1,16 +1,18 @@
-"""Test, then shift, then watch, else roll back: how a verified `$LATEST` becomes what `live` serves.
+"""Publish, test, then shift, then watch, else roll back: how a verified `$LATEST` becomes what `live` serves.
 
-1. **test** — invoke `$LATEST` directly (Function URL event, origin secret) and run the smoke checks: no
-   traffic reaches it yet. A failure stops here; `live` is untouched and nothing is published.
-2. **publish** — with the `RevisionId` the verify step read and the package's `CodeSha256`, so the version is
-   byte for byte what was tested; its description says the smoke test passed (a version's description can
-   only be written when it is published, which is why the test runs on `$LATEST` first).
-3. **confirm** — invoke the new version by its number (`/healthz`).
-4. **shift** — move `live` to it (guarded by the alias's `RevisionId`).
-5. **after the shift** — the steps the caller gives (upload the page, smoke the public URL), then **watch** the
+1. **publish** — with the `RevisionId` the verify step read and the package's `CodeSha256`, so the version is
+   byte for byte the revision verified.
+2. **test** — invoke that version by its number (Function URL event, origin secret) and run every smoke check on
+   it: the exact version the alias will serve, before any traffic reaches it. A failure stops here; `live` is
+   untouched and the version stays published, unused.
+3. **shift** — move `live` to it (guarded by the alias's `RevisionId`), marking it *on trial* (`marks.py`).
+4. **after the shift** — the steps the caller gives (upload the page, smoke the public URL), then **watch** the
    log group for errors from the new version for a short window.
-Any failure after the shift moves `live` back to the version it served before (guarded by the `RevisionId` the
-shift returned), undoes what the later steps can undo (the page), says so, and fails the deploy.
+5. **prove** — every check passed: the alias's description marks the version *proven*, which is what lets a prod
+   deploy take its code.
+Any failure after the shift moves `live` back to the version it served before, with the description it had
+(guarded by the `RevisionId` the shift returned), undoes what the later steps can undo (the page), says so, and
+fails the deploy.
 """
 
 from __future__ import annotations
@@ -21,12 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from shipcaptaincrew.deploy import smoke, watch
+from shipcaptaincrew.deploy import marks, smoke, watch
 from shipcaptaincrew.deploy.invoke import BASE_URL, direct, origin_secret
 from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call
 
-SMOKE_PASSED = "smoke passed"
-"""In a version's description: the version's exact code and settings passed the smoke checks before release."""
 DESCRIPTION_LIMIT = 256
 MIN_REDACTED = 8
 """Shorter values (`sqlite`, `ses`, `1`) are no secrets, and hiding them would blank out ordinary words."""
@@ -58,10 +58,12 @@ class Release:
 
 class Releaser:
     def __init__(self, client: Any, function: str, alias: str, steps: Steps, progress: Progress, echo: Echo,
-                 release: Release, alias_revision: str | None) -> None:  # fmt: skip
+                 release: Release, alias_before: dict[str, Any] | None) -> None:  # fmt: skip
         self.client, self.function, self.alias = client, function, alias
         self.steps, self.progress, self.echo, self.release = steps, progress, echo, release
-        self.alias_revision = alias_revision
+        self.alias_revision = alias_before.get("RevisionId") if alias_before else None
+        self.alias_description = str(alias_before.get("Description") or "") if alias_before else ""
+        """What the alias said before the shift (the previous version's mark), put back with it on a rollback."""
         self.done: list[AfterShift] = []
         self.values: list[str] = []
 
@@ -69,11 +71,10 @@ class Releaser:
         secret = origin_secret(variables, self.release.ssm or _no_ssm)
         self.values = sorted({*variables.values(), *([secret] if secret else [])}, key=len, reverse=True)
         base = BASE_URL + variables.get("SCC_PATH_PREFIX", "")
-        self.steps.run("test", f"invoking $LATEST of {self.function} directly and smoke-testing it (no traffic yet)",
-                       lambda: self.test(base, secret))  # fmt: skip
-        version = self.steps.run("publish", "publishing the tested revision",
+        version = self.steps.run("publish", "publishing the verified revision",
                                  lambda: self.publish(verified, code_sha256))  # fmt: skip
-        self.steps.run("confirm", f"invoking version {version} directly", lambda: self.confirm(version, base, secret))
+        self.steps.run("test", f"invoking version {version} of {self.function} directly and smoke-testing it "
+                       "(no traffic yet)", lambda: self.test(version, base, secret))  # fmt: skip
         began = int(time.time() * 1000)
         self.steps.run("shift", f"moving the {self.alias} alias", lambda: self.shift(version))
         try:
@@ -85,18 +86,20 @@ class Releaser:
                                lambda: self.watch(group, began, version))  # fmt: skip
         except DeployFailed as failed:
             raise self.roll_back(version, failed) from None
+        self.steps.run("prove", f"marking the {self.alias} alias: version {version} passed every check",
+                       lambda: self.prove(version))  # fmt: skip
         return version
 
     def after(self, step: AfterShift) -> None:
         self.done.append(step)  # before it runs: a step that fails half-way is undone too
         self.steps.run(step.name, step.doing, lambda: (None, step.action()))
 
-    def test(self, base: str, secret: str | None) -> tuple[None, str]:
-        results = smoke.run(base, get=direct(self.client, self.function, "$LATEST", secret))
-        return None, self._verdict(results, "$LATEST")
+    def test(self, version: str, base: str, secret: str | None) -> tuple[None, str]:
+        results = smoke.run(base, get=direct(self.client, self.function, version, secret))
+        return None, self._verdict(results, f"version {version}")
 
     def publish(self, verified: dict[str, Any], code_sha256: str) -> tuple[str, str]:
-        description = f"scc deploy {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC; {SMOKE_PASSED}"
+        description = f"scc deploy {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"
         if self.release.note:
             description += f"; {self.release.note}"
         answer = call(self.client, "publish_version", FunctionName=self.function, CodeSha256=code_sha256,
@@ -104,26 +107,30 @@ class Releaser:
         self.progress.published = str(answer["Version"])
         return self.progress.published, f"version {self.progress.published}: {answer.get('Description', '')}"
 
-    def confirm(self, version: str, base: str, secret: str | None) -> tuple[None, str]:
-        answer = direct(self.client, self.function, version, secret)(f"{base}/healthz")
-        if answer.status != 200:
-            reason = f"{answer.status}: {self.redacted(answer.text)[:200]}"
-            raise DeployFailed(
-                f"version {version} does not answer /healthz ({reason}).\nState: {self.progress.state()}"
-            )
-        return None, f"version {version} answers /healthz"
-
     def shift(self, version: str) -> tuple[None, str]:
-        previous = self.progress.live_version
+        previous, trial = self.progress.live_version, marks.on_trial(version, datetime.now(UTC))
         if previous is None:
             moved = call(self.client, "create_alias", FunctionName=self.function, Name=self.alias,
-                         FunctionVersion=version)  # fmt: skip
+                         FunctionVersion=version, Description=trial)  # fmt: skip
         else:
             moved = call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
-                         FunctionVersion=version, RevisionId=self.alias_revision)  # fmt: skip
+                         FunctionVersion=version, Description=trial, RevisionId=self.alias_revision)  # fmt: skip
         self.alias_revision = moved.get("RevisionId")
         self.progress.alias_moved = True
-        return None, f"{self.alias}: {previous or '(new)'} → {version}"
+        return None, f"{self.alias}: {previous or '(new)'} → {version} (on trial)"
+
+    def prove(self, version: str) -> tuple[None, str]:
+        checks = self.checks()
+        call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
+             Description=marks.proven(version, checks, datetime.now(UTC)), RevisionId=self.alias_revision)  # fmt: skip
+        return None, f"{self.alias}: version {version} proven ({', '.join(checks)})"
+
+    def checks(self) -> list[str]:
+        """The checks this deploy ran, by their step names (a check skipped on the command line is not named)."""
+        names = ["test", *(step.name for step in self.release.after_shift)]
+        if self.release.logs is not None and self.release.watch_seconds > 0:
+            names.append(f"watch {self.release.watch_seconds:g} s")
+        return names
 
     def watch(self, group: str, since_ms: int, version: str) -> tuple[None, str]:
         found = watch.watch(self.release.logs, group, since_ms, version, self.release.watch_seconds)
@@ -138,11 +145,12 @@ class Releaser:
         failed = DeployFailed(str(failed).split("\nState:")[0])  # the state it gives is no longer true
         if previous is None:
             return DeployFailed(f"{failed}\nNot rolled back: {self.alias} served no version before this deploy; it "
-                                f"stays on version {version}. Fix the cause and deploy again.")  # fmt: skip
+                                f"stays on version {version}, {self.mark_failed(version)}. Fix the cause and deploy "
+                                "again.")  # fmt: skip
         self.echo(f"[rollback] moving {self.alias} back to version {previous}")
         try:
             call(self.client, "update_alias", FunctionName=self.function, Name=self.alias, FunctionVersion=previous,
-                 RevisionId=self.alias_revision)  # fmt: skip
+                 Description=self.alias_description, RevisionId=self.alias_revision)  # fmt: skip
         except Exception as error:
             return DeployFailed(f"{failed}\nROLLBACK FAILED: {self.alias} still points at version {version} "
                                 f"({type(error).__name__}); move it with `scc rollback --to {previous}`.")  # fmt: skip
@@ -153,6 +161,15 @@ class Releaser:
             + "".join(f"\n  {line}" for line in undone)
             + "\nTo recover: fix the cause and deploy again."
         )
+
+    def mark_failed(self, version: str) -> str:
+        """Say on the alias that its version failed (it is already no proof: the shift marked it on trial)."""
+        try:
+            call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
+                 Description=marks.failed(version, datetime.now(UTC)), RevisionId=self.alias_revision)  # fmt: skip
+        except Exception as error:
+            return f"still marked on trial ({type(error).__name__}), which proves nothing"
+        return "marked failed"
 
     def redacted(self, text: str) -> str:
         """What the function said (an error can quote a setting), with every value of its environment hidden."""
@@ -188,10 +205,11 @@ def planned(release: Release, function: str, alias: str) -> list[str]:
         after.append(f"watch the log group for errors for {release.watch_seconds:g} s")
     return [
         "then: update the code and the configuration (RevisionId), wait, verify by hashes",
-        f"      invoke $LATEST of {function} directly and smoke-test it (no traffic yet)",
-        f"      publish it ({SMOKE_PASSED}), invoke the version directly, move {alias} to it",
+        f"      publish it, invoke the new version of {function} directly and smoke-test it (no traffic yet)",
+        f"      move {alias} to it (on trial)",
         *(f"      {doing}" for doing in after),
-        f"      on any failure after the move: move {alias} back to the version it served before",
+        f"      mark {alias} proven (what lets prod take this code); on any failure after the move: move {alias} "
+        "back to the version it served before",
     ]
 
 

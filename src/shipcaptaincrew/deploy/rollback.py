@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shipcaptaincrew.deploy.deployment import ALIAS, read_alias
-from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call
+from shipcaptaincrew.deploy.deployment import ALIAS
+from shipcaptaincrew.deploy.steps import DeployFailed, Echo, Progress, Steps, call, read_alias
 
 
 def rollback(client: Any, function: str, echo: Echo, to: str | None = None, alias: str = ALIAS) -> tuple[str, str]:

@@ -111,3 +111,12 @@ def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
     """One API call, leaving out parameters that are None (RevisionId where an emulator has none)."""
     answer: dict[str, Any] = getattr(client, operation)(**{k: v for k, v in params.items() if v is not None})
     return answer
+
+
+def read_alias(client: Any, function: str, name: str) -> dict[str, Any] | None:
+    try:
+        return call(client, "get_alias", FunctionName=function, Name=name)
+    except Exception as error:
+        if error_code(error) == "ResourceNotFoundException":
+            return None
+        raise

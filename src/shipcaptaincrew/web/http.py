@@ -79,10 +79,16 @@ def json_response(
 
 
 def bearer_token(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token_in(request.headers.get("authorization", ""))
+    if token is None:
         raise Unauthorized("sign in first: send Authorization: Bearer <token> from POST /api/login")
-    return token.strip()
+    return token
+
+
+def token_in(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value; None for any other scheme or none."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def client_address(request: Request) -> str:

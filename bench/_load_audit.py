@@ -7,7 +7,6 @@ acknowledged.
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections import Counter
@@ -21,7 +20,7 @@ from typing import Any
 class StoreView:
     integrity: list[str]
     entries: list[tuple[str, str, int]]  # entry id, event slug, signed cents
-    keys: dict[str, str]  # Idempotency-Key -> the entry id its stored answer names
+    keys: dict[str, str]  # Idempotency-Key -> the entry id it made (the baseline: its stored answer names)
     paid: dict[str, int]  # event slug -> the paid amount the event row carries
     signatures: list[tuple[str, str]]  # event slug, guest name
     signed: dict[str, int]  # event slug -> the signature count the event row carries
@@ -34,9 +33,7 @@ def read_app_store(database: Path) -> StoreView:
             integrity=[row[0] for row in db.execute("PRAGMA integrity_check")],
             entries=db.execute("SELECT l.id, e.slug, CASE l.kind WHEN 'payment' THEN l.amount_cents "
                                "ELSE -l.amount_cents END FROM ledger l JOIN events e ON e.id = l.event_id").fetchall(),
-            keys={key: json.loads(body)["payment"]["id"]
-                  for key, status, body in db.execute("SELECT key, status, body FROM idempotency_keys")
-                  if status == 201},
+            keys=dict(db.execute("SELECT key, entry_id FROM idempotency_keys").fetchall()),
             paid=dict(db.execute("SELECT slug, paid_cents FROM events").fetchall()),
             signatures=db.execute("SELECT e.slug, s.guest_name FROM signatures s JOIN events e "
                                   "ON e.id = s.event_id").fetchall(),
@@ -64,8 +61,7 @@ def read_dynamodb_store(env: dict[str, str]) -> StoreView:
         kind.setdefault(record["type"], []).append(record)
     entries = [(r["id"], r["event"], r["amount_cents"] * (1 if r["kind"] == "payment" else -1))
                for r in kind.get("ledger_entry", [])]  # fmt: skip
-    keys = {r["key"]: json.loads(base64.b64decode(r["body_base64"]))["payment"]["id"]
-            for r in kind.get("idempotency_key", []) if r["status"] == 201}  # fmt: skip
+    keys = {r["key"]: r["entry_id"] for r in kind.get("idempotency_key", [])}
     return StoreView(
         integrity=[f"{problem.record_id}: {problem.problem}" for problem in problems] or ["ok"],
         entries=entries,
@@ -125,7 +121,7 @@ def audit(view: StoreView, payments: Sequence[Sequence[Any]], signatures: Sequen
         "signatures are exactly the acknowledged ones": Counter(map(tuple, view.signatures))
         == Counter(map(tuple, signatures)),
         "signature counts match": all(view.signed[slug] == signed_per_event[slug] for slug in view.signed),
-        "a replayed key answers the same bytes": replays_differing == 0,
+        "a replayed key answers the same entry": replays_differing == 0,
         "no unexpected answer": not any(errors.values()),
         "no email dead-lettered": not view.outbox.get("dead"),
     }

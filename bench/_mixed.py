@@ -2,8 +2,8 @@
 
 `python bench/_mixed.py SPEC_JSON`: keep-alive HTTP/1.1 connections on asyncio, each a dispatcher or a guest
 doing one thing after another for a fixed time: list the events of a window, log a payment with a new
-Idempotency-Key (now and then sending it again, as a client does that lost the answer, which must return the very
-same bytes), or open a waiver page and sign it. Prints one JSON line: every latency and status by kind, and every
+Idempotency-Key (now and then sending it again, as a client does that lost the answer, which must give back the
+very same entry), or open a waiver page and sign it. Prints one JSON line: every latency and status by kind, and every
 acknowledged write (payment key, entry id, event, cents; signer, event), so the store can be audited afterwards.
 
 Loopback only; every load stops by itself.
@@ -138,7 +138,7 @@ class Client:
             ok, _, first = await connection.send("pay-again", request)
         if ok and self.random.random() < self.spec.resend_share:
             again, _, second = await connection.send("pay-again", request)
-            self.tally.replays_differing += again and second != first
+            self.tally.replays_differing += again and json.loads(second)["payment"] != json.loads(first)["payment"]
         if ok:
             self.tally.payments.append((key, json.loads(first)["payment"]["id"], slug, cents))
 

@@ -2,7 +2,7 @@
 
 Each client (a keep-alive connection, see `_mixed.py`) lists the events of a two-week window, logs payments with
 their own Idempotency-Keys (sending some a second time with the same key, as a client that lost the answer does:
-the second answer must be the same bytes and write nothing), and signs waivers on the guest pages (the page, then
+the second answer must give back the same entry and write nothing), and signs waivers on the guest pages (the page, then
 the form, each guest from an address of its own in X-Forwarded-For, as a proxy on loopback that
 SCC_TRUSTED_PROXIES trusts would send it). The application runs as `scc serve` runs it, on a store seeded through
 its own code, with email receipts delivered after each answer. The baseline is the same mix against a bare

@@ -35,7 +35,7 @@ def test_an_export_imported_elsewhere_exports_the_same_bytes(tmp_path: Path) -> 
     assert imported.exit_code == 0, imported.output
     assert "records imported" in imported.stderr
     assert again.stdout_bytes == first.read_bytes()
-    assert first.read_bytes().startswith(b'{"format":"scc-transfer","version":3}\n')
+    assert first.read_bytes().startswith(b'{"format":"scc-transfer","version":4}\n')
     assert b'"type":"ledger_entry"' in first.read_bytes()
 
 

@@ -19,7 +19,7 @@ from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.waivers import SignatureDraft
-from shipcaptaincrew.ports import StoredResponse
+from shipcaptaincrew.ports import IdempotencyRecord
 from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_details, set_waiver, sign_waiver
@@ -101,8 +101,7 @@ def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: D
         uow.events.add(event)
     calls = Calls(store)
 
-    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "admin", "key-1", "fp",
-                              lambda result: b"{}")  # fmt: skip
+    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "admin", "key-1", "fp")
 
     assert calls.names().count("TransactWriteItems") == 1
     assert "Scan" not in calls.names() and "Query" not in calls.names(), "no index read to trim old keys"
@@ -197,20 +196,40 @@ def test_an_idempotency_key_is_stored_once_with_the_moment_the_tables_time_to_li
     store: DynamoDbStore,
 ) -> None:
     with store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW), NOW + timedelta(hours=48))
+        uow.idempotency.put("new", IdempotencyRecord("fp", "pay_1", NOW), NOW + timedelta(hours=48))
     with pytest.raises(Contention), store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW), NOW + timedelta(hours=48))
+        uow.idempotency.put("new", IdempotencyRecord("other", "pay_2", NOW), NOW + timedelta(hours=48))
     calls = Calls(store)
     with store.writing() as uow:
         uow.idempotency.forget_older_than(NOW + timedelta(days=30))
 
     assert calls.names() == [], "nothing to trim: the table forgets keys by itself"
     with store.reading() as uow:
-        assert uow.idempotency.get("new") == StoredResponse("fp", 201, b'{"a": 1}', NOW)
+        assert uow.idempotency.get("new") == IdempotencyRecord("fp", "pay_1", NOW)
     stored = store.get_item(("IDEM#new", "IDEM"))
     assert stored is not None and stored["expires"] == int((NOW + timedelta(hours=48)).timestamp())
     time_to_live = store.client.describe_time_to_live(TableName=store.table)["TimeToLiveDescription"]
     assert (time_to_live["TimeToLiveStatus"], time_to_live["AttributeName"]) == ("ENABLED", "expires")
+
+
+def test_a_key_stored_with_the_apis_whole_answer_still_names_the_entry_it_made(store: DynamoDbStore) -> None:
+    answer = b'{"payment":{"id":"pay_1","amount_cents":40000},"event":{"slug":"2026-05-23-sarah-pm"}}'
+    expires = str(int((NOW + timedelta(hours=48)).timestamp()))
+    store.client.put_item(
+        TableName=store.table,
+        Item={
+            "pk": {"S": "IDEM#old"},
+            "sk": {"S": "IDEM"},
+            "fingerprint": {"S": "fp"},
+            "status": {"N": "201"},
+            "body": {"B": answer},
+            "created_at": {"S": NOW.isoformat()},
+            "expires": {"N": expires},
+        },
+    )
+
+    with store.reading() as uow:
+        assert uow.idempotency.get("old") == IdempotencyRecord("fp", "pay_1", NOW)
 
 
 def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -37,7 +39,7 @@ from shipcaptaincrew.services import (
     waivers,
 )
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.services.transfer import KINDS, export_jsonl, import_jsonl
+from shipcaptaincrew.services.transfer import KINDS, encode, export_jsonl, import_jsonl
 from tests.builders import PASSWORD, WAIVER_TEXT, event_details, sign_waiver
 from tests.contract.dynamodb import dynamodb_store
 from tests.fakes import FakeClock, FakeMailer
@@ -92,7 +94,7 @@ def populate(ctx: Context) -> Built:
     later()
     draft = PaymentDraft(50000, "check", "Sarah Lopez", "1042", "second half", date(2026, 4, 30))
     for _ in range(2):  # a replay returns the first answer and writes nothing
-        payments.log_payment_once(ctx, sarah.slug, draft, "test", "key-1", "fp-1", lambda r: f"{r.entry.id}".encode())
+        payments.log_payment_once(ctx, sarah.slug, draft, "test", "key-1", "fp-1")
     later()
     payments.reverse_payment(ctx, first.entry.id, "typed the wrong amount", "test")
     payments.log_payment(ctx, free.slug, PaymentDraft(2500, "cash", "Ben"), "test")
@@ -222,7 +224,7 @@ def test_the_export_starts_with_the_header_and_is_canonical_json_lines(sqlite: S
     populate(context(sqlite))
     lines = exported(SqliteTransfer(sqlite.path)).splitlines()
 
-    assert lines[0] == b'{"format":"scc-transfer","version":3}'
+    assert lines[0] == b'{"format":"scc-transfer","version":4}'
     for line in lines:
         assert json.dumps(json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() == line
     assert "José — bring a cake 🎂".encode() in b"\n".join(lines)
@@ -359,3 +361,44 @@ def test_a_dynamodb_import_that_fails_half_way_deletes_what_it_wrote(
     dynamodb.client.meta.events.unregister("before-call.dynamodb.BatchWriteItem", throttle_the_second_batch)
     assert len(calls) >= 2
     assert transfer.is_empty()
+
+
+def export_with_a_key(tmp_path: Path) -> list[bytes]:
+    store = SqliteStore(tmp_path / "keyed.sqlite3", DEFAULT_PERIODS)
+    ctx = context(store)
+    event = booking.create_event(ctx, event_details(amount_due_cents=90000), "test")
+    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "test", "key-1", "fp")
+    store.close()
+    return exported(SqliteTransfer(store.path)).splitlines(keepends=True)
+
+
+def as_format_3(line: bytes) -> bytes:
+    """The line as a version 3 file has it: an idempotency key kept the API's whole answer, not its entry."""
+    record = json.loads(line)
+    if record.get("type") != "idempotency_key":
+        return line
+    answer = json.dumps({"payment": {"id": record.pop("entry_id"), "amount_cents": 40000}, "event": {}}).encode()
+    return encode({**record, "status": 201, "body_base64": base64.b64encode(answer).decode("ascii")})
+
+
+def test_a_format_3_file_keeps_each_idempotency_key_naming_the_entry_its_answer_named(
+    target: Transfer, tmp_path: Path
+) -> None:
+    lines = export_with_a_key(tmp_path)
+    older = [b'{"format":"scc-transfer","version":3}\n', *map(as_format_3, lines[1:])]
+    assert older != lines and b"body_base64" in b"".join(older)
+
+    restore(target, b"".join(older))
+
+    assert exported(target) == b"".join(lines)
+
+
+def test_an_idempotency_key_naming_no_entry_is_refused_and_nothing_is_written(target: Transfer, tmp_path: Path) -> None:
+    lines = export_with_a_key(tmp_path)
+    at = line_of(lines, "idempotency_key")
+    lines[at] = re.sub(rb'"entry_id":"[^"]*"', b'"entry_id":"pay_nowhere"', lines[at])
+
+    with pytest.raises(InvalidInput, match=f"line {at + 1} .*entry_id 'pay_nowhere' is not a ledger_entry"):
+        import_jsonl(target, lines, lambda done, total: None)
+
+    assert target.is_empty()

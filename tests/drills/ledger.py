@@ -121,7 +121,7 @@ class Ledger:
     """The ledger and the event's stored payment state, read from the database file."""
 
     entries: list[tuple[str, str, int]]  # (id, kind, amount_cents) in the order appended
-    keys: dict[str, str]  # Idempotency-Key -> the entry id its stored answer names
+    keys: dict[str, str]  # Idempotency-Key -> the entry id it made
     paid_cents: int
     integrity: list[str]
     receipts: int  # outbox messages, each written in the transaction of the payment it confirms
@@ -140,9 +140,7 @@ def read_ledger(database: Path, slug: str = SLUG) -> Ledger:
     try:
         integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         entries = connection.execute("SELECT id, kind, amount_cents FROM ledger ORDER BY rowid").fetchall()
-        keys = {key: json.loads(body)["payment"]["id"]
-                for key, status, body in connection.execute("SELECT key, status, body FROM idempotency_keys")
-                if 200 <= status < 300}  # fmt: skip
+        keys = dict(connection.execute("SELECT key, entry_id FROM idempotency_keys").fetchall())
         paid = connection.execute("SELECT paid_cents FROM events WHERE slug = ?", (slug,)).fetchone()[0]
         receipts = connection.execute("SELECT count(*) FROM outbox WHERE kind = 'receipt'").fetchone()[0]
         return Ledger(entries, keys, int(paid), integrity, int(receipts))

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from shipcaptaincrew.adapters.dynamodb_events import EVENTS
-from shipcaptaincrew.adapters.dynamodb_ledger import LEDGER
+from shipcaptaincrew.adapters.dynamodb_ledger import LEDGER, entry_made
 from shipcaptaincrew.adapters.dynamodb_roster import ROSTER
 from shipcaptaincrew.adapters.dynamodb_store import Item
 from shipcaptaincrew.adapters.dynamodb_waivers import SIGNATURES, VOIDS
@@ -137,9 +136,8 @@ def _version_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 def _idempotency_items(record: Record, _: dict[str, str]) -> list[Item]:
     expires = int((datetime.fromisoformat(record["created_at"]) + KEEP_KEYS_FOR).timestamp())  # the time-to-live
-    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", "fingerprint": record["fingerprint"],
-             "status": record["status"], "body": base64.b64decode(record["body_base64"]),
-             "created_at": record["created_at"], "expires": expires}]  # fmt: skip
+    fields = _pick(record, ("fingerprint", "entry_id", "created_at"))
+    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", **fields, "expires": expires}]
 
 
 def _outbox_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -235,9 +233,8 @@ def _departure(item: Item, slugs: dict[str, str]) -> Record:
 
 
 def _idempotency(item: Item, _: dict[str, str]) -> Record:
-    body = base64.b64encode(bytes(item["body"])).decode("ascii")
-    return {"type": "idempotency_key", "key": str(item["pk"]).removeprefix("IDEM#"), "body_base64": body,
-            **_pick(item, ("fingerprint", "status", "created_at"))}  # fmt: skip
+    return {"type": "idempotency_key", "key": str(item["pk"]).removeprefix("IDEM#"), "entry_id": entry_made(item),
+            **_pick(item, ("fingerprint", "created_at"))}  # fmt: skip
 
 
 def _outbox(item: Item, _: dict[str, str]) -> Record:

@@ -8,7 +8,6 @@ are untouched, and those that bump the generation counters fire as they do for a
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +50,7 @@ PLAIN = {  # record type -> (table, columns) for the kinds that are one row each
     "credential": ("credentials", ("name", "value")),
     "revoked_token": ("revoked_tokens", ("token_id", "expires_at")),
     "waiver_chain": ("waiver_chain", ("position", "seal", "head_seal")),
+    "idempotency_key": ("idempotency_keys", ("key", "fingerprint", "entry_id", "created_at")),
 }  # fmt: skip
 PROGRESS_EVERY = 1000
 
@@ -123,9 +123,6 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
         yield {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
     for record in _joined(connection, "departures", "departure", DEPARTURE_COLUMNS):
         yield {**record, "aboard": json.loads(record["aboard"])}
-    for row in connection.execute("SELECT key, fingerprint, status, body, created_at FROM idempotency_keys"):
-        yield {"type": "idempotency_key", "key": row[0], "fingerprint": row[1], "status": row[2],
-               "body_base64": base64.b64encode(bytes(row[3])).decode("ascii"), "created_at": row[4]}  # fmt: skip
     for row in connection.execute(f"SELECT {', '.join(OUTBOX_COLUMNS)}, facts FROM outbox"):
         yield {"type": "outbox_message", **dict(zip(OUTBOX_COLUMNS, row, strict=False)), "facts": json.loads(row[-1])}
     for row in connection.execute("SELECT action, actor, at, data FROM audit"):
@@ -197,13 +194,6 @@ def _insert_joined(table: str, columns: Sequence[str]) -> Callable[[sqlite3.Conn
     return insert
 
 
-def _insert_idempotency_key(connection: sqlite3.Connection, record: Record) -> None:
-    body = base64.b64decode(record["body_base64"])
-    _insert(connection, "idempotency_keys", {"key": record["key"], "fingerprint": record["fingerprint"],
-                                             "status": record["status"], "body": body,
-                                             "created_at": record["created_at"]})  # fmt: skip
-
-
 def _insert_outbox_message(connection: sqlite3.Connection, record: Record) -> None:
     values = {name: record[name] for name in OUTBOX_COLUMNS}
     _insert(connection, "outbox", {**values, "facts": json.dumps(record["facts"], ensure_ascii=False)})
@@ -232,7 +222,6 @@ _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),
     "check_in": _insert_joined("check_ins", CHECK_IN_COLUMNS),
     "departure": _insert_departure,
-    "idempotency_key": _insert_idempotency_key,
     "outbox_message": _insert_outbox_message,
     "audit": _insert_audit,
 }

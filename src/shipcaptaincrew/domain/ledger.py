@@ -24,7 +24,7 @@ cancelled one as `rain_check` and arrives on the other as `credit`, two entries 
 KINDS = (PAYMENT, REVERSAL, REFUND, RAIN_CHECK, CREDIT)
 _MONEY_IN = (PAYMENT, CREDIT)
 KEEP_KEYS_FOR = timedelta(hours=48)
-"""How long a payment's Idempotency-Key and its first answer are kept at least: a client resending after a lost
+"""How long a payment's idempotency key and the entry it made are kept at least: a client resending after a lost
 answer does so well within it."""
 
 
@@ -103,7 +103,7 @@ def rain_check(ids: tuple[str, str], slugs: tuple[str, str], amount_cents: int, 
     """The pair of entries that moves `amount_cents` of a cancelled charter's refund due (`slugs[0]`) onto another
     booking (`slugs[1]`) as a credit; raise InvalidInput for nothing due or more than is due."""
     if refund_due_cents <= 0:
-        raise InvalidInput("nothing is due back on this charter: a rain check moves a refund due", "event_id")
+        raise InvalidInput("nothing is due back on this charter: a rain check moves a refund due", "event")
     if not 0 < amount_cents <= refund_due_cents:
         raise InvalidInput(
             f"amount must be more than zero and at most ${format_cents(refund_due_cents)}, the refund due", "amount"

@@ -47,6 +47,7 @@ def check_references(numbered: Numbered) -> None:
                     and record["kind"] == "payment"},
         "waiver_version": _values(numbered, "waiver_version", "id"),
         "signature": _values(numbered, "signature", "id"),
+        "ledger_entry": _values(numbered, "ledger_entry", "id"),
     }  # fmt: skip
     for number, record in numbered:
         for field, target, value in _references(record):
@@ -89,4 +90,6 @@ def _references(record: Record) -> list[tuple[str, str, object]]:
         return [("event", "event", record["event"])]
     if kind == "signature_void":
         return [("event", "event", record["event"]), ("signature", "signature", record["signature"])]
+    if kind == "idempotency_key":
+        return [("entry_id", "ledger_entry", record["entry_id"])]
     return []

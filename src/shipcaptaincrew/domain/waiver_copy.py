@@ -34,8 +34,9 @@ class CopySheet:
     drawn_signature: str
 
 
-def copy_sheet(event: Event, signature: Signature, version: WaiverVersion, void: Void | None,
-               words: GuestWords) -> CopySheet:  # fmt: skip
+def copy_sheet(
+    event: Event, signature: Signature, version: WaiverVersion, void: Void | None, words: GuestWords
+) -> CopySheet:
     day = long_day(event.details.date)
     notice = ""
     if void is not None:

@@ -96,8 +96,15 @@ def give_rain_check(ctx: Context, slug: str, to_slug: str, amount_cents: int | N
         _check_rain_check(source, target)
         ids = (new_id("rch", now), new_id("crd", now))
         patron = f"{source.details.patron.first_name} {source.details.patron.last_name}".strip()
-        out, credit = ledger.rain_check(ids, (source.slug, target.slug), amount_cents or source.refund_due_cents,
-                                        source.refund_due_cents, patron, actor, now)  # fmt: skip
+        out, credit = ledger.rain_check(
+            ids,
+            (source.slug, target.slug),
+            amount_cents or source.refund_due_cents,
+            source.refund_due_cents,
+            patron,
+            actor,
+            now,
+        )
         uow.ledger.append(out)
         uow.ledger.append(credit)
         source, target = _append_to_state(uow, source, out), _append_to_state(uow, target, credit)

@@ -187,8 +187,10 @@ def _check_header(value: Record) -> int:
     if value.get("format") != FORMAT:
         raise InvalidInput(f"line 1: not an scc-transfer file (the header must be {encode(HEADER)!r})", "format")
     if value.get("version") not in READABLE:
-        raise InvalidInput(f"line 1: format version {value.get('version')!r} is not supported "
-                           f"({', '.join(map(str, READABLE))})", "version")  # fmt: skip
+        raise InvalidInput(
+            f"line 1: format version {value.get('version')!r} is not supported ({', '.join(map(str, READABLE))})",
+            "version",
+        )
     return int(value["version"])
 
 

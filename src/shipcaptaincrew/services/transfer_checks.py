@@ -52,8 +52,9 @@ def check_references(numbered: Numbered) -> None:
     for number, record in numbered:
         for field, target, value in _references(record):
             if value not in known[target]:
-                raise InvalidInput(f"line {number} ({record['type']}): {field} {value!r} is not a {target} in the file",
-                                   field)  # fmt: skip
+                raise InvalidInput(
+                    f"line {number} ({record['type']}): {field} {value!r} is not a {target} in the file", field
+                )
         if record["type"] == "ledger_entry" and (record["kind"] == "reversal") != (record["reverses"] is not None):
             raise InvalidInput(f"line {number} (ledger_entry): a reversal, and only a reversal, names what it reverses",
                                "reverses")  # fmt: skip
@@ -66,8 +67,9 @@ def _unique(numbered: Numbered, kind: str, field: str, keys: Callable[[Record], 
             continue
         for key in keys(record):
             if key in seen:
-                raise InvalidInput(f"line {number} ({kind}): {field} {key!r} is already used on line {seen[key]}",
-                                   field)  # fmt: skip
+                raise InvalidInput(
+                    f"line {number} ({kind}): {field} {key!r} is already used on line {seen[key]}", field
+                )
             seen[key] = number
 
 

@@ -37,8 +37,11 @@ class DynamoDbDock:
         return None if item is None else departure(item)
 
     def add_departure(self, event_key: str, departure: Departure) -> None:
-        self._uow.writes.put(departure_item(event_key, departure), "attribute_not_exists(pk)",
-                             error=lambda: AlreadyDeparted("the charter has departed already", "slug"))  # fmt: skip
+        self._uow.writes.put(
+            departure_item(event_key, departure),
+            "attribute_not_exists(pk)",
+            error=lambda: AlreadyDeparted("the charter has departed already", "slug"),
+        )
 
     def add_return(self, event_key: str, departure: Departure) -> None:
         assert departure.returned_at is not None
@@ -59,8 +62,15 @@ def check_in_item(event_key: str, check_in: CheckIn) -> Item:
 
 
 def check_in(item: Item) -> CheckIn:
-    return CheckIn(item["guest"], item["name"], bool(item["walk_up"]), bool(item["aboard"]), item["actor"],
-                   datetime.fromisoformat(item["at"]), datetime.fromisoformat(item["added_at"]))  # fmt: skip
+    return CheckIn(
+        item["guest"],
+        item["name"],
+        bool(item["walk_up"]),
+        bool(item["aboard"]),
+        item["actor"],
+        datetime.fromisoformat(item["at"]),
+        datetime.fromisoformat(item["added_at"]),
+    )
 
 
 def departure_item(event_key: str, departure: Departure) -> Item:
@@ -73,5 +83,11 @@ def departure_item(event_key: str, departure: Departure) -> Item:
 
 def departure(item: Item) -> Departure:
     returned_at = datetime.fromisoformat(item["returned_at"]) if item.get("returned_at") else None
-    return Departure(datetime.fromisoformat(item["departed_at"]), item["departed_by"], guests(item["aboard"]),
-                     item["override_reason"], returned_at, item.get("returned_by", ""))  # fmt: skip
+    return Departure(
+        datetime.fromisoformat(item["departed_at"]),
+        item["departed_by"],
+        guests(item["aboard"]),
+        item["override_reason"],
+        returned_at,
+        item.get("returned_by", ""),
+    )

@@ -185,8 +185,9 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
     for prefix, sort_prefix, read in _FROM_ITEMS:
         if pk.startswith(prefix) and sk.startswith(sort_prefix):
             return read(item, slugs)
-    raise InvalidInput(f"the table holds an item this version cannot export (pk {pk!r}, sk {sk!r}); nothing written",
-                       "table")  # fmt: skip
+    raise InvalidInput(
+        f"the table holds an item this version cannot export (pk {pk!r}, sk {sk!r}); nothing written", "table"
+    )
 
 
 def _event(item: Item, _: dict[str, str]) -> Record:
@@ -253,8 +254,12 @@ def _simple(kind: str, names: tuple[str, ...], **more: Callable[[Item], Any]) ->
 
 
 # A person stored before day sheets had a nonce: their id serves, as DynamoDbRoster reads it.
-_PERSON = _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""),
-                  day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"])  # fmt: skip
+_PERSON = _simple(
+    "person",
+    PERSON_FIELDS,
+    calendar_token=lambda item: item.get("calendar_token", ""),
+    day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"],
+)
 _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("SLUG#", "SLUG", _event),
     ("EV#", "LEDGER#", _entry),

@@ -92,8 +92,14 @@ class GmailTokens:
     `scc mail gmail-auth` (or refreshed by another process) is picked up without a restart.
     """
 
-    def __init__(self, store: TokenStore, fallback: GmailToken, clock: Clock, token_url: str = GOOGLE_TOKEN_URL,
-                 timeout: float = TIMEOUT_SECONDS) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: TokenStore,
+        fallback: GmailToken,
+        clock: Clock,
+        token_url: str = GOOGLE_TOKEN_URL,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         self.store = store
         self.token_url = token_url
         self._fallback = fallback

@@ -217,13 +217,19 @@ def _dock_row(state: DockState) -> tuple[object, ...]:
 
 def _dock(row: sqlite3.Row) -> DockState:
     departed, returned = row["departed_at"], row["returned_at"]
-    return DockState(row["dock_status"], row["aboard"], datetime.fromisoformat(departed) if departed else None,
-                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
+    return DockState(
+        row["dock_status"],
+        row["aboard"],
+        datetime.fromisoformat(departed) if departed else None,
+        datetime.fromisoformat(returned) if returned else None,
+    )
 
 
 def _assignment_row(assignment: Assignment) -> tuple[object, ...]:
-    conflicts = [{"kind": c.kind, "message": c.message, "other": c.other, "overridden": c.overridden}
-                 for c in assignment.conflicts]  # fmt: skip
+    conflicts = [
+        {"kind": c.kind, "message": c.message, "other": c.other, "overridden": c.overridden}
+        for c in assignment.conflicts
+    ]
     return (
         assignment.ship.id if assignment.ship else None,
         assignment.captain.id if assignment.captain else None,

@@ -22,11 +22,21 @@ class SqliteLedger:
             " actor, recorded_at, reverses, reason)"
             " SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM events WHERE slug = ?",
             (
-                entry.id, entry.kind, entry.amount_cents, entry.method, entry.patron_name, entry.reference,
-                entry.note, entry.received_on.isoformat() if entry.received_on else None, entry.actor,
-                entry.recorded_at.isoformat(), entry.reverses, entry.reason, entry.event_slug,
+                entry.id,
+                entry.kind,
+                entry.amount_cents,
+                entry.method,
+                entry.patron_name,
+                entry.reference,
+                entry.note,
+                entry.received_on.isoformat() if entry.received_on else None,
+                entry.actor,
+                entry.recorded_at.isoformat(),
+                entry.reverses,
+                entry.reason,
+                entry.event_slug,
             ),
-        )  # fmt: skip
+        )
 
     def get(self, entry_id: str) -> Entry | None:
         row = self._connection.execute(f"{_SELECT} WHERE ledger.id = ?", (entry_id,)).fetchone()

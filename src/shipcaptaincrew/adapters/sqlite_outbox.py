@@ -28,9 +28,15 @@ class SqliteOutbox:
     def update(self, message: OutboxMessage) -> None:
         self._connection.execute(
             "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?",
-            (message.status, message.attempts, _iso(message.next_attempt_at), message.last_error,
-             _iso(message.sent_at), message.id),
-        )  # fmt: skip
+            (
+                message.status,
+                message.attempts,
+                _iso(message.next_attempt_at),
+                message.last_error,
+                _iso(message.sent_at),
+                message.id,
+            ),
+        )
 
     def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         rows = self._connection.execute(

@@ -117,8 +117,10 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
         yield {**record, "minor": bool(record["minor"])}
     yield from _joined(connection, "reminders_sent", "reminder_sent", ("days_before", "sent_at"))
     for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
-        yield {**{name: value for name, value in record.items() if name != "signature_id"},
-               "signature": record["signature_id"]}  # fmt: skip
+        yield {
+            **{name: value for name, value in record.items() if name != "signature_id"},
+            "signature": record["signature_id"],
+        }
     for record in _joined(connection, "check_ins", "check_in", CHECK_IN_COLUMNS):
         yield {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
     for record in _joined(connection, "departures", "departure", DEPARTURE_COLUMNS):
@@ -168,8 +170,9 @@ def _insert_plain(connection: sqlite3.Connection, record: Record) -> None:
 
 
 def _insert_event(connection: sqlite3.Connection, record: Record) -> None:
-    conflicts = [{name: item[name] for name in ("kind", "message", "other", "overridden")}
-                 for item in record["conflicts"]]  # fmt: skip
+    conflicts = [
+        {name: item[name] for name in ("kind", "message", "other", "overridden")} for item in record["conflicts"]
+    ]
     values = {name: record[name] for name in EVENT_COLUMNS}
     _insert(connection, "events", {**values, "crew_ids": json.dumps(record["crew_ids"]),
                                    "conflicts": json.dumps(conflicts)})  # fmt: skip

@@ -17,15 +17,20 @@ from shipcaptaincrew.web.site import Site
 def sheet_facts(ctx: Context, site: Site, sheet: DaySheet, base: str, errors: dict[str, str]) -> dict[str, Any]:
     """`base`: the sheet's path as the browser sees it; `errors`: a message to show on a charter, by slug."""
     as_of = sheet.as_of.astimezone(ctx.zone)
-    days = [{"label": _day_label(day, sheet.today),
-             "charters": [charter_facts(ctx, site, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group]}
-            for day, group in groupby(sheet.charters, key=lambda c: c.event.details.date)]  # fmt: skip
+    days = [
+        {
+            "label": _day_label(day, sheet.today),
+            "charters": [charter_facts(ctx, site, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group],
+        }
+        for day, group in groupby(sheet.charters, key=lambda c: c.event.details.date)
+    ]
     return {"person": sheet.person, "days": days, "as_of": f"{as_of:%H:%M}",
             "as_of_iso": as_of.isoformat(timespec="seconds"), "today": f"{sheet.today:%A %-d %B}"}  # fmt: skip
 
 
-def charter_facts(ctx: Context, site: Site, charter: SheetCharter, today: date, base: str,
-                  error: str) -> dict[str, Any]:  # fmt: skip
+def charter_facts(
+    ctx: Context, site: Site, charter: SheetCharter, today: date, base: str, error: str
+) -> dict[str, Any]:
     event, details = charter.event, charter.event.details
     period, patron, departure = ctx.periods.get(details.period), details.patron, charter.departure
     live = details.status != "cancelled" and details.date == today

@@ -74,8 +74,9 @@ def _says(sent: Any, decoded: Any) -> bool:
 def json_response(
     value: Any, status: int = 200, headers: dict[str, str] | None = None, background: BackgroundTask | None = None
 ) -> Response:
-    return Response(msgspec.json.encode(value), status, headers=headers, media_type="application/json",
-                    background=background)  # fmt: skip
+    return Response(
+        msgspec.json.encode(value), status, headers=headers, media_type="application/json", background=background
+    )
 
 
 def bearer_token(request: Request) -> str:

@@ -99,11 +99,20 @@ async def event_payments(request: Request) -> Response:
 
 def entry_out(entry: Entry) -> schemas.EntryOut:
     return schemas.EntryOut(
-        id=entry.id, event_id=entry.event_slug, kind=entry.kind, amount_cents=entry.amount_cents,
-        payment_method=entry.method, patron_name=entry.patron_name, reference=entry.reference, note=entry.note,
-        received_on=entry.received_on, actor=entry.actor, recorded_at=entry.recorded_at, reverses=entry.reverses,
+        id=entry.id,
+        event_id=entry.event_slug,
+        kind=entry.kind,
+        amount_cents=entry.amount_cents,
+        payment_method=entry.method,
+        patron_name=entry.patron_name,
+        reference=entry.reference,
+        note=entry.note,
+        received_on=entry.received_on,
+        actor=entry.actor,
+        recorded_at=entry.recorded_at,
+        reverses=entry.reverses,
         reason=entry.reason,
-    )  # fmt: skip
+    )
 
 
 def _render(ctx: Context, result: payments.PaymentResult) -> bytes:

@@ -103,8 +103,14 @@ def _settings() -> tuple[Settings, LambdaSettings]:
 def _secrets(settings: Settings, edge: LambdaSettings) -> list[str]:
     """Every secret value the settings hold, for the log formatter's last-resort redaction."""
     mail = settings.mail
-    found = [settings.secret_key, settings.admin_password_hash, edge.origin_secret, mail.smtp_password,
-             mail.gmail_client_secret, mail.gmail_refresh_token]  # fmt: skip
+    found = [
+        settings.secret_key,
+        settings.admin_password_hash,
+        edge.origin_secret,
+        mail.smtp_password,
+        mail.gmail_client_secret,
+        mail.gmail_refresh_token,
+    ]
     return [value for value in found if value]
 
 
@@ -121,8 +127,9 @@ def _build(settings: Settings, edge: LambdaSettings) -> _Container:
     ctx = build_context(settings, path_prefix=edge.path_prefix)
     mail_queued = threading.Event()
     app = build_app(settings, ctx, one_request_at_a_time=True, deliver_mail=False, mail_queued=mail_queued)
-    return _Container(ctx, Mangum(EdgeGuard(app, edge.origin_secret, edge.path_prefix), lifespan="off"), loop,
-                      mail_queued)  # fmt: skip
+    return _Container(
+        ctx, Mangum(EdgeGuard(app, edge.origin_secret, edge.path_prefix), lifespan="off"), loop, mail_queued
+    )
 
 
 def _serve(container: _Container, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

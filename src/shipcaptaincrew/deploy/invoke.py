@@ -49,8 +49,12 @@ def direct(client: Any, function: str, qualifier: str, origin_secret: str | None
     def get(url: str, method: str = "GET", body: bytes | None = None) -> Answer:
         parts = urlsplit(url)
         event = function_url_event(method, parts.path or "/", parts.query, body, origin_secret)
-        answer = client.invoke(FunctionName=function, Qualifier=qualifier, InvocationType="RequestResponse",
-                               Payload=json.dumps(event).encode())  # fmt: skip
+        answer = client.invoke(
+            FunctionName=function,
+            Qualifier=qualifier,
+            InvocationType="RequestResponse",
+            Payload=json.dumps(event).encode(),
+        )
         return _answer(answer)
 
     return get

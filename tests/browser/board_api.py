@@ -68,8 +68,9 @@ class BoardApi:
         fields |= {"guest_name": guest, "email": "", "phone": "", "date_of_birth": "1990-04-23",
                    "emergency_name": "Rui Lima", "emergency_phone": "+1 555 0112", "typed_signature": guest,
                    "consent": "yes", "agreement": "yes"}  # fmt: skip
-        request = urllib.request.Request(f"{self.base_url}{party}/waiver", urllib.parse.urlencode(fields).encode(),
-                                         method="POST")  # fmt: skip
+        request = urllib.request.Request(
+            f"{self.base_url}{party}/waiver", urllib.parse.urlencode(fields).encode(), method="POST"
+        )
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
         request.add_header("Sec-Fetch-Site", "same-origin")
         with urllib.request.urlopen(request, timeout=10) as answer:  # follows the 303 to the signer's copy

@@ -17,10 +17,35 @@ def scc(data: Path, *args: str, input: bytes | None = None) -> Result:
 
 
 def booked_and_paid(data: Path) -> None:
-    scc(data, "events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah",
-        "--party-size", "6", "--price", "900", "--email", "sarah@example.org")  # fmt: skip
-    result = scc(data, "payments", "log", "2026-05-23-sarah-pm", "--amount", "400", "--method", "cash",
-                 "--patron-name", "Sarah Lopez")  # fmt: skip
+    scc(
+        data,
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--first-name",
+        "Sarah",
+        "--party-size",
+        "6",
+        "--price",
+        "900",
+        "--email",
+        "sarah@example.org",
+    )
+    result = scc(
+        data,
+        "payments",
+        "log",
+        "2026-05-23-sarah-pm",
+        "--amount",
+        "400",
+        "--method",
+        "cash",
+        "--patron-name",
+        "Sarah Lopez",
+    )
     assert result.exit_code == 0, result.output
 
 

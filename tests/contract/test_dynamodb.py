@@ -70,8 +70,11 @@ def test_listing_a_window_is_one_query_on_the_index_per_page_and_never_a_scan(st
             if len(page) < 10:
                 break
             last = page[-1]
-            after = (last.details.date.isoformat(), DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
-                     last.slug)  # fmt: skip
+            after = (
+                last.details.date.isoformat(),
+                DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
+                last.slug,
+            )
 
     listed = [event.slug for page in pages for event in page]
     assert len(listed) == len(set(listed)) == sum(date(2026, 6, 3) <= day <= date(2026, 6, 16) for day in days)
@@ -95,8 +98,12 @@ def test_a_search_is_queries_on_the_events_index_and_never_a_scan(store: DynamoD
 def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: DynamoDbStore) -> None:
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
-    event = dataclasses.replace(event, details=dataclasses.replace(event.details, patron=dataclasses.replace(
-        event.details.patron, email="sarah@example.org")))  # fmt: skip
+    event = dataclasses.replace(
+        event,
+        details=dataclasses.replace(
+            event.details, patron=dataclasses.replace(event.details.patron, email="sarah@example.org")
+        ),
+    )
     with store.writing() as uow:
         uow.events.add(event)
     calls = Calls(store)
@@ -120,8 +127,9 @@ def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booking.create_event(ctx, event_details(), "test")
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
-    draft = SignatureDraft("Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True,
-                           version.id, version.sha256)  # fmt: skip
+    draft = SignatureDraft(
+        "Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True, version.id, version.sha256
+    )
     sign_waiver(ctx, event.slug, draft)
     made: list[tuple[str, str]] = []
 
@@ -263,8 +271,9 @@ def cancelled(*reasons: str) -> Any:
     from botocore.exceptions import ClientError
 
     error = {"Code": "TransactionCanceledException", "Message": f"Transaction cancelled [{', '.join(reasons)}]"}
-    return ClientError({"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]},
-                       "TransactWriteItems")  # fmt: skip
+    return ClientError(
+        {"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]}, "TransactWriteItems"
+    )
 
 
 def test_a_transaction_cancelled_by_another_on_the_same_item_is_contention_to_run_again() -> None:
@@ -280,5 +289,6 @@ def test_a_real_conflict_failing_with_a_lost_race_wins_over_it() -> None:
     used = Write("put", ("FORM#n", "FORM"), error=lambda: AlreadyUsed("this form was used to sign already"))
     head = Write("put", ("WAIVER", "CHAIN"))
 
-    assert isinstance(translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]),
-                      AlreadyUsed)  # fmt: skip
+    assert isinstance(
+        translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]), AlreadyUsed
+    )

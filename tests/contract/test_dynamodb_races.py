@@ -94,8 +94,9 @@ def race() -> Iterator[Race]:
 def draft(ctx: Context, name: str) -> SignatureDraft:
     version = waivers.current_waiver(ctx)
     assert version is not None, "set_waiver in the set-up"
-    return SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
-                          version.sha256)  # fmt: skip
+    return SignatureDraft(
+        name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id, version.sha256
+    )
 
 
 def cash(cents: int) -> PaymentDraft:

@@ -74,8 +74,9 @@ def populate(ctx: Context) -> Built:
     first_version = waivers.set_waiver_text(ctx, WAIVER_TEXT, "test")
     ship = roster.add_ship(ctx, "Osprey", 12, "test")
     old_ship = roster.add_ship(ctx, "Old Tern", 6, "test")
-    captain = roster.add_person(ctx, Person("", "Ana Ruiz", "captain", "ana@example.org",
-                                            licence_expires=date(2027, 1, 31)), "test")  # fmt: skip
+    captain = roster.add_person(
+        ctx, Person("", "Ana Ruiz", "captain", "ana@example.org", licence_expires=date(2027, 1, 31)), "test"
+    )
     deckhand = roster.add_person(ctx, Person("", "Ben Clarke", "crew", "ben@example.org"), "test")
     gone = roster.add_person(ctx, Person("", "Cora Diaz", "crew"), "test")
     roster.retire_ship(ctx, old_ship.id, "test")
@@ -131,8 +132,9 @@ def at_the_dock(ctx: Context, captain: Person, deckhand: Person, ship_id: str, v
 
 def sign(ctx: Context, slug: str, name: str, version: WaiverVersion) -> Signature:
     email = f"{name.split()[0].lower()}@example.org"
-    signed = SignatureDraft(name, email, "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
-                            version.sha256)  # fmt: skip
+    signed = SignatureDraft(
+        name, email, "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id, version.sha256
+    )
     return sign_waiver(ctx, slug, signed)
 
 
@@ -179,8 +181,9 @@ def test_sqlite_to_dynamodb_and_back_out_is_byte_identical_and_holds_every_kind(
     keys = [json.loads(line) for line in first.splitlines() if b'"idempotency_key"' in line]
     for key in keys:  # the table's time-to-live forgets an imported key when it would have been forgotten
         item = dynamodb.get_item((f"IDEM#{key['key']}", "IDEM"))
-        assert item is not None and item["expires"] == int((datetime.fromisoformat(key["created_at"]) +
-                                                            payments.KEEP_KEYS_FOR).timestamp())  # fmt: skip
+        assert item is not None and item["expires"] == int(
+            (datetime.fromisoformat(key["created_at"]) + payments.KEEP_KEYS_FOR).timestamp()
+        )
     assert keys
 
 

@@ -49,8 +49,11 @@ class Aws:
         done = subprocess.run(
             [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint, "--output", "json"],
             env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **CREDENTIALS},
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if done.stdout.strip() else None
 
@@ -61,8 +64,9 @@ class Aws:
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
 
     def configuration(self, function: str, qualifier: str = "$LATEST") -> dict[str, Any]:
-        answer: dict[str, Any] = self("lambda", "get-function-configuration", "--function-name", function,
-                                      "--qualifier", qualifier)  # fmt: skip
+        answer: dict[str, Any] = self(
+            "lambda", "get-function-configuration", "--function-name", function, "--qualifier", qualifier
+        )
         return answer
 
     def environment(self, function: str, qualifier: str = "$LATEST") -> dict[str, str]:
@@ -90,8 +94,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def moto_port() -> Iterator[int]:
     port = _free_port()
-    server = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -112,8 +112,13 @@ class InvokeStandIn:
 
     def _container(self, configuration: dict[str, Any]) -> Container:
         variables = configuration.get("Environment", {}).get("Variables", {})
-        key = (configuration["FunctionName"], configuration["Version"], configuration["CodeSha256"],
-               configuration.get("Handler", ""), json.dumps(variables, sort_keys=True))  # fmt: skip
+        key = (
+            configuration["FunctionName"],
+            configuration["Version"],
+            configuration["CodeSha256"],
+            configuration.get("Handler", ""),
+            json.dumps(variables, sort_keys=True),
+        )
         with self.lock:
             found = self.containers.get(key)
             if found is None or found.process.poll() is not None:
@@ -138,9 +143,14 @@ class InvokeStandIn:
         read, write = os.pipe()
         process = subprocess.Popen(
             [sys.executable, "-S", str(RUNNER), configuration.get("Handler", ""), str(write)],
-            cwd=code, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, pass_fds=(write,),
-        )  # fmt: skip
+            cwd=code,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            pass_fds=(write,),
+        )
         os.close(write)
         results: queue.Queue[dict[str, Any]] = queue.Queue()
         stream = f"{datetime.now(UTC):%Y/%m/%d}/[{configuration['Version']}]{uuid.uuid4().hex}"
@@ -172,8 +182,10 @@ class InvokeStandIn:
         with self.lock:
             logs = self._logs_client()
             if (group, stream) not in self.streams:
-                for create in (lambda: logs.create_log_group(logGroupName=group),
-                               lambda: logs.create_log_stream(logGroupName=group, logStreamName=stream)):  # fmt: skip
+                for create in (
+                    lambda: logs.create_log_group(logGroupName=group),
+                    lambda: logs.create_log_stream(logGroupName=group, logStreamName=stream),
+                ):
                     try:
                         create()
                     except logs.exceptions.ResourceAlreadyExistsException:
@@ -186,8 +198,13 @@ class InvokeStandIn:
         if self._logs is None:
             import boto3
 
-            self._logs = boto3.client("logs", region_name="us-east-1", endpoint_url=self.moto_url,
-                                      aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+            self._logs = boto3.client(
+                "logs",
+                region_name="us-east-1",
+                endpoint_url=self.moto_url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
         return self._logs
 
     def close(self) -> None:

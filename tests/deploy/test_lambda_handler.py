@@ -38,8 +38,12 @@ def test_a_get_with_a_query_string_lists_the_window(handler: Any) -> None:
     status, body = call(
         handler, url_event("GET", "/api/events", query=WINDOW, headers={"authorization": f"Bearer {token}"})
     )
-    outside, _ = call(handler, url_event("GET", "/api/events", query="from=2026-06-01&to=2026-06-30",
-                                         headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    outside, _ = call(
+        handler,
+        url_event(
+            "GET", "/api/events", query="from=2026-06-01&to=2026-06-30", headers={"authorization": f"Bearer {token}"}
+        ),
+    )
 
     assert status == 200 and [event["slug"] for event in body["events"]] == ["2026-05-23-sarah-pm"]
     assert body["events"][0]["payment_cleared"] is False

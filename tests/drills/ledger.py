@@ -34,8 +34,14 @@ def prepare(data_dir: Path) -> str:
         ctx.store.close()
 
 
-def request(base_url: str, method: str, path: str, body: object = None, headers: dict[str, str] | None = None,
-            timeout: float = 10) -> tuple[int, bytes]:  # fmt: skip
+def request(
+    base_url: str,
+    method: str,
+    path: str,
+    body: object = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> tuple[int, bytes]:
     """One request on its own connection; raises OSError (refused, reset, timed out) when the server is gone."""
     address = urllib.parse.urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=timeout)

@@ -86,8 +86,14 @@ def test_gmail_auth_stores_a_refresh_token_and_the_waiting_mail_goes_out(
 
     command = [sys.executable, "-m", "shipcaptaincrew", "mail", "gmail-auth", "--client-id", google.client_id,
                "--client-secret-stdin", "--timeout", "20"]  # fmt: skip
-    with subprocess.Popen(command, env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as operator:  # fmt: skip
+    with subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as operator:
         assert operator.stdin is not None and operator.stdout is not None
         operator.stdin.write(google.client_secret + "\n")
         operator.stdin.flush()
@@ -109,8 +115,14 @@ def test_gmail_auth_on_a_machine_without_a_browser_takes_the_pasted_address(tmp_
     env = {**gmail_env(tmp_path, google), "SCC_GMAIL_CLIENT_ID": google.client_id,
            "SCC_GMAIL_CLIENT_SECRET": google.client_secret}  # fmt: skip
     command = [sys.executable, "-m", "shipcaptaincrew", "mail", "gmail-auth", "--paste"]
-    with subprocess.Popen(command, env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as operator:  # fmt: skip
+    with subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as operator:
         assert operator.stdin is not None and operator.stdout is not None
         printed = "".join(iter_until(operator.stdout, "Copy that address"))
         output = printed + operator.communicate(consent_answer(google, printed) + "\n", timeout=20)[0]

@@ -38,10 +38,28 @@ def an_event(**more: object) -> Event:
 def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
     version = waivers.new_version(1, "You sail at your own risk.", NOW)
     guardian = ("Ana Lima", "parent", "Ana Lima") if minor else ("", "", "")
-    signature = Signature("sig-1", "2026-05-23-sarah-pm", HOSTILE, "guest@example.org", "+1 555 0101", "1990-02-03",
-                          minor, *guardian, "Pat Lima", "+1 555 0102", "Leo Lima", "", waivers.CONSENT_LABEL,
-                          waivers.AGREEMENT_LABEL, version.id, version.sha256, NOW.isoformat(), "203.0.113.9",
-                          "Firefox", "copy-token-abc")  # fmt: skip
+    signature = Signature(
+        "sig-1",
+        "2026-05-23-sarah-pm",
+        HOSTILE,
+        "guest@example.org",
+        "+1 555 0101",
+        "1990-02-03",
+        minor,
+        *guardian,
+        "Pat Lima",
+        "+1 555 0102",
+        "Leo Lima",
+        "",
+        waivers.CONSENT_LABEL,
+        waivers.AGREEMENT_LABEL,
+        version.id,
+        version.sha256,
+        NOW.isoformat(),
+        "203.0.113.9",
+        "Firefox",
+        "copy-token-abc",
+    )
     return waivers.sealed(KEY, signature, ChainHead()), version
 
 
@@ -96,8 +114,14 @@ def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template(
 
 def copies(*signed: Signature, version: waivers.WaiverVersion) -> list[FamilyCopy]:
     words = GuestWords("Harbour Charters")
-    return [FamilyCopy(copy_sheet(an_event(), signature, version, None, words), waivers.copy_path(PARTY, signature),
-                       signature.copy_token) for signature in signed]  # fmt: skip
+    return [
+        FamilyCopy(
+            copy_sheet(an_event(), signature, version, None, words),
+            waivers.copy_path(PARTY, signature),
+            signature.copy_token,
+        )
+        for signature in signed
+    ]
 
 
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
@@ -155,8 +179,9 @@ def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing
 
 def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address_and_names_its_attachment() -> None:
     signature, version = a_signature()
-    email = copy_email("guest@example.org", an_event().details.date, copies(signature, version=version),
-                       "https://charters.example.com")  # fmt: skip
+    email = copy_email(
+        "guest@example.org", an_event().details.date, copies(signature, version=version), "https://charters.example.com"
+    )
 
     text, html, _ = parts(email)
 

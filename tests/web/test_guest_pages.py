@@ -212,8 +212,9 @@ def test_signing_is_rate_limited_per_client(client: TestClient) -> None:
     assert statuses[:60] == [400] * 60 and statuses[60] == 429
 
 
-def test_a_signature_that_loses_every_race_asks_the_guest_to_send_the_form_again(client: TestClient,
-                                                                                  ctx: Context) -> None:  # fmt: skip
+def test_a_signature_that_loses_every_race_asks_the_guest_to_send_the_form_again(
+    client: TestClient, ctx: Context
+) -> None:
     base = book(client)
     form = hidden_fields(client.get(f"{base}/waiver").text)
     raced = losing_races(ctx)

@@ -63,8 +63,13 @@ def negatable(operation: Any) -> bool:
 def test_every_operation_answers_as_its_schema_says(operation: Any, mode: Any, server: LiveServer) -> None:
     with requests.Session() as session:
 
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy(generation_mode=mode))
         def answers_as_documented(case: Any) -> None:
             # A case that drops the Authorization header on purpose is sent without one: a 401 is its answer.

@@ -54,8 +54,9 @@ class Tally:
         self.errors += not expected
 
 
-async def connection(host: str, port: int, requests: Iterator[bytes], expect: int, deadline: float,
-                     tally: Tally) -> None:  # fmt: skip
+async def connection(
+    host: str, port: int, requests: Iterator[bytes], expect: int, deadline: float, tally: Tally
+) -> None:
     """Send `requests` over one connection, one at a time, until `deadline` (perf_counter seconds)."""
     reader, writer = await asyncio.open_connection(host, port)
     expected = str(expect)

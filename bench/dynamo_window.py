@@ -109,8 +109,11 @@ def by_query(store: DynamoDbStore) -> list[str]:
             if len(page) < PAGE:
                 return slugs
             last = page[-1]
-            after = (str(last.details.date), DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
-                     last.slug)  # fmt: skip
+            after = (
+                str(last.details.date),
+                DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
+                last.slug,
+            )
 
 
 def by_scan(store: DynamoDbStore) -> list[str]:
@@ -211,9 +214,11 @@ def report(results: dict[str, Any], machine: Machine) -> str:
     ]
     for name, row in results["targets"].items():
         calls = ", ".join(f"{count:g} {op}" for op, count in sorted(row["calls_per_request"].items()))
-        lines.append(f"{name:<26}{row['requests']:>9}{calls:>18}{row['items_read_per_request']:>16,.0f}"
-                     f"{row['items_returned_per_request']:>14,.0f}{row['estimated_rcu_per_request']:>14,.1f}"
-                     f"{row['moto_capacity_per_request']:>14,.1f}{row['p50_ms']:>9,.1f}")  # fmt: skip
+        lines.append(
+            f"{name:<26}{row['requests']:>9}{calls:>18}{row['items_read_per_request']:>16,.0f}"
+            f"{row['items_returned_per_request']:>14,.0f}{row['estimated_rcu_per_request']:>14,.1f}"
+            f"{row['moto_capacity_per_request']:>14,.1f}{row['p50_ms']:>9,.1f}"
+        )
     lines.append("")
     lines += [f"{name}: {value:,.1f}x" for name, value in results["ratios"].items()]
     return "\n".join(lines)

@@ -90,8 +90,9 @@ def booked(day: date, period: str, periods: Periods) -> Event:
     first, last = FIRST[n % len(FIRST)], LAST[n // 5 % len(LAST)]
     patron = Patron(first, last, f"{slug_name(first)}.{slug_name(last)}@example.org", f"+1 555 01{n % 90 + 10}")
     status = "cancelled" if n % 37 == 0 else "completed" if day < SEEDED_AT.date() else "booked"
-    details = EventDetails(day, period, patron, 2 + n % 11, TITLES[n % len(TITLES)], NOTES[n % len(NOTES)],
-                           PRICES[period], status)  # fmt: skip
+    details = EventDetails(
+        day, period, patron, 2 + n % 11, TITLES[n % len(TITLES)], NOTES[n % len(NOTES)], PRICES[period], status
+    )
     event = new_event(details, None, periods, SEEDED_AT)
     paid = PaymentState(PRICES[period], SEEDED_AT) if n % 3 else PaymentState(PRICES[period] // 4, None)
     crew = tuple(_person(i) for i in (n % len(CREW), (n + 3) % len(CREW))[: 1 + n % 2])
@@ -183,8 +184,9 @@ def verdicts(targets: dict[str, dict[str, float]]) -> dict[str, dict[str, object
 
 def report(results: dict[str, object], machine: Machine) -> str:
     load, spans = results["load"], results["stores"].items()
-    stores = "; ".join(f"{name} {span['events']:,} events over {span['days']:,} days from {span['first_day']}"
-                       for name, span in spans)  # fmt: skip
+    stores = "; ".join(
+        f"{name} {span['events']:,} events over {span['days']:,} days from {span['first_day']}" for name, span in spans
+    )
     lines = [
         f"{NAME}: GET {PATH} -> {WINDOW_EVENTS} events, {results['response_bytes']:,} bytes",
         machine.describe(),

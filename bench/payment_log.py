@@ -92,10 +92,11 @@ def seed(data_dir: Path) -> tuple[str, str]:
         admin.set_admin_password(ctx, PASSWORD, "bench")
         token, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
         slugs = [
-            booking.create_event(ctx, EventDetails(day, period, patron, 6, "Bench charter", "", AMOUNT_DUE_CENTS),
-                                 "bench").slug
+            booking.create_event(
+                ctx, EventDetails(day, period, patron, 6, "Bench charter", "", AMOUNT_DUE_CENTS), "bench"
+            ).slug
             for day, period, patron in EVENTS
-        ]  # fmt: skip
+        ]
     finally:
         ctx.store.close()
     return token, slugs[0]
@@ -160,8 +161,16 @@ def drain(store: Path) -> float:
     return time.perf_counter() - began
 
 
-def load_all(app: Server, floor: Server, headers: dict[str, str], body: str, store: Path, baseline: Path,
-             seconds: float, connections: int) -> dict[str, Any]:  # fmt: skip
+def load_all(
+    app: Server,
+    floor: Server,
+    headers: dict[str, str],
+    body: str,
+    store: Path,
+    baseline: Path,
+    seconds: float,
+    connections: int,
+) -> dict[str, Any]:
     """Warm all up, then alternate them, ROUNDS times, so a noisy spell hits them alike; count every answer."""
     request = {"method": "POST", "body": body, "unique_header": "Idempotency-Key", "expect": 201}
     warmup = measure(app, PATH, headers, WARMUP, connections, **request)
@@ -287,7 +296,8 @@ def main(seconds: float | None = None, connections: int = CONNECTIONS) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, help=f"load time per target (default {SECONDS})")
-    parser.add_argument("--connections", type=int, default=CONNECTIONS,
-                        help=f"keep-alive connections in all (default {CONNECTIONS})")  # fmt: skip
+    parser.add_argument(
+        "--connections", type=int, default=CONNECTIONS, help=f"keep-alive connections in all (default {CONNECTIONS})"
+    )
     arguments = parser.parse_args()
     main(arguments.seconds, arguments.connections)

@@ -55,10 +55,18 @@ class DynamoDbDock:
 
 
 def check_in_item(event_key: str, check_in: CheckIn) -> Item:
-    return {"pk": f"EV#{event_key}", "sk": f"{CHECKIN}{check_in.guest}", "event_key": event_key,
-            "guest": check_in.guest, "name": check_in.name, "walk_up": check_in.walk_up, "aboard": check_in.aboard,
-            "actor": check_in.actor, "at": check_in.at.isoformat(),
-            "added_at": check_in.added_at.isoformat()}  # fmt: skip
+    return {
+        "pk": f"EV#{event_key}",
+        "sk": f"{CHECKIN}{check_in.guest}",
+        "event_key": event_key,
+        "guest": check_in.guest,
+        "name": check_in.name,
+        "walk_up": check_in.walk_up,
+        "aboard": check_in.aboard,
+        "actor": check_in.actor,
+        "at": check_in.at.isoformat(),
+        "added_at": check_in.added_at.isoformat(),
+    }
 
 
 def check_in(item: Item) -> CheckIn:
@@ -75,10 +83,17 @@ def check_in(item: Item) -> CheckIn:
 
 def departure_item(event_key: str, departure: Departure) -> Item:
     returned_at = departure.returned_at.isoformat() if departure.returned_at else None
-    return {"pk": f"EV#{event_key}", "sk": DEPARTURE, "event_key": event_key,
-            "departed_at": departure.departed_at.isoformat(), "departed_by": departure.departed_by,
-            "aboard": guests_json(departure.aboard), "override_reason": departure.override_reason,
-            "returned_at": returned_at, "returned_by": departure.returned_by}  # fmt: skip
+    return {
+        "pk": f"EV#{event_key}",
+        "sk": DEPARTURE,
+        "event_key": event_key,
+        "departed_at": departure.departed_at.isoformat(),
+        "departed_by": departure.departed_by,
+        "aboard": guests_json(departure.aboard),
+        "override_reason": departure.override_reason,
+        "returned_at": returned_at,
+        "returned_by": departure.returned_by,
+    }
 
 
 def departure(item: Item) -> Departure:

@@ -64,17 +64,33 @@ def _event_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["slug"]] = record["key"]
     slug, starts = record["slug"], record["period_starts"]
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in record["conflicts"]]
-    event = {"pk": f"SLUG#{slug}", "sk": "SLUG", "kind": "event", "key": key, "aliases": sorted(record["aliases"]),
-             "gsi1pk": EVENTS, "gsi1sk": f"{record['date']}#{starts}#{slug}", "starts": starts,
-             **_pick(record, EVENT_FIELDS), "conflicts": conflicts, "rev": 1}  # fmt: skip
+    event = {
+        "pk": f"SLUG#{slug}",
+        "sk": "SLUG",
+        "kind": "event",
+        "key": key,
+        "aliases": sorted(record["aliases"]),
+        "gsi1pk": EVENTS,
+        "gsi1sk": f"{record['date']}#{starts}#{slug}",
+        "starts": starts,
+        **_pick(record, EVENT_FIELDS),
+        "conflicts": conflicts,
+        "rev": 1,
+    }
     aliases = [{"pk": f"SLUG#{alias}", "sk": "SLUG", "kind": "alias", "target": slug} for alias in record["aliases"]]
     return [event, {"pk": f"EV#{key}", "sk": "SLUG", "slug": slug}, *aliases]
 
 
 def _ledger_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key, sort = keys[record["event"]], f"{record['recorded_at']}#{record['id']}"
-    entry = {"pk": f"EV#{key}", "sk": f"LEDGER#{sort}", "gsi1pk": LEDGER, "gsi1sk": sort, "event_key": key,
-             **_pick(record, LEDGER_FIELDS)}  # fmt: skip
+    entry = {
+        "pk": f"EV#{key}",
+        "sk": f"LEDGER#{sort}",
+        "gsi1pk": LEDGER,
+        "gsi1sk": sort,
+        "event_key": key,
+        **_pick(record, LEDGER_FIELDS),
+    }
     pointer = {"pk": f"ENTRY#{record['id']}", "sk": "ENTRY", "event_key": key, "entry_sk": entry["sk"]}
     reversed_ = [{"pk": f"ENTRY#{record['reverses']}", "sk": "REVERSED", "by": record["id"]}]
     return [entry, pointer, *(reversed_ if record["reverses"] else [])]
@@ -82,8 +98,14 @@ def _ledger_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _signature_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key, sort = keys[record["event"]], f"{record['signed_at']}#{record['id']}"
-    signature = {"pk": f"EV#{key}", "sk": f"SIG#{sort}", "gsi1pk": SIGNATURES, "gsi1sk": sort, "event_key": key,
-                 **_pick(record, SIGNATURE_FIELDS)}  # fmt: skip
+    signature = {
+        "pk": f"EV#{key}",
+        "sk": f"SIG#{sort}",
+        "gsi1pk": SIGNATURES,
+        "gsi1sk": sort,
+        "event_key": key,
+        **_pick(record, SIGNATURE_FIELDS),
+    }
     pointer = {"event_key": key, "signature_sk": signature["sk"]}
     copy = {"pk": f"COPY#{record['copy_token']}", "sk": "COPY", **pointer}
     return [signature, copy, {"pk": f"SIGID#{record['id']}", "sk": "SIGID", **pointer}]
@@ -91,9 +113,17 @@ def _signature_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _void_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
-    return [{"pk": f"EV#{key}", "sk": f"VOID#{record['signature']}", "gsi1pk": VOIDS,
-             "gsi1sk": f"{record['position']:012d}", "event_key": key, "signature_id": record["signature"],
-             **_pick(record, VOID_FIELDS)}]  # fmt: skip
+    return [
+        {
+            "pk": f"EV#{key}",
+            "sk": f"VOID#{record['signature']}",
+            "gsi1pk": VOIDS,
+            "gsi1sk": f"{record['position']:012d}",
+            "event_key": key,
+            "signature_id": record["signature"],
+            **_pick(record, VOID_FIELDS),
+        }
+    ]
 
 
 def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
@@ -103,15 +133,15 @@ def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _check_in_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
-    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key,
-             **_pick(record, CHECK_IN_FIELDS)}]  # fmt: skip
+    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key, **_pick(record, CHECK_IN_FIELDS)}]
 
 
 def _departure_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
     aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as DynamoDbDock writes it
-    return [{"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS),
-             "aboard": aboard}]  # fmt: skip
+    return [
+        {"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS), "aboard": aboard}
+    ]
 
 
 def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -130,8 +160,9 @@ def _person_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 
 def _version_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": "WAIVER", "sk": f"VERSION#{record['id']:010d}", **_pick(record, ("id", "text", "sha256",
-                                                                                    "created_at"))}]  # fmt: skip
+    return [
+        {"pk": "WAIVER", "sk": f"VERSION#{record['id']:010d}", **_pick(record, ("id", "text", "sha256", "created_at"))}
+    ]
 
 
 def _idempotency_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -141,9 +172,16 @@ def _idempotency_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 
 def _outbox_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": f"OUTBOX#{record['id']}", "sk": "MSG", "gsi1pk": f"OUTBOX#{record['status']}",
-             "gsi1sk": f"{record['created_at']}#{record['id']}", **_pick(record, OUTBOX_FIELDS),
-             "facts": json.dumps(record["facts"], ensure_ascii=False)}]  # fmt: skip
+    return [
+        {
+            "pk": f"OUTBOX#{record['id']}",
+            "sk": "MSG",
+            "gsi1pk": f"OUTBOX#{record['status']}",
+            "gsi1sk": f"{record['created_at']}#{record['id']}",
+            **_pick(record, OUTBOX_FIELDS),
+            "facts": json.dumps(record["facts"], ensure_ascii=False),
+        }
+    ]
 
 
 def _credential_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -158,8 +196,16 @@ def _revoked_items(record: Record, _: dict[str, str]) -> list[Item]:
 def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
     day = datetime.fromisoformat(record["at"]).date().isoformat()
     data = json.dumps(record["data"], sort_keys=True, default=str)  # as DynamoDbAuditLog writes it
-    return [{"pk": f"AUDIT#{day}", "sk": f"{record['at']}#{uuid.uuid4().hex}", "action": record["action"],
-             "actor": record["actor"], "at": record["at"], "data": data}]  # fmt: skip
+    return [
+        {
+            "pk": f"AUDIT#{day}",
+            "sk": f"{record['at']}#{uuid.uuid4().hex}",
+            "action": record["action"],
+            "actor": record["actor"],
+            "at": record["at"],
+            "data": data,
+        }
+    ]
 
 
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
@@ -193,12 +239,19 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
 def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
     dock = {"dock_status": item.get("dock_status", ""), "aboard": item.get("aboard", 0)}  # stored before check-in
-    return {"type": "event", **_pick(item, EVENT_FIELDS), **dock, "period_starts": item["starts"],
-            "conflicts": conflicts,
-            "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
-            "reminders": bool(item.get("reminders", True)),
-            "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
-            "override_reason": item.get("override_reason", "")}  # fmt: skip
+    return {
+        "type": "event",
+        **_pick(item, EVENT_FIELDS),
+        **dock,
+        "period_starts": item["starts"],
+        "conflicts": conflicts,
+        "key": item["key"],
+        "guest_nonce": item.get("guest_nonce") or item["key"],
+        "reminders": bool(item.get("reminders", True)),
+        "aliases": sorted(item.get("aliases", [])),
+        "crew_ids": list(item.get("crew_ids", [])),
+        "override_reason": item.get("override_reason", ""),
+    }
 
 
 def _entry(item: Item, slugs: dict[str, str]) -> Record:
@@ -213,14 +266,22 @@ def _signature(item: Item, slugs: dict[str, str]) -> Record:
 
 
 def _void(item: Item, slugs: dict[str, str]) -> Record:
-    return {"type": "signature_void", **_pick(item, VOID_FIELDS), "signature": item["signature_id"],
-            "event": slugs[str(item["event_key"])]}  # fmt: skip
+    return {
+        "type": "signature_void",
+        **_pick(item, VOID_FIELDS),
+        "signature": item["signature_id"],
+        "event": slugs[str(item["event_key"])],
+    }
 
 
 def _reminder(item: Item, slugs: dict[str, str]) -> Record:
     days = int(str(item["sk"]).removeprefix("REMINDER#"))
-    return {"type": "reminder_sent", "event": slugs[str(item["pk"]).removeprefix("EV#")], "days_before": days,
-            "sent_at": item["sent_at"]}  # fmt: skip
+    return {
+        "type": "reminder_sent",
+        "event": slugs[str(item["pk"]).removeprefix("EV#")],
+        "days_before": days,
+        "sent_at": item["sent_at"],
+    }
 
 
 def _check_in(item: Item, slugs: dict[str, str]) -> Record:
@@ -229,8 +290,12 @@ def _check_in(item: Item, slugs: dict[str, str]) -> Record:
 
 
 def _departure(item: Item, slugs: dict[str, str]) -> Record:
-    return {"type": "departure", **_pick(item, DEPARTURE_FIELDS), "aboard": json.loads(item["aboard"]),
-            "event": slugs[str(item["event_key"])]}  # fmt: skip
+    return {
+        "type": "departure",
+        **_pick(item, DEPARTURE_FIELDS),
+        "aboard": json.loads(item["aboard"]),
+        "event": slugs[str(item["event_key"])],
+    }
 
 
 def _idempotency(item: Item, _: dict[str, str]) -> Record:

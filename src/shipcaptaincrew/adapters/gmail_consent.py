@@ -81,8 +81,14 @@ def exchange_code(
 ) -> GmailToken:
     """Trade the code for tokens. CredentialsUnavailable if Google refuses or sends no refresh token."""
     token = GmailToken(client_id, client_secret)
-    form = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "client_secret": client_secret,
-            "redirect_uri": consent.redirect_uri, "code_verifier": consent.verifier}  # fmt: skip
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "redirect_uri": consent.redirect_uri,
+        "code_verifier": consent.verifier,
+    }
     answer = call_token_endpoint(token_url, form, timeout, token)
     if not answer.refresh_token:
         raise CredentialsUnavailable(

@@ -39,9 +39,17 @@ class SqliteDock:
             "INSERT INTO check_ins (event_id, guest, name, walk_up, aboard, actor, at, added_at) "
             f"VALUES ({_EVENT}, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, guest) DO UPDATE SET name = excluded.name, "
             "aboard = excluded.aboard, actor = excluded.actor, at = excluded.at",
-            (event_key, check_in.guest, check_in.name, int(check_in.walk_up), int(check_in.aboard), check_in.actor,
-             check_in.at.isoformat(), check_in.added_at.isoformat()),
-        )  # fmt: skip
+            (
+                event_key,
+                check_in.guest,
+                check_in.name,
+                int(check_in.walk_up),
+                int(check_in.aboard),
+                check_in.actor,
+                check_in.at.isoformat(),
+                check_in.added_at.isoformat(),
+            ),
+        )
 
     def departure(self, event_key: str) -> Departure | None:
         row = self._connection.execute(

@@ -197,13 +197,31 @@ class SqliteEventRepository:
         starts = self._periods.get(details.period).starts.strftime("%H:%M")
         cleared_at = event.payment.cleared_at.isoformat() if event.payment.cleared_at else None
         return (
-            event.slug, details.date.isoformat(), details.period, starts,
-            patron.first_name, patron.last_name, patron.email, patron.phone,
-            details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
-            *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
-            event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
-            event.guest_nonce, event.key or uuid.uuid4().hex, int(details.reminders), *_dock_row(event.dock),
-        )  # fmt: skip
+            event.slug,
+            details.date.isoformat(),
+            details.period,
+            starts,
+            patron.first_name,
+            patron.last_name,
+            patron.email,
+            patron.phone,
+            details.party_size,
+            details.title,
+            details.notes,
+            details.amount_due_cents,
+            details.status,
+            *_assignment_row(event.assignment),
+            event.payment.paid_cents,
+            cleared_at,
+            event.waivers_signed,
+            event.created_at.isoformat(),
+            event.updated_at.isoformat(),
+            event.version,
+            event.guest_nonce,
+            event.key or uuid.uuid4().hex,
+            int(details.reminders),
+            *_dock_row(event.dock),
+        )
 
 
 def _dock_row(state: DockState) -> tuple[object, ...]:

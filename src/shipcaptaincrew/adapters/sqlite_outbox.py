@@ -60,10 +60,21 @@ class SqliteOutbox:
 def _row(message: OutboxMessage) -> tuple[object, ...]:
     email = message.email
     return (
-        message.id, message.message_id, message.kind, email.to, email.subject, email.text,
-        message.created_at.isoformat(), message.status, message.attempts, _iso(message.next_attempt_at),
-        message.last_error, _iso(message.sent_at), email.template, json.dumps(dict(email.facts), ensure_ascii=False),
-    )  # fmt: skip
+        message.id,
+        message.message_id,
+        message.kind,
+        email.to,
+        email.subject,
+        email.text,
+        message.created_at.isoformat(),
+        message.status,
+        message.attempts,
+        _iso(message.next_attempt_at),
+        message.last_error,
+        _iso(message.sent_at),
+        email.template,
+        json.dumps(dict(email.facts), ensure_ascii=False),
+    )
 
 
 def _message(row: sqlite3.Row) -> OutboxMessage:

@@ -147,8 +147,12 @@ def _events(connection: sqlite3.Connection) -> Iterator[Record]:
 
 def _conflict(item: dict[str, Any], overridden: bool) -> dict[str, Any]:
     """A stored conflict as the domain reads it: rows saved before `overridden` existed were covered by the reason."""
-    return {"kind": item["kind"], "message": item["message"], "other": item.get("other", ""),
-            "overridden": item.get("overridden", overridden)}  # fmt: skip
+    return {
+        "kind": item["kind"],
+        "message": item["message"],
+        "other": item.get("other", ""),
+        "overridden": item.get("overridden", overridden),
+    }
 
 
 def _joined(connection: sqlite3.Connection, table: str, kind: str, columns: Sequence[str]) -> Iterator[Record]:
@@ -174,8 +178,9 @@ def _insert_event(connection: sqlite3.Connection, record: Record) -> None:
         {name: item[name] for name in ("kind", "message", "other", "overridden")} for item in record["conflicts"]
     ]
     values = {name: record[name] for name in EVENT_COLUMNS}
-    _insert(connection, "events", {**values, "crew_ids": json.dumps(record["crew_ids"]),
-                                   "conflicts": json.dumps(conflicts)})  # fmt: skip
+    _insert(
+        connection, "events", {**values, "crew_ids": json.dumps(record["crew_ids"]), "conflicts": json.dumps(conflicts)}
+    )
     for alias in record["aliases"]:
         connection.execute(
             "INSERT INTO slug_aliases (alias, event_id) SELECT ?, id FROM events WHERE slug = ?",
@@ -204,8 +209,9 @@ def _insert_outbox_message(connection: sqlite3.Connection, record: Record) -> No
 
 def _insert_audit(connection: sqlite3.Connection, record: Record) -> None:
     data = json.dumps(record["data"], sort_keys=True, default=str)  # as SqliteAuditLog writes it
-    _insert(connection, "audit", {"action": record["action"], "actor": record["actor"], "at": record["at"],
-                                  "data": data})  # fmt: skip
+    _insert(
+        connection, "audit", {"action": record["action"], "actor": record["actor"], "at": record["at"], "data": data}
+    )
 
 
 def _insert_departure(connection: sqlite3.Connection, record: Record) -> None:

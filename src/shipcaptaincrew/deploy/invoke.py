@@ -32,12 +32,25 @@ def function_url_event(
     if origin_secret:
         headers[ORIGIN_HEADER] = origin_secret
     event: dict[str, Any] = {
-        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": query, "headers": headers,
-        "requestContext": {"domainName": HOST, "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                                                         "sourceIp": "127.0.0.1", "userAgent": "scc-deploy-smoke"},
-                           "routeKey": "$default", "stage": "$default"},
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "domainName": HOST,
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "scc-deploy-smoke",
+            },
+            "routeKey": "$default",
+            "stage": "$default",
+        },
         "isBase64Encoded": False,
-    }  # fmt: skip
+    }
     if body is not None:
         event["body"] = body.decode()
     return event

@@ -119,8 +119,11 @@ def _depart(ctx: Context, person_id: str, secret: str, slug: str, override_reaso
         departure = boarding.depart(_roll(uow, event), capacity, override_reason, person.name, now)
         uow.dock.add_departure(event.key, departure)
         uow.events.set_dock_state(event.slug, boarding.dock_state(departure))
-        data = {"aboard": departure.headcount, "override_reason": departure.override_reason,
-                "not_signed": [guest.name for guest in departure.aboard if not guest.signed]}  # fmt: skip
+        data = {
+            "aboard": departure.headcount,
+            "override_reason": departure.override_reason,
+            "not_signed": [guest.name for guest in departure.aboard if not guest.signed],
+        }
         uow.audit.append("charter.departed", person.name, now, {**_audit(person, event), **data})
         if ctx.shore_email:
             manifest = dock_mail.departure_manifest(

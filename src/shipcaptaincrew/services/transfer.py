@@ -259,8 +259,16 @@ def _is_day(value: object) -> bool:
 
 
 def _is_guest(value: object) -> bool:
-    fields = {"key": str, "name": str, "signed": bool, "minor": bool, "emergency_name": str, "emergency_phone": str,
-              "walk_up": bool, "aboard": bool}  # fmt: skip
+    fields = {
+        "key": str,
+        "name": str,
+        "signed": bool,
+        "minor": bool,
+        "emergency_name": str,
+        "emergency_phone": str,
+        "walk_up": bool,
+        "aboard": bool,
+    }
     return (
         isinstance(value, dict)
         and set(value) == set(fields)

@@ -135,8 +135,13 @@ async def signed_copy(request: Request) -> Response:
     family = await run_in_threadpool(waiver_service.signed_with, context(request), found.signature)
     party = _party(request, found.event)
     others = [(signature.guest_name, waivers.copy_path(party, signature)) for signature in family]
-    page = {**_event_facts(request, found.event), "sheet": sheet, "copy": found.signature, "drawn": drawn,
-            "others": others}  # fmt: skip
+    page = {
+        **_event_facts(request, found.event),
+        "sheet": sheet,
+        "copy": found.signature,
+        "drawn": drawn,
+        "others": others,
+    }
     return _page(request, "signed.html", page)
 
 

@@ -246,7 +246,11 @@ def test_after_an_import_the_app_works_on_the_restored_data(sqlite: SqliteStore,
     paid = payments.log_payment(ctx, sarah.slug, PaymentDraft(40000, "card", "Sarah Lopez"), "test").event
     assert (paid.balance_cents, paid.payment_cleared) == (0, True)
     assert [entry.kind for entry in payments.statement(ctx, sarah.slug).entries] == [
-        "payment", "payment", "reversal", "payment"]  # fmt: skip
+        "payment",
+        "payment",
+        "reversal",
+        "payment",
+    ]
     assert admin.check_token(ctx, built.live_token).actor == "admin"
     with pytest.raises(Unauthorized):
         admin.check_token(ctx, built.revoked_token)

@@ -131,8 +131,12 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     cli = Aws(proxy.url)
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}  # fmt: skip
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+        ],
+    }
     cli.client("iam").create_role(RoleName="scc-lambda", AssumeRolePolicyDocument=json.dumps(trust))
     return cli
 
@@ -144,8 +148,11 @@ def a_package(folder: Path, marker: str, target: Target | None = None) -> Path:
     source.mkdir(parents=True)
     (source / "build-marker.txt").write_text(f"build {marker}\n")
     (source / RECORD).write_bytes((target or Target()).record())
-    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt",
-             RECORD: source / RECORD}  # fmt: skip
+    files = {
+        **entries(source / "no-dependencies"),
+        "build-marker.txt": source / "build-marker.txt",
+        RECORD: source / RECORD,
+    }
     return write_zip(files, folder / f"{marker}.zip").path
 
 
@@ -163,8 +170,11 @@ def code_that_does_not_start(folder: Path, marker: str) -> Path:
 def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
     admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
-    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
-                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
+    settings = {
+        "SCC_DATA_DIR": str(tmp_path / "data"),
+        "SCC_SECRET_KEY": SECRET_KEY,
+        "SCC_ADMIN_PASSWORD_HASH": admin_hash,
+    }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     root = logging.getLogger()

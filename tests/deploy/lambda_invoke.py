@@ -94,9 +94,13 @@ class InvokeStandIn:
 
     def _run(self, container: Container, configuration: dict[str, Any], event: Any) -> dict[str, Any]:
         timeout = int(configuration.get("Timeout", 3))
-        context = {"aws_request_id": str(uuid.uuid4()), "function_name": configuration["FunctionName"],
-                   "function_version": configuration["Version"], "timeout_seconds": timeout,
-                   "invoked_function_arn": configuration["FunctionArn"]}  # fmt: skip
+        context = {
+            "aws_request_id": str(uuid.uuid4()),
+            "function_name": configuration["FunctionName"],
+            "function_version": configuration["Version"],
+            "timeout_seconds": timeout,
+            "invoked_function_arn": configuration["FunctionArn"],
+        }
         with container.lock:
             if container.process.poll() is not None:
                 return {"error": {"errorType": "Runtime.ExitError", "errorMessage": "the runtime exited"}}
@@ -129,17 +133,22 @@ class InvokeStandIn:
         code = self._unpacked(configuration["CodeSha256"])
         home = Path(tempfile.mkdtemp(dir=self.scratch, prefix="tmp-"))
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
             # The function's code first, then the test environment's packages standing in for the bundled ones;
             # with -S, no .pth file runs, so the working tree's own package (installed editable) is not visible.
             "PYTHONPATH": os.pathsep.join([str(code), *dict.fromkeys(sysconfig.get_paths()[k] for k in PACKAGES)]),
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_LAMBDA_FUNCTION_NAME": configuration["FunctionName"],
             "AWS_LAMBDA_FUNCTION_VERSION": configuration["Version"],
             "SCC_DATA_DIR": str(home / "scc-data"),  # Lambda's /tmp belongs to one container
             **variables,
-        }  # fmt: skip
+        }
         read, write = os.pipe()
         process = subprocess.Popen(
             [sys.executable, "-S", str(RUNNER), configuration.get("Handler", ""), str(write)],

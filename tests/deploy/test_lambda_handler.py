@@ -187,8 +187,12 @@ loaded = [name for name in unwanted if name in sys.modules]
 assert not loaded, loaded
 """
     admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
-    env = {"SCC_DATA_DIR": str(tmp_path), "SCC_SECRET_KEY": SECRET_KEY, "SCC_ADMIN_PASSWORD_HASH": admin_hash,
-           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    env = {
+        "SCC_DATA_DIR": str(tmp_path),
+        "SCC_SECRET_KEY": SECRET_KEY,
+        "SCC_ADMIN_PASSWORD_HASH": admin_hash,
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
         [sys.executable, "-c", script, WINDOW], env=env, capture_output=True, text=True, cwd=Path.cwd()
     )

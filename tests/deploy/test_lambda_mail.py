@@ -32,8 +32,12 @@ GUEST = {"guest_name": "Ana Lima", "email": "ana@example.org", "phone": "+1 555 
 def stalling_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[StallingHandler]:
     server = StallingHandler(stall_seconds=STALL_SECONDS)
     with smtp_server(server) as port:
-        mail = {"SCC_MAIL_TRANSPORT": "smtp", "SCC_SMTP_HOST": "127.0.0.1", "SCC_SMTP_PORT": str(port),
-                "SCC_SMTP_SECURITY": "none"}  # fmt: skip
+        mail = {
+            "SCC_MAIL_TRANSPORT": "smtp",
+            "SCC_SMTP_HOST": "127.0.0.1",
+            "SCC_SMTP_PORT": str(port),
+            "SCC_SMTP_SECURITY": "none",
+        }
         for name, value in mail.items():
             monkeypatch.setenv(name, value)
         yield server

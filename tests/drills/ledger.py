@@ -66,8 +66,12 @@ def sign_in(base_url: str) -> str:
 def payment(key: str) -> dict[str, str]:
     """The payment sent with `key`, always the same for a key (a retry must send the same body)."""
     cents = 100 + sum(key.encode()) % 900
-    return {"event_id": SLUG, "patron_name": "Sarah", "amount": f"{cents // 100}.{cents % 100:02d}",
-            "payment_method": "cash"}  # fmt: skip
+    return {
+        "event_id": SLUG,
+        "patron_name": "Sarah",
+        "amount": f"{cents // 100}.{cents % 100:02d}",
+        "payment_method": "cash",
+    }
 
 
 def cents_of(key: str) -> int:

@@ -222,8 +222,12 @@ class FakeGoogle:
 
     def _access(self) -> dict[str, Any]:
         self.issued.append(f"access-{len(self.issued) + 1}")
-        return {"access_token": self.issued[-1], "expires_in": self.expires_in, "token_type": "Bearer",
-                "scope": "https://www.googleapis.com/auth/gmail.send"}  # fmt: skip
+        return {
+            "access_token": self.issued[-1],
+            "expires_in": self.expires_in,
+            "token_type": "Bearer",
+            "scope": "https://www.googleapis.com/auth/gmail.send",
+        }
 
 
 @contextmanager

@@ -64,8 +64,9 @@ def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
 
 
 def parts(email: Email) -> tuple[str, str, EmailMessage]:
-    message: EmailMessage = message_from_bytes(message_bytes(email, "<m@scc>", "Ops <ops@example.org>"),
-                                               policy=policy.default)  # type: ignore[assignment]  # fmt: skip
+    message: EmailMessage = message_from_bytes(
+        message_bytes(email, "<m@scc>", "Ops <ops@example.org>"), policy=policy.default
+    )  # type: ignore[assignment]
     plain, html = message.get_body(("plain",)), message.get_body(("html",))
     assert plain is not None and html is not None
     return plain.get_content().replace("\r\n", "\n"), html.get_content(), message

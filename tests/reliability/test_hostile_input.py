@@ -100,8 +100,11 @@ def test_a_1_mb_body_is_413_and_stores_nothing(booked: TestClient, snapshot: Sna
     response = booked.post("/api/payment-log", json=payment_body(note="x" * 1_000_000))
 
     assert response.status_code == 413
-    assert response.json()["error"] == {"code": "too_large", "message": "the request body is larger than 64 KB",
-                                        "field": "body"}  # fmt: skip
+    assert response.json()["error"] == {
+        "code": "too_large",
+        "message": "the request body is larger than 64 KB",
+        "field": "body",
+    }
     assert snapshot() == before
 
 

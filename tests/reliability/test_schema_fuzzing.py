@@ -28,11 +28,14 @@ EXAMPLES = 8
 ACROSS_FIELDS = [("GET", "/api/events"), ("POST", "/api/events")]
 CONFIG = {
     "operations": [
-        {"include-method": method, "include-path": path,
-         "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 401, 404, 409, 429]}}}
+        {
+            "include-method": method,
+            "include-path": path,
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 401, 404, 409, 429]}},
+        }
         for method, path in ACROSS_FIELDS
     ]
-}  # fmt: skip
+}
 DOCUMENT = openapi.document(DEFAULT_PERIODS.names(), DEFAULT_METHODS)
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=schemathesis.Config.from_dict(CONFIG))
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]

@@ -193,8 +193,11 @@ def test_one_form_claiming_a_crowd_of_children_is_refused_and_writes_nothing(ser
     }
     flood = {f"child_{n}_name": f"Kid {n}" for n in range(1, 200)}
 
-    thirteen = post_form(server, party, {**open_form(server, party), **answers(), "with_children": "yes",
-                                         "relationship": "parent", **crowd})  # fmt: skip
+    thirteen = post_form(
+        server,
+        party,
+        {**open_form(server, party), **answers(), "with_children": "yes", "relationship": "parent", **crowd},
+    )
     flooded = post_form(server, party, {**open_form(server, party), **answers(), "with_children": "yes", **flood})
 
     assert (thirteen.status, flooded.status) == (400, 400)

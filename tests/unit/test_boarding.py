@@ -65,8 +65,13 @@ def test_a_walk_up_whose_name_a_signature_carries_is_that_signer_on_one_line() -
 
     (guest,) = boarding.roll([signature("Walker Perez")], [walker])
 
-    assert (guest.key, guest.name, guest.signed, guest.walk_up, guest.aboard) == (walker.guest, "walker perez", True,
-                                                                                  True, True)  # fmt: skip
+    assert (guest.key, guest.name, guest.signed, guest.walk_up, guest.aboard) == (
+        walker.guest,
+        "walker perez",
+        True,
+        True,
+        True,
+    )
 
 
 def test_walk_ups_come_after_the_signers_in_the_order_they_were_added() -> None:

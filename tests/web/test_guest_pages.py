@@ -123,8 +123,10 @@ def test_the_signer_gets_the_copy_by_email_and_as_a_pdf(client: TestClient, ctx:
 
     pdf = client.get(f"{location}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-                for path in ctx.mailer.folder.glob("*.eml")]  # type: ignore[attr-defined]  # fmt: skip
+    messages = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in ctx.mailer.folder.glob("*.eml")
+    ]  # type: ignore[attr-defined]
     [copy] = [message for message in messages if message["To"] == "ana@example.org"]
     text = copy.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
     assert location in text and "Ana Lima" in text and WAIVER_TEXT.split("\n")[0] in text

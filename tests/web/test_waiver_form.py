@@ -201,8 +201,10 @@ def test_adding_and_removing_a_child_without_javascript_keeps_the_answers(client
     form = hidden_fields(client.get(f"{base}/waiver").text)
 
     added = client.post(f"{base}/waiver", data={**form, **family(("Leo Lima", "2016-02-10")), "add_child": "yes"})
-    removed = client.post(f"{base}/waiver", data={**form, **family(("Leo Lima", "2016-02-10"), ("Mia Lima", ""),
-                                                                   ("Ana", "")), "remove_child": "1"})  # fmt: skip
+    removed = client.post(
+        f"{base}/waiver",
+        data={**form, **family(("Leo Lima", "2016-02-10"), ("Mia Lima", ""), ("Ana", "")), "remove_child": "1"},
+    )
 
     assert added.status_code == 200 and 'id="child_2_name"' in added.text and 'value="Leo Lima"' in added.text
     assert 'id="child_3_name"' not in added.text and 'value="Ana Lima"' in added.text

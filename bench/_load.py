@@ -121,8 +121,14 @@ async def run(spec: LoadSpec) -> dict[str, object]:
     except TimeoutError:
         raise SystemExit(f"the server stopped answering: no response for {STALL_LIMIT} s") from None
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-    return {"count": len(tally.latencies_us), "errors": tally.errors, "statuses": tally.statuses, "elapsed": elapsed,
-            "cpu": cpu, "latencies_us": tally.latencies_us}  # fmt: skip
+    return {
+        "count": len(tally.latencies_us),
+        "errors": tally.errors,
+        "statuses": tally.statuses,
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "latencies_us": tally.latencies_us,
+    }
 
 
 def main() -> None:

@@ -194,8 +194,13 @@ def navigate(pages: dict[str, Page], urls: dict[str, str], seconds: float) -> di
 def summary(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * len(ordered)))]
-    return {"median_ms": statistics.median(ordered), "min_ms": ordered[0], "max_ms": ordered[-1], "p90_ms": p90,
-            "navigations": len(ordered)}  # fmt: skip
+    return {
+        "median_ms": statistics.median(ordered),
+        "min_ms": ordered[0],
+        "max_ms": ordered[-1],
+        "p90_ms": p90,
+        "navigations": len(ordered),
+    }
 
 
 def report(results: dict[str, object], machine: Machine) -> str:

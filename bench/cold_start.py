@@ -157,8 +157,18 @@ def main(seconds: float | None = None) -> None:
     )
     size = f"{package['bytes'] / 1e6:.1f} MB, {package['files']} files" if "bytes" in package else package["error"]
     print(f"package (python 3.12, x86_64): {size}")
-    path = write_results(NAME, {"machine": machine.__dict__, "results": results, "ratio": ratio, "package": package,
-                                "goal": GOAL_OF_BASELINE, "runs": runs, "events_in_store": STORE_EVENTS})  # fmt: skip
+    path = write_results(
+        NAME,
+        {
+            "machine": machine.__dict__,
+            "results": results,
+            "ratio": ratio,
+            "package": package,
+            "goal": GOAL_OF_BASELINE,
+            "runs": runs,
+            "events_in_store": STORE_EVENTS,
+        },
+    )
     print(f"results: {path}")
 
 

@@ -58,8 +58,13 @@ def main(seconds: float | None = None) -> None:
             kind: [measure(url, kind, crowd) for _ in range(ROUNDS) for crowd in (False, True)]
             for kind in ("sign", "pay")
         }
-    results = {"benchmark": NAME, "machine": asdict(machine), "crowd": CROWD, "rounds": ROUNDS,
-               "runs": {kind: [asdict(run) for run in runs] for kind, runs in found.items()}}  # fmt: skip
+    results = {
+        "benchmark": NAME,
+        "machine": asdict(machine),
+        "crowd": CROWD,
+        "rounds": ROUNDS,
+        "runs": {kind: [asdict(run) for run in runs] for kind, runs in found.items()},
+    }
     print(report(found, machine))
     print(f"results: {write_results(NAME, results)}")
 
@@ -109,8 +114,14 @@ def _prepared(store: Any, kind: str, pauses: list[float]) -> list[Callable[[], o
         pauses.append(seconds)
         time.sleep(seconds)
 
-    ctx = Context(store=store, clock=_Clock(), hasher=None, keys=Keys.derive(b"bench-crowd-key-0123456789abcdefgh"),  # type: ignore[arg-type]
-                  mailer=None, retries=Retries(sleep=sleep))  # type: ignore[arg-type]  # fmt: skip
+    ctx = Context(
+        store=store,
+        clock=_Clock(),
+        hasher=None,
+        keys=Keys.derive(b"bench-crowd-key-0123456789abcdefgh"),  # type: ignore[arg-type]
+        mailer=None,
+        retries=Retries(sleep=sleep),
+    )  # type: ignore[arg-type]
     details = EventDetails(date(2030, 6, 1), "pm", Patron("Sarah", "Crowd"), CROWD, amount_due_cents=10**9)
     slug = booking.create_event(ctx, details, "bench").slug
     version = waivers.current_waiver(ctx)

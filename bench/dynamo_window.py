@@ -71,8 +71,18 @@ def seed(store: DynamoDbStore) -> tuple[int, int]:
     """The season's events and the roster, 25 items a BatchWriteItem; return (items, bytes) stored."""
     events = DynamoDbEvents(store.reading())
     items = [events._item(event, f"k{number:06d}", []) for number, event in enumerate(season(EVENTS, DEFAULT_PERIODS))]
-    items += [{"pk": "ROSTER", "sk": f"SHIP#shp_{n}", "id": f"shp_{n}", "name": name, "capacity": 12,
-               "retired_at": None, "created_at": SEEDED_AT.isoformat()} for n, name in enumerate(SHIPS)]  # fmt: skip
+    items += [
+        {
+            "pk": "ROSTER",
+            "sk": f"SHIP#shp_{n}",
+            "id": f"shp_{n}",
+            "name": name,
+            "capacity": 12,
+            "retired_at": None,
+            "created_at": SEEDED_AT.isoformat(),
+        }
+        for n, name in enumerate(SHIPS)
+    ]
     with unguarded_item_size():
         for start in range(0, len(items), 25):
             requests = [{"PutRequest": {"Item": encode(item)}} for item in items[start : start + 25]]
@@ -184,8 +194,12 @@ def run(seconds: float) -> dict[str, Any]:
     window_bytes = stored_bytes / EVENTS * WINDOW_EVENTS
     query["estimated_rcu_per_request"] = capacity_estimate(window_bytes)
     scan["estimated_rcu_per_request"] = capacity_estimate(stored_bytes)
-    return {"items_stored": stored, "bytes_stored": stored_bytes, "seeding_seconds": seeding,
-            "targets": {"store (Query on gsi1)": query, "baseline (Scan + filter)": scan}}  # fmt: skip
+    return {
+        "items_stored": stored,
+        "bytes_stored": stored_bytes,
+        "seeding_seconds": seeding,
+        "targets": {"store (Query on gsi1)": query, "baseline (Scan + filter)": scan},
+    }
 
 
 def ratios(targets: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -227,8 +241,14 @@ def report(results: dict[str, Any], machine: Machine) -> str:
 def main(seconds: float | None = None) -> None:
     machine = Machine.here()
     measured = run(seconds or SECONDS)
-    results = {"benchmark": NAME, "machine": asdict(machine), "events_stored": EVENTS, "window": [str(WINDOW_START),
-               str(WINDOW_END)], **measured, "ratios": ratios(measured["targets"])}  # fmt: skip
+    results = {
+        "benchmark": NAME,
+        "machine": asdict(machine),
+        "events_stored": EVENTS,
+        "window": [str(WINDOW_START), str(WINDOW_END)],
+        **measured,
+        "ratios": ratios(measured["targets"]),
+    }
     print(report(results, machine))
     print(f"results: {write_results(NAME, results)}")
 

@@ -164,8 +164,11 @@ def _figures(latencies: list[int], elapsed: float) -> dict[str, float]:
     ordered = sorted(latencies)
     if not ordered:
         return {"requests": 0, "requests_per_s": 0.0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
-    return {"requests": len(ordered), "requests_per_s": len(ordered) / elapsed,
-            **{f"p{p}_ms": percentile(ordered, p / 100) / 1000 for p in (50, 95, 99)}}  # fmt: skip
+    return {
+        "requests": len(ordered),
+        "requests_per_s": len(ordered) / elapsed,
+        **{f"p{p}_ms": percentile(ordered, p / 100) / 1000 for p in (50, 95, 99)},
+    }
 
 
 def run(
@@ -223,8 +226,12 @@ def _store(kind: str) -> Iterator[tuple[dict[str, str], Callable[[], dict[str, i
     try:
         with moto_server() as url:
             create_table(boto3.client("dynamodb", region_name=REGION, endpoint_url=url), "scc-load")
-            env = {"SCC_STORE": "dynamodb", "SCC_DYNAMODB_TABLE": "scc-load", "SCC_AWS_ENDPOINT_URL": url,
-                   **CREDENTIALS}  # fmt: skip
+            env = {
+                "SCC_STORE": "dynamodb",
+                "SCC_DYNAMODB_TABLE": "scc-load",
+                "SCC_AWS_ENDPOINT_URL": url,
+                **CREDENTIALS,
+            }
             yield env, lambda: tally(url)
     finally:
         for name, value in before.items():
@@ -259,8 +266,12 @@ def _sizes(view: StoreView) -> dict[str, int]:
 
 def verdict(targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ratio = targets["app"]["requests_per_s"] / targets["baseline"]["requests_per_s"]
-    return {"value": ratio, "unit": "x baseline req/s (the same mix)", "goal": f">= {GOAL_OF_BASELINE}",
-            "met": ratio >= GOAL_OF_BASELINE}  # fmt: skip
+    return {
+        "value": ratio,
+        "unit": "x baseline req/s (the same mix)",
+        "goal": f">= {GOAL_OF_BASELINE}",
+        "met": ratio >= GOAL_OF_BASELINE,
+    }
 
 
 def report(results: dict[str, Any], machine: Machine) -> str:

@@ -201,8 +201,14 @@ def audit(statuses: dict[str, int], state: dict[str, int], eml_files: int) -> di
         "one idempotency key per entry": state["idempotency_keys"] == created,
         "one receipt sent per entry": state.get("outbox_sent", 0) == created == eml_files,
     }
-    return {"201_responses": created, "other_responses": others, **state, "eml_files": eml_files, "checks": checks,
-            "ok": all(checks.values())}  # fmt: skip
+    return {
+        "201_responses": created,
+        "other_responses": others,
+        **state,
+        "eml_files": eml_files,
+        "checks": checks,
+        "ok": all(checks.values()),
+    }
 
 
 def run(folder: Path, seconds: float, connections: int) -> dict[str, Any]:
@@ -225,8 +231,12 @@ def run(folder: Path, seconds: float, connections: int) -> dict[str, Any]:
 
 def verdict(targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ratio = targets["app"]["requests_per_s"] / targets["baseline"]["requests_per_s"]
-    return {"value": ratio, "unit": "x baseline entries/s", "goal": f">= {GOAL_OF_BASELINE}",
-            "met": ratio >= GOAL_OF_BASELINE}  # fmt: skip
+    return {
+        "value": ratio,
+        "unit": "x baseline entries/s",
+        "goal": f">= {GOAL_OF_BASELINE}",
+        "met": ratio >= GOAL_OF_BASELINE,
+    }
 
 
 def report(results: dict[str, Any], machine: Machine) -> str:

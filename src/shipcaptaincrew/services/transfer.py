@@ -1,7 +1,7 @@
 """Moving an operator's whole data between stores: `scc export --jsonl` and `scc import --jsonl`.
 
 The file is JSON Lines, UTF-8, one object a line, canonical (sorted keys, no spaces), so the same data gives the
-same bytes from either store. The first line is the header `{"format":"scc-transfer","version":2}`; then one
+same bytes from either store. The first line is the header `{"format":"scc-transfer","version":4}`; then one
 record a line, `type` naming its kind, kinds in the order of KINDS (which is also the order they are loaded in,
 so what a record points at is there before it), and within a kind by KEYS. Times are the ISO text the store
 holds; money is integer cents; an idempotency key names the ledger entry it made.

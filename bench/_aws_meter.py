@@ -92,8 +92,9 @@ class Meter:
         writes = list(_written_keys(model.name, request))
         context["scc_meter_writes"] = [(table, key, self._item(table, key)) for table, key in writes]
 
-    def _after_call(self, http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any],
-                    **_: Any) -> None:  # fmt: skip
+    def _after_call(
+        self, http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
         service, operation = model.service_model.service_name, model.name
         self.usage.calls[f"{service}.{operation}"] += 1
         if service in ("ses", "sesv2") and operation.startswith("Send"):

@@ -72,8 +72,9 @@ def serving(name: str, args: Sequence[str], env: dict[str, str] | None = None) -
 
 
 @contextmanager
-def serving_script(name: str, script: Sequence[str], args: Sequence[str], env: dict[str, str] | None = None
-                   ) -> Iterator[Server]:  # fmt: skip
+def serving_script(
+    name: str, script: Sequence[str], args: Sequence[str], env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Start `SCRIPT [SUBCOMMAND] PORT ARGS...` (a script in bench/) on a free loopback port, as `serving` does."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
@@ -121,8 +122,9 @@ def fetch(
         connection.close()
 
 
-def measure(server: Server, path: str, headers: dict[str, str], seconds: float, connections: int,
-            **request: Any) -> Sample:  # fmt: skip
+def measure(
+    server: Server, path: str, headers: dict[str, str], seconds: float, connections: int, **request: Any
+) -> Sample:
     """Load `server` from `client_processes()` processes sharing `connections` keep-alive connections.
 
     `request` sets LoadSpec's other fields: method, body, unique_header, expect (the default is GET, answered 200).

@@ -54,8 +54,9 @@ class Tally:
         self.errors += not expected
 
 
-async def connection(host: str, port: int, requests: Iterator[bytes], expect: int, deadline: float,
-                     tally: Tally) -> None:  # fmt: skip
+async def connection(
+    host: str, port: int, requests: Iterator[bytes], expect: int, deadline: float, tally: Tally
+) -> None:
     """Send `requests` over one connection, one at a time, until `deadline` (perf_counter seconds)."""
     reader, writer = await asyncio.open_connection(host, port)
     expected = str(expect)
@@ -120,8 +121,14 @@ async def run(spec: LoadSpec) -> dict[str, object]:
     except TimeoutError:
         raise SystemExit(f"the server stopped answering: no response for {STALL_LIMIT} s") from None
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-    return {"count": len(tally.latencies_us), "errors": tally.errors, "statuses": tally.statuses, "elapsed": elapsed,
-            "cpu": cpu, "latencies_us": tally.latencies_us}  # fmt: skip
+    return {
+        "count": len(tally.latencies_us),
+        "errors": tally.errors,
+        "statuses": tally.statuses,
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "latencies_us": tally.latencies_us,
+    }
 
 
 def main() -> None:

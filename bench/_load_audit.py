@@ -7,7 +7,6 @@ acknowledged.
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections import Counter
@@ -21,7 +20,7 @@ from typing import Any
 class StoreView:
     integrity: list[str]
     entries: list[tuple[str, str, int]]  # entry id, event slug, signed cents
-    keys: dict[str, str]  # Idempotency-Key -> the entry id its stored answer names
+    keys: dict[str, str]  # Idempotency-Key -> the entry id it made (the baseline: its stored answer names)
     paid: dict[str, int]  # event slug -> the paid amount the event row carries
     signatures: list[tuple[str, str]]  # event slug, guest name
     signed: dict[str, int]  # event slug -> the signature count the event row carries
@@ -32,17 +31,18 @@ def read_app_store(database: Path) -> StoreView:
     with _reading(database) as db:
         return StoreView(
             integrity=[row[0] for row in db.execute("PRAGMA integrity_check")],
-            entries=db.execute("SELECT l.id, e.slug, CASE l.kind WHEN 'payment' THEN l.amount_cents "
-                               "ELSE -l.amount_cents END FROM ledger l JOIN events e ON e.id = l.event_id").fetchall(),
-            keys={key: json.loads(body)["payment"]["id"]
-                  for key, status, body in db.execute("SELECT key, status, body FROM idempotency_keys")
-                  if status == 201},
+            entries=db.execute(
+                "SELECT l.id, e.slug, CASE l.kind WHEN 'payment' THEN l.amount_cents "
+                "ELSE -l.amount_cents END FROM ledger l JOIN events e ON e.id = l.event_id"
+            ).fetchall(),
+            keys=dict(db.execute("SELECT key, entry_id FROM idempotency_keys").fetchall()),
             paid=dict(db.execute("SELECT slug, paid_cents FROM events").fetchall()),
-            signatures=db.execute("SELECT e.slug, s.guest_name FROM signatures s JOIN events e "
-                                  "ON e.id = s.event_id").fetchall(),
+            signatures=db.execute(
+                "SELECT e.slug, s.guest_name FROM signatures s JOIN events e ON e.id = s.event_id"
+            ).fetchall(),
             signed=dict(db.execute("SELECT slug, waivers_signed FROM events").fetchall()),
             outbox=dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()),
-        )  # fmt: skip
+        )
 
 
 def read_dynamodb_store(env: dict[str, str]) -> StoreView:
@@ -62,10 +62,11 @@ def read_dynamodb_store(env: dict[str, str]) -> StoreView:
     kind: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         kind.setdefault(record["type"], []).append(record)
-    entries = [(r["id"], r["event"], r["amount_cents"] * (1 if r["kind"] == "payment" else -1))
-               for r in kind.get("ledger_entry", [])]  # fmt: skip
-    keys = {r["key"]: json.loads(base64.b64decode(r["body_base64"]))["payment"]["id"]
-            for r in kind.get("idempotency_key", []) if r["status"] == 201}  # fmt: skip
+    entries = [
+        (r["id"], r["event"], r["amount_cents"] * (1 if r["kind"] == "payment" else -1))
+        for r in kind.get("ledger_entry", [])
+    ]
+    keys = {r["key"]: r["entry_id"] for r in kind.get("idempotency_key", [])}
     return StoreView(
         integrity=[f"{problem.record_id}: {problem.problem}" for problem in problems] or ["ok"],
         entries=entries,
@@ -82,13 +83,15 @@ def read_baseline_store(database: Path) -> StoreView:
         return StoreView(
             integrity=[row[0] for row in db.execute("PRAGMA integrity_check")],
             entries=db.execute("SELECT id, slug, amount_cents FROM ledger").fetchall(),
-            keys={key: json.loads(body)["payment"]["id"]
-                  for key, body in db.execute("SELECT key, body FROM idempotency_keys")},
+            keys={
+                key: json.loads(body)["payment"]["id"]
+                for key, body in db.execute("SELECT key, body FROM idempotency_keys")
+            },
             paid=dict(db.execute("SELECT slug, paid_cents FROM events").fetchall()),
             signatures=db.execute("SELECT slug, guest_name FROM signatures").fetchall(),
             signed=dict(db.execute("SELECT slug, waivers_signed FROM events").fetchall()),
             outbox={},
-        )  # fmt: skip
+        )
 
 
 class _reading:
@@ -102,8 +105,13 @@ class _reading:
         self.connection.close()
 
 
-def audit(view: StoreView, payments: Sequence[Sequence[Any]], signatures: Sequence[Sequence[str]],
-          errors: dict[str, int], replays_differing: int) -> dict[str, Any]:  # fmt: skip
+def audit(
+    view: StoreView,
+    payments: Sequence[Sequence[Any]],
+    signatures: Sequence[Sequence[str]],
+    errors: dict[str, int],
+    replays_differing: int,
+) -> dict[str, Any]:
     """Compare the store with what the clients saw acknowledged: every check must hold."""
     acknowledged_ids = Counter(entry for _, entry, _, _ in payments)
     stored_ids = Counter(entry for entry, _, _ in view.entries)
@@ -125,13 +133,15 @@ def audit(view: StoreView, payments: Sequence[Sequence[Any]], signatures: Sequen
         "signatures are exactly the acknowledged ones": Counter(map(tuple, view.signatures))
         == Counter(map(tuple, signatures)),
         "signature counts match": all(view.signed[slug] == signed_per_event[slug] for slug in view.signed),
-        "a replayed key answers the same bytes": replays_differing == 0,
+        "a replayed key answers the same entry": replays_differing == 0,
         "no unexpected answer": not any(errors.values()),
         "no email dead-lettered": not view.outbox.get("dead"),
     }
     unexpected = {kind: count for kind, count in errors.items() if count}
-    summary = (f"{len(view.entries):,} ledger entries for {len(payments):,} acknowledged payments "
-               f"(total {sum(stored_per_event.values()) / 100:,.2f}), {len(view.signatures):,} signatures for "
-               f"{len(signatures):,} acknowledged, unexpected answers {unexpected or 'none'}, "
-               f"outbox {view.outbox or '-'}")  # fmt: skip
+    summary = (
+        f"{len(view.entries):,} ledger entries for {len(payments):,} acknowledged payments "
+        f"(total {sum(stored_per_event.values()) / 100:,.2f}), {len(view.signatures):,} signatures for "
+        f"{len(signatures):,} acknowledged, unexpected answers {unexpected or 'none'}, "
+        f"outbox {view.outbox or '-'}"
+    )
     return {"checks": checks, "ok": all(checks.values()), "summary": summary}

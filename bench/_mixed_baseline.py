@@ -95,10 +95,12 @@ class RawStore:
 
     def sign(self, slug: str, guest: str) -> bool:
         """Record a signature."""
-        self.write([
-            ("INSERT INTO signatures VALUES (?, ?, ?, datetime('now'))", (secrets.token_hex(8), slug, guest)),
-            ("UPDATE events SET waivers_signed = waivers_signed + 1 WHERE slug = ?", (slug,)),
-        ])  # fmt: skip
+        self.write(
+            [
+                ("INSERT INTO signatures VALUES (?, ?, ?, datetime('now'))", (secrets.token_hex(8), slug, guest)),
+                ("UPDATE events SET waivers_signed = waivers_signed + 1 WHERE slug = ?", (slug,)),
+            ]
+        )
         return True
 
 
@@ -107,8 +109,9 @@ def application(database: str) -> Starlette:
 
     async def events(request: Request) -> Response:
         query = request.query_params
-        return Response(await run_in_threadpool(store.list_events, query["from"], query["to"]),
-                        media_type="application/json")  # fmt: skip
+        return Response(
+            await run_in_threadpool(store.list_events, query["from"], query["to"]), media_type="application/json"
+        )
 
     async def pay(request: Request) -> Response:
         body = json.loads(await request.body())
@@ -132,5 +135,6 @@ def application(database: str) -> Starlette:
 
 
 if __name__ == "__main__":
-    uvicorn.run(application(sys.argv[2]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-                access_log=False)  # fmt: skip
+    uvicorn.run(
+        application(sys.argv[2]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False
+    )

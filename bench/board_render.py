@@ -135,8 +135,12 @@ def downloaded(browser: Browser, url: str, init: str) -> dict[str, object]:
     context.add_init_script(init)
     page = context.new_page()
     seen: list[tuple[str, str, int]] = []
-    page.on("response", lambda response: seen.append(
-        (response.request.resource_type, response.url, len(response.body()) if response.ok else 0)))  # fmt: skip
+    page.on(
+        "response",
+        lambda response: seen.append(
+            (response.request.resource_type, response.url, len(response.body()) if response.ok else 0)
+        ),
+    )
     render_time(page, url)
     context.close()
     origin = urlsplit(url).netloc
@@ -190,8 +194,13 @@ def navigate(pages: dict[str, Page], urls: dict[str, str], seconds: float) -> di
 def summary(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * len(ordered)))]
-    return {"median_ms": statistics.median(ordered), "min_ms": ordered[0], "max_ms": ordered[-1], "p90_ms": p90,
-            "navigations": len(ordered)}  # fmt: skip
+    return {
+        "median_ms": statistics.median(ordered),
+        "min_ms": ordered[0],
+        "max_ms": ordered[-1],
+        "p90_ms": p90,
+        "navigations": len(ordered),
+    }
 
 
 def report(results: dict[str, object], machine: Machine) -> str:
@@ -205,8 +214,10 @@ def report(results: dict[str, object], machine: Machine) -> str:
         f"{'target':<10}{'median ms':>11}{'min ms':>9}{'p90 ms':>9}{'max ms':>9}{'navigations':>13}",
     ]
     for name, row in targets.items():
-        lines.append(f"{name:<10}{row['median_ms']:>11.1f}{row['min_ms']:>9.1f}{row['p90_ms']:>9.1f}"
-                     f"{row['max_ms']:>9.1f}{row['navigations']:>13}")  # fmt: skip
+        lines.append(
+            f"{name:<10}{row['median_ms']:>11.1f}{row['min_ms']:>9.1f}{row['p90_ms']:>9.1f}"
+            f"{row['max_ms']:>9.1f}{row['navigations']:>13}"
+        )
     lines += [
         "",
         f"render time app / baseline   {ratio:6.2f} x",

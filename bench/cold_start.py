@@ -84,8 +84,12 @@ def child_env(data_dir: Path, pycache: Path) -> dict[str, str]:
 def run_once(code: str, event: str, env: dict[str, str]) -> dict[str, Any]:
     """One fresh process: wall time from spawn to exit, its CPU time, and what it reported."""
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", CHILD_PRELUDE + code + CHILD_REPORT, event], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD_PRELUDE + code + CHILD_REPORT, event],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     out, err = process.communicate(timeout=120)
     wall = (time.perf_counter() - began) * 1000
     if process.returncode != 0:
@@ -102,8 +106,9 @@ def measure(targets: dict[str, str], event: str, env: dict[str, str], runs: int)
             before = os.times()
             sample = run_once(code, event, env)
             after = os.times()
-            sample["cpu_ms"] = ((after.children_user - before.children_user) +
-                                (after.children_system - before.children_system)) * 1000  # fmt: skip
+            sample["cpu_ms"] = (
+                (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            ) * 1000
             samples[name].append(sample)
     return samples
 
@@ -132,23 +137,38 @@ def main(seconds: float | None = None) -> None:
         folder = Path(scratch)
         token = seed(folder / "store", STORE_EVENTS)
         env = child_env(folder / "store", folder / "pycache")
-        samples = measure({"lambda_handler": OURS, "fastapi_mangum": BASELINE},
-                          json.dumps(function_url_event(token)), env, runs)  # fmt: skip
+        samples = measure(
+            {"lambda_handler": OURS, "fastapi_mangum": BASELINE}, json.dumps(function_url_event(token)), env, runs
+        )
         package = package_size(folder)
     results = {name: summary(found) for name, found in samples.items()}
     ours, baseline = results["lambda_handler"], results["fastapi_mangum"]
     ratio = {key: ours[key] / baseline[key] for key in ("wall_ms", "cpu_ms")}
     for name, result in results.items():
-        print(f"{name:>15}: wall {result['wall_ms']:6.0f} ms, CPU {result['cpu_ms']:6.0f} ms (median of "
-              f"{result['runs']}), in-process {result['in_process_ms']:5.0f} ms, {result['modules']} modules, "
-              f"boto3 imported: {result['boto3_imported']}")  # fmt: skip
+        print(
+            f"{name:>15}: wall {result['wall_ms']:6.0f} ms, CPU {result['cpu_ms']:6.0f} ms (median of "
+            f"{result['runs']}), in-process {result['in_process_ms']:5.0f} ms, {result['modules']} modules, "
+            f"boto3 imported: {result['boto3_imported']}"
+        )
     verdict = "met" if ratio["wall_ms"] <= GOAL_OF_BASELINE and not ours["boto3_imported"] else "NOT met"
-    print(f"ratio lambda_handler / fastapi_mangum: wall {ratio['wall_ms']:.2f}, CPU {ratio['cpu_ms']:.2f} "
-          f"(goal <= {GOAL_OF_BASELINE}, boto3 not imported: {verdict})")  # fmt: skip
+    print(
+        f"ratio lambda_handler / fastapi_mangum: wall {ratio['wall_ms']:.2f}, CPU {ratio['cpu_ms']:.2f} "
+        f"(goal <= {GOAL_OF_BASELINE}, boto3 not imported: {verdict})"
+    )
     size = f"{package['bytes'] / 1e6:.1f} MB, {package['files']} files" if "bytes" in package else package["error"]
     print(f"package (python 3.12, x86_64): {size}")
-    path = write_results(NAME, {"machine": machine.__dict__, "results": results, "ratio": ratio, "package": package,
-                                "goal": GOAL_OF_BASELINE, "runs": runs, "events_in_store": STORE_EVENTS})  # fmt: skip
+    path = write_results(
+        NAME,
+        {
+            "machine": machine.__dict__,
+            "results": results,
+            "ratio": ratio,
+            "package": package,
+            "goal": GOAL_OF_BASELINE,
+            "runs": runs,
+            "events_in_store": STORE_EVENTS,
+        },
+    )
     print(f"results: {path}")
 
 

@@ -54,10 +54,17 @@ def main(seconds: float | None = None) -> None:
     os.environ.update(CREDENTIALS)  # dummy ones, for boto3 in this process
     machine = Machine.here()
     with moto_server() as url:
-        found = {kind: [measure(url, kind, crowd) for _ in range(ROUNDS) for crowd in (False, True)]
-                 for kind in ("sign", "pay")}  # fmt: skip
-    results = {"benchmark": NAME, "machine": asdict(machine), "crowd": CROWD, "rounds": ROUNDS,
-               "runs": {kind: [asdict(run) for run in runs] for kind, runs in found.items()}}  # fmt: skip
+        found = {
+            kind: [measure(url, kind, crowd) for _ in range(ROUNDS) for crowd in (False, True)]
+            for kind in ("sign", "pay")
+        }
+    results = {
+        "benchmark": NAME,
+        "machine": asdict(machine),
+        "crowd": CROWD,
+        "rounds": ROUNDS,
+        "runs": {kind: [asdict(run) for run in runs] for kind, runs in found.items()},
+    }
     print(report(found, machine))
     print(f"results: {write_results(NAME, results)}")
 
@@ -81,9 +88,15 @@ def measure(url: str, kind: str, crowd: bool) -> Tally:
     elapsed, after = time.perf_counter() - began, tally(url)
     moved = {name: after.get(name, 0) - before.get(name, 0) for name in after}
     store.close()
-    return Tally(len(work), outcomes.count("saved"), sum(n for name, n in moved.items() if " " not in name),
-                 moved.get("TransactWriteItems", 0), moved.get("TransactWriteItems refused", 0), len(pauses),
-                 elapsed)  # fmt: skip
+    return Tally(
+        len(work),
+        outcomes.count("saved"),
+        sum(n for name, n in moved.items() if " " not in name),
+        moved.get("TransactWriteItems", 0),
+        moved.get("TransactWriteItems refused", 0),
+        len(pauses),
+        elapsed,
+    )
 
 
 def _prepared(store: Any, kind: str, pauses: list[float]) -> list[Callable[[], object]]:
@@ -101,19 +114,40 @@ def _prepared(store: Any, kind: str, pauses: list[float]) -> list[Callable[[], o
         pauses.append(seconds)
         time.sleep(seconds)
 
-    ctx = Context(store=store, clock=_Clock(), hasher=None, keys=Keys.derive(b"bench-crowd-key-0123456789abcdefgh"),  # type: ignore[arg-type]
-                  mailer=None, retries=Retries(sleep=sleep))  # type: ignore[arg-type]  # fmt: skip
+    ctx = Context(
+        store=store,
+        clock=_Clock(),
+        hasher=None,
+        keys=Keys.derive(b"bench-crowd-key-0123456789abcdefgh"),  # type: ignore[arg-type]
+        mailer=None,
+        retries=Retries(sleep=sleep),
+    )  # type: ignore[arg-type]
     details = EventDetails(date(2030, 6, 1), "pm", Patron("Sarah", "Crowd"), CROWD, amount_due_cents=10**9)
     slug = booking.create_event(ctx, details, "bench").slug
     version = waivers.current_waiver(ctx)
     if kind == "pay":
-        return [lambda n=n: payments.log_payment(ctx, slug, PaymentDraft(100 + n, "cash", "Sarah"), "bench")
-                     for n in range(CROWD)]  # fmt: skip
-    forms = [SignatureDraft(f"Guest {n}", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", f"Guest {n}", True, True,
-                            version.id, version.sha256) for n in range(CROWD)]  # fmt: skip
+        return [
+            lambda n=n: payments.log_payment(ctx, slug, PaymentDraft(100 + n, "cash", "Sarah"), "bench")
+            for n in range(CROWD)
+        ]
+    forms = [
+        SignatureDraft(
+            f"Guest {n}",
+            "",
+            "",
+            date(1990, 1, 1),
+            "Rui",
+            "+1 555 0100",
+            f"Guest {n}",
+            True,
+            True,
+            version.id,
+            version.sha256,
+        )
+        for n in range(CROWD)
+    ]
     ticket = lambda: FormTicket(uuid.uuid4().hex, _Clock().now().replace(year=2100))  # noqa: E731
-    return [lambda form=form: waivers.sign_waiver(ctx, slug, form, ("127.0.0.1", "bench"), ticket())
-                 for form in forms]  # fmt: skip
+    return [lambda form=form: waivers.sign_waiver(ctx, slug, form, ("127.0.0.1", "bench"), ticket()) for form in forms]
 
 
 class _Clock:
@@ -143,15 +177,20 @@ def _at_once(work: list[Callable[[], object]]) -> list[str]:
 
 
 def report(found: dict[str, list[Tally]], machine: Machine) -> str:
-    lines = [f"{NAME}: {CROWD} use cases on one charter at once vs one after another, {ROUNDS} rounds, moto server "
-             "answering one request at a time (counts carry over, not times)", machine.describe(), "",
-             f"{'kind':<6}{'run':<7}{'saved':>7}{'calls/use case':>16}{'races lost':>12}{'cancelled tx':>14}"
-             f"{'seconds':>9}"]  # fmt: skip
+    lines = [
+        f"{NAME}: {CROWD} use cases on one charter at once vs one after another, {ROUNDS} rounds, moto server "
+        "answering one request at a time (counts carry over, not times)",
+        machine.describe(),
+        "",
+        f"{'kind':<6}{'run':<7}{'saved':>7}{'calls/use case':>16}{'races lost':>12}{'cancelled tx':>14}{'seconds':>9}",
+    ]
     for kind, runs in found.items():
         for number, run in enumerate(runs):
             label = "crowd" if number % 2 else "alone"
-            lines.append(f"{kind:<6}{label:<7}{run.saved:>4}/{run.use_cases:<2}{run.calls / run.use_cases:>16.1f}"
-                         f"{run.races_lost:>12}{run.cancelled:>14}{run.seconds:>9.2f}")  # fmt: skip
+            lines.append(
+                f"{kind:<6}{label:<7}{run.saved:>4}/{run.use_cases:<2}{run.calls / run.use_cases:>16.1f}"
+                f"{run.races_lost:>12}{run.cancelled:>14}{run.seconds:>9.2f}"
+            )
         alone = sum(r.calls for r in runs[0::2]) / sum(r.use_cases for r in runs[0::2])
         crowd = sum(r.calls for r in runs[1::2]) / sum(r.use_cases for r in runs[1::2])
         lines.append(f"{kind}: {crowd:.1f} calls per use case in the crowd vs {alone:.1f} alone: {crowd / alone:.2f}x")

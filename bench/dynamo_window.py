@@ -71,8 +71,18 @@ def seed(store: DynamoDbStore) -> tuple[int, int]:
     """The season's events and the roster, 25 items a BatchWriteItem; return (items, bytes) stored."""
     events = DynamoDbEvents(store.reading())
     items = [events._item(event, f"k{number:06d}", []) for number, event in enumerate(season(EVENTS, DEFAULT_PERIODS))]
-    items += [{"pk": "ROSTER", "sk": f"SHIP#shp_{n}", "id": f"shp_{n}", "name": name, "capacity": 12,
-               "retired_at": None, "created_at": SEEDED_AT.isoformat()} for n, name in enumerate(SHIPS)]  # fmt: skip
+    items += [
+        {
+            "pk": "ROSTER",
+            "sk": f"SHIP#shp_{n}",
+            "id": f"shp_{n}",
+            "name": name,
+            "capacity": 12,
+            "retired_at": None,
+            "created_at": SEEDED_AT.isoformat(),
+        }
+        for n, name in enumerate(SHIPS)
+    ]
     with unguarded_item_size():
         for start in range(0, len(items), 25):
             requests = [{"PutRequest": {"Item": encode(item)}} for item in items[start : start + 25]]
@@ -109,8 +119,11 @@ def by_query(store: DynamoDbStore) -> list[str]:
             if len(page) < PAGE:
                 return slugs
             last = page[-1]
-            after = (str(last.details.date), DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
-                     last.slug)  # fmt: skip
+            after = (
+                str(last.details.date),
+                DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
+                last.slug,
+            )
 
 
 def by_scan(store: DynamoDbStore) -> list[str]:
@@ -181,8 +194,12 @@ def run(seconds: float) -> dict[str, Any]:
     window_bytes = stored_bytes / EVENTS * WINDOW_EVENTS
     query["estimated_rcu_per_request"] = capacity_estimate(window_bytes)
     scan["estimated_rcu_per_request"] = capacity_estimate(stored_bytes)
-    return {"items_stored": stored, "bytes_stored": stored_bytes, "seeding_seconds": seeding,
-            "targets": {"store (Query on gsi1)": query, "baseline (Scan + filter)": scan}}  # fmt: skip
+    return {
+        "items_stored": stored,
+        "bytes_stored": stored_bytes,
+        "seeding_seconds": seeding,
+        "targets": {"store (Query on gsi1)": query, "baseline (Scan + filter)": scan},
+    }
 
 
 def ratios(targets: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -211,9 +228,11 @@ def report(results: dict[str, Any], machine: Machine) -> str:
     ]
     for name, row in results["targets"].items():
         calls = ", ".join(f"{count:g} {op}" for op, count in sorted(row["calls_per_request"].items()))
-        lines.append(f"{name:<26}{row['requests']:>9}{calls:>18}{row['items_read_per_request']:>16,.0f}"
-                     f"{row['items_returned_per_request']:>14,.0f}{row['estimated_rcu_per_request']:>14,.1f}"
-                     f"{row['moto_capacity_per_request']:>14,.1f}{row['p50_ms']:>9,.1f}")  # fmt: skip
+        lines.append(
+            f"{name:<26}{row['requests']:>9}{calls:>18}{row['items_read_per_request']:>16,.0f}"
+            f"{row['items_returned_per_request']:>14,.0f}{row['estimated_rcu_per_request']:>14,.1f}"
+            f"{row['moto_capacity_per_request']:>14,.1f}{row['p50_ms']:>9,.1f}"
+        )
     lines.append("")
     lines += [f"{name}: {value:,.1f}x" for name, value in results["ratios"].items()]
     return "\n".join(lines)
@@ -222,8 +241,14 @@ def report(results: dict[str, Any], machine: Machine) -> str:
 def main(seconds: float | None = None) -> None:
     machine = Machine.here()
     measured = run(seconds or SECONDS)
-    results = {"benchmark": NAME, "machine": asdict(machine), "events_stored": EVENTS, "window": [str(WINDOW_START),
-               str(WINDOW_END)], **measured, "ratios": ratios(measured["targets"])}  # fmt: skip
+    results = {
+        "benchmark": NAME,
+        "machine": asdict(machine),
+        "events_stored": EVENTS,
+        "window": [str(WINDOW_START), str(WINDOW_END)],
+        **measured,
+        "ratios": ratios(measured["targets"]),
+    }
     print(report(results, machine))
     print(f"results: {write_results(NAME, results)}")
 

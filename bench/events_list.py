@@ -90,8 +90,9 @@ def booked(day: date, period: str, periods: Periods) -> Event:
     first, last = FIRST[n % len(FIRST)], LAST[n // 5 % len(LAST)]
     patron = Patron(first, last, f"{slug_name(first)}.{slug_name(last)}@example.org", f"+1 555 01{n % 90 + 10}")
     status = "cancelled" if n % 37 == 0 else "completed" if day < SEEDED_AT.date() else "booked"
-    details = EventDetails(day, period, patron, 2 + n % 11, TITLES[n % len(TITLES)], NOTES[n % len(NOTES)],
-                           PRICES[period], status)  # fmt: skip
+    details = EventDetails(
+        day, period, patron, 2 + n % 11, TITLES[n % len(TITLES)], NOTES[n % len(NOTES)], PRICES[period], status
+    )
     event = new_event(details, None, periods, SEEDED_AT)
     paid = PaymentState(PRICES[period], SEEDED_AT) if n % 3 else PaymentState(PRICES[period] // 4, None)
     crew = tuple(_person(i) for i in (n % len(CREW), (n + 3) % len(CREW))[: 1 + n % 2])
@@ -173,18 +174,27 @@ def verdicts(targets: dict[str, dict[str, float]]) -> dict[str, dict[str, object
     of_baseline = small["requests_per_s"] / baseline["requests_per_s"]
     slowdown = small["requests_per_s"] / large["requests_per_s"]
     return {
-        "app@200 / baseline": {"value": of_baseline, "unit": "x baseline req/s", "goal": f">= {GOAL_OF_BASELINE}",
-                               "met": of_baseline >= GOAL_OF_BASELINE},
-        "app@20000 vs app@200": {"value": slowdown, "unit": "x slower", "goal": f"<= {GOAL_SLOWDOWN}",
-                                 "met": slowdown <= GOAL_SLOWDOWN,
-                                 "p50_ratio": large["p50_ms"] / small["p50_ms"]},
-    }  # fmt: skip
+        "app@200 / baseline": {
+            "value": of_baseline,
+            "unit": "x baseline req/s",
+            "goal": f">= {GOAL_OF_BASELINE}",
+            "met": of_baseline >= GOAL_OF_BASELINE,
+        },
+        "app@20000 vs app@200": {
+            "value": slowdown,
+            "unit": "x slower",
+            "goal": f"<= {GOAL_SLOWDOWN}",
+            "met": slowdown <= GOAL_SLOWDOWN,
+            "p50_ratio": large["p50_ms"] / small["p50_ms"],
+        },
+    }
 
 
 def report(results: dict[str, object], machine: Machine) -> str:
     load, spans = results["load"], results["stores"].items()
-    stores = "; ".join(f"{name} {span['events']:,} events over {span['days']:,} days from {span['first_day']}"
-                       for name, span in spans)  # fmt: skip
+    stores = "; ".join(
+        f"{name} {span['events']:,} events over {span['days']:,} days from {span['first_day']}" for name, span in spans
+    )
     lines = [
         f"{NAME}: GET {PATH} -> {WINDOW_EVENTS} events, {results['response_bytes']:,} bytes",
         machine.describe(),

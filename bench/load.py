@@ -2,7 +2,7 @@
 
 Each client (a keep-alive connection, see `_mixed.py`) lists the events of a two-week window, logs payments with
 their own Idempotency-Keys (sending some a second time with the same key, as a client that lost the answer does:
-the second answer must be the same bytes and write nothing), and signs waivers on the guest pages (the page, then
+the second answer must give back the same entry and write nothing), and signs waivers on the guest pages (the page, then
 the form, each guest from an address of its own in X-Forwarded-For, as a proxy on loopback that
 SCC_TRUSTED_PROXIES trusts would send it). The application runs as `scc serve` runs it, on a store seeded through
 its own code, with email receipts delivered after each answer. The baseline is the same mix against a bare
@@ -102,8 +102,9 @@ def seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[tuple[str, str,
     return token, events
 
 
-def load_once(server: Server, token: str, events: list[tuple[str, str, str]], seconds: float, connections: int,
-              seed_number: int) -> dict[str, Any]:  # fmt: skip
+def load_once(
+    server: Server, token: str, events: list[tuple[str, str, str]], seconds: float, connections: int, seed_number: int
+) -> dict[str, Any]:
     """Run the mix against `server` from `client_processes()` processes for `seconds`; merge what they counted."""
     processes = min(client_processes(), connections)
     start_at = time.time() + CLIENT_START_DELAY
@@ -111,8 +112,18 @@ def load_once(server: Server, token: str, events: list[tuple[str, str, str]], se
     clients = []
     for number, share in enumerate(shares):
         slugs, parties = [slug for slug, _, _ in events], [party for _, _, party in events]
-        spec = MixedSpec("127.0.0.1", server.port, token, slugs, parties, WINDOW, share, seconds, start_at,
-                         seed_number * 100 + number)  # fmt: skip
+        spec = MixedSpec(
+            "127.0.0.1",
+            server.port,
+            token,
+            slugs,
+            parties,
+            WINDOW,
+            share,
+            seconds,
+            start_at,
+            seed_number * 100 + number,
+        )
         command = [sys.executable, str(HERE / "_mixed.py"), json.dumps(asdict(spec))]
         clients.append(subprocess.Popen(command, stdout=subprocess.PIPE))
     cpu_before = server.cpu_seconds()
@@ -153,12 +164,22 @@ def _figures(latencies: list[int], elapsed: float) -> dict[str, float]:
     ordered = sorted(latencies)
     if not ordered:
         return {"requests": 0, "requests_per_s": 0.0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
-    return {"requests": len(ordered), "requests_per_s": len(ordered) / elapsed,
-            **{f"p{p}_ms": percentile(ordered, p / 100) / 1000 for p in (50, 95, 99)}}  # fmt: skip
+    return {
+        "requests": len(ordered),
+        "requests_per_s": len(ordered) / elapsed,
+        **{f"p{p}_ms": percentile(ordered, p / 100) / 1000 for p in (50, 95, 99)},
+    }
 
 
-def run(folder: Path, seconds: float, connections: int = CONNECTIONS, rounds: int = ROUNDS,
-        with_baseline: bool = True, warmup: float = WARMUP, store: str = "sqlite") -> dict[str, Any]:  # fmt: skip
+def run(
+    folder: Path,
+    seconds: float,
+    connections: int = CONNECTIONS,
+    rounds: int = ROUNDS,
+    with_baseline: bool = True,
+    warmup: float = WARMUP,
+    store: str = "sqlite",
+) -> dict[str, Any]:
     """Seed, load (warm-up, then `rounds` interleaved rounds of seconds/rounds per target), stop, audit."""
     data_dir, baseline_db = folder / "store", folder / "baseline.sqlite3"
     with _store(store) as (store_env, dynamodb):
@@ -205,8 +226,12 @@ def _store(kind: str) -> Iterator[tuple[dict[str, str], Callable[[], dict[str, i
     try:
         with moto_server() as url:
             create_table(boto3.client("dynamodb", region_name=REGION, endpoint_url=url), "scc-load")
-            env = {"SCC_STORE": "dynamodb", "SCC_DYNAMODB_TABLE": "scc-load", "SCC_AWS_ENDPOINT_URL": url,
-                   **CREDENTIALS}  # fmt: skip
+            env = {
+                "SCC_STORE": "dynamodb",
+                "SCC_DYNAMODB_TABLE": "scc-load",
+                "SCC_AWS_ENDPOINT_URL": url,
+                **CREDENTIALS,
+            }
             yield env, lambda: tally(url)
     finally:
         for name, value in before.items():
@@ -241,8 +266,12 @@ def _sizes(view: StoreView) -> dict[str, int]:
 
 def verdict(targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ratio = targets["app"]["requests_per_s"] / targets["baseline"]["requests_per_s"]
-    return {"value": ratio, "unit": "x baseline req/s (the same mix)", "goal": f">= {GOAL_OF_BASELINE}",
-            "met": ratio >= GOAL_OF_BASELINE}  # fmt: skip
+    return {
+        "value": ratio,
+        "unit": "x baseline req/s (the same mix)",
+        "goal": f">= {GOAL_OF_BASELINE}",
+        "met": ratio >= GOAL_OF_BASELINE,
+    }
 
 
 def report(results: dict[str, Any], machine: Machine) -> str:
@@ -261,14 +290,21 @@ def report(results: dict[str, Any], machine: Machine) -> str:
     for name, row in results["targets"].items():
         for kind, figures in [("all", row), *row["kinds"].items()]:
             errors = sum(row["errors"].values()) if kind == "all" else row["errors"][kind]
-            lines.append(f"{name:<10}{kind:<13}{figures['requests_per_s']:>9,.0f}{figures['p50_ms']:>9.2f}"
-                         f"{figures['p95_ms']:>9.2f}{figures['p99_ms']:>9.2f}{errors:>8}")  # fmt: skip
-        lines.append(f"{'':<10}server CPU {row['server_cpu']:.0%}, req/s by round: "
-                     + ", ".join(f"{value:,.0f}" for value in row["rounds_requests_per_s"]))  # fmt: skip
+            lines.append(
+                f"{name:<10}{kind:<13}{figures['requests_per_s']:>9,.0f}{figures['p50_ms']:>9.2f}"
+                f"{figures['p95_ms']:>9.2f}{figures['p99_ms']:>9.2f}{errors:>8}"
+            )
+        lines.append(
+            f"{'':<10}server CPU {row['server_cpu']:.0%}, req/s by round: "
+            + ", ".join(f"{value:,.0f}" for value in row["rounds_requests_per_s"])
+        )
     if "ratio" in results:
         ratio = results["ratio"]
-        lines += ["", f"app / baseline {ratio['value']:>6.2f} {ratio['unit']}  goal {ratio['goal']}  "
-                  f"{'PASS' if ratio['met'] else 'MISS'}"]  # fmt: skip
+        lines += [
+            "",
+            f"app / baseline {ratio['value']:>6.2f} {ratio['unit']}  goal {ratio['goal']}  "
+            f"{'PASS' if ratio['met'] else 'MISS'}",
+        ]
     for name, found in results["audit"].items():
         failed = [check for check, ok in found["checks"].items() if not ok]
         lines.append(f"audit {name}: {found['summary']}: {'OK' if found['ok'] else 'FAILED ' + str(failed)}")
@@ -276,9 +312,11 @@ def report(results: dict[str, Any], machine: Machine) -> str:
         calls = results["dynamodb_calls"]
         answered = sum(row["requests"] for row in results["targets"].values())
         total = sum(count for name, count in calls.items() if not name.endswith(" refused"))
-        lines.append(f"DynamoDB (moto): {total:,} calls for {answered:,} timed answers ({calls}); "
-                     f"{calls.get('TransactWriteItems refused', 0):,} of {calls.get('TransactWriteItems', 0):,} "
-                     "transactions cancelled (a lost race, run again, or a real conflict)")  # fmt: skip
+        lines.append(
+            f"DynamoDB (moto): {total:,} calls for {answered:,} timed answers ({calls}); "
+            f"{calls.get('TransactWriteItems refused', 0):,} of {calls.get('TransactWriteItems', 0):,} "
+            "transactions cancelled (a lost race, run again, or a real conflict)"
+        )
     return "\n".join(lines)
 
 
@@ -302,7 +340,11 @@ def main(seconds: float | None = None, store: str = "sqlite") -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, help=f"load time per target (default {SECONDS})")
-    parser.add_argument("--store", choices=("sqlite", "dynamodb"), default="sqlite",
-                        help="the application's store (dynamodb: on moto, no baseline; counts, not times)")  # fmt: skip
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "dynamodb"),
+        default="sqlite",
+        help="the application's store (dynamodb: on moto, no baseline; counts, not times)",
+    )
     arguments = parser.parse_args()
     main(arguments.seconds, arguments.store)

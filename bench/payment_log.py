@@ -92,10 +92,11 @@ def seed(data_dir: Path) -> tuple[str, str]:
         admin.set_admin_password(ctx, PASSWORD, "bench")
         token, _ = admin.log_in(ctx, PASSWORD, "127.0.0.1")
         slugs = [
-            booking.create_event(ctx, EventDetails(day, period, patron, 6, "Bench charter", "", AMOUNT_DUE_CENTS),
-                                 "bench").slug
+            booking.create_event(
+                ctx, EventDetails(day, period, patron, 6, "Bench charter", "", AMOUNT_DUE_CENTS), "bench"
+            ).slug
             for day, period, patron in EVENTS
-        ]  # fmt: skip
+        ]
     finally:
         ctx.store.close()
     return token, slugs[0]
@@ -160,8 +161,16 @@ def drain(store: Path) -> float:
     return time.perf_counter() - began
 
 
-def load_all(app: Server, floor: Server, headers: dict[str, str], body: str, store: Path, baseline: Path,
-             seconds: float, connections: int) -> dict[str, Any]:  # fmt: skip
+def load_all(
+    app: Server,
+    floor: Server,
+    headers: dict[str, str],
+    body: str,
+    store: Path,
+    baseline: Path,
+    seconds: float,
+    connections: int,
+) -> dict[str, Any]:
     """Warm all up, then alternate them, ROUNDS times, so a noisy spell hits them alike; count every answer."""
     request = {"method": "POST", "body": body, "unique_header": "Idempotency-Key", "expect": 201}
     warmup = measure(app, PATH, headers, WARMUP, connections, **request)
@@ -192,8 +201,14 @@ def audit(statuses: dict[str, int], state: dict[str, int], eml_files: int) -> di
         "one idempotency key per entry": state["idempotency_keys"] == created,
         "one receipt sent per entry": state.get("outbox_sent", 0) == created == eml_files,
     }
-    return {"201_responses": created, "other_responses": others, **state, "eml_files": eml_files, "checks": checks,
-            "ok": all(checks.values())}  # fmt: skip
+    return {
+        "201_responses": created,
+        "other_responses": others,
+        **state,
+        "eml_files": eml_files,
+        "checks": checks,
+        "ok": all(checks.values()),
+    }
 
 
 def run(folder: Path, seconds: float, connections: int) -> dict[str, Any]:
@@ -216,8 +231,12 @@ def run(folder: Path, seconds: float, connections: int) -> dict[str, Any]:
 
 def verdict(targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ratio = targets["app"]["requests_per_s"] / targets["baseline"]["requests_per_s"]
-    return {"value": ratio, "unit": "x baseline entries/s", "goal": f">= {GOAL_OF_BASELINE}",
-            "met": ratio >= GOAL_OF_BASELINE}  # fmt: skip
+    return {
+        "value": ratio,
+        "unit": "x baseline entries/s",
+        "goal": f">= {GOAL_OF_BASELINE}",
+        "met": ratio >= GOAL_OF_BASELINE,
+    }
 
 
 def report(results: dict[str, Any], machine: Machine) -> str:
@@ -287,7 +306,8 @@ def main(seconds: float | None = None, connections: int = CONNECTIONS) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, help=f"load time per target (default {SECONDS})")
-    parser.add_argument("--connections", type=int, default=CONNECTIONS,
-                        help=f"keep-alive connections in all (default {CONNECTIONS})")  # fmt: skip
+    parser.add_argument(
+        "--connections", type=int, default=CONNECTIONS, help=f"keep-alive connections in all (default {CONNECTIONS})"
+    )
     arguments = parser.parse_args()
     main(arguments.seconds, arguments.connections)

@@ -145,8 +145,13 @@ class LiveServer:
         offset = self.log.stat().st_size if self.log.exists() else 0
         environ = {**os.environ, "SCC_DATA_DIR": str(self.data_dir), "SCC_PORT": str(port), **self.env}
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ,
-                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "shipcaptaincrew", "serve"],
+                env=environ,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._sessions.append(self.process.pid)
         self._wait_until_listening(offset)
         self.url = f"http://127.0.0.1:{port}"

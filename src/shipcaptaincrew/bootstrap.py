@@ -101,8 +101,13 @@ def build_app(
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
     site = Site(settings.meeting_point, settings.trusted_proxies)
-    return create_app(ctx or build_context(settings), site, one_request_at_a_time=one_request_at_a_time,
-                      deliver_mail=deliver_mail, mail_queued=mail_queued)  # fmt: skip
+    return create_app(
+        ctx or build_context(settings),
+        site,
+        one_request_at_a_time=one_request_at_a_time,
+        deliver_mail=deliver_mail,
+        mail_queued=mail_queued,
+    )
 
 
 def build_mailer(settings: Settings, clock: Clock) -> Mailer:
@@ -111,8 +116,14 @@ def build_mailer(settings: Settings, clock: Clock) -> Mailer:
     if mail.transport == "smtp":
         from shipcaptaincrew.adapters.mail_smtp import SmtpMailer
 
-        return SmtpMailer(mail.smtp_host, mail.smtp_port, mail.smtp_security, settings.mail_from,
-                          mail.smtp_username, mail.smtp_password)  # fmt: skip
+        return SmtpMailer(
+            mail.smtp_host,
+            mail.smtp_port,
+            mail.smtp_security,
+            settings.mail_from,
+            mail.smtp_username,
+            mail.smtp_password,
+        )
     if mail.transport == "ses":
         from shipcaptaincrew.adapters.mail_ses import SesMailer
 

@@ -20,9 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from shipcaptaincrew.deploy.lambda_log import JsonLines, configure, request_id
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: importing these would put the web stack and mangum on every cold start's path
     import asyncio
 
+    from mangum import Mangum
+    from mangum.types import LambdaContext
+
+    from shipcaptaincrew.config import LambdaSettings, Settings
+    from shipcaptaincrew.deploy.self_invoke import OutboxHandOff
     from shipcaptaincrew.services.context import Context
 
 LAMBDA_DEFAULTS = {"SCC_DATA_DIR": "/tmp/scc-data"}  # the only writable place on Lambda
@@ -35,19 +40,20 @@ class _Container:
     """What one container keeps between invocations."""
 
     ctx: Context
-    http: Any  # Mangum(EdgeGuard(app))
+    http: Mangum
+    """Mangum(EdgeGuard(app))."""
     loop: asyncio.AbstractEventLoop
     mail_queued: threading.Event
     """Set by the application when a response queued mail; the handler hands delivery off and clears it."""
-    hand_off: Any = None
-    """deploy/self_invoke.OutboxHandOff, made on the first request that queued mail (never on a cold start's path)."""
+    hand_off: OutboxHandOff | None = None
+    """Made on the first request that queued mail (never on a cold start's path)."""
 
 
 _container: _Container | None = None
 _formatter = JsonLines()
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     token = request_id.set(getattr(context, "aws_request_id", None))
     try:
         container = _container or _start()
@@ -75,7 +81,7 @@ def _start() -> _Container:
     return _container
 
 
-def _settings() -> tuple[Any, Any]:
+def _settings() -> tuple[Settings, LambdaSettings]:
     """Settings from the environment, then SSM parameters (when SCC_SSM_PREFIX is set) for what it leaves unset."""
     from shipcaptaincrew.config import LambdaSettings, Settings, SettingsError, environment_with
 
@@ -94,15 +100,21 @@ def _settings() -> tuple[Any, Any]:
     return settings, edge
 
 
-def _secrets(settings: Any, edge: Any) -> list[str]:
+def _secrets(settings: Settings, edge: LambdaSettings) -> list[str]:
     """Every secret value the settings hold, for the log formatter's last-resort redaction."""
     mail = settings.mail
-    found = [settings.secret_key, settings.admin_password_hash, edge.origin_secret, mail.smtp_password,
-             mail.gmail_client_secret, mail.gmail_refresh_token]  # fmt: skip
+    found = [
+        settings.secret_key,
+        settings.admin_password_hash,
+        edge.origin_secret,
+        mail.smtp_password,
+        mail.gmail_client_secret,
+        mail.gmail_refresh_token,
+    ]
     return [value for value in found if value]
 
 
-def _build(settings: Any, edge: Any) -> _Container:
+def _build(settings: Settings, edge: LambdaSettings) -> _Container:
     import asyncio
 
     from mangum import Mangum
@@ -115,11 +127,12 @@ def _build(settings: Any, edge: Any) -> _Container:
     ctx = build_context(settings, path_prefix=edge.path_prefix)
     mail_queued = threading.Event()
     app = build_app(settings, ctx, one_request_at_a_time=True, deliver_mail=False, mail_queued=mail_queued)
-    return _Container(ctx, Mangum(EdgeGuard(app, edge.origin_secret, edge.path_prefix), lifespan="off"), loop,
-                      mail_queued)  # fmt: skip
+    return _Container(
+        ctx, Mangum(EdgeGuard(app, edge.origin_secret, edge.path_prefix), lifespan="off"), loop, mail_queued
+    )
 
 
-def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[str, Any]:
+def _serve(container: _Container, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     began = time.perf_counter()
     response: dict[str, Any] = container.http(event, context)
     http = event.get("requestContext", {}).get("http", {})
@@ -132,7 +145,7 @@ def _serve(container: _Container, event: dict[str, Any], context: Any) -> dict[s
     return response
 
 
-def _hand_off_mail(container: _Container, context: Any) -> None:
+def _hand_off_mail(container: _Container, context: LambdaContext) -> None:
     if container.hand_off is None:
         from shipcaptaincrew.deploy.self_invoke import OutboxHandOff
 

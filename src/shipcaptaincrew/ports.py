@@ -163,19 +163,20 @@ class LedgerRepository(Protocol):
 
 
 @dataclass(frozen=True)
-class StoredResponse:
+class IdempotencyRecord:
+    """What an idempotency key remembers: the request it came with (a fingerprint) and the ledger entry it made."""
+
     fingerprint: str
-    status: int
-    body: bytes
+    entry_id: str
     created_at: datetime
 
 
 class IdempotencyKeys(Protocol):
-    def get(self, key: str) -> StoredResponse | None: ...
+    def get(self, key: str) -> IdempotencyRecord | None: ...
 
-    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:
-        """Remember the first answer to `key`, at least until `expires_at`; raise Contention if another request
-        stored it meanwhile."""
+    def put(self, key: str, record: IdempotencyRecord, expires_at: datetime) -> None:
+        """Remember what `key` made, at least until `expires_at`; raise Contention if another request stored it
+        meanwhile."""
 
     def forget_older_than(self, moment: datetime) -> None:
         """Forget the keys stored before `moment`, in this transaction; a store whose keys expire by themselves

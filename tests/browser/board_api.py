@@ -65,11 +65,20 @@ class BoardApi:
         party = self.call("GET", f"/api/events/{slug}")["guest_url"]
         with urllib.request.urlopen(f"{self.base_url}{party}/waiver", timeout=10) as page:
             fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.read().decode()))
-        fields |= {"guest_name": guest, "email": "", "phone": "", "date_of_birth": "1990-04-23",
-                   "emergency_name": "Rui Lima", "emergency_phone": "+1 555 0112", "typed_signature": guest,
-                   "consent": "yes", "agreement": "yes"}  # fmt: skip
-        request = urllib.request.Request(f"{self.base_url}{party}/waiver", urllib.parse.urlencode(fields).encode(),
-                                         method="POST")  # fmt: skip
+        fields |= {
+            "guest_name": guest,
+            "email": "",
+            "phone": "",
+            "date_of_birth": "1990-04-23",
+            "emergency_name": "Rui Lima",
+            "emergency_phone": "+1 555 0112",
+            "typed_signature": guest,
+            "consent": "yes",
+            "agreement": "yes",
+        }
+        request = urllib.request.Request(
+            f"{self.base_url}{party}/waiver", urllib.parse.urlencode(fields).encode(), method="POST"
+        )
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
         request.add_header("Sec-Fetch-Site", "same-origin")
         with urllib.request.urlopen(request, timeout=10) as answer:  # follows the 303 to the signer's copy

@@ -192,8 +192,9 @@ def test_a_modal_keeps_focus_inside_and_escape_closes_it(page: Page, api: BoardA
     expect(opener).to_be_focused()
 
 
-def test_the_board_is_usable_375_px_wide_without_sideways_scrolling(browser: Browser, server: str,
-                                                                     api: BoardApi) -> None:  # fmt: skip
+def test_the_board_is_usable_375_px_wide_without_sideways_scrolling(
+    browser: Browser, server: str, api: BoardApi
+) -> None:
     api.book(DAY, "Maximiliano-Alejandro", "full", last_name="Fitzgerald-Montgomery", amount_due="1800.00")
     api.book(DAY, "Sarah", "sunset", title="A rather long title for a sunset cruise around the whole bay")
     context = browser.new_context(viewport={"width": 375, "height": 740}, base_url=server, is_mobile=True)
@@ -247,13 +248,17 @@ def test_the_today_board_on_a_desk_and_a_phone_is_saved_as_the_readme_screenshot
         maria = api.call("POST", "/api/people", {"name": "Maria Santos", "role": "captain"})
         for number, (name, period, price, paid, title, party) in enumerate(bookings):
             day = (today + timedelta(days=number // 4)).isoformat()
-            event = api.book(day, name, period, amount_due=price, title=title, party_size=party,
-                             phone=f"+1 555 01{20 + number}")  # fmt: skip
+            event = api.book(
+                day, name, period, amount_due=price, title=title, party_size=party, phone=f"+1 555 01{20 + number}"
+            )
             if paid:
                 api.pay(event["slug"], paid)
             if number in (0, 2):
-                api.call("PUT", f"/api/events/{event['slug']}/assignment",
-                         {"ship": osprey["id"], "captain": maria["id"], "override_reason": "Leo at noon"})  # fmt: skip
+                api.call(
+                    "PUT",
+                    f"/api/events/{event['slug']}/assignment",
+                    {"ship": osprey["id"], "captain": maria["id"], "override_reason": "Leo at noon"},
+                )
         shots = []
         for viewport in ({"width": 1280, "height": 760}, {"width": 390, "height": 760}):
             context = browser.new_context(viewport=viewport, base_url=base_url, device_scale_factor=1)

@@ -63,9 +63,15 @@ def test_the_board_at_a_desk_and_every_modal_have_no_violations(page: Page, api:
     opened = card(page, sarah)
     assert_accessible(page)
 
-    for button, modal in (("Log Payment", "#payment-modal"), ("Payments", "#history-modal"),
-                          ("Waivers", "#waivers-modal"), ("Assign", "#assign-modal"), ("Edit", "#event-modal"),
-                          ("Reschedule", "#change-modal"), ("Cancel charter…", "#change-modal")):  # fmt: skip
+    for button, modal in (
+        ("Log Payment", "#payment-modal"),
+        ("Payments", "#history-modal"),
+        ("Waivers", "#waivers-modal"),
+        ("Assign", "#assign-modal"),
+        ("Edit", "#event-modal"),
+        ("Reschedule", "#change-modal"),
+        ("Cancel charter…", "#change-modal"),
+    ):
         opened.get_by_role("button", name=button).click()
         expect(page.locator(modal)).to_have_class(ACTIVE)
         page.locator(f"{modal} .modal-box").evaluate("box => box.getAnimations().forEach(a => a.finish())")

@@ -47,8 +47,11 @@ def double_booked(api: BoardApi) -> str:
     api.book(DAY, "Ann", "am")
     api.book(DAY, "Maximiliano", "full")
     api.call("PUT", f"/api/events/{DAY}-ann-am/assignment", {"captain": maria["id"]})
-    api.call("PUT", f"/api/events/{DAY}-maximiliano-full/assignment",
-             {"captain": maria["id"], "override_reason": "Leo takes the morning"})  # fmt: skip
+    api.call(
+        "PUT",
+        f"/api/events/{DAY}-maximiliano-full/assignment",
+        {"captain": maria["id"], "override_reason": "Leo takes the morning"},
+    )
     return f"{DAY}-maximiliano-full"
 
 

@@ -31,8 +31,9 @@ EMPTY_FORM_ERRORS = [
 
 
 def open_phone(browser: Browser, server: str, scripts: bool = True) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport=NARROW, base_url=server, is_mobile=True, has_touch=True,
-                                  java_script_enabled=scripts)  # fmt: skip
+    context = browser.new_context(
+        viewport=NARROW, base_url=server, is_mobile=True, has_touch=True, java_script_enabled=scripts
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []

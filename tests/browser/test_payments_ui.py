@@ -137,8 +137,10 @@ def test_the_payment_form_checks_amount_and_method_and_shows_the_servers_field_e
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(modal.locator(".field-error").first).to_have_text("The amount must be more than zero.")
 
-    page.route("**/api/payment-log", lambda route: route.continue_(post_data=route.request.post_data.replace(
-        '"cash"', '"barter"')))  # fmt: skip
+    page.route(
+        "**/api/payment-log",
+        lambda route: route.continue_(post_data=route.request.post_data.replace('"cash"', '"barter"')),
+    )
     amount.fill("10")
     modal.get_by_role("button", name="Save").click()
     expect(method).to_have_attribute("aria-invalid", "true")

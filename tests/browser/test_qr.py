@@ -92,8 +92,10 @@ def test_a_link_with_letters_beyond_ascii_reads_back_as_utf8(blank: Page) -> Non
 
 
 def test_a_link_longer_than_version_6_holds_is_refused(blank: Page) -> None:
-    message = blank.evaluate("async () => { try { (await import('/assets/qr.js')).qrModules('x'.repeat(135)); }"
-                             " catch (e) { return e.message; } }")  # fmt: skip
+    message = blank.evaluate(
+        "async () => { try { (await import('/assets/qr.js')).qrModules('x'.repeat(135)); }"
+        " catch (e) { return e.message; } }"
+    )
     assert "too long" in message
 
 

@@ -21,8 +21,15 @@ NAMES = ["Ada", "Bea", "Cy", "Di", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kai
 def book_twelve_over_two_days(api: BoardApi) -> None:
     for number, name in enumerate(NAMES):
         day = "2031-06-14" if number < 6 else "2031-06-15"
-        event = api.book(day, name, ["am", "pm", "sunset"][number % 3], last_name=f"{name}son",
-                         phone=f"+1 555 01{number:02d}", amount_due="900.00", party_size=6)  # fmt: skip
+        event = api.book(
+            day,
+            name,
+            ["am", "pm", "sunset"][number % 3],
+            last_name=f"{name}son",
+            phone=f"+1 555 01{number:02d}",
+            amount_due="900.00",
+            party_size=6,
+        )
         if number % 4 == 0:
             api.pay(event["slug"], "900.00")
 

@@ -27,6 +27,20 @@ def scc(tmp_path: Path) -> Scc:
 @pytest.fixture
 def booked(scc: Scc) -> Scc:
     """`scc` on a store holding the event 2026-05-23-sarah-pm (price 900, patron with an email)."""
-    scc("events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah", "--party-size", "6",
-        "--price", "900", "--email", "sarah@example.org")  # fmt: skip
+    scc(
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--first-name",
+        "Sarah",
+        "--party-size",
+        "6",
+        "--price",
+        "900",
+        "--email",
+        "sarah@example.org",
+    )
     return scc

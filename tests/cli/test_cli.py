@@ -16,9 +16,20 @@ from tests.live_server import LiveServerFactory
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     return scc(
-        "events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "José",
-        "--party-size", "6", "--price", "900", *extra,
-    )  # fmt: skip
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--first-name",
+        "José",
+        "--party-size",
+        "6",
+        "--price",
+        "900",
+        *extra,
+    )
 
 
 def test_create_prints_the_built_slug_and_show_finds_it(scc) -> None:  # type: ignore[no-untyped-def]
@@ -138,9 +149,10 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
     assert any(f"http://localhost:{port}/" in line for line in lines)
     assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
     request = urllib.request.Request(
-        f"{server.url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+        f"{server.url}/api/login",
+        data=f'{{"password": "{password}"}}'.encode(),
         headers={"content-type": "application/json"},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
 

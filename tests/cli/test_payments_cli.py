@@ -8,8 +8,19 @@ from shipcaptaincrew.cli.export import safe_cell
 
 
 def test_log_list_and_reverse_from_the_command_line(booked) -> None:  # type: ignore[no-untyped-def]
-    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "900", "--method", "check",
-                    "--patron-name", "Sarah", "--reference", "1042")  # fmt: skip
+    code, out = booked(
+        "payments",
+        "log",
+        "2026-05-23-sarah-pm",
+        "--amount",
+        "900",
+        "--method",
+        "check",
+        "--patron-name",
+        "Sarah",
+        "--reference",
+        "1042",
+    )
     assert code == 0 and "cleared" in out
     entry_id = out.split()[0]
 
@@ -22,8 +33,9 @@ def test_log_list_and_reverse_from_the_command_line(booked) -> None:  # type: ig
 
 
 def test_a_bad_amount_on_the_command_line_is_a_clear_error(booked) -> None:  # type: ignore[no-untyped-def]
-    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "1e3", "--method", "cash",
-                    "--patron-name", "Sarah")  # fmt: skip
+    code, out = booked(
+        "payments", "log", "2026-05-23-sarah-pm", "--amount", "1e3", "--method", "cash", "--patron-name", "Sarah"
+    )
 
     assert code == 1 and "amount" in out and "Traceback" not in out
 
@@ -41,8 +53,19 @@ def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Pat
 
 
 def test_export_writes_csv_with_formulas_neutralised(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash",
-        "--patron-name", "=HYPERLINK(\"http://x\")", "--note", "@SUM(A1)")  # fmt: skip
+    booked(
+        "payments",
+        "log",
+        "2026-05-23-sarah-pm",
+        "--amount",
+        "100",
+        "--method",
+        "cash",
+        "--patron-name",
+        '=HYPERLINK("http://x")',
+        "--note",
+        "@SUM(A1)",
+    )
 
     code, out = booked("export", "payments", "--from", "2026-01-01", "--to", "2099-12-31")
 

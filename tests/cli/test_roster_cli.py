@@ -34,8 +34,14 @@ def test_retiring_from_the_command_line_is_refused_while_upcoming_charters_need_
 
 
 def test_every_roster_command_has_help(booked) -> None:  # type: ignore[no-untyped-def]
-    for command in (["roster"], ["roster", "ships", "add"], ["roster", "people", "add"], ["events", "assign"],
-                    ["roster", "ships", "retire"], ["roster", "people", "retire"]):  # fmt: skip
+    for command in (
+        ["roster"],
+        ["roster", "ships", "add"],
+        ["roster", "people", "add"],
+        ["events", "assign"],
+        ["roster", "ships", "retire"],
+        ["roster", "people", "retire"],
+    ):
         assert booked(*command, "--help")[0] == 0
 
 

@@ -54,14 +54,16 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
 
 
 def log_payment(base_url: str) -> None:
-    login = urllib.request.Request(f"{base_url}/api/login", json.dumps({"password": PASSWORD}).encode(),
-                                   {"content-type": "application/json"})  # fmt: skip
+    login = urllib.request.Request(
+        f"{base_url}/api/login", json.dumps({"password": PASSWORD}).encode(), {"content-type": "application/json"}
+    )
     with urllib.request.urlopen(login, timeout=30) as answer:
         token = json.loads(answer.read())["token"]
     payment = urllib.request.Request(
-        f"{base_url}/api/payment-log", json.dumps(payment_body(amount="25")).encode(),
+        f"{base_url}/api/payment-log",
+        json.dumps(payment_body(amount="25")).encode(),
         {"content-type": "application/json", "Authorization": f"Bearer {token}"},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(payment, timeout=30) as answer:
         assert answer.status == 201
 

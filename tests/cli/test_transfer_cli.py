@@ -17,10 +17,35 @@ def scc(data: Path, *args: str, input: bytes | None = None) -> Result:
 
 
 def booked_and_paid(data: Path) -> None:
-    scc(data, "events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah",
-        "--party-size", "6", "--price", "900", "--email", "sarah@example.org")  # fmt: skip
-    result = scc(data, "payments", "log", "2026-05-23-sarah-pm", "--amount", "400", "--method", "cash",
-                 "--patron-name", "Sarah Lopez")  # fmt: skip
+    scc(
+        data,
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--first-name",
+        "Sarah",
+        "--party-size",
+        "6",
+        "--price",
+        "900",
+        "--email",
+        "sarah@example.org",
+    )
+    result = scc(
+        data,
+        "payments",
+        "log",
+        "2026-05-23-sarah-pm",
+        "--amount",
+        "400",
+        "--method",
+        "cash",
+        "--patron-name",
+        "Sarah Lopez",
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -35,7 +60,7 @@ def test_an_export_imported_elsewhere_exports_the_same_bytes(tmp_path: Path) -> 
     assert imported.exit_code == 0, imported.output
     assert "records imported" in imported.stderr
     assert again.stdout_bytes == first.read_bytes()
-    assert first.read_bytes().startswith(b'{"format":"scc-transfer","version":3}\n')
+    assert first.read_bytes().startswith(b'{"format":"scc-transfer","version":4}\n')
     assert b'"type":"ledger_entry"' in first.read_bytes()
 
 

@@ -22,8 +22,9 @@ def signed_store(data: Path) -> None:
     booking.create_event(ctx, event_details(), "test")
     version = set_waiver(ctx)
     for name in ["Ana Lima", "=cmd|' /C calc'!A0"]:
-        draft = SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
-                               version.sha256)  # fmt: skip
+        draft = SignatureDraft(
+            name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id, version.sha256
+        )
         sign_waiver(ctx, "2026-05-23-sarah-pm", draft)
     ctx.store.close()
 

@@ -50,8 +50,15 @@ class Crewed:
         return day_sheets.sheet_path(ctx, person or self.captain).rsplit("/", 1)[1]
 
 
-def crewed(ctx: Context, day: date = TODAY, first_name: str = "Sarah", party_size: int = 6, capacity: int = 12,
-           captain: Person | None = None, period: str = "pm") -> Crewed:  # fmt: skip
+def crewed(
+    ctx: Context,
+    day: date = TODAY,
+    first_name: str = "Sarah",
+    party_size: int = 6,
+    capacity: int = 12,
+    captain: Person | None = None,
+    period: str = "pm",
+) -> Crewed:
     """A charter on `day` (pm) with a ship, a captain and a deckhand assigned."""
     ana = captain or roster.add_person(ctx, Person("", "Ana Ruiz", "captain", phone="+1 555 0101"), "test")
     bo = roster.add_person(ctx, Person("", f"Bo Chen {first_name}", "crew"), "test")
@@ -67,12 +74,25 @@ def signs(ctx: Context, slug: str, name: str, born: date = date(1990, 4, 23)) ->
     """A guest signs the charter's waiver, with an emergency contact."""
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
     if born.year > 2010:  # a child: their father signs for them, and both are recorded
-        father = SignatureDraft("Rui Lima", "", "", date(1980, 1, 1), f"Kin of {name}", "+1 555 0112", "Rui Lima",
-                                True, True, version.id, version.sha256, children=(ChildDraft(name, born),),
-                                relationship="parent")  # fmt: skip
+        father = SignatureDraft(
+            "Rui Lima",
+            "",
+            "",
+            date(1980, 1, 1),
+            f"Kin of {name}",
+            "+1 555 0112",
+            "Rui Lima",
+            True,
+            True,
+            version.id,
+            version.sha256,
+            children=(ChildDraft(name, born),),
+            relationship="parent",
+        )
         return waivers.sign_waiver(ctx, slug, father, ("203.0.113.9", "test"), form_ticket())[-1]
-    draft = SignatureDraft(name, "", "", born, f"Kin of {name}", "+1 555 0112", name, True, True, version.id,
-                           version.sha256)  # fmt: skip
+    draft = SignatureDraft(
+        name, "", "", born, f"Kin of {name}", "+1 555 0112", name, True, True, version.id, version.sha256
+    )
     return sign_waiver(ctx, slug, draft)
 
 

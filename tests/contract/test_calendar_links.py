@@ -16,8 +16,9 @@ from tests.fakes import FakeClock, FakeMailer
 
 
 def context(store: Store) -> Context:
-    return Context(store=store, clock=FakeClock(), hasher=Argon2Hasher(), keys=Keys.derive(b"k" * 32),
-                   mailer=FakeMailer())  # fmt: skip
+    return Context(
+        store=store, clock=FakeClock(), hasher=Argon2Hasher(), keys=Keys.derive(b"k" * 32), mailer=FakeMailer()
+    )
 
 
 def test_a_rotated_link_leads_nowhere_and_the_new_one_to_the_person(store: Store) -> None:

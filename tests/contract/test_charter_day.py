@@ -29,8 +29,11 @@ def shore(ctx: Context) -> Context:
 
 def guests(ctx: Context, charter: Crewed) -> dict[str, charter_day.Guest]:
     """The charter's check-in list by name, as the captain's day sheet shows it."""
-    (shown,) = [c for c in day_sheets.day_sheet(ctx, charter.captain.id, charter.secret(ctx)).charters
-                if c.event.slug == charter.event.slug]  # fmt: skip
+    (shown,) = [
+        c
+        for c in day_sheets.day_sheet(ctx, charter.captain.id, charter.secret(ctx)).charters
+        if c.event.slug == charter.event.slug
+    ]
     return {guest.name: guest for guest in shown.guests}
 
 
@@ -297,8 +300,9 @@ def test_only_the_charters_own_crew_can_tap_it_and_only_with_their_live_link(sho
         charter_day.depart(shore, charter.captain.id, "A" * 24, charter.event.slug)
 
     assert not_theirs.value.message == "no such charter on this day sheet"
-    assert charter_day.set_aboard(shore, charter.deckhand.id, charter.secret(shore, charter.deckhand),
-                                  charter.event.slug, key, True).changed  # fmt: skip
+    assert charter_day.set_aboard(
+        shore, charter.deckhand.id, charter.secret(shore, charter.deckhand), charter.event.slug, key, True
+    ).changed
 
 
 def test_without_a_shore_contact_the_departure_is_recorded_and_nothing_is_sent(ctx: Context) -> None:

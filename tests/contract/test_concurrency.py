@@ -71,8 +71,9 @@ def at_once(calls: list[Callable[[], object]]) -> list[object]:
 
 def draft(ctx: Context, name: str) -> SignatureDraft:
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
-    return SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
-                          version.sha256)  # fmt: skip
+    return SignatureDraft(
+        name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id, version.sha256
+    )
 
 
 def test_a_party_signing_dispatchers_paying_and_an_edit_all_at_once_are_all_saved(ctx: Context) -> None:
@@ -80,8 +81,10 @@ def test_a_party_signing_dispatchers_paying_and_an_edit_all_at_once_are_all_save
     forms = [draft(ctx, f"Guest Number {n}") for n in range(SIGNERS)]
     amounts = [100_00 + 7 * n for n in range(PAYERS)]
     signing = [lambda form=form: sign_waiver(ctx, slug, form) for form in forms]
-    paying = [lambda cents=cents: payments.log_payment(ctx, slug, PaymentDraft(cents, "cash", "Sarah"), "admin")
-              for cents in amounts]  # fmt: skip
+    paying = [
+        lambda cents=cents: payments.log_payment(ctx, slug, PaymentDraft(cents, "cash", "Sarah"), "admin")
+        for cents in amounts
+    ]
     editing = [lambda: booking.update_event(ctx, slug, EventChanges(notes="Bring ice"), 1, "admin")]
 
     at_once([*signing, *paying, *editing])

@@ -73,8 +73,9 @@ def test_the_sheet_holds_the_persons_charters_of_today_and_the_next_six_days(ctx
     assert {yesterday.event.slug, too_late.event.slug, someone_elses.event.slug}.isdisjoint(
         c.event.slug for c in sheet.charters
     )
-    assert [c.role for c in day_sheets.day_sheet(ctx, today.deckhand.id, today.secret(ctx, today.deckhand)).charters]\
-        == ["crew"]  # fmt: skip
+    assert [
+        c.role for c in day_sheets.day_sheet(ctx, today.deckhand.id, today.secret(ctx, today.deckhand)).charters
+    ] == ["crew"]
     assert sheet.charters[0].capacity == 12 and sheet.today == TODAY
 
 

@@ -19,7 +19,7 @@ from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.domain.waivers import SignatureDraft
-from shipcaptaincrew.ports import StoredResponse
+from shipcaptaincrew.ports import IdempotencyRecord
 from shipcaptaincrew.services import booking, payments, waivers
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_details, set_waiver, sign_waiver
@@ -70,8 +70,11 @@ def test_listing_a_window_is_one_query_on_the_index_per_page_and_never_a_scan(st
             if len(page) < 10:
                 break
             last = page[-1]
-            after = (last.details.date.isoformat(), DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
-                     last.slug)  # fmt: skip
+            after = (
+                last.details.date.isoformat(),
+                DEFAULT_PERIODS.get(last.details.period).starts.strftime("%H:%M"),
+                last.slug,
+            )
 
     listed = [event.slug for page in pages for event in page]
     assert len(listed) == len(set(listed)) == sum(date(2026, 6, 3) <= day <= date(2026, 6, 16) for day in days)
@@ -95,14 +98,17 @@ def test_a_search_is_queries_on_the_events_index_and_never_a_scan(store: DynamoD
 def test_logging_a_payment_writes_everything_in_exactly_one_transaction(store: DynamoDbStore) -> None:
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booked("Sarah", date(2026, 5, 23), amount_due_cents=90000)
-    event = dataclasses.replace(event, details=dataclasses.replace(event.details, patron=dataclasses.replace(
-        event.details.patron, email="sarah@example.org")))  # fmt: skip
+    event = dataclasses.replace(
+        event,
+        details=dataclasses.replace(
+            event.details, patron=dataclasses.replace(event.details.patron, email="sarah@example.org")
+        ),
+    )
     with store.writing() as uow:
         uow.events.add(event)
     calls = Calls(store)
 
-    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "admin", "key-1", "fp",
-                              lambda result: b"{}")  # fmt: skip
+    payments.log_payment_once(ctx, event.slug, PaymentDraft(40000, "venmo", "Sarah Lopez"), "admin", "key-1", "fp")
 
     assert calls.names().count("TransactWriteItems") == 1
     assert "Scan" not in calls.names() and "Query" not in calls.names(), "no index read to trim old keys"
@@ -121,8 +127,9 @@ def test_a_signature_reads_each_item_once_and_makes_one_call_between_the_chains_
     ctx = Context(store=store, clock=FakeClock(NOW), hasher=None, keys=KEYS, mailer=FakeMailer())  # type: ignore[arg-type]
     event = booking.create_event(ctx, event_details(), "test")
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
-    draft = SignatureDraft("Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True,
-                           version.id, version.sha256)  # fmt: skip
+    draft = SignatureDraft(
+        "Ana Lima", "", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Ana Lima", True, True, version.id, version.sha256
+    )
     sign_waiver(ctx, event.slug, draft)
     made: list[tuple[str, str]] = []
 
@@ -197,20 +204,40 @@ def test_an_idempotency_key_is_stored_once_with_the_moment_the_tables_time_to_li
     store: DynamoDbStore,
 ) -> None:
     with store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("fp", 201, b'{"a": 1}', NOW), NOW + timedelta(hours=48))
+        uow.idempotency.put("new", IdempotencyRecord("fp", "pay_1", NOW), NOW + timedelta(hours=48))
     with pytest.raises(Contention), store.writing() as uow:
-        uow.idempotency.put("new", StoredResponse("other", 201, b"{}", NOW), NOW + timedelta(hours=48))
+        uow.idempotency.put("new", IdempotencyRecord("other", "pay_2", NOW), NOW + timedelta(hours=48))
     calls = Calls(store)
     with store.writing() as uow:
         uow.idempotency.forget_older_than(NOW + timedelta(days=30))
 
     assert calls.names() == [], "nothing to trim: the table forgets keys by itself"
     with store.reading() as uow:
-        assert uow.idempotency.get("new") == StoredResponse("fp", 201, b'{"a": 1}', NOW)
+        assert uow.idempotency.get("new") == IdempotencyRecord("fp", "pay_1", NOW)
     stored = store.get_item(("IDEM#new", "IDEM"))
     assert stored is not None and stored["expires"] == int((NOW + timedelta(hours=48)).timestamp())
     time_to_live = store.client.describe_time_to_live(TableName=store.table)["TimeToLiveDescription"]
     assert (time_to_live["TimeToLiveStatus"], time_to_live["AttributeName"]) == ("ENABLED", "expires")
+
+
+def test_a_key_stored_with_the_apis_whole_answer_still_names_the_entry_it_made(store: DynamoDbStore) -> None:
+    answer = b'{"payment":{"id":"pay_1","amount_cents":40000},"event":{"slug":"2026-05-23-sarah-pm"}}'
+    expires = str(int((NOW + timedelta(hours=48)).timestamp()))
+    store.client.put_item(
+        TableName=store.table,
+        Item={
+            "pk": {"S": "IDEM#old"},
+            "sk": {"S": "IDEM"},
+            "fingerprint": {"S": "fp"},
+            "status": {"N": "201"},
+            "body": {"B": answer},
+            "created_at": {"S": NOW.isoformat()},
+            "expires": {"N": expires},
+        },
+    )
+
+    with store.reading() as uow:
+        assert uow.idempotency.get("old") == IdempotencyRecord("fp", "pay_1", NOW)
 
 
 def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:
@@ -244,8 +271,9 @@ def cancelled(*reasons: str) -> Any:
     from botocore.exceptions import ClientError
 
     error = {"Code": "TransactionCanceledException", "Message": f"Transaction cancelled [{', '.join(reasons)}]"}
-    return ClientError({"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]},
-                       "TransactWriteItems")  # fmt: skip
+    return ClientError(
+        {"Error": error, "CancellationReasons": [{"Code": code} for code in reasons]}, "TransactWriteItems"
+    )
 
 
 def test_a_transaction_cancelled_by_another_on_the_same_item_is_contention_to_run_again() -> None:
@@ -261,5 +289,6 @@ def test_a_real_conflict_failing_with_a_lost_race_wins_over_it() -> None:
     used = Write("put", ("FORM#n", "FORM"), error=lambda: AlreadyUsed("this form was used to sign already"))
     head = Write("put", ("WAIVER", "CHAIN"))
 
-    assert isinstance(translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]),
-                      AlreadyUsed)  # fmt: skip
+    assert isinstance(
+        translate(cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"), [head, used]), AlreadyUsed
+    )

@@ -94,8 +94,9 @@ def race() -> Iterator[Race]:
 def draft(ctx: Context, name: str) -> SignatureDraft:
     version = waivers.current_waiver(ctx)
     assert version is not None, "set_waiver in the set-up"
-    return SignatureDraft(name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id,
-                          version.sha256)  # fmt: skip
+    return SignatureDraft(
+        name, "", "", date(1990, 1, 1), "Rui", "+1 555 0100", name, True, True, version.id, version.sha256
+    )
 
 
 def cash(cents: int) -> PaymentDraft:
@@ -202,19 +203,19 @@ def test_an_edit_racing_another_edit_is_still_a_stale_version(race: Race) -> Non
     assert race.pauses.taken == [], "a real conflict is never run again"
 
 
-def test_one_idempotency_key_raced_by_itself_logs_one_payment_and_replays_the_first_answer(race: Race) -> None:
+def test_one_idempotency_key_raced_by_itself_logs_one_payment_and_the_slower_gets_it_back(race: Race) -> None:
     slug = booked(race)
 
-    def once(ctx: Context, actor: str) -> object:
-        return payments.log_payment_once(ctx, slug, cash(200_00), actor, "the-key", "fp", lambda r: r.entry.id.encode())
+    def once(ctx: Context, actor: str) -> payments.Logged:
+        return payments.log_payment_once(ctx, slug, cash(200_00), actor, "the-key", "fp")
 
     race.before_commit(lambda: once(race.other, "other"))
 
-    answer = once(race.ctx, "admin")
+    logged = once(race.ctx, "admin")
 
     assert len(race.pauses.taken) == 1
     entries = payments.statement(race.other, slug).entries
-    assert len(entries) == 1 and answer.body == entries[0].id.encode()  # type: ignore[attr-defined]
+    assert len(entries) == 1 and (logged.replayed, logged.result.entry.id) == (True, entries[0].id)
 
 
 def test_one_form_sent_twice_at_the_same_moment_signs_once_and_the_slower_is_told_it_was_used(race: Race) -> None:

@@ -26,8 +26,11 @@ ENV = {"SCC_STORE": "dynamodb", "SCC_DYNAMODB_TABLE": "scc-wiring"}
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():  # fmt: skip
+    for name, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
         yield
@@ -71,9 +74,11 @@ def test_a_bad_table_name_or_endpoint_names_the_variable() -> None:
 
 
 def test_the_sqlite_store_never_loads_boto3(tmp_path: Path) -> None:
-    script = ("import sys; from shipcaptaincrew.bootstrap import build_context; from shipcaptaincrew.config import "
-              f"Settings; build_context(Settings.from_env({{'SCC_DATA_DIR': {str(tmp_path)!r}}})); "
-              "print('boto3' in sys.modules, 'shipcaptaincrew.adapters.dynamodb_store' in sys.modules)")  # fmt: skip
+    script = (
+        "import sys; from shipcaptaincrew.bootstrap import build_context; from shipcaptaincrew.config import "
+        f"Settings; build_context(Settings.from_env({{'SCC_DATA_DIR': {str(tmp_path)!r}}})); "
+        "print('boto3' in sys.modules, 'shipcaptaincrew.adapters.dynamodb_store' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
 
     assert result.stdout.split() == ["False", "False"]

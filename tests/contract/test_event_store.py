@@ -90,8 +90,14 @@ def test_a_renamed_event_answers_to_both_slugs(store: Store) -> None:
 
 
 def test_the_window_is_ordered_by_date_then_period_start_then_slug(store: Store) -> None:
-    add(store, booked("Cy", period="sunset"), booked("Al", period="pm"), booked("Bo", period="am"),
-        booked("Di", day=date(2026, 5, 22)), booked("Ed", day=date(2026, 5, 24)))  # fmt: skip
+    add(
+        store,
+        booked("Cy", period="sunset"),
+        booked("Al", period="pm"),
+        booked("Bo", period="am"),
+        booked("Di", day=date(2026, 5, 22)),
+        booked("Ed", day=date(2026, 5, 24)),
+    )
 
     with store.reading() as uow:
         slugs = [event.slug for event in uow.events.list_window(date(2026, 5, 23), date(2026, 5, 23), None, 10)]
@@ -203,8 +209,11 @@ def test_a_payment_moves_the_paid_state_from_what_was_read_and_a_reversal_moves_
 def test_a_search_finds_every_word_on_any_date_whatever_the_case_and_a_phone_by_its_digits(store: Store) -> None:
     kwame = new_event(
         replace(event_details(date(2027, 1, 12), "am", "Kwame"), patron=Patron("Kwame", "Mensah", "", "+1 555 0177")),
-        None, DEFAULT_PERIODS, NOW, "nonce-of-kwame",
-    )  # fmt: skip
+        None,
+        DEFAULT_PERIODS,
+        NOW,
+        "nonce-of-kwame",
+    )
     add(store, booked("José", date(2025, 3, 2)), booked(), kwame)
 
     with store.reading() as uow:

@@ -85,8 +85,11 @@ def test_a_rain_check_stays_with_its_patron_and_never_moves_more_than_is_due(ctx
     someone_else = booked_for(ctx, date(2026, 6, 6), "mallory@example.org")
     hers = booked_for(ctx, date(2026, 6, 7), "sarah@example.org")
 
-    for target, amount, field in [(someone_else, None, "to_event"), (hers, 40001, "amount"), (rained_out, None,
-                                  "to_event")]:  # fmt: skip
+    for target, amount, field in [
+        (someone_else, None, "to_event"),
+        (hers, 40001, "amount"),
+        (rained_out, None, "to_event"),
+    ]:
         with pytest.raises(InvalidInput) as refused:
             payments.give_rain_check(ctx, rained_out, target, amount, "test")
         assert refused.value.field == field

@@ -26,8 +26,14 @@ MONDAY = datetime(2026, 5, 18, 7, 0, tzinfo=UTC)
 @pytest.fixture(params=["sqlite", "dynamodb"])
 def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
     def context(store: object) -> Context:
-        return Context(store=store, clock=FakeClock(MONDAY), hasher=None, keys=KEYS, mailer=FakeMailer(),  # type: ignore[arg-type]
-                       public_url="https://charters.example.com")  # fmt: skip
+        return Context(
+            store=store,
+            clock=FakeClock(MONDAY),
+            hasher=None,
+            keys=KEYS,
+            mailer=FakeMailer(),  # type: ignore[arg-type]
+            public_url="https://charters.example.com",
+        )
 
     if request.param == "dynamodb":
         for store in dynamodb_store():

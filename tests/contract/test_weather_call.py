@@ -56,8 +56,19 @@ def saturday(ctx: Context) -> dict[str, str]:
     captain = roster.add_person(ctx, Person("", "Maria Santos", "captain", "maria@example.org"), "test")
     roster.assign_crew(ctx, slugs["am"], None, captain.id, [], "", "test")
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
-    guest = SignatureDraft("Eve Costa", "eve@example.org", "", date(1990, 1, 1), "Rui", "+1 555 0100", "Eve Costa",
-                           True, True, version.id, version.sha256)  # fmt: skip
+    guest = SignatureDraft(
+        "Eve Costa",
+        "eve@example.org",
+        "",
+        date(1990, 1, 1),
+        "Rui",
+        "+1 555 0100",
+        "Eve Costa",
+        True,
+        True,
+        version.id,
+        version.sha256,
+    )
     sign_waiver(ctx, slugs["am"], guest)
     return slugs
 
@@ -73,8 +84,10 @@ def test_a_cancel_call_cancels_exactly_the_periods_given_tells_everyone_and_show
 
     outcomes = make_weather_call(ctx, WeatherCall(DAY, ("am", "pm"), "cancel", "Small craft advisory"), "test")
 
-    assert {outcome.slug: outcome.result for outcome in outcomes} == {saturday["am"]: "cancelled",
-                                                                     saturday["pm"]: "cancelled"}  # fmt: skip
+    assert {outcome.slug: outcome.result for outcome in outcomes} == {
+        saturday["am"]: "cancelled",
+        saturday["pm"]: "cancelled",
+    }
     morning = next(outcome for outcome in outcomes if outcome.slug == saturday["am"])
     assert (morning.paid_cents, morning.refund_due_cents) == (20000, 20000)
     assert sorted(morning.emailed) == ["ana@example.org", "maria@example.org"]

@@ -52,8 +52,11 @@ class Aws:
         done = subprocess.run(
             [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint, "--output", "json"],
             env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **CREDENTIALS},
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if done.stdout.strip() else None
 
@@ -64,8 +67,9 @@ class Aws:
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
 
     def configuration(self, function: str, qualifier: str = "$LATEST") -> dict[str, Any]:
-        answer: dict[str, Any] = self("lambda", "get-function-configuration", "--function-name", function,
-                                      "--qualifier", qualifier)  # fmt: skip
+        answer: dict[str, Any] = self(
+            "lambda", "get-function-configuration", "--function-name", function, "--qualifier", qualifier
+        )
         return answer
 
     def environment(self, function: str, qualifier: str = "$LATEST") -> dict[str, str]:
@@ -93,8 +97,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def moto_port() -> Iterator[int]:
     port = _free_port()
-    server = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -127,8 +134,12 @@ def aws(proxy: RevisionProxy, moto_port: int, monkeypatch: pytest.MonkeyPatch) -
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     cli = Aws(proxy.url)
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}  # fmt: skip
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+        ],
+    }
     cli.client("iam").create_role(RoleName="scc-lambda", AssumeRolePolicyDocument=json.dumps(trust))
     return cli
 
@@ -140,8 +151,11 @@ def a_package(folder: Path, marker: str, target: Target | None = None) -> Path:
     source.mkdir(parents=True)
     (source / "build-marker.txt").write_text(f"build {marker}\n")
     (source / RECORD).write_bytes((target or Target()).record())
-    files = {**entries(source / "no-dependencies"), "build-marker.txt": source / "build-marker.txt",
-             RECORD: source / RECORD}  # fmt: skip
+    files = {
+        **entries(source / "no-dependencies"),
+        "build-marker.txt": source / "build-marker.txt",
+        RECORD: source / RECORD,
+    }
     return write_zip(files, folder / f"{marker}.zip").path
 
 
@@ -159,8 +173,11 @@ def code_that_does_not_start(folder: Path, marker: str) -> Path:
 def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """lambda_handler in a fresh container, configured as on Lambda; the root logger put back afterwards."""
     admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
-    settings = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_SECRET_KEY": SECRET_KEY,
-                "SCC_ADMIN_PASSWORD_HASH": admin_hash}  # fmt: skip
+    settings = {
+        "SCC_DATA_DIR": str(tmp_path / "data"),
+        "SCC_SECRET_KEY": SECRET_KEY,
+        "SCC_ADMIN_PASSWORD_HASH": admin_hash,
+    }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     root = logging.getLogger()

@@ -19,9 +19,16 @@ class FakeContext:
     """Lambda's always has one; None here keeps a test from handing anything to a Lambda endpoint."""
 
 
-def url_event(method: str, path: str, *, query: str = "", headers: dict[str, str] | None = None,
-              body: bytes | None = None, base64_body: bool = False,
-              cookies: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+def url_event(
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    base64_body: bool = False,
+    cookies: list[str] | None = None,
+) -> dict[str, Any]:
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
@@ -57,8 +64,9 @@ def url_event(method: str, path: str, *, query: str = "", headers: dict[str, str
 
 def json_event(method: str, path: str, payload: Any, *, token: str | None = None, **more: Any) -> dict[str, Any]:
     headers = {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
-    return url_event(method, path, headers={**headers, **more.pop("headers", {})}, body=json.dumps(payload).encode(),
-                     **more)  # fmt: skip
+    return url_event(
+        method, path, headers={**headers, **more.pop("headers", {})}, body=json.dumps(payload).encode(), **more
+    )
 
 
 def scheduled_event() -> dict[str, Any]:

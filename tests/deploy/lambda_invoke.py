@@ -94,9 +94,13 @@ class InvokeStandIn:
 
     def _run(self, container: Container, configuration: dict[str, Any], event: Any) -> dict[str, Any]:
         timeout = int(configuration.get("Timeout", 3))
-        context = {"aws_request_id": str(uuid.uuid4()), "function_name": configuration["FunctionName"],
-                   "function_version": configuration["Version"], "timeout_seconds": timeout,
-                   "invoked_function_arn": configuration["FunctionArn"]}  # fmt: skip
+        context = {
+            "aws_request_id": str(uuid.uuid4()),
+            "function_name": configuration["FunctionName"],
+            "function_version": configuration["Version"],
+            "timeout_seconds": timeout,
+            "invoked_function_arn": configuration["FunctionArn"],
+        }
         with container.lock:
             if container.process.poll() is not None:
                 return {"error": {"errorType": "Runtime.ExitError", "errorMessage": "the runtime exited"}}
@@ -112,8 +116,13 @@ class InvokeStandIn:
 
     def _container(self, configuration: dict[str, Any]) -> Container:
         variables = configuration.get("Environment", {}).get("Variables", {})
-        key = (configuration["FunctionName"], configuration["Version"], configuration["CodeSha256"],
-               configuration.get("Handler", ""), json.dumps(variables, sort_keys=True))  # fmt: skip
+        key = (
+            configuration["FunctionName"],
+            configuration["Version"],
+            configuration["CodeSha256"],
+            configuration.get("Handler", ""),
+            json.dumps(variables, sort_keys=True),
+        )
         with self.lock:
             found = self.containers.get(key)
             if found is None or found.process.poll() is not None:
@@ -124,23 +133,33 @@ class InvokeStandIn:
         code = self._unpacked(configuration["CodeSha256"])
         home = Path(tempfile.mkdtemp(dir=self.scratch, prefix="tmp-"))
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
             # The function's code first, then the test environment's packages standing in for the bundled ones;
             # with -S, no .pth file runs, so the working tree's own package (installed editable) is not visible.
             "PYTHONPATH": os.pathsep.join([str(code), *dict.fromkeys(sysconfig.get_paths()[k] for k in PACKAGES)]),
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_LAMBDA_FUNCTION_NAME": configuration["FunctionName"],
             "AWS_LAMBDA_FUNCTION_VERSION": configuration["Version"],
             "SCC_DATA_DIR": str(home / "scc-data"),  # Lambda's /tmp belongs to one container
             **variables,
-        }  # fmt: skip
+        }
         read, write = os.pipe()
         process = subprocess.Popen(
             [sys.executable, "-S", str(RUNNER), configuration.get("Handler", ""), str(write)],
-            cwd=code, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, pass_fds=(write,),
-        )  # fmt: skip
+            cwd=code,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            pass_fds=(write,),
+        )
         os.close(write)
         results: queue.Queue[dict[str, Any]] = queue.Queue()
         stream = f"{datetime.now(UTC):%Y/%m/%d}/[{configuration['Version']}]{uuid.uuid4().hex}"
@@ -172,8 +191,10 @@ class InvokeStandIn:
         with self.lock:
             logs = self._logs_client()
             if (group, stream) not in self.streams:
-                for create in (lambda: logs.create_log_group(logGroupName=group),
-                               lambda: logs.create_log_stream(logGroupName=group, logStreamName=stream)):  # fmt: skip
+                for create in (
+                    lambda: logs.create_log_group(logGroupName=group),
+                    lambda: logs.create_log_stream(logGroupName=group, logStreamName=stream),
+                ):
                     try:
                         create()
                     except logs.exceptions.ResourceAlreadyExistsException:
@@ -186,8 +207,13 @@ class InvokeStandIn:
         if self._logs is None:
             import boto3
 
-            self._logs = boto3.client("logs", region_name="us-east-1", endpoint_url=self.moto_url,
-                                      aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+            self._logs = boto3.client(
+                "logs",
+                region_name="us-east-1",
+                endpoint_url=self.moto_url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
         return self._logs
 
     def close(self) -> None:

@@ -85,8 +85,12 @@ class RevisionProxy:
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         parts = urlsplit(request.path)
         if parts.path.startswith(CODE) and request.command == "GET":
-            return _answer(request, 200, self.lambdas.code[unquote(parts.path[len(CODE) :])],
-                           headers={"Content-Type": "application/zip"})  # fmt: skip
+            return _answer(
+                request,
+                200,
+                self.lambdas.code[unquote(parts.path[len(CODE) :])],
+                headers={"Content-Type": "application/zip"},
+            )
         invoked = INVOKE.match(parts.path)
         if invoked and request.command == "POST":
             return self._invoke(request, unquote(invoked.group(1)), parse_qs(parts.query), body)
@@ -175,8 +179,13 @@ class RevisionProxy:
         return response.status, kept, raw
 
 
-def _answer(request: BaseHTTPRequestHandler, status: int, body: Any, error_type: str | None = None,
-            headers: dict[str, str] | None = None) -> None:  # fmt: skip
+def _answer(
+    request: BaseHTTPRequestHandler,
+    status: int,
+    body: Any,
+    error_type: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else json.dumps(body).encode()
     request.send_response(status)
     for name, value in (headers or {"Content-Type": "application/json"}).items():

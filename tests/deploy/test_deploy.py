@@ -58,8 +58,9 @@ def a_plan(tmp_path: Path, marker: str, **changes: str) -> Plan:
     return Plan(FUNCTION, a_package(tmp_path, marker).read_bytes(), Changes(changes))
 
 
-def test_a_deploy_with_a_new_setting_keeps_every_setting_made_by_hand(aws: Aws, prod: dict[str, str],
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+def test_a_deploy_with_a_new_setting_keeps_every_setting_made_by_hand(
+    aws: Aws, prod: dict[str, str], tmp_path: Path
+) -> None:
     package = a_package(tmp_path, "v2")
 
     result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package), "--set", "SCC_MAIL_TRANSPORT=ses")
@@ -77,8 +78,9 @@ def test_no_secret_value_appears_in_the_output_the_snapshots_or_the_logs(
     caplog.set_level(logging.INFO)
     package = a_package(tmp_path, "v2")
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package),
-                 "--set", f"SCC_SMTP_PASSWORD={NEW_SECRET}")  # fmt: skip
+    result = scc(
+        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package), "--set", f"SCC_SMTP_PASSWORD={NEW_SECRET}"
+    )
 
     assert result.exit_code == 0, result.output
     snapshots = [path.read_text() for path in (tmp_path / "snapshots").iterdir()]
@@ -95,8 +97,20 @@ def test_no_secret_value_appears_in_the_output_the_snapshots_or_the_logs(
 def test_a_dry_run_shows_the_plan_and_changes_nothing(aws: Aws, prod: dict[str, str], tmp_path: Path) -> None:
     before = aws.client().get_function_configuration(FunctionName=FUNCTION)
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")), "--dry-run",
-                 "--set", "SCC_MAIL_TRANSPORT=ses", "--remove", "SCC_STORE")  # fmt: skip
+    result = scc(
+        aws,
+        tmp_path,
+        "deploy",
+        "--stage",
+        "prod",
+        "--zip",
+        str(a_package(tmp_path, "v2")),
+        "--dry-run",
+        "--set",
+        "SCC_MAIL_TRANSPORT=ses",
+        "--remove",
+        "SCC_STORE",
+    )
 
     assert result.exit_code == 0, result.output
     assert "+ SCC_MAIL_TRANSPORT (added)" in result.output and "- SCC_STORE (removed)" in result.output
@@ -151,8 +165,17 @@ def test_an_environment_over_4_kb_is_refused_before_anything_changes(
 ) -> None:
     before = aws.client().get_function_configuration(FunctionName=FUNCTION)
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")),
-                 "--set", f"SCC_PERIODS={'x' * 4000}")  # fmt: skip
+    result = scc(
+        aws,
+        tmp_path,
+        "deploy",
+        "--stage",
+        "prod",
+        "--zip",
+        str(a_package(tmp_path, "v2")),
+        "--set",
+        f"SCC_PERIODS={'x' * 4000}",
+    )
 
     assert result.exit_code == 1
     assert "over Lambda's 4096-byte limit" in result.output and "nothing was changed" in result.output
@@ -165,8 +188,17 @@ def test_an_environment_over_4_kb_is_refused_before_anything_changes(
 def test_removing_a_setting_takes_remove_and_shows_its_name_only(
     aws: Aws, prod: dict[str, str], tmp_path: Path
 ) -> None:
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")),
-                 "--remove", "SCC_GMAIL_REFRESH_TOKEN")  # fmt: skip
+    result = scc(
+        aws,
+        tmp_path,
+        "deploy",
+        "--stage",
+        "prod",
+        "--zip",
+        str(a_package(tmp_path, "v2")),
+        "--remove",
+        "SCC_GMAIL_REFRESH_TOKEN",
+    )
 
     assert result.exit_code == 0, result.output
     assert "- SCC_GMAIL_REFRESH_TOKEN (removed)" in result.output
@@ -198,8 +230,16 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
     aws.client().update_function_code(FunctionName=FUNCTION, ZipFile=hotfix)  # made in a hurry, never published
 
     refused = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
-    forced = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v4")),
-                 "--replace-unpublished-code")  # fmt: skip
+    forced = scc(
+        aws,
+        tmp_path,
+        "deploy",
+        "--stage",
+        "prod",
+        "--zip",
+        str(a_package(tmp_path, "v4")),
+        "--replace-unpublished-code",
+    )
 
     assert refused.exit_code == 1 and "changed outside `scc deploy`" in refused.output
     assert forced.exit_code == 0, forced.output
@@ -207,9 +247,15 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
 
 def test_staging_gets_its_path_prefix_unless_it_already_has_one(aws: Aws, tmp_path: Path) -> None:
     kept = {"Variables": {"SCC_SECRET_KEY": "key-staging-keeps-0123456789abcdef"}}
-    aws.client().create_function(FunctionName="scc-staging", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
-                                 Timeout=15, Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()},
-                                 Environment=kept)  # fmt: skip
+    aws.client().create_function(
+        FunctionName="scc-staging",
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler=HANDLER,
+        Timeout=15,
+        Code={"ZipFile": a_package(tmp_path, "v1").read_bytes()},
+        Environment=kept,
+    )
 
     result = scc(aws, tmp_path, "deploy", "--stage", "staging", "--zip", str(a_package(tmp_path, "v2")))
 

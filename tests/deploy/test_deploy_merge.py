@@ -21,8 +21,14 @@ def lost_from_latest(aws: Aws, tmp_path: Path) -> dict[str, str]:
     aws.create_function(FUNCTION, a_package(tmp_path, "v1"), variables)
     assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2"))).exit_code == 0
     rewritten = {key: value for key, value in variables.items() if key != LOST}
-    aws("lambda", "update-function-configuration", "--function-name", FUNCTION,
-        "--environment", json.dumps({"Variables": rewritten}))  # fmt: skip
+    aws(
+        "lambda",
+        "update-function-configuration",
+        "--function-name",
+        FUNCTION,
+        "--environment",
+        json.dumps({"Variables": rewritten}),
+    )
     return variables
 
 
@@ -48,8 +54,9 @@ def test_a_key_lost_from_latest_stops_the_deploy_naming_it_and_live_keeps_it(
 def test_restore_from_live_puts_the_lost_key_back_and_says_so(
     aws: Aws, lost_from_latest: dict[str, str], tmp_path: Path
 ) -> None:
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")),
-                 "--restore-from-live")  # fmt: skip
+    result = scc(
+        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--restore-from-live"
+    )
 
     assert result.exit_code == 0, result.output
     assert f"↺ {LOST} (restored from live version 1)" in result.output and "= 3 unchanged" in result.output
@@ -57,8 +64,7 @@ def test_restore_from_live_puts_the_lost_key_back_and_says_so(
 
 
 def test_remove_drops_the_lost_key_by_name(aws: Aws, lost_from_latest: dict[str, str], tmp_path: Path) -> None:
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")),
-                 "--remove", LOST)  # fmt: skip
+    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--remove", LOST)
 
     assert result.exit_code == 0, result.output
     assert f"- {LOST} (removed)" in result.output

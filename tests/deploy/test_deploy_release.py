@@ -92,8 +92,17 @@ def test_a_function_error_that_quotes_a_setting_never_prints_its_value(
 ) -> None:
     misplaced = "a-password-typed-into-the-wrong-setting-9Qe"
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")),
-                 "--set", f"SCC_PORT={misplaced}")  # fmt: skip
+    result = scc(
+        aws,
+        tmp_path,
+        "deploy",
+        "--stage",
+        "prod",
+        "--zip",
+        str(a_package(tmp_path, "v3")),
+        "--set",
+        f"SCC_PORT={misplaced}",
+    )
 
     assert result.exit_code == 1
     assert "✗ GET /healthz: function error: SettingsError: SCC_PORT must be a number; got '[redacted]'" in result.output
@@ -136,8 +145,11 @@ def test_errors_logged_by_the_new_version_after_the_shift_move_live_back(
         stream = f"{datetime.now(UTC):%Y/%m/%d}/[2]{'0' * 32}"
         logs.create_log_stream(logGroupName=f"/aws/lambda/{FUNCTION}", logStreamName=stream)
         line = '{"level": "ERROR", "logger": "shipcaptaincrew.web", "message": "unhandled error in GET /api/events"}'
-        logs.put_log_events(logGroupName=f"/aws/lambda/{FUNCTION}", logStreamName=stream,
-                            logEvents=[{"timestamp": int(time.time() * 1000), "message": line}])  # fmt: skip
+        logs.put_log_events(
+            logGroupName=f"/aws/lambda/{FUNCTION}",
+            logStreamName=stream,
+            logEvents=[{"timestamp": int(time.time() * 1000), "message": line}],
+        )
 
     plan = Plan(FUNCTION, a_package(tmp_path, "v3").read_bytes(), Changes({}))
     with pytest.raises(DeployFailed) as failed:

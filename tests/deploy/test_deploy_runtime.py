@@ -15,8 +15,9 @@ SETTINGS = {"SCC_STORE": "sqlite", "SCC_SECRET_KEY": "signing-key-set-by-hand-4f
 
 def a_function_deployed_by_hand(aws: Aws, tmp_path: Path) -> dict[str, object]:
     code = {"ZipFile": a_package(tmp_path, "v1").read_bytes()}
-    aws.client().create_function(FunctionName=FUNCTION, Role=ROLE, Code=code, Timeout=15,
-                                 Environment={"Variables": SETTINGS}, **BY_HAND)  # fmt: skip
+    aws.client().create_function(
+        FunctionName=FUNCTION, Role=ROLE, Code=code, Timeout=15, Environment={"Variables": SETTINGS}, **BY_HAND
+    )
     return aws.configuration(FUNCTION)
 
 
@@ -41,8 +42,9 @@ def test_a_package_for_another_runtime_architecture_and_handler_is_refused_with_
 def test_update_runtime_sets_them_with_the_code_and_keeps_every_setting(aws: Aws, tmp_path: Path) -> None:
     a_function_deployed_by_hand(aws, tmp_path)
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")),
-                 "--update-runtime")  # fmt: skip
+    result = scc(
+        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")), "--update-runtime"
+    )
 
     assert result.exit_code == 0, result.output
     live = aws.configuration(FUNCTION, "live")

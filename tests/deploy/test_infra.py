@@ -57,8 +57,11 @@ def test_function_behaviors_are_uncached_and_forward_all_but_host_and_only_s3_on
 def test_the_function_edge_reads_the_viewer_address_header_the_function_behaviors_forward() -> None:
     # AllViewerExceptHostHeader forwards CloudFront's headers, the viewer's address among them.
     assert edge.VIEWER_HEADER.decode() == cdn.VIEWER_ADDRESS_HEADER.lower()
-    assert {behavior["OriginRequestPolicyId"] for behavior in distribution()["CacheBehaviors"]
-            if behavior["TargetOriginId"] in cdn.FUNCTION_ORIGINS} == {cdn.ALL_VIEWER_EXCEPT_HOST_HEADER}  # fmt: skip
+    assert {
+        behavior["OriginRequestPolicyId"]
+        for behavior in distribution()["CacheBehaviors"]
+        if behavior["TargetOriginId"] in cdn.FUNCTION_ORIGINS
+    } == {cdn.ALL_VIEWER_EXCEPT_HOST_HEADER}
 
 
 def test_function_origins_send_the_origin_secret_the_functions_check() -> None:

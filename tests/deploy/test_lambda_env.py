@@ -51,6 +51,10 @@ def test_an_environment_over_the_limit_is_refused_with_its_size() -> None:
 def test_a_diff_names_keys_and_never_values() -> None:
     lines = diff(LIVE, {"SCC_ADMIN_PASSWORD_HASH": "$argon2id$other", "SCC_NEW": "v"}).lines()
 
-    assert lines == ["  + SCC_NEW (added)", "  ~ SCC_ADMIN_PASSWORD_HASH (changed)", "  - SCC_STORE (removed)",
-                     "  = 0 unchanged"]  # fmt: skip
+    assert lines == [
+        "  + SCC_NEW (added)",
+        "  ~ SCC_ADMIN_PASSWORD_HASH (changed)",
+        "  - SCC_STORE (removed)",
+        "  = 0 unchanged",
+    ]
     assert "$argon2id" not in "".join(lines)

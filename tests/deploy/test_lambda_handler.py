@@ -38,8 +38,12 @@ def test_a_get_with_a_query_string_lists_the_window(handler: Any) -> None:
     status, body = call(
         handler, url_event("GET", "/api/events", query=WINDOW, headers={"authorization": f"Bearer {token}"})
     )
-    outside, _ = call(handler, url_event("GET", "/api/events", query="from=2026-06-01&to=2026-06-30",
-                                         headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    outside, _ = call(
+        handler,
+        url_event(
+            "GET", "/api/events", query="from=2026-06-01&to=2026-06-30", headers={"authorization": f"Bearer {token}"}
+        ),
+    )
 
     assert status == 200 and [event["slug"] for event in body["events"]] == ["2026-05-23-sarah-pm"]
     assert body["events"][0]["payment_cleared"] is False
@@ -183,8 +187,12 @@ loaded = [name for name in unwanted if name in sys.modules]
 assert not loaded, loaded
 """
     admin_hash = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024).hash(PASSWORD)
-    env = {"SCC_DATA_DIR": str(tmp_path), "SCC_SECRET_KEY": SECRET_KEY, "SCC_ADMIN_PASSWORD_HASH": admin_hash,
-           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    env = {
+        "SCC_DATA_DIR": str(tmp_path),
+        "SCC_SECRET_KEY": SECRET_KEY,
+        "SCC_ADMIN_PASSWORD_HASH": admin_hash,
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
         [sys.executable, "-c", script, WINDOW], env=env, capture_output=True, text=True, cwd=Path.cwd()
     )

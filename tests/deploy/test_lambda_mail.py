@@ -32,8 +32,12 @@ GUEST = {"guest_name": "Ana Lima", "email": "ana@example.org", "phone": "+1 555 
 def stalling_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[StallingHandler]:
     server = StallingHandler(stall_seconds=STALL_SECONDS)
     with smtp_server(server) as port:
-        mail = {"SCC_MAIL_TRANSPORT": "smtp", "SCC_SMTP_HOST": "127.0.0.1", "SCC_SMTP_PORT": str(port),
-                "SCC_SMTP_SECURITY": "none"}  # fmt: skip
+        mail = {
+            "SCC_MAIL_TRANSPORT": "smtp",
+            "SCC_SMTP_HOST": "127.0.0.1",
+            "SCC_SMTP_PORT": str(port),
+            "SCC_SMTP_SECURITY": "none",
+        }
         for name, value in mail.items():
             monkeypatch.setenv(name, value)
         yield server
@@ -49,17 +53,24 @@ def deployed(aws: Aws, tmp_path: Path) -> None:
 
 
 def test_a_payment_answers_before_a_stalling_mail_server_and_the_receipt_is_delivered_later(
-    aws: Aws, proxy: RevisionProxy, handler: Any, stalling_smtp: StallingHandler, tmp_path: Path,
+    aws: Aws,
+    proxy: RevisionProxy,
+    handler: Any,
+    stalling_smtp: StallingHandler,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint)
     deployed(aws, tmp_path)
     token = sign_in(handler)
     assert call(handler, json_event("POST", "/api/events", event_body(), token=token))[0] == 201
 
     began = time.monotonic()
-    status, body = call(handler, json_event("POST", "/api/payment-log", payment_body(), token=token),
-                        FakeContext(invoked_function_arn=LIVE_ARN))  # fmt: skip
+    status, body = call(
+        handler,
+        json_event("POST", "/api/payment-log", payment_body(), token=token),
+        FakeContext(invoked_function_arn=LIVE_ARN),
+    )
     answered_in = time.monotonic() - began
     stalling_smtp.released.set()
 
@@ -75,9 +86,13 @@ def test_a_payment_answers_before_a_stalling_mail_server_and_the_receipt_is_deli
 
 
 def test_a_waiver_signature_answers_before_a_stalling_mail_server_and_hands_the_copy_off(
-    aws: Aws, proxy: RevisionProxy, handler: Any, stalling_smtp: StallingHandler, tmp_path: Path,
+    aws: Aws,
+    proxy: RevisionProxy,
+    handler: Any,
+    stalling_smtp: StallingHandler,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", aws.endpoint)
     deployed(aws, tmp_path)
     token = sign_in(handler)
@@ -88,9 +103,16 @@ def test_a_waiver_signature_answers_before_a_stalling_mail_server_and_hands_the_
     answers = {**dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)), **GUEST}
 
     began = time.monotonic()
-    status, _ = call(handler, url_event("POST", waiver, body=urlencode(answers).encode(),
-                                        headers={"content-type": "application/x-www-form-urlencoded"}),
-                     FakeContext(invoked_function_arn=LIVE_ARN))  # fmt: skip
+    status, _ = call(
+        handler,
+        url_event(
+            "POST",
+            waiver,
+            body=urlencode(answers).encode(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ),
+        FakeContext(invoked_function_arn=LIVE_ARN),
+    )
     answered_in = time.monotonic() - began
     stalling_smtp.released.set()
 

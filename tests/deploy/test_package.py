@@ -79,6 +79,9 @@ def test_scc_package_builds_the_same_zip_twice_with_linux_wheels_for_the_lambda_
     assert "mangum/__init__.py" in names and "shipcaptaincrew/lambda_function.py" in names
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         record = json.loads(archive.read("scc-package.json"))
-    assert record == {"python_version": "3.12", "architecture": "x86_64",
-                      "handler": "shipcaptaincrew.lambda_function.lambda_handler"}  # fmt: skip
+    assert record == {
+        "python_version": "3.12",
+        "architecture": "x86_64",
+        "handler": "shipcaptaincrew.lambda_function.lambda_handler",
+    }
     assert not [name for name in names if name.startswith(("boto3/", "botocore/", "uvicorn/"))]

@@ -82,13 +82,22 @@ def partly_wired() -> Iterator[str]:
 
 
 WITHOUT_PAYMENT_CLEARED = {
-    "paths": {"/api/events": {"get": {"responses": {"200": {"content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/EventPageOut"}}}}}}}},
-    "components": {"schemas": {
-        "EventPageOut": {"properties": {"events": {"items": {"$ref": "#/components/schemas/EventOut"}}}},
-        "EventOut": {"properties": {"slug": {"type": "string"}}},
-    }},
-}  # fmt: skip
+    "paths": {
+        "/api/events": {
+            "get": {
+                "responses": {
+                    "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventPageOut"}}}}
+                }
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "EventPageOut": {"properties": {"events": {"items": {"$ref": "#/components/schemas/EventOut"}}}},
+            "EventOut": {"properties": {"slug": {"type": "string"}}},
+        }
+    },
+}
 
 
 def test_the_real_application_passes_every_check(application: str) -> None:

@@ -32,8 +32,15 @@ def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function
     token = sign_in(staging)
     assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
 
-    status, body = call(staging, url_event("GET", "/_staging/api/events", query="from=2026-05-01&to=2026-05-31",
-                                           headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    status, body = call(
+        staging,
+        url_event(
+            "GET",
+            "/_staging/api/events",
+            query="from=2026-05-01&to=2026-05-31",
+            headers={"authorization": f"Bearer {token}"},
+        ),
+    )
     guest_url = body["events"][0]["guest_url"]
     routed = CliRunner().invoke(cli, ["cdn", "route", guest_url])
 

@@ -131,9 +131,13 @@ def test_restore_refuses_files_that_are_not_sound_scc_databases_and_leaves_the_s
     sqlite3.connect(newer).execute("PRAGMA user_version = 999").connection.close()
     damaged.write_bytes(scrambled(good.read_bytes()))
 
-    for source, reason in ((text, "not an scc database"), (foreign, "not an scc store"),
-                           (newer, "newer than this scc knows"), (damaged, "damaged.db"),
-                           (tmp_path / "missing.db", "no file")):  # fmt: skip
+    for source, reason in (
+        (text, "not an scc database"),
+        (foreign, "not an scc store"),
+        (newer, "newer than this scc knows"),
+        (damaged, "damaged.db"),
+        (tmp_path / "missing.db", "no file"),
+    ):
         code, out = scc(tmp_path / "empty", "restore", str(source), "--force")
         assert code == 1 and reason in out, (source.name, out)
     assert (data / "scc.sqlite3").read_bytes() == store
@@ -151,8 +155,9 @@ def test_restore_refuses_a_store_that_holds_data_unless_forced_and_keeps_the_old
     first, second, backup = tmp_path / "first", tmp_path / "second", tmp_path / "first.sqlite3"
     prepare(first)
     assert scc(first, "backup", str(backup))[0] == 0
-    booked = scc_process(second, "events", "create", "--date", "2026-06-01", "--period", "am", "--first-name", "Ann",
-                         "--party-size", "2")  # fmt: skip
+    booked = scc_process(
+        second, "events", "create", "--date", "2026-06-01", "--period", "am", "--first-name", "Ann", "--party-size", "2"
+    )
     assert booked.returncode == 0, booked.stderr
     before = (second / "scc.sqlite3").read_bytes()
 
@@ -251,8 +256,9 @@ def fill(database: Path, megabytes: int) -> None:
     try:
         connection.execute("BEGIN")
         for _ in range(megabytes * 10):
-            connection.execute("INSERT INTO audit (action, actor, at, data) VALUES ('bulk', 'test', '2026-01-01', ?)",
-                               ("x" * 100_000,))  # fmt: skip
+            connection.execute(
+                "INSERT INTO audit (action, actor, at, data) VALUES ('bulk', 'test', '2026-01-01', ?)", ("x" * 100_000,)
+            )
         connection.execute("COMMIT")
     finally:
         connection.close()

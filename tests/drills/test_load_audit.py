@@ -42,8 +42,7 @@ def test_eight_clients_of_mixed_traffic_leave_exactly_the_acknowledged_writes_in
 def test_the_same_load_on_dynamodb_leaves_exactly_the_acknowledged_writes_and_never_answers_409(
     load: ModuleType, tmp_path: Path
 ) -> None:
-    results = load.run(tmp_path, seconds=6, connections=8, rounds=1, with_baseline=False, warmup=0.5,
-                       store="dynamodb")  # fmt: skip
+    results = load.run(tmp_path, seconds=6, connections=8, rounds=1, with_baseline=False, warmup=0.5, store="dynamodb")
 
     found = results["audit"]["app"]
     assert [check for check, ok in found["checks"].items() if not ok] == [], found["summary"]

@@ -60,13 +60,17 @@ def throwaway_certificate(folder: Path) -> Certificate:
     now = dt.datetime.now(dt.UTC)
     names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
-    )  # fmt: skip
+    )
     paths = Certificate(folder / "cert.pem", folder / "key.pem")
     paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     paths.key.write_bytes(
@@ -123,8 +127,9 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, aut
 
 
 @contextmanager
-def smtp_server(handler: RecordingHandler, certificate: Certificate | None = None, implicit_tls: bool = False,
-                auth: bool = False) -> Iterator[int]:  # fmt: skip
+def smtp_server(
+    handler: RecordingHandler, certificate: Certificate | None = None, implicit_tls: bool = False, auth: bool = False
+) -> Iterator[int]:
     """aiosmtpd on 127.0.0.1: plain, STARTTLS (a certificate given) or implicit TLS; AUTH only over TLS."""
     options: dict[str, Any] = {"decode_data": False}
     if auth:  # aiosmtpd counts only STARTTLS as TLS, so implicit TLS must not "require" it (the socket is TLS)
@@ -217,8 +222,12 @@ class FakeGoogle:
 
     def _access(self) -> dict[str, Any]:
         self.issued.append(f"access-{len(self.issued) + 1}")
-        return {"access_token": self.issued[-1], "expires_in": self.expires_in, "token_type": "Bearer",
-                "scope": "https://www.googleapis.com/auth/gmail.send"}  # fmt: skip
+        return {
+            "access_token": self.issued[-1],
+            "expires_in": self.expires_in,
+            "token_type": "Bearer",
+            "scope": "https://www.googleapis.com/auth/gmail.send",
+        }
 
 
 @contextmanager

@@ -197,8 +197,14 @@ def test_waiting_messages_are_never_dead_lettered_and_go_out_once_a_new_token_is
 def test_a_waiting_message_is_tried_again_by_itself_after_the_recheck_delay(
     google: FakeGoogle, tmp_path: Path, clock: FakeClock, contexts: OpenContext
 ) -> None:
-    ctx = gmail_context(contexts, tmp_path, google, clock, SCC_GMAIL_CLIENT_ID=google.client_id,
-                        SCC_GMAIL_CLIENT_SECRET=google.client_secret)  # fmt: skip
+    ctx = gmail_context(
+        contexts,
+        tmp_path,
+        google,
+        clock,
+        SCC_GMAIL_CLIENT_ID=google.client_id,
+        SCC_GMAIL_CLIENT_SECRET=google.client_secret,
+    )
     queue(ctx, "msg-1")
     outbox.deliver_due(ctx)  # no refresh token anywhere: waits
     FileTokenStore(tmp_path / "data" / "gmail-token.json").save(token(google))  # stored by another process

@@ -99,8 +99,11 @@ def test_a_recipient_that_is_not_exactly_one_address_is_refused_by_every_transpo
 ) -> None:
     handler = RecordingHandler()
     with smtp_server(handler) as port:
-        mailers: list[Mailer] = [FolderMailer(tmp_path / "eml", HOSTILE_SENDER), gmail,
-                                 SmtpMailer("127.0.0.1", port, "none", HOSTILE_SENDER, timeout=5)]  # fmt: skip
+        mailers: list[Mailer] = [
+            FolderMailer(tmp_path / "eml", HOSTILE_SENDER),
+            gmail,
+            SmtpMailer("127.0.0.1", port, "none", HOSTILE_SENDER, timeout=5),
+        ]
         for mailer in mailers:
             with pytest.raises(DeliveryFailed, match=r"not .*address"):
                 mailer.send(Email(to, "Hi", "Hello\n"), "<m1@scc>")

@@ -27,8 +27,14 @@ from tests.mail.servers import SMTP_PASSWORD, SMTP_USER, Certificate, FakeGoogle
 
 
 def smtp_env(tmp_path: Path, port: int, **more: str) -> dict[str, str]:
-    return {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_MAIL_TRANSPORT": "smtp", "SCC_SMTP_HOST": "127.0.0.1",
-            "SCC_SMTP_PORT": str(port), "SCC_SMTP_SECURITY": "none", **more}  # fmt: skip
+    return {
+        "SCC_DATA_DIR": str(tmp_path / "data"),
+        "SCC_MAIL_TRANSPORT": "smtp",
+        "SCC_SMTP_HOST": "127.0.0.1",
+        "SCC_SMTP_PORT": str(port),
+        "SCC_SMTP_SECURITY": "none",
+        **more,
+    }
 
 
 def test_mail_test_says_which_transport_and_server_and_what_the_server_answered(tmp_path: Path) -> None:
@@ -55,8 +61,12 @@ def test_mail_test_reports_the_error_and_exits_1_without_showing_the_password(
 
 
 def gmail_env(tmp_path: Path, google: FakeGoogle) -> dict[str, str]:
-    return {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_MAIL_TRANSPORT": "gmail",
-            "SCC_GMAIL_TOKEN_URL": google.token_url, "SCC_GMAIL_API_URL": google.url}  # fmt: skip
+    return {
+        "SCC_DATA_DIR": str(tmp_path / "data"),
+        "SCC_MAIL_TRANSPORT": "gmail",
+        "SCC_GMAIL_TOKEN_URL": google.token_url,
+        "SCC_GMAIL_API_URL": google.url,
+    }
 
 
 def test_mail_test_through_gmail_without_a_token_says_to_run_gmail_auth(tmp_path: Path, google: FakeGoogle) -> None:
@@ -86,8 +96,14 @@ def test_gmail_auth_stores_a_refresh_token_and_the_waiting_mail_goes_out(
 
     command = [sys.executable, "-m", "shipcaptaincrew", "mail", "gmail-auth", "--client-id", google.client_id,
                "--client-secret-stdin", "--timeout", "20"]  # fmt: skip
-    with subprocess.Popen(command, env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as operator:  # fmt: skip
+    with subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as operator:
         assert operator.stdin is not None and operator.stdout is not None
         operator.stdin.write(google.client_secret + "\n")
         operator.stdin.flush()
@@ -106,11 +122,20 @@ def test_gmail_auth_stores_a_refresh_token_and_the_waiting_mail_goes_out(
 
 
 def test_gmail_auth_on_a_machine_without_a_browser_takes_the_pasted_address(tmp_path: Path, google: FakeGoogle) -> None:
-    env = {**gmail_env(tmp_path, google), "SCC_GMAIL_CLIENT_ID": google.client_id,
-           "SCC_GMAIL_CLIENT_SECRET": google.client_secret}  # fmt: skip
+    env = {
+        **gmail_env(tmp_path, google),
+        "SCC_GMAIL_CLIENT_ID": google.client_id,
+        "SCC_GMAIL_CLIENT_SECRET": google.client_secret,
+    }
     command = [sys.executable, "-m", "shipcaptaincrew", "mail", "gmail-auth", "--paste"]
-    with subprocess.Popen(command, env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as operator:  # fmt: skip
+    with subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as operator:
         assert operator.stdin is not None and operator.stdout is not None
         printed = "".join(iter_until(operator.stdout, "Copy that address"))
         output = printed + operator.communicate(consent_answer(google, printed) + "\n", timeout=20)[0]
@@ -122,8 +147,11 @@ def test_gmail_auth_on_a_machine_without_a_browser_takes_the_pasted_address(tmp_
 
 
 def test_gmail_auth_refuses_an_address_from_another_request(tmp_path: Path, google: FakeGoogle) -> None:
-    env = {**gmail_env(tmp_path, google), "SCC_GMAIL_CLIENT_ID": google.client_id,
-           "SCC_GMAIL_CLIENT_SECRET": google.client_secret}  # fmt: skip
+    env = {
+        **gmail_env(tmp_path, google),
+        "SCC_GMAIL_CLIENT_ID": google.client_id,
+        "SCC_GMAIL_CLIENT_SECRET": google.client_secret,
+    }
     forged = "http://127.0.0.1:8765/?state=not-ours&code=code-1"
 
     result = CliRunner().invoke(cli, ["mail", "gmail-auth", "--paste"], env=env, input=forged + "\n")

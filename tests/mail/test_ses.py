@@ -56,9 +56,14 @@ def test_ses_refusing_an_unverified_sender_is_a_delivery_failure(ses: None) -> N
 def test_on_aws_the_gmail_token_lives_in_ssm_and_a_refreshed_token_is_written_back(
     aws: None, google: FakeGoogle, tmp_path: Path, contexts: OpenContext
 ) -> None:
-    env = {"SCC_DATA_DIR": str(tmp_path), "SCC_MAIL_TRANSPORT": "gmail", "SCC_GMAIL_TOKEN_STORE": "ssm",
-           "SCC_GMAIL_SSM_PARAMETER": "/scc/prod/gmail-token", "SCC_GMAIL_TOKEN_URL": google.token_url,
-           "SCC_GMAIL_API_URL": google.url}  # fmt: skip
+    env = {
+        "SCC_DATA_DIR": str(tmp_path),
+        "SCC_MAIL_TRANSPORT": "gmail",
+        "SCC_GMAIL_TOKEN_STORE": "ssm",
+        "SCC_GMAIL_SSM_PARAMETER": "/scc/prod/gmail-token",
+        "SCC_GMAIL_TOKEN_URL": google.token_url,
+        "SCC_GMAIL_API_URL": google.url,
+    }
     with mock_aws():
         ssm = boto3.client("ssm", region_name="us-east-1")
         stored = GmailToken(google.client_id, google.client_secret, "refresh-good")

@@ -38,16 +38,35 @@ def an_event(**more: object) -> Event:
 def a_signature(minor: bool = False) -> tuple[Signature, waivers.WaiverVersion]:
     version = waivers.new_version(1, "You sail at your own risk.", NOW)
     guardian = ("Ana Lima", "parent", "Ana Lima") if minor else ("", "", "")
-    signature = Signature("sig-1", "2026-05-23-sarah-pm", HOSTILE, "guest@example.org", "+1 555 0101", "1990-02-03",
-                          minor, *guardian, "Pat Lima", "+1 555 0102", "Leo Lima", "", waivers.CONSENT_LABEL,
-                          waivers.AGREEMENT_LABEL, version.id, version.sha256, NOW.isoformat(), "203.0.113.9",
-                          "Firefox", "copy-token-abc")  # fmt: skip
+    signature = Signature(
+        "sig-1",
+        "2026-05-23-sarah-pm",
+        HOSTILE,
+        "guest@example.org",
+        "+1 555 0101",
+        "1990-02-03",
+        minor,
+        *guardian,
+        "Pat Lima",
+        "+1 555 0102",
+        "Leo Lima",
+        "",
+        waivers.CONSENT_LABEL,
+        waivers.AGREEMENT_LABEL,
+        version.id,
+        version.sha256,
+        NOW.isoformat(),
+        "203.0.113.9",
+        "Firefox",
+        "copy-token-abc",
+    )
     return waivers.sealed(KEY, signature, ChainHead()), version
 
 
 def parts(email: Email) -> tuple[str, str, EmailMessage]:
-    message: EmailMessage = message_from_bytes(message_bytes(email, "<m@scc>", "Ops <ops@example.org>"),
-                                               policy=policy.default)  # type: ignore[assignment]  # fmt: skip
+    message: EmailMessage = message_from_bytes(
+        message_bytes(email, "<m@scc>", "Ops <ops@example.org>"), policy=policy.default
+    )  # type: ignore[assignment]
     plain, html = message.get_body(("plain",)), message.get_body(("html",))
     assert plain is not None and html is not None
     return plain.get_content().replace("\r\n", "\n"), html.get_content(), message
@@ -96,8 +115,14 @@ def test_a_receipt_queued_before_links_were_absolute_still_renders_its_template(
 
 def copies(*signed: Signature, version: waivers.WaiverVersion) -> list[FamilyCopy]:
     words = GuestWords("Harbour Charters")
-    return [FamilyCopy(copy_sheet(an_event(), signature, version, None, words), waivers.copy_path(PARTY, signature),
-                       signature.copy_token) for signature in signed]  # fmt: skip
+    return [
+        FamilyCopy(
+            copy_sheet(an_event(), signature, version, None, words),
+            waivers.copy_path(PARTY, signature),
+            signature.copy_token,
+        )
+        for signature in signed
+    ]
 
 
 def test_the_waiver_copy_template_says_what_the_domain_copy_says_and_escapes_the_html() -> None:
@@ -155,8 +180,9 @@ def test_a_template_that_cannot_render_falls_back_to_the_text_rather_than_losing
 
 def test_the_waiver_copy_links_to_the_signed_copy_at_the_public_address_and_names_its_attachment() -> None:
     signature, version = a_signature()
-    email = copy_email("guest@example.org", an_event().details.date, copies(signature, version=version),
-                       "https://charters.example.com")  # fmt: skip
+    email = copy_email(
+        "guest@example.org", an_event().details.date, copies(signature, version=version), "https://charters.example.com"
+    )
 
     text, html, _ = parts(email)
 

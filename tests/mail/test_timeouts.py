@@ -16,8 +16,9 @@ FUNCTION_TIMEOUT = infra.template()["Resources"]["ProdFunction"]["Properties"]["
 
 
 def mailer(transport: str, tmp_path: Path) -> Any:
-    settings = Settings.from_env({"SCC_DATA_DIR": str(tmp_path), "SCC_MAIL_TRANSPORT": transport,
-                                  "SCC_SES_REGION": "us-east-1"})  # fmt: skip
+    settings = Settings.from_env(
+        {"SCC_DATA_DIR": str(tmp_path), "SCC_MAIL_TRANSPORT": transport, "SCC_SES_REGION": "us-east-1"}
+    )
     return build_mailer(settings, FakeClock())
 
 

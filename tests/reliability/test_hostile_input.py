@@ -78,8 +78,9 @@ REFUSED_API: list[tuple[str, str, str, Any, str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "path", "body", "field"), [c[1:] for c in REFUSED_API],
-                         ids=[c[0] for c in REFUSED_API])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"), [c[1:] for c in REFUSED_API], ids=[c[0] for c in REFUSED_API]
+)
 def test_hostile_api_input_is_a_4xx_naming_the_field_and_stores_nothing(
     booked: TestClient, snapshot: Snapshot, method: str, path: str, body: Any, field: str
 ) -> None:
@@ -99,8 +100,11 @@ def test_a_1_mb_body_is_413_and_stores_nothing(booked: TestClient, snapshot: Sna
     response = booked.post("/api/payment-log", json=payment_body(note="x" * 1_000_000))
 
     assert response.status_code == 413
-    assert response.json()["error"] == {"code": "too_large", "message": "the request body is larger than 64 KB",
-                                        "field": "body"}  # fmt: skip
+    assert response.json()["error"] == {
+        "code": "too_large",
+        "message": "the request body is larger than 64 KB",
+        "field": "body",
+    }
     assert snapshot() == before
 
 
@@ -184,15 +188,19 @@ def test_a_signature_with_a_script_is_stored_verbatim_and_escaped_on_the_copy(bo
     assert stored["guest_name"] == XSS[:100]
 
 
-@pytest.mark.parametrize("body", [b"\xff\xfe\x00guest_name=x", b"guest_name=%ff%fe", b"a=" + b"&" * 50_000],
-                         ids=["invalid-utf8", "invalid-utf8-escaped", "many-fields"])  # fmt: skip
+@pytest.mark.parametrize(
+    "body",
+    [b"\xff\xfe\x00guest_name=x", b"guest_name=%ff%fe", b"a=" + b"&" * 50_000],
+    ids=["invalid-utf8", "invalid-utf8-escaped", "many-fields"],
+)
 def test_a_mangled_waiver_form_is_a_400_page_that_stores_nothing(
     booked: TestClient, snapshot: Snapshot, body: bytes
 ) -> None:
     before = snapshot()
 
-    response = booked.post(f"{party(booked)}/waiver", content=body,
-                           headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = booked.post(
+        f"{party(booked)}/waiver", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
 
     assert response.status_code == 400
     assert snapshot() == before
@@ -225,8 +233,20 @@ def test_hostile_cli_input_is_refused_naming_the_field_and_stores_nothing(
 
 
 def test_sql_metacharacters_through_the_cli_are_stored_verbatim(scc: Scc) -> None:
-    code, _ = scc("events", "create", "--date", "2026-05-23", "--period", "pm", "--party-size", "6",
-                  "--first-name", "Sarah", "--last-name", SQL)  # fmt: skip
+    code, _ = scc(
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--party-size",
+        "6",
+        "--first-name",
+        "Sarah",
+        "--last-name",
+        SQL,
+    )
 
     assert code == 0
     assert SQL in scc("events", "show", "2026-05-23-sarah-pm")[1]

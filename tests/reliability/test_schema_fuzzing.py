@@ -28,11 +28,14 @@ EXAMPLES = 8
 ACROSS_FIELDS = [("GET", "/api/events"), ("POST", "/api/events")]
 CONFIG = {
     "operations": [
-        {"include-method": method, "include-path": path,
-         "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 401, 404, 409, 429]}}}
+        {
+            "include-method": method,
+            "include-path": path,
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 401, 404, 409, 429]}},
+        }
         for method, path in ACROSS_FIELDS
     ]
-}  # fmt: skip
+}
 DOCUMENT = openapi.document(DEFAULT_PERIODS.names(), DEFAULT_METHODS)
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=schemathesis.Config.from_dict(CONFIG))
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
@@ -63,8 +66,13 @@ def negatable(operation: Any) -> bool:
 def test_every_operation_answers_as_its_schema_says(operation: Any, mode: Any, server: LiveServer) -> None:
     with requests.Session() as session:
 
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy(generation_mode=mode))
         def answers_as_documented(case: Any) -> None:
             # A case that drops the Authorization header on purpose is sent without one: a 401 is its answer.

@@ -186,8 +186,14 @@ SECRET_KEY = "a-secret-key-for-the-log-test-0123456789"
 def mailing_context(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Context, RecordingHandler]]:
     handler = RecordingHandler()
     with smtp_server(handler) as port:
-        env = {"SCC_DATA_DIR": str(tmp_path / "data"), "SCC_MAIL_TRANSPORT": "smtp", "SCC_SMTP_HOST": "127.0.0.1",
-               "SCC_SMTP_PORT": str(port), "SCC_SMTP_SECURITY": "none", "SCC_SECRET_KEY": SECRET_KEY}  # fmt: skip
+        env = {
+            "SCC_DATA_DIR": str(tmp_path / "data"),
+            "SCC_MAIL_TRANSPORT": "smtp",
+            "SCC_SMTP_HOST": "127.0.0.1",
+            "SCC_SMTP_PORT": str(port),
+            "SCC_SMTP_SECURITY": "none",
+            "SCC_SECRET_KEY": SECRET_KEY,
+        }
         ctx = build_context(Settings.from_env(env), clock=clock)
         ctx.hasher = Argon2Hasher(time_cost=1, memory_cost_kib=8 * 1024)
         admin.set_admin_password(ctx, PASSWORD, "test")

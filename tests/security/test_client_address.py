@@ -57,8 +57,9 @@ def test_behind_a_trusted_proxy_a_client_cannot_pick_its_address_by_writing_x_fo
 
 
 def guess_on_lambda(handler: Any, viewer: str, **headers: str) -> int:
-    event = json_event("POST", "/api/login", {"password": "guess"}, headers={"cloudfront-viewer-address": viewer,
-                                                                             **headers})  # fmt: skip
+    event = json_event(
+        "POST", "/api/login", {"password": "guess"}, headers={"cloudfront-viewer-address": viewer, **headers}
+    )
     return call(handler, event)[0]
 
 

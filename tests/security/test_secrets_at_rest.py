@@ -29,8 +29,9 @@ def scc_with_open_umask(data_dir: Path, *args: str) -> str:
     """`scc ARGS` in its own process, run as if the operator's umask let everyone read and write new files."""
     command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "shipcaptaincrew", *args))
     environ = {**os.environ, "SCC_DATA_DIR": str(data_dir)}
-    done = subprocess.run(["sh", "-c", f"umask 000; exec {command}"], env=environ, capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
+    done = subprocess.run(
+        ["sh", "-c", f"umask 000; exec {command}"], env=environ, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -41,8 +42,23 @@ def mode(path: Path) -> int:
 
 def test_the_data_folder_and_every_file_holding_secrets_are_private_whatever_the_umask(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    scc_with_open_umask(data, "events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah",
-                        "--party-size", "6", "--price", "900", "--email", "sarah@example.org")  # fmt: skip
+    scc_with_open_umask(
+        data,
+        "events",
+        "create",
+        "--date",
+        "2026-05-23",
+        "--period",
+        "pm",
+        "--first-name",
+        "Sarah",
+        "--party-size",
+        "6",
+        "--price",
+        "900",
+        "--email",
+        "sarah@example.org",
+    )
     scc_with_open_umask(data, "payments", "log", SLUG, "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
     exports = {
         "backup": ("backup", str(tmp_path / "backup.sqlite3")),
@@ -58,8 +74,11 @@ def test_the_data_folder_and_every_file_holding_secrets_are_private_whatever_the
         "from shipcaptaincrew.adapters.gmail_oauth import GmailToken;"
         f"FileTokenStore(Path({str(data / 'gmail-token.json')!r})).save(GmailToken('id', 'secret', 'refresh'))"
     )
-    subprocess.run(["sh", "-c", f"umask 000; exec {shlex.quote(sys.executable)} -c {shlex.quote(gmail_token)}"],
-                   check=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        ["sh", "-c", f"umask 000; exec {shlex.quote(sys.executable)} -c {shlex.quote(gmail_token)}"],
+        check=True,
+        timeout=60,
+    )
 
     assert mode(data) == PRIVATE_FOLDER
     held = list(data.rglob("*"))

@@ -196,12 +196,18 @@ def scc(data_dir: Path, *args: str) -> str:
 def test_one_form_claiming_a_crowd_of_children_is_refused_and_writes_nothing(server: Server) -> None:
     event = book(server, date.today() + timedelta(days=5), party_size=6)
     party = event["guest_url"]
-    crowd = {f"child_{n}_{part}": f"Kid {n}" if part == "name" else "2016-02-10" for n in range(1, 14)
-             for part in ("name", "born")}  # fmt: skip
+    crowd = {
+        f"child_{n}_{part}": f"Kid {n}" if part == "name" else "2016-02-10"
+        for n in range(1, 14)
+        for part in ("name", "born")
+    }
     flood = {f"child_{n}_name": f"Kid {n}" for n in range(1, 200)}
 
-    thirteen = post_form(server, party, {**open_form(server, party), **answers(), "with_children": "yes",
-                                         "relationship": "parent", **crowd})  # fmt: skip
+    thirteen = post_form(
+        server,
+        party,
+        {**open_form(server, party), **answers(), "with_children": "yes", "relationship": "parent", **crowd},
+    )
     flooded = post_form(server, party, {**open_form(server, party), **answers(), "with_children": "yes", **flood})
 
     assert (thirteen.status, flooded.status) == (400, 400)

@@ -24,10 +24,6 @@ from tests.fakes import FakeClock, FakeMailer
 SLUG = "2026-05-23-sarah-pm"
 
 
-def render(result: payments.PaymentResult) -> bytes:
-    return result.entry.id.encode()
-
-
 class Ledger(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -38,7 +34,7 @@ class Ledger(RuleBasedStateMachine):
         self.ctx.mailer = FakeMailer()
         self.paid: dict[str, int] = {}  # payment id -> cents, for payments not reversed
         self.reversed: set[str] = set()
-        self.keys: dict[str, tuple[int, bytes]] = {}
+        self.keys: dict[str, tuple[int, str]] = {}  # key -> the cents it was sent with, the entry it made
         self.due: int | None = None
         self.booked = False
 
@@ -57,14 +53,15 @@ class Ledger(RuleBasedStateMachine):
             return
         if key in self.keys and self.keys[key][0] != cents:
             with pytest.raises(IdempotencyKeyReused):
-                payments.log_payment_once(self.ctx, SLUG, draft, "test", key, str(cents), render)
+                payments.log_payment_once(self.ctx, SLUG, draft, "test", key, str(cents))
             return
-        answer = payments.log_payment_once(self.ctx, SLUG, draft, "test", key, str(cents), render)
+        logged = payments.log_payment_once(self.ctx, SLUG, draft, "test", key, str(cents))
+        assert logged.replayed == (key in self.keys)
         if key in self.keys:
-            assert answer.body == self.keys[key][1], "a replay must return the first answer"
+            assert logged.result.entry.id == self.keys[key][1], "a replay must give back the entry the key made"
         else:
-            self.keys[key] = (cents, answer.body)
-            self.paid[answer.body.decode()] = cents
+            self.keys[key] = (cents, logged.result.entry.id)
+            self.paid[logged.result.entry.id] = cents
 
     @precondition(lambda self: bool(self.paid))
     @rule(data=st.data())

@@ -16,8 +16,30 @@ NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
 
 
 def signature(name: str, born: str = "1990-04-23", minor: bool = False, id_: str = "") -> Signature:
-    return Signature(id_ or f"sig_{name}", "slug", name, "", "", born, minor, "", "", "", "Kin", "+1 555 0112", name,
-                     "", "", "", 1, "h", NOW.isoformat(), "", "", "t")  # fmt: skip
+    return Signature(
+        id_ or f"sig_{name}",
+        "slug",
+        name,
+        "",
+        "",
+        born,
+        minor,
+        "",
+        "",
+        "",
+        "Kin",
+        "+1 555 0112",
+        name,
+        "",
+        "",
+        "",
+        1,
+        "h",
+        NOW.isoformat(),
+        "",
+        "",
+        "t",
+    )
 
 
 def line(guest: str, name: str, aboard: bool = True, walk_up: bool = False, minute: int = 0) -> CheckIn:
@@ -30,8 +52,10 @@ def test_each_signer_is_one_line_keyed_by_who_they_are() -> None:
 
     guests = boarding.roll([ana, twin], [])
 
-    assert [(g.name, g.minor, g.signed, g.aboard) for g in guests] == [("Ana Lima", False, True, False),
-                                                                       ("Ana Lima", True, True, False)]  # fmt: skip
+    assert [(g.name, g.minor, g.signed, g.aboard) for g in guests] == [
+        ("Ana Lima", False, True, False),
+        ("Ana Lima", True, True, False),
+    ]
     assert len({g.key for g in guests}) == 2 and all(boarding.is_key(g.key) for g in guests)
     assert boarding.signer_key(ana) == boarding.signer_key(replace(ana, id="sig_again", guest_name="ANA  LIMA"))
 
@@ -41,8 +65,13 @@ def test_a_walk_up_whose_name_a_signature_carries_is_that_signer_on_one_line() -
 
     (guest,) = boarding.roll([signature("Walker Perez")], [walker])
 
-    assert (guest.key, guest.name, guest.signed, guest.walk_up, guest.aboard) == (walker.guest, "walker perez", True,
-                                                                                  True, True)  # fmt: skip
+    assert (guest.key, guest.name, guest.signed, guest.walk_up, guest.aboard) == (
+        walker.guest,
+        "walker perez",
+        True,
+        True,
+        True,
+    )
 
 
 def test_walk_ups_come_after_the_signers_in_the_order_they_were_added() -> None:
@@ -66,8 +95,9 @@ def test_a_tap_that_changes_nothing_makes_no_line() -> None:
     guest = Guest("s" + "0" * 20, "Ana Lima", True, aboard=True)
 
     assert boarding.tapped(guest, True, None, "Ana Ruiz", NOW) is None
-    assert boarding.tapped(guest, False, None, "Ana Ruiz", NOW) == CheckIn(guest.key, "Ana Lima", False, False,
-                                                                            "Ana Ruiz", NOW, NOW)  # fmt: skip
+    assert boarding.tapped(guest, False, None, "Ana Ruiz", NOW) == CheckIn(
+        guest.key, "Ana Lima", False, False, "Ana Ruiz", NOW, NOW
+    )
 
 
 def test_departing_needs_someone_aboard_and_a_reason_for_the_unsigned_or_an_overfull_ship() -> None:

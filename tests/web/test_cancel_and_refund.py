@@ -76,6 +76,7 @@ def test_a_refund_with_an_idempotency_key_is_logged_once(paid: TestClient) -> No
     again = paid.post("/api/refund-log", json=payment_body(amount="50.00"), headers=headers)
 
     assert (first.status_code, again.status_code) == (201, 201) and first.content == again.content
+    assert again.headers["idempotent-replayed"] == "true"
     assert paid.get(f"/api/events/{SLUG}").json()["paid_cents"] == 35000
 
 

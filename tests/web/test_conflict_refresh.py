@@ -126,8 +126,9 @@ def test_a_renewed_medical_clears_the_conflict_and_a_lapsed_one_shows_it(client:
 
 def test_a_past_charter_keeps_the_conflicts_it_had_when_a_licence_is_renewed(client: TestClient) -> None:
     maria = person(client, "Maria Santos", licence_expires="2026-04-01")
-    response = client.post("/api/events", json={"date": "2026-04-20", "period": "pm", "party_size": 2,
-                                                "patron": {"first_name": "Old"}})  # fmt: skip
+    response = client.post(
+        "/api/events", json={"date": "2026-04-20", "period": "pm", "party_size": 2, "patron": {"first_name": "Old"}}
+    )
     past = response.json()["slug"]
     assign(client, past, captain=maria["id"], override_reason="sailed before the rule")
 

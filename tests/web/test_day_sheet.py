@@ -40,8 +40,25 @@ def crewed_charter(client: TestClient, day: str = TODAY) -> tuple[dict[str, Any]
 def sign(ctx: Context, slug: str, name: str, born: date, children: tuple[ChildDraft, ...] = ()) -> None:
     version = waivers.current_waiver(ctx) or set_waiver(ctx)
     relationship = "parent" if children else ""
-    sign_waiver(ctx, slug, SignatureDraft(name, "", "", born, "Rui Lima", "+1 555 0112", name, True, True, version.id,
-                                          version.sha256, children=children, relationship=relationship))  # fmt: skip
+    sign_waiver(
+        ctx,
+        slug,
+        SignatureDraft(
+            name,
+            "",
+            "",
+            born,
+            "Rui Lima",
+            "+1 555 0112",
+            name,
+            True,
+            True,
+            version.id,
+            version.sha256,
+            children=children,
+            relationship=relationship,
+        ),
+    )
 
 
 def text(html: str) -> str:
@@ -118,8 +135,15 @@ def test_a_retired_persons_sheet_answers_404(client: TestClient) -> None:
 
 def test_the_day_sheet_secret_is_redacted_from_access_logs(client: TestClient) -> None:
     url = post(client, "/api/people", {"name": "Ana Ruiz", "role": "captain"})["day_sheet_url"]
-    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "GET %s HTTP/1.1" 200',
-                               ("1.2.3.4", f"{url}/2026-05-01-sarah-pm/depart"), None)  # fmt: skip
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "GET %s HTTP/1.1" 200',
+        ("1.2.3.4", f"{url}/2026-05-01-sarah-pm/depart"),
+        None,
+    )
 
     RedactSecrets().filter(record)
 

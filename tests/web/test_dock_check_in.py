@@ -22,8 +22,9 @@ def tap(client: TestClient, sheet: str, slug: str, what: str, **fields: str) -> 
 
 def keys(client: TestClient, sheet: str) -> dict[str, str]:
     """Each guest's key on the sheet's check-in forms, by the name on its button."""
-    found = re.findall(r'name="guest" value="(\w+)">\s*<input[^>]+>\s*<button[^>]+aria-label="\w+: ([^"]+)"',
-                       client.get(sheet).text)  # fmt: skip
+    found = re.findall(
+        r'name="guest" value="(\w+)">\s*<input[^>]+>\s*<button[^>]+aria-label="\w+: ([^"]+)"', client.get(sheet).text
+    )
     return {name: key for key, name in found}
 
 
@@ -101,8 +102,12 @@ def test_a_tap_sent_from_another_site_is_refused_and_changes_nothing(client: Tes
     sheet = ana["day_sheet_url"]
     key = keys(client, sheet)["Ana Lima"]
 
-    forged = client.post(f"{sheet}/{event['slug']}/aboard", data={"guest": key, "aboard": "yes"},
-                         headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)  # fmt: skip
+    forged = client.post(
+        f"{sheet}/{event['slug']}/aboard",
+        data={"guest": key, "aboard": "yes"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+        follow_redirects=False,
+    )
 
     assert forged.status_code == 403 and snapshot(client, event["slug"]) == ("", 0, False, False)
 

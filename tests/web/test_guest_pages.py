@@ -123,8 +123,10 @@ def test_the_signer_gets_the_copy_by_email_and_as_a_pdf(client: TestClient, ctx:
 
     pdf = client.get(f"{location}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-                for path in ctx.mailer.folder.glob("*.eml")]  # type: ignore[attr-defined]  # fmt: skip
+    messages = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in ctx.mailer.folder.glob("*.eml")
+    ]  # type: ignore[attr-defined]
     [copy] = [message for message in messages if message["To"] == "ana@example.org"]
     text = copy.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
     assert location in text and "Ana Lima" in text and WAIVER_TEXT.split("\n")[0] in text
@@ -212,8 +214,9 @@ def test_signing_is_rate_limited_per_client(client: TestClient) -> None:
     assert statuses[:60] == [400] * 60 and statuses[60] == 429
 
 
-def test_a_signature_that_loses_every_race_asks_the_guest_to_send_the_form_again(client: TestClient,
-                                                                                  ctx: Context) -> None:  # fmt: skip
+def test_a_signature_that_loses_every_race_asks_the_guest_to_send_the_form_again(
+    client: TestClient, ctx: Context
+) -> None:
     base = book(client)
     form = hidden_fields(client.get(f"{base}/waiver").text)
     raced = losing_races(ctx)

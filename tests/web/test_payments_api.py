@@ -139,6 +139,26 @@ def test_a_replayed_key_returns_the_first_answer_and_writes_nothing(client: Test
     assert len(client.get(f"/api/events/{SLUG}/payments").json()["entries"]) == 1
 
 
+def test_a_replay_says_it_is_one_and_a_first_answer_does_not(client: TestClient) -> None:
+    book(client)
+
+    first, again = pay(client, key="k-1"), pay(client, key="k-1")
+
+    assert "idempotent-replayed" not in first.headers
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (201, "true")
+
+
+def test_a_replay_after_more_payments_gives_back_its_entry_and_the_balance_now(client: TestClient) -> None:
+    book(client)
+    first = pay(client, key="k-1", amount="100").json()
+    pay(client, key="k-2", amount="300")
+
+    again = pay(client, key="k-1", amount="100").json()
+
+    assert again["payment"] == first["payment"]
+    assert (first["event"]["paid_cents"], again["event"]["paid_cents"]) == (10000, 40000)
+
+
 def test_a_reused_key_with_another_body_is_422(client: TestClient) -> None:
     book(client)
     pay(client, key="k-1", amount="100")
@@ -146,7 +166,10 @@ def test_a_reused_key_with_another_body_is_422(client: TestClient) -> None:
     response = pay(client, key="k-1", amount="200")
 
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert (response.json()["error"]["code"], response.json()["error"]["field"]) == (
+        "idempotency_key_reused",
+        "Idempotency-Key",
+    )
     assert len(client.get(f"/api/events/{SLUG}/payments").json()["entries"]) == 1
 
 

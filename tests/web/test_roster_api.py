@@ -29,8 +29,9 @@ def person(client: TestClient, name: str, role: str = "captain", **fields: Any) 
 
 
 def book(client: TestClient, first_name: str, period: str = "pm", **fields: Any) -> str:
-    response = client.post("/api/events", json=event_body(date=DAY, period=period, patron={"first_name": first_name},
-                                                          **fields))  # fmt: skip
+    response = client.post(
+        "/api/events", json=event_body(date=DAY, period=period, patron={"first_name": first_name}, **fields)
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["slug"])
 
@@ -140,8 +141,12 @@ def test_bad_roster_input_is_a_400_naming_the_field_never_a_500(client: TestClie
     for path, body, field in cases:
         response = client.post(path, json=body)
         assert (response.status_code, response.json()["error"]["field"]) == (400, field), response.text
-    for body, field in (({"captain": joe["id"]}, "captain"), ({"ship": "shp_nope"}, "ship"),
-                        ({"crew": [joe["id"], joe["id"]]}, "crew"), ({"crew": "x"}, "crew")):  # fmt: skip
+    for body, field in (
+        ({"captain": joe["id"]}, "captain"),
+        ({"ship": "shp_nope"}, "ship"),
+        ({"crew": [joe["id"], joe["id"]]}, "crew"),
+        ({"crew": "x"}, "crew"),
+    ):
         response = assign(client, slug, **body)
         assert (response.status_code, response.json()["error"]["field"]) == (400, field), response.text
 
@@ -217,8 +222,9 @@ def test_a_persons_calendar_feed_parses_back_with_their_charters(client: TestCli
 
 def test_the_calendar_token_is_long_and_redacted_from_access_logs(client: TestClient) -> None:
     url = person(client, "Maria Santos")["calendar_url"]
-    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "GET %s HTTP/1.1" 200', ("1.2.3.4", url),
-                               None)  # fmt: skip
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "GET %s HTTP/1.1" 200', ("1.2.3.4", url), None
+    )
 
     RedactSecrets().filter(record)
 

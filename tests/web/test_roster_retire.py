@@ -27,8 +27,9 @@ def test_a_retired_ship_leaves_the_roster_keeps_its_name_on_past_charters_and_ca
     client: TestClient,
 ) -> None:
     osprey, maria = ship(client), person(client, "Maria Santos")
-    response = client.post("/api/events", json={"date": "2026-04-20", "period": "pm", "party_size": 2,
-                                                "patron": {"first_name": "Old"}})  # fmt: skip
+    response = client.post(
+        "/api/events", json={"date": "2026-04-20", "period": "pm", "party_size": 2, "patron": {"first_name": "Old"}}
+    )
     past = response.json()["slug"]
     assign(client, past, ship=osprey["id"], captain=maria["id"])
     slug = book(client, "Sarah")

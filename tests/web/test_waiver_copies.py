@@ -21,8 +21,10 @@ from tests.web.test_waiver_form import Page, family
 
 def delivered(ctx: Context) -> list[EmailMessage]:
     folder: Path = ctx.mailer.folder  # type: ignore[attr-defined]
-    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
-            for path in sorted(folder.glob("*.eml"))]  # fmt: skip
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+        for path in sorted(folder.glob("*.eml"))
+    ]
 
 
 def pdf_text(content: bytes) -> tuple[PdfReader, str]:

@@ -60,8 +60,10 @@ class Page(HTMLParser):
 
 def summary_links(html: str) -> list[tuple[str, str]]:
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
-    return [(target, message.replace("&#39;", "'")) for target, message in
-            re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)]  # fmt: skip
+    return [
+        (target, message.replace("&#39;", "'"))
+        for target, message in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    ]
 
 
 def family(*children: tuple[str, str], **overrides: str) -> dict[str, str]:
@@ -158,8 +160,11 @@ def test_a_minor_alone_is_refused_and_nothing_is_written(client: TestClient, ctx
     response = sign(client, adult(guest_name="Leo Lima", typed_signature="Leo Lima", date_of_birth="2015-01-01"))
 
     assert response.status_code == 400
-    assert ("date_of_birth", "You must be 18 or over on Saturday 23 May 2026 to sign. A parent or guardian signs "
-            "for anyone younger, adding them as a child on their own form") in summary_links(response.text)  # fmt: skip
+    assert (
+        "date_of_birth",
+        "You must be 18 or over on Saturday 23 May 2026 to sign. A parent or guardian signs "
+        "for anyone younger, adding them as a child on their own form",
+    ) in summary_links(response.text)
     assert waivers.signatures(ctx, SLUG)[1] == []
 
 
@@ -196,8 +201,10 @@ def test_adding_and_removing_a_child_without_javascript_keeps_the_answers(client
     form = hidden_fields(client.get(f"{base}/waiver").text)
 
     added = client.post(f"{base}/waiver", data={**form, **family(("Leo Lima", "2016-02-10")), "add_child": "yes"})
-    removed = client.post(f"{base}/waiver", data={**form, **family(("Leo Lima", "2016-02-10"), ("Mia Lima", ""),
-                                                                   ("Ana", "")), "remove_child": "1"})  # fmt: skip
+    removed = client.post(
+        f"{base}/waiver",
+        data={**form, **family(("Leo Lima", "2016-02-10"), ("Mia Lima", ""), ("Ana", "")), "remove_child": "1"},
+    )
 
     assert added.status_code == 200 and 'id="child_2_name"' in added.text and 'value="Leo Lima"' in added.text
     assert 'id="child_3_name"' not in added.text and 'value="Ana Lima"' in added.text

@@ -104,9 +104,13 @@ def _claim_slot(store: DynamoDbStore, item: Item, after: datetime) -> bool:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        store.client.put_item(TableName=store.table, Item=encode(item), ConditionExpression=FREE_SLOT,
-                              ExpressionAttributeValues=encode({":after": after.isoformat()}),
-                              ExpressionAttributeNames={"#at": "at"})  # fmt: skip
+        store.client.put_item(
+            TableName=store.table,
+            Item=encode(item),
+            ConditionExpression=FREE_SLOT,
+            ExpressionAttributeValues=encode({":after": after.isoformat()}),
+            ExpressionAttributeNames={"#at": "at"},
+        )
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":

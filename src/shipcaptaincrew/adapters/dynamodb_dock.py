@@ -37,8 +37,11 @@ class DynamoDbDock:
         return None if item is None else departure(item)
 
     def add_departure(self, event_key: str, departure: Departure) -> None:
-        self._uow.writes.put(departure_item(event_key, departure), "attribute_not_exists(pk)",
-                             error=lambda: AlreadyDeparted("the charter has departed already", "slug"))  # fmt: skip
+        self._uow.writes.put(
+            departure_item(event_key, departure),
+            "attribute_not_exists(pk)",
+            error=lambda: AlreadyDeparted("the charter has departed already", "slug"),
+        )
 
     def add_return(self, event_key: str, departure: Departure) -> None:
         assert departure.returned_at is not None
@@ -52,26 +55,54 @@ class DynamoDbDock:
 
 
 def check_in_item(event_key: str, check_in: CheckIn) -> Item:
-    return {"pk": f"EV#{event_key}", "sk": f"{CHECKIN}{check_in.guest}", "event_key": event_key,
-            "guest": check_in.guest, "name": check_in.name, "walk_up": check_in.walk_up, "aboard": check_in.aboard,
-            "actor": check_in.actor, "at": check_in.at.isoformat(),
-            "added_at": check_in.added_at.isoformat()}  # fmt: skip
+    return {
+        "pk": f"EV#{event_key}",
+        "sk": f"{CHECKIN}{check_in.guest}",
+        "event_key": event_key,
+        "guest": check_in.guest,
+        "name": check_in.name,
+        "walk_up": check_in.walk_up,
+        "aboard": check_in.aboard,
+        "actor": check_in.actor,
+        "at": check_in.at.isoformat(),
+        "added_at": check_in.added_at.isoformat(),
+    }
 
 
 def check_in(item: Item) -> CheckIn:
-    return CheckIn(item["guest"], item["name"], bool(item["walk_up"]), bool(item["aboard"]), item["actor"],
-                   datetime.fromisoformat(item["at"]), datetime.fromisoformat(item["added_at"]))  # fmt: skip
+    return CheckIn(
+        item["guest"],
+        item["name"],
+        bool(item["walk_up"]),
+        bool(item["aboard"]),
+        item["actor"],
+        datetime.fromisoformat(item["at"]),
+        datetime.fromisoformat(item["added_at"]),
+    )
 
 
 def departure_item(event_key: str, departure: Departure) -> Item:
     returned_at = departure.returned_at.isoformat() if departure.returned_at else None
-    return {"pk": f"EV#{event_key}", "sk": DEPARTURE, "event_key": event_key,
-            "departed_at": departure.departed_at.isoformat(), "departed_by": departure.departed_by,
-            "aboard": guests_json(departure.aboard), "override_reason": departure.override_reason,
-            "returned_at": returned_at, "returned_by": departure.returned_by}  # fmt: skip
+    return {
+        "pk": f"EV#{event_key}",
+        "sk": DEPARTURE,
+        "event_key": event_key,
+        "departed_at": departure.departed_at.isoformat(),
+        "departed_by": departure.departed_by,
+        "aboard": guests_json(departure.aboard),
+        "override_reason": departure.override_reason,
+        "returned_at": returned_at,
+        "returned_by": departure.returned_by,
+    }
 
 
 def departure(item: Item) -> Departure:
     returned_at = datetime.fromisoformat(item["returned_at"]) if item.get("returned_at") else None
-    return Departure(datetime.fromisoformat(item["departed_at"]), item["departed_by"], guests(item["aboard"]),
-                     item["override_reason"], returned_at, item.get("returned_by", ""))  # fmt: skip
+    return Departure(
+        datetime.fromisoformat(item["departed_at"]),
+        item["departed_by"],
+        guests(item["aboard"]),
+        item["override_reason"],
+        returned_at,
+        item.get("returned_by", ""),
+    )

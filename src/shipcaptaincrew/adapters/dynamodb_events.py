@@ -145,8 +145,8 @@ class DynamoDbEvents:
         """
         values = {":pk": EVENTS, ":low": low, ":high": high}
         items = self._uow.query("gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high", values, INDEX, limit=limit)
-        found = {item["pk"]: item for item in (items if limit is None else islice(items, limit))
-                 if item.get("kind") == "event"}  # fmt: skip
+        read = items if limit is None else islice(items, limit)
+        found = {item["pk"]: item for item in read if item.get("kind") == "event"}
         for write in self._uow.writes.pending.values():
             item = write.item
             if write.kind == "put" and item.get("kind") == "event" and low <= item["gsi1sk"] <= high:
@@ -229,9 +229,13 @@ class DynamoDbEvents:
         writes.data_changed = True
 
     def _move(
-        self, slug: str, fields: Item, add: dict[str, int] | None = None, guard: str | None = None,
+        self,
+        slug: str,
+        fields: Item,
+        add: dict[str, int] | None = None,
+        guard: str | None = None,
         values: Item | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Change some fields of an event whatever its `rev` (still the event: not turned into an old slug), and
         move `rev` by ADD, so that a writer of the whole item who read it before (save, rename) runs again."""
         key, writes = slug_key(slug), self._uow.writes
@@ -383,10 +387,9 @@ def dock_fields(state: DockState) -> Item:
 
 def dock_state(item: Item) -> DockState:
     """Events stored before the charter day had none of these: nothing at the dock yet."""
-    departed, returned = item.get("departed_at"), item.get("returned_at")
-    return DockState(item.get("dock_status", ""), item.get("aboard", 0),
-                     datetime.fromisoformat(departed) if departed else None,
-                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
+    departed, returned = (item.get(name) for name in ("departed_at", "returned_at"))
+    departed_at, returned_at = (datetime.fromisoformat(at) if at else None for at in (departed, returned))
+    return DockState(item.get("dock_status", ""), item.get("aboard", 0), departed_at, returned_at)
 
 
 def _assignment_fields(assignment: Assignment) -> Item:

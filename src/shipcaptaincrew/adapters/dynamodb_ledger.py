@@ -4,18 +4,19 @@ An entry lives under its event's immutable key (`EV#<key>`, `LEDGER#<recorded at
 keeps its ledger; `gsi1` (`LEDGER`, `<recorded at>#<id>`) answers `between`; a pointer item `ENTRY#<id>` finds
 an entry by id. A reversal also puts `ENTRY#<original>`/`REVERSED` on the condition that it does not exist:
 a payment is reversed at most once, even by two requests at the same moment. Nothing is ever updated.
-An idempotency key is `IDEM#<key>`, with `expires` for the table's time-to-live.
+An idempotency key is `IDEM#<key>`, naming the entry it made, with `expires` for the table's time-to-live.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item
 from shipcaptaincrew.domain.errors import Conflict, Contention, DomainError, NotFound
 from shipcaptaincrew.domain.ledger import Entry
-from shipcaptaincrew.ports import StoredResponse
+from shipcaptaincrew.ports import IdempotencyRecord
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork
@@ -32,7 +33,7 @@ class DynamoDbLedger:
     def append(self, entry: Entry) -> None:
         event = self._uow.events.item(entry.event_slug)
         if event is None:
-            raise NotFound(f"no event {entry.event_slug!r}", "event_id")
+            raise NotFound(f"no event {entry.event_slug!r}", "event")
         item = _item(entry, str(event["key"]))
         writes = self._uow.writes
         writes.put(item, "attribute_not_exists(pk)")
@@ -130,31 +131,36 @@ class DynamoDbIdempotencyKeys:
     def __init__(self, uow: DynamoDbUnitOfWork) -> None:
         self._uow = uow
 
-    def get(self, key: str) -> StoredResponse | None:
+    def get(self, key: str) -> IdempotencyRecord | None:
         item = self._uow.get((f"IDEM#{key}", "IDEM"))
         if item is None:
             return None
-        return StoredResponse(
-            item["fingerprint"], item["status"], bytes(item["body"]), datetime.fromisoformat(item["created_at"])
-        )
+        return IdempotencyRecord(item["fingerprint"], entry_made(item), datetime.fromisoformat(item["created_at"]))
 
-    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:
+    def put(self, key: str, record: IdempotencyRecord, expires_at: datetime) -> None:
         """The key's item carries `expires` (epoch seconds): the table's time-to-live removes it some time after
         (DynamoDB sweeps within days), so keys never pile up and no write has to trim them."""
         self._uow.writes.put(
             {
                 "pk": f"IDEM#{key}",
                 "sk": "IDEM",
-                "fingerprint": response.fingerprint,
-                "status": response.status,
-                "body": response.body,
-                "created_at": response.created_at.isoformat(),
+                "fingerprint": record.fingerprint,
+                "entry_id": record.entry_id,
+                "created_at": record.created_at.isoformat(),
                 "expires": int(expires_at.timestamp()),
             },
             "attribute_not_exists(pk)",
-            # Another request stored the key first: run again, this one replays its answer (or finds it reused).
-            error=lambda: Contention("this Idempotency-Key was stored by another request at the same moment"),
+            # Another request stored the key first: run again, this one finds it (or finds it reused).
+            error=lambda: Contention("this idempotency key was stored by another request at the same moment"),
         )
 
     def forget_older_than(self, moment: datetime) -> None:
         """Nothing to do: the table's time-to-live forgets each key after its `expires`."""
+
+
+def entry_made(item: Item) -> str:
+    """The entry an idempotency key's item names; an item stored with the whole answer (`body`, the JSON the API
+    sent) names it there, until the time-to-live forgets it."""
+    if "entry_id" in item:
+        return str(item["entry_id"])
+    return str(json.loads(bytes(item["body"]))["payment"]["id"])

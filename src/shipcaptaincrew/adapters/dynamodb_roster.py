@@ -94,8 +94,9 @@ class DynamoDbRoster:
         self._uow.writes.data_changed = True
 
     def replace_calendar_token(self, person_id: str, old: str, new: str) -> None:
-        self._uow.writes.update((ROSTER, f"PERSON#{person_id}"), {"calendar_token": new},
-                                condition="attribute_exists(pk)")  # fmt: skip
+        self._uow.writes.update(
+            (ROSTER, f"PERSON#{person_id}"), {"calendar_token": new}, condition="attribute_exists(pk)"
+        )
         if old:
             self._uow.writes.delete((f"CALTOKEN#{old}", "TOKEN"))
         pointer = {"pk": f"CALTOKEN#{new}", "sk": "TOKEN", "person_id": person_id}
@@ -103,8 +104,9 @@ class DynamoDbRoster:
         self._uow.writes.data_changed = True
 
     def replace_day_sheet_nonce(self, person_id: str, nonce: str) -> None:
-        self._uow.writes.update((ROSTER, f"PERSON#{person_id}"), {"day_sheet_nonce": nonce},
-                                condition="attribute_exists(pk)")  # fmt: skip
+        self._uow.writes.update(
+            (ROSTER, f"PERSON#{person_id}"), {"day_sheet_nonce": nonce}, condition="attribute_exists(pk)"
+        )
 
     def person(self, person_id: str) -> Person | None:
         item = self._uow.get((ROSTER, f"PERSON#{person_id}"))

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from shipcaptaincrew.adapters.dynamodb_events import EVENTS
-from shipcaptaincrew.adapters.dynamodb_ledger import LEDGER
+from shipcaptaincrew.adapters.dynamodb_ledger import LEDGER, entry_made
 from shipcaptaincrew.adapters.dynamodb_roster import ROSTER
 from shipcaptaincrew.adapters.dynamodb_store import Item
 from shipcaptaincrew.adapters.dynamodb_waivers import SIGNATURES, VOIDS
@@ -65,17 +64,33 @@ def _event_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["slug"]] = record["key"]
     slug, starts = record["slug"], record["period_starts"]
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in record["conflicts"]]
-    event = {"pk": f"SLUG#{slug}", "sk": "SLUG", "kind": "event", "key": key, "aliases": sorted(record["aliases"]),
-             "gsi1pk": EVENTS, "gsi1sk": f"{record['date']}#{starts}#{slug}", "starts": starts,
-             **_pick(record, EVENT_FIELDS), "conflicts": conflicts, "rev": 1}  # fmt: skip
+    event = {
+        "pk": f"SLUG#{slug}",
+        "sk": "SLUG",
+        "kind": "event",
+        "key": key,
+        "aliases": sorted(record["aliases"]),
+        "gsi1pk": EVENTS,
+        "gsi1sk": f"{record['date']}#{starts}#{slug}",
+        "starts": starts,
+        **_pick(record, EVENT_FIELDS),
+        "conflicts": conflicts,
+        "rev": 1,
+    }
     aliases = [{"pk": f"SLUG#{alias}", "sk": "SLUG", "kind": "alias", "target": slug} for alias in record["aliases"]]
     return [event, {"pk": f"EV#{key}", "sk": "SLUG", "slug": slug}, *aliases]
 
 
 def _ledger_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key, sort = keys[record["event"]], f"{record['recorded_at']}#{record['id']}"
-    entry = {"pk": f"EV#{key}", "sk": f"LEDGER#{sort}", "gsi1pk": LEDGER, "gsi1sk": sort, "event_key": key,
-             **_pick(record, LEDGER_FIELDS)}  # fmt: skip
+    entry = {
+        "pk": f"EV#{key}",
+        "sk": f"LEDGER#{sort}",
+        "gsi1pk": LEDGER,
+        "gsi1sk": sort,
+        "event_key": key,
+        **_pick(record, LEDGER_FIELDS),
+    }
     pointer = {"pk": f"ENTRY#{record['id']}", "sk": "ENTRY", "event_key": key, "entry_sk": entry["sk"]}
     reversed_ = [{"pk": f"ENTRY#{record['reverses']}", "sk": "REVERSED", "by": record["id"]}]
     return [entry, pointer, *(reversed_ if record["reverses"] else [])]
@@ -83,8 +98,14 @@ def _ledger_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _signature_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key, sort = keys[record["event"]], f"{record['signed_at']}#{record['id']}"
-    signature = {"pk": f"EV#{key}", "sk": f"SIG#{sort}", "gsi1pk": SIGNATURES, "gsi1sk": sort, "event_key": key,
-                 **_pick(record, SIGNATURE_FIELDS)}  # fmt: skip
+    signature = {
+        "pk": f"EV#{key}",
+        "sk": f"SIG#{sort}",
+        "gsi1pk": SIGNATURES,
+        "gsi1sk": sort,
+        "event_key": key,
+        **_pick(record, SIGNATURE_FIELDS),
+    }
     pointer = {"event_key": key, "signature_sk": signature["sk"]}
     copy = {"pk": f"COPY#{record['copy_token']}", "sk": "COPY", **pointer}
     return [signature, copy, {"pk": f"SIGID#{record['id']}", "sk": "SIGID", **pointer}]
@@ -92,9 +113,17 @@ def _signature_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _void_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
-    return [{"pk": f"EV#{key}", "sk": f"VOID#{record['signature']}", "gsi1pk": VOIDS,
-             "gsi1sk": f"{record['position']:012d}", "event_key": key, "signature_id": record["signature"],
-             **_pick(record, VOID_FIELDS)}]  # fmt: skip
+    return [
+        {
+            "pk": f"EV#{key}",
+            "sk": f"VOID#{record['signature']}",
+            "gsi1pk": VOIDS,
+            "gsi1sk": f"{record['position']:012d}",
+            "event_key": key,
+            "signature_id": record["signature"],
+            **_pick(record, VOID_FIELDS),
+        }
+    ]
 
 
 def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
@@ -104,15 +133,15 @@ def _reminder_items(record: Record, keys: dict[str, str]) -> list[Item]:
 
 def _check_in_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
-    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key,
-             **_pick(record, CHECK_IN_FIELDS)}]  # fmt: skip
+    return [{"pk": f"EV#{key}", "sk": f"CHECKIN#{record['guest']}", "event_key": key, **_pick(record, CHECK_IN_FIELDS)}]
 
 
 def _departure_items(record: Record, keys: dict[str, str]) -> list[Item]:
     key = keys[record["event"]]
     aboard = json.dumps(record["aboard"], sort_keys=True, ensure_ascii=False)  # as DynamoDbDock writes it
-    return [{"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS),
-             "aboard": aboard}]  # fmt: skip
+    return [
+        {"pk": f"EV#{key}", "sk": "DEPARTURE", "event_key": key, **_pick(record, DEPARTURE_FIELDS), "aboard": aboard}
+    ]
 
 
 def _chain_items(record: Record, _: dict[str, str]) -> list[Item]:
@@ -131,21 +160,28 @@ def _person_items(record: Record, _: dict[str, str]) -> list[Item]:
 
 
 def _version_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": "WAIVER", "sk": f"VERSION#{record['id']:010d}", **_pick(record, ("id", "text", "sha256",
-                                                                                    "created_at"))}]  # fmt: skip
+    return [
+        {"pk": "WAIVER", "sk": f"VERSION#{record['id']:010d}", **_pick(record, ("id", "text", "sha256", "created_at"))}
+    ]
 
 
 def _idempotency_items(record: Record, _: dict[str, str]) -> list[Item]:
     expires = int((datetime.fromisoformat(record["created_at"]) + KEEP_KEYS_FOR).timestamp())  # the time-to-live
-    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", "fingerprint": record["fingerprint"],
-             "status": record["status"], "body": base64.b64decode(record["body_base64"]),
-             "created_at": record["created_at"], "expires": expires}]  # fmt: skip
+    fields = _pick(record, ("fingerprint", "entry_id", "created_at"))
+    return [{"pk": f"IDEM#{record['key']}", "sk": "IDEM", **fields, "expires": expires}]
 
 
 def _outbox_items(record: Record, _: dict[str, str]) -> list[Item]:
-    return [{"pk": f"OUTBOX#{record['id']}", "sk": "MSG", "gsi1pk": f"OUTBOX#{record['status']}",
-             "gsi1sk": f"{record['created_at']}#{record['id']}", **_pick(record, OUTBOX_FIELDS),
-             "facts": json.dumps(record["facts"], ensure_ascii=False)}]  # fmt: skip
+    return [
+        {
+            "pk": f"OUTBOX#{record['id']}",
+            "sk": "MSG",
+            "gsi1pk": f"OUTBOX#{record['status']}",
+            "gsi1sk": f"{record['created_at']}#{record['id']}",
+            **_pick(record, OUTBOX_FIELDS),
+            "facts": json.dumps(record["facts"], ensure_ascii=False),
+        }
+    ]
 
 
 CREDENTIAL_KEYS = {"admin_password_hash": "ADMIN", "admin_password_tag": "TAG"}
@@ -164,8 +200,16 @@ def _revoked_items(record: Record, _: dict[str, str]) -> list[Item]:
 def _audit_items(record: Record, _: dict[str, str]) -> list[Item]:
     day = datetime.fromisoformat(record["at"]).date().isoformat()
     data = json.dumps(record["data"], sort_keys=True, default=str)  # as DynamoDbAuditLog writes it
-    return [{"pk": f"AUDIT#{day}", "sk": f"{record['at']}#{uuid.uuid4().hex}", "action": record["action"],
-             "actor": record["actor"], "at": record["at"], "data": data}]  # fmt: skip
+    return [
+        {
+            "pk": f"AUDIT#{day}",
+            "sk": f"{record['at']}#{uuid.uuid4().hex}",
+            "action": record["action"],
+            "actor": record["actor"],
+            "at": record["at"],
+            "data": data,
+        }
+    ]
 
 
 _TO_ITEMS: dict[str, Callable[[Record, dict[str, str]], list[Item]]] = {
@@ -191,19 +235,27 @@ def record_for(item: Item, slugs: dict[str, str]) -> Record | None:
     for prefix, sort_prefix, read in _FROM_ITEMS:
         if pk.startswith(prefix) and sk.startswith(sort_prefix):
             return read(item, slugs)
-    raise InvalidInput(f"the table holds an item this version cannot export (pk {pk!r}, sk {sk!r}); nothing written",
-                       "table")  # fmt: skip
+    raise InvalidInput(
+        f"the table holds an item this version cannot export (pk {pk!r}, sk {sk!r}); nothing written", "table"
+    )
 
 
 def _event(item: Item, _: dict[str, str]) -> Record:
     conflicts = [{name: conflict[name] for name in CONFLICT_FIELDS} for conflict in item.get("conflicts", [])]
     dock = {"dock_status": item.get("dock_status", ""), "aboard": item.get("aboard", 0)}  # stored before check-in
-    return {"type": "event", **_pick(item, EVENT_FIELDS), **dock, "period_starts": item["starts"],
-            "conflicts": conflicts,
-            "key": item["key"], "guest_nonce": item.get("guest_nonce") or item["key"],
-            "reminders": bool(item.get("reminders", True)),
-            "aliases": sorted(item.get("aliases", [])), "crew_ids": list(item.get("crew_ids", [])),
-            "override_reason": item.get("override_reason", "")}  # fmt: skip
+    return {
+        "type": "event",
+        **_pick(item, EVENT_FIELDS),
+        **dock,
+        "period_starts": item["starts"],
+        "conflicts": conflicts,
+        "key": item["key"],
+        "guest_nonce": item.get("guest_nonce") or item["key"],
+        "reminders": bool(item.get("reminders", True)),
+        "aliases": sorted(item.get("aliases", [])),
+        "crew_ids": list(item.get("crew_ids", [])),
+        "override_reason": item.get("override_reason", ""),
+    }
 
 
 def _entry(item: Item, slugs: dict[str, str]) -> Record:
@@ -218,14 +270,22 @@ def _signature(item: Item, slugs: dict[str, str]) -> Record:
 
 
 def _void(item: Item, slugs: dict[str, str]) -> Record:
-    return {"type": "signature_void", **_pick(item, VOID_FIELDS), "signature": item["signature_id"],
-            "event": slugs[str(item["event_key"])]}  # fmt: skip
+    return {
+        "type": "signature_void",
+        **_pick(item, VOID_FIELDS),
+        "signature": item["signature_id"],
+        "event": slugs[str(item["event_key"])],
+    }
 
 
 def _reminder(item: Item, slugs: dict[str, str]) -> Record:
     days = int(str(item["sk"]).removeprefix("REMINDER#"))
-    return {"type": "reminder_sent", "event": slugs[str(item["pk"]).removeprefix("EV#")], "days_before": days,
-            "sent_at": item["sent_at"]}  # fmt: skip
+    return {
+        "type": "reminder_sent",
+        "event": slugs[str(item["pk"]).removeprefix("EV#")],
+        "days_before": days,
+        "sent_at": item["sent_at"],
+    }
 
 
 def _check_in(item: Item, slugs: dict[str, str]) -> Record:
@@ -234,14 +294,17 @@ def _check_in(item: Item, slugs: dict[str, str]) -> Record:
 
 
 def _departure(item: Item, slugs: dict[str, str]) -> Record:
-    return {"type": "departure", **_pick(item, DEPARTURE_FIELDS), "aboard": json.loads(item["aboard"]),
-            "event": slugs[str(item["event_key"])]}  # fmt: skip
+    return {
+        "type": "departure",
+        **_pick(item, DEPARTURE_FIELDS),
+        "aboard": json.loads(item["aboard"]),
+        "event": slugs[str(item["event_key"])],
+    }
 
 
 def _idempotency(item: Item, _: dict[str, str]) -> Record:
-    body = base64.b64encode(bytes(item["body"])).decode("ascii")
-    return {"type": "idempotency_key", "key": str(item["pk"]).removeprefix("IDEM#"), "body_base64": body,
-            **_pick(item, ("fingerprint", "status", "created_at"))}  # fmt: skip
+    return {"type": "idempotency_key", "key": str(item["pk"]).removeprefix("IDEM#"), "entry_id": entry_made(item),
+            **_pick(item, ("fingerprint", "created_at"))}  # fmt: skip
 
 
 def _outbox(item: Item, _: dict[str, str]) -> Record:
@@ -260,8 +323,12 @@ def _simple(kind: str, names: tuple[str, ...], **more: Callable[[Item], Any]) ->
 
 
 # A person stored before day sheets had a nonce: their id serves, as DynamoDbRoster reads it.
-_PERSON = _simple("person", PERSON_FIELDS, calendar_token=lambda item: item.get("calendar_token", ""),
-                  day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"])  # fmt: skip
+_PERSON = _simple(
+    "person",
+    PERSON_FIELDS,
+    calendar_token=lambda item: item.get("calendar_token", ""),
+    day_sheet_nonce=lambda item: item.get("day_sheet_nonce") or item["id"],
+)
 _FROM_ITEMS: tuple[tuple[str, str, Reader], ...] = (
     ("SLUG#", "SLUG", _event),
     ("EV#", "LEDGER#", _entry),

@@ -70,16 +70,31 @@ def code_from_redirect(address: str, consent: Consent) -> str:
     return code
 
 
-def exchange_code(token_url: str, client_id: str, client_secret: str, code: str, consent: Consent,
-                  now: datetime, timeout: float = 15.0) -> GmailToken:  # fmt: skip
+def exchange_code(
+    token_url: str,
+    client_id: str,
+    client_secret: str,
+    code: str,
+    consent: Consent,
+    now: datetime,
+    timeout: float = 15.0,
+) -> GmailToken:
     """Trade the code for tokens. CredentialsUnavailable if Google refuses or sends no refresh token."""
     token = GmailToken(client_id, client_secret)
-    form = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "client_secret": client_secret,
-            "redirect_uri": consent.redirect_uri, "code_verifier": consent.verifier}  # fmt: skip
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "redirect_uri": consent.redirect_uri,
+        "code_verifier": consent.verifier,
+    }
     answer = call_token_endpoint(token_url, form, timeout, token)
     if not answer.refresh_token:
-        raise CredentialsUnavailable("Google sent no refresh token; remove the app's access in your Google account "
-                                     "settings and run `scc mail gmail-auth` again")  # fmt: skip
+        raise CredentialsUnavailable(
+            "Google sent no refresh token; remove the app's access in your Google account "
+            "settings and run `scc mail gmail-auth` again"
+        )
     expires = now + timedelta(seconds=answer.expires_in)
     return replace(token, refresh_token=answer.refresh_token, access_token=answer.access_token, expires_at=expires)
 

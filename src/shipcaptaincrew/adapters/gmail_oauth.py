@@ -92,8 +92,14 @@ class GmailTokens:
     `scc mail gmail-auth` (or refreshed by another process) is picked up without a restart.
     """
 
-    def __init__(self, store: TokenStore, fallback: GmailToken, clock: Clock, token_url: str = GOOGLE_TOKEN_URL,
-                 timeout: float = TIMEOUT_SECONDS) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: TokenStore,
+        fallback: GmailToken,
+        clock: Clock,
+        token_url: str = GOOGLE_TOKEN_URL,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         self.store = store
         self.token_url = token_url
         self._fallback = fallback
@@ -128,8 +134,12 @@ class GmailTokens:
     def _refresh(self, token: GmailToken, now: datetime) -> GmailToken:
         if token.missing():
             raise CredentialsUnavailable(f"Gmail has no {' or '.join(token.missing())} configured; {RUN_GMAIL_AUTH}")
-        form = {"grant_type": "refresh_token", "client_id": token.client_id,
-                "client_secret": token.client_secret, "refresh_token": token.refresh_token}  # fmt: skip
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": token.client_id,
+            "client_secret": token.client_secret,
+            "refresh_token": token.refresh_token,
+        }
         answer = call_token_endpoint(self.token_url, form, self._timeout, token)
         return replace(
             token,
@@ -142,8 +152,9 @@ class GmailTokens:
         try:
             self.store.save(token)
         except Exception as error:  # best effort: the token works from memory; another process refreshes its own
-            log.warning("could not write the refreshed Gmail token back to %s (%s)", self.store.describe(),
-                        type(error).__name__)  # fmt: skip
+            log.warning(
+                "could not write the refreshed Gmail token back to %s (%s)", self.store.describe(), type(error).__name__
+            )
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,12 @@ def _content(text: str, html: str, linesep: str) -> tuple[list[tuple[str, str]],
     return top, out + _lines(f"\n--{boundary}--\n", linesep)
 
 
-def _mixed(headers: list[tuple[str, str]], content: tuple[list[tuple[str, str]], bytes],
-           files: tuple[Attachment, ...], linesep: str) -> bytes:  # fmt: skip
+def _mixed(
+    headers: list[tuple[str, str]],
+    content: tuple[list[tuple[str, str]], bytes],
+    files: tuple[Attachment, ...],
+    linesep: str,
+) -> bytes:
     """multipart/mixed: the readable part first, then each file, base64 (its name ASCII, as the caller made it)."""
     boundary = f"=_{secrets.token_hex(16)}"  # base64 and quoted-printable never contain "=_"
     top = [("Content-Type", f'multipart/mixed; boundary="{boundary}"'), ("MIME-Version", "1.0"), *headers]

@@ -20,9 +20,17 @@ invocation's 15 s, and the message stays queued for its retry."""
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, security: str, sender: str, username: str | None = None,
-                 password: str | None = None, ssl_context: ssl.SSLContext | None = None,
-                 timeout: float = TIMEOUT_SECONDS) -> None:  # fmt: skip
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        security: str,
+        sender: str,
+        username: str | None = None,
+        password: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         if security not in SECURITIES:
             raise ValueError(f"security must be one of {SECURITIES}")
         self.host, self.port, self.security, self.sender = host, port, security, sender

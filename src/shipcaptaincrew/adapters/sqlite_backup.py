@@ -159,8 +159,10 @@ def _summary(path: Path, connection: sqlite3.Connection, shown: Path) -> StoreSu
     if version < 1 or not REQUIRED_TABLES <= tables:
         raise InvalidInput(f"{shown} is an SQLite database but not an scc store (no scc tables)")
     if version > latest_schema_version():
-        raise InvalidInput(f"{shown} has schema version {version}, newer than this scc knows "
-                           f"({latest_schema_version()}): restore it with a newer scc")  # fmt: skip
+        raise InvalidInput(
+            f"{shown} has schema version {version}, newer than this scc knows "
+            f"({latest_schema_version()}): restore it with a newer scc"
+        )
     counts = {name: int(connection.execute(query).fetchone()[0]) for name, query in COUNTED.items()}
     total = int(connection.execute(LEDGER_TOTAL).fetchone()[0])
     return StoreSummary(path, path.stat().st_size, version, counts, total)
@@ -230,8 +232,9 @@ def _locked(database: Path, force: bool) -> Iterator[None]:
         except sqlite3.DatabaseError as error:  # not a database at all: nothing to fold in, only to keep aside
             held, readable = f"a file that is not an SQLite database ({error})", False
         if held is not None and not force:
-            raise Conflict(f"the store at {database} holds {held}; "
-                           "use --force to replace it (it is kept aside, not deleted)")  # fmt: skip
+            raise Conflict(
+                f"the store at {database} holds {held}; use --force to replace it (it is kept aside, not deleted)"
+            )
         if readable:
             _leave_wal(database, connection)
         yield

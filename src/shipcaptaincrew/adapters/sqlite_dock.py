@@ -21,17 +21,35 @@ class SqliteDock:
             f"SELECT guest, name, walk_up, aboard, actor, at, added_at FROM check_ins WHERE event_id = {_EVENT}",
             (event_key,),
         )
-        return [CheckIn(row[0], row[1], bool(row[2]), bool(row[3]), row[4], datetime.fromisoformat(row[5]),
-                        datetime.fromisoformat(row[6])) for row in rows]  # fmt: skip
+        return [
+            CheckIn(
+                row[0],
+                row[1],
+                bool(row[2]),
+                bool(row[3]),
+                row[4],
+                datetime.fromisoformat(row[5]),
+                datetime.fromisoformat(row[6]),
+            )
+            for row in rows
+        ]
 
     def put_check_in(self, event_key: str, check_in: CheckIn) -> None:
         self._connection.execute(
             "INSERT INTO check_ins (event_id, guest, name, walk_up, aboard, actor, at, added_at) "
             f"VALUES ({_EVENT}, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, guest) DO UPDATE SET name = excluded.name, "
             "aboard = excluded.aboard, actor = excluded.actor, at = excluded.at",
-            (event_key, check_in.guest, check_in.name, int(check_in.walk_up), int(check_in.aboard), check_in.actor,
-             check_in.at.isoformat(), check_in.added_at.isoformat()),
-        )  # fmt: skip
+            (
+                event_key,
+                check_in.guest,
+                check_in.name,
+                int(check_in.walk_up),
+                int(check_in.aboard),
+                check_in.actor,
+                check_in.at.isoformat(),
+                check_in.added_at.isoformat(),
+            ),
+        )
 
     def departure(self, event_key: str) -> Departure | None:
         row = self._connection.execute(
@@ -49,9 +67,14 @@ class SqliteDock:
             self._connection.execute(
                 "INSERT INTO departures (event_id, departed_at, departed_by, aboard, override_reason) "
                 f"VALUES ({_EVENT}, ?, ?, ?, ?)",
-                (event_key, departure.departed_at.isoformat(), departure.departed_by, guests_json(departure.aboard),
-                 departure.override_reason),
-            )  # fmt: skip
+                (
+                    event_key,
+                    departure.departed_at.isoformat(),
+                    departure.departed_by,
+                    guests_json(departure.aboard),
+                    departure.override_reason,
+                ),
+            )
         except sqlite3.IntegrityError:
             raise AlreadyDeparted("the charter has departed already", "slug") from None
 

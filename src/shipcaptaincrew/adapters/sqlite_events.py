@@ -197,13 +197,31 @@ class SqliteEventRepository:
         starts = self._periods.get(details.period).starts.strftime("%H:%M")
         cleared_at = event.payment.cleared_at.isoformat() if event.payment.cleared_at else None
         return (
-            event.slug, details.date.isoformat(), details.period, starts,
-            patron.first_name, patron.last_name, patron.email, patron.phone,
-            details.party_size, details.title, details.notes, details.amount_due_cents, details.status,
-            *_assignment_row(event.assignment), event.payment.paid_cents, cleared_at,
-            event.waivers_signed, event.created_at.isoformat(), event.updated_at.isoformat(), event.version,
-            event.guest_nonce, event.key or uuid.uuid4().hex, int(details.reminders), *_dock_row(event.dock),
-        )  # fmt: skip
+            event.slug,
+            details.date.isoformat(),
+            details.period,
+            starts,
+            patron.first_name,
+            patron.last_name,
+            patron.email,
+            patron.phone,
+            details.party_size,
+            details.title,
+            details.notes,
+            details.amount_due_cents,
+            details.status,
+            *_assignment_row(event.assignment),
+            event.payment.paid_cents,
+            cleared_at,
+            event.waivers_signed,
+            event.created_at.isoformat(),
+            event.updated_at.isoformat(),
+            event.version,
+            event.guest_nonce,
+            event.key or uuid.uuid4().hex,
+            int(details.reminders),
+            *_dock_row(event.dock),
+        )
 
 
 def _dock_row(state: DockState) -> tuple[object, ...]:
@@ -217,13 +235,19 @@ def _dock_row(state: DockState) -> tuple[object, ...]:
 
 def _dock(row: sqlite3.Row) -> DockState:
     departed, returned = row["departed_at"], row["returned_at"]
-    return DockState(row["dock_status"], row["aboard"], datetime.fromisoformat(departed) if departed else None,
-                     datetime.fromisoformat(returned) if returned else None)  # fmt: skip
+    return DockState(
+        row["dock_status"],
+        row["aboard"],
+        datetime.fromisoformat(departed) if departed else None,
+        datetime.fromisoformat(returned) if returned else None,
+    )
 
 
 def _assignment_row(assignment: Assignment) -> tuple[object, ...]:
-    conflicts = [{"kind": c.kind, "message": c.message, "other": c.other, "overridden": c.overridden}
-                 for c in assignment.conflicts]  # fmt: skip
+    conflicts = [
+        {"kind": c.kind, "message": c.message, "other": c.other, "overridden": c.overridden}
+        for c in assignment.conflicts
+    ]
     return (
         assignment.ship.id if assignment.ship else None,
         assignment.captain.id if assignment.captain else None,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from shipcaptaincrew.domain.errors import Contention
 from shipcaptaincrew.domain.ledger import Entry
-from shipcaptaincrew.ports import StoredResponse
+from shipcaptaincrew.ports import IdempotencyRecord
 
 _SELECT = "SELECT ledger.*, events.slug AS event_slug FROM ledger JOIN events ON events.id = ledger.event_id"
 
@@ -22,11 +22,21 @@ class SqliteLedger:
             " actor, recorded_at, reverses, reason)"
             " SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM events WHERE slug = ?",
             (
-                entry.id, entry.kind, entry.amount_cents, entry.method, entry.patron_name, entry.reference,
-                entry.note, entry.received_on.isoformat() if entry.received_on else None, entry.actor,
-                entry.recorded_at.isoformat(), entry.reverses, entry.reason, entry.event_slug,
+                entry.id,
+                entry.kind,
+                entry.amount_cents,
+                entry.method,
+                entry.patron_name,
+                entry.reference,
+                entry.note,
+                entry.received_on.isoformat() if entry.received_on else None,
+                entry.actor,
+                entry.recorded_at.isoformat(),
+                entry.reverses,
+                entry.reason,
+                entry.event_slug,
             ),
-        )  # fmt: skip
+        )
 
     def get(self, entry_id: str) -> Entry | None:
         row = self._connection.execute(f"{_SELECT} WHERE ledger.id = ?", (entry_id,)).fetchone()
@@ -56,22 +66,22 @@ class SqliteIdempotencyKeys:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
-    def get(self, key: str) -> StoredResponse | None:
+    def get(self, key: str) -> IdempotencyRecord | None:
         row = self._connection.execute(
-            "SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE key = ?", (key,)
+            "SELECT fingerprint, entry_id, created_at FROM idempotency_keys WHERE key = ?", (key,)
         ).fetchone()
         if row is None:
             return None
-        return StoredResponse(row[0], row[1], bytes(row[2]), datetime.fromisoformat(row[3]))
+        return IdempotencyRecord(row[0], row[1], datetime.fromisoformat(row[2]))
 
-    def put(self, key: str, response: StoredResponse, expires_at: datetime) -> None:  # forgotten by forget_older_than
+    def put(self, key: str, record: IdempotencyRecord, expires_at: datetime) -> None:  # forgotten by forget_older_than
         try:
             self._connection.execute(
-                "INSERT INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
-                (key, response.fingerprint, response.status, response.body, response.created_at.isoformat()),
+                "INSERT INTO idempotency_keys (key, fingerprint, entry_id, created_at) VALUES (?, ?, ?, ?)",
+                (key, record.fingerprint, record.entry_id, record.created_at.isoformat()),
             )
         except sqlite3.IntegrityError:
-            raise Contention("this Idempotency-Key was stored by another request at the same moment") from None
+            raise Contention("this idempotency key was stored by another request at the same moment") from None
 
     def forget_older_than(self, moment: datetime) -> None:
         self._connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (moment.isoformat(),))

@@ -28,9 +28,15 @@ class SqliteOutbox:
     def update(self, message: OutboxMessage) -> None:
         self._connection.execute(
             "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?",
-            (message.status, message.attempts, _iso(message.next_attempt_at), message.last_error,
-             _iso(message.sent_at), message.id),
-        )  # fmt: skip
+            (
+                message.status,
+                message.attempts,
+                _iso(message.next_attempt_at),
+                message.last_error,
+                _iso(message.sent_at),
+                message.id,
+            ),
+        )
 
     def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         rows = self._connection.execute(
@@ -54,10 +60,21 @@ class SqliteOutbox:
 def _row(message: OutboxMessage) -> tuple[object, ...]:
     email = message.email
     return (
-        message.id, message.message_id, message.kind, email.to, email.subject, email.text,
-        message.created_at.isoformat(), message.status, message.attempts, _iso(message.next_attempt_at),
-        message.last_error, _iso(message.sent_at), email.template, json.dumps(dict(email.facts), ensure_ascii=False),
-    )  # fmt: skip
+        message.id,
+        message.message_id,
+        message.kind,
+        email.to,
+        email.subject,
+        email.text,
+        message.created_at.isoformat(),
+        message.status,
+        message.attempts,
+        _iso(message.next_attempt_at),
+        message.last_error,
+        _iso(message.sent_at),
+        email.template,
+        json.dumps(dict(email.facts), ensure_ascii=False),
+    )
 
 
 def _message(row: sqlite3.Row) -> OutboxMessage:

@@ -85,10 +85,14 @@ class SqliteRoster:
 
 def _person_row(person: Person) -> tuple[object, ...]:
     return (
-        person.id, person.name, person.role, person.email, person.phone,
+        person.id,
+        person.name,
+        person.role,
+        person.email,
+        person.phone,
         person.licence_expires.isoformat() if person.licence_expires else None,
         person.medical_expires.isoformat() if person.medical_expires else None,
-    )  # fmt: skip
+    )
 
 
 def _person(row: sqlite3.Row) -> Person:

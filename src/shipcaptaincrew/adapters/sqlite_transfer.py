@@ -8,7 +8,6 @@ are untouched, and those that bump the generation counters fire as they do for a
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +50,7 @@ PLAIN = {  # record type -> (table, columns) for the kinds that are one row each
     "credential": ("credentials", ("name", "value")),
     "revoked_token": ("revoked_tokens", ("token_id", "expires_at")),
     "waiver_chain": ("waiver_chain", ("position", "seal", "head_seal")),
+    "idempotency_key": ("idempotency_keys", ("key", "fingerprint", "entry_id", "created_at")),
 }  # fmt: skip
 PROGRESS_EVERY = 1000
 
@@ -117,15 +117,14 @@ def _dump(connection: sqlite3.Connection) -> Iterator[Record]:
         yield {**record, "minor": bool(record["minor"])}
     yield from _joined(connection, "reminders_sent", "reminder_sent", ("days_before", "sent_at"))
     for record in _joined(connection, "signature_voids", "signature_void", VOID_COLUMNS):
-        yield {**{name: value for name, value in record.items() if name != "signature_id"},
-               "signature": record["signature_id"]}  # fmt: skip
+        yield {
+            **{name: value for name, value in record.items() if name != "signature_id"},
+            "signature": record["signature_id"],
+        }
     for record in _joined(connection, "check_ins", "check_in", CHECK_IN_COLUMNS):
         yield {**record, "walk_up": bool(record["walk_up"]), "aboard": bool(record["aboard"])}
     for record in _joined(connection, "departures", "departure", DEPARTURE_COLUMNS):
         yield {**record, "aboard": json.loads(record["aboard"])}
-    for row in connection.execute("SELECT key, fingerprint, status, body, created_at FROM idempotency_keys"):
-        yield {"type": "idempotency_key", "key": row[0], "fingerprint": row[1], "status": row[2],
-               "body_base64": base64.b64encode(bytes(row[3])).decode("ascii"), "created_at": row[4]}  # fmt: skip
     for row in connection.execute(f"SELECT {', '.join(OUTBOX_COLUMNS)}, facts FROM outbox"):
         yield {"type": "outbox_message", **dict(zip(OUTBOX_COLUMNS, row, strict=False)), "facts": json.loads(row[-1])}
     for row in connection.execute("SELECT action, actor, at, data FROM audit"):
@@ -148,8 +147,12 @@ def _events(connection: sqlite3.Connection) -> Iterator[Record]:
 
 def _conflict(item: dict[str, Any], overridden: bool) -> dict[str, Any]:
     """A stored conflict as the domain reads it: rows saved before `overridden` existed were covered by the reason."""
-    return {"kind": item["kind"], "message": item["message"], "other": item.get("other", ""),
-            "overridden": item.get("overridden", overridden)}  # fmt: skip
+    return {
+        "kind": item["kind"],
+        "message": item["message"],
+        "other": item.get("other", ""),
+        "overridden": item.get("overridden", overridden),
+    }
 
 
 def _joined(connection: sqlite3.Connection, table: str, kind: str, columns: Sequence[str]) -> Iterator[Record]:
@@ -171,11 +174,13 @@ def _insert_plain(connection: sqlite3.Connection, record: Record) -> None:
 
 
 def _insert_event(connection: sqlite3.Connection, record: Record) -> None:
-    conflicts = [{name: item[name] for name in ("kind", "message", "other", "overridden")}
-                 for item in record["conflicts"]]  # fmt: skip
+    conflicts = [
+        {name: item[name] for name in ("kind", "message", "other", "overridden")} for item in record["conflicts"]
+    ]
     values = {name: record[name] for name in EVENT_COLUMNS}
-    _insert(connection, "events", {**values, "crew_ids": json.dumps(record["crew_ids"]),
-                                   "conflicts": json.dumps(conflicts)})  # fmt: skip
+    _insert(
+        connection, "events", {**values, "crew_ids": json.dumps(record["crew_ids"]), "conflicts": json.dumps(conflicts)}
+    )
     for alias in record["aliases"]:
         connection.execute(
             "INSERT INTO slug_aliases (alias, event_id) SELECT ?, id FROM events WHERE slug = ?",
@@ -197,13 +202,6 @@ def _insert_joined(table: str, columns: Sequence[str]) -> Callable[[sqlite3.Conn
     return insert
 
 
-def _insert_idempotency_key(connection: sqlite3.Connection, record: Record) -> None:
-    body = base64.b64decode(record["body_base64"])
-    _insert(connection, "idempotency_keys", {"key": record["key"], "fingerprint": record["fingerprint"],
-                                             "status": record["status"], "body": body,
-                                             "created_at": record["created_at"]})  # fmt: skip
-
-
 def _insert_outbox_message(connection: sqlite3.Connection, record: Record) -> None:
     values = {name: record[name] for name in OUTBOX_COLUMNS}
     _insert(connection, "outbox", {**values, "facts": json.dumps(record["facts"], ensure_ascii=False)})
@@ -211,8 +209,9 @@ def _insert_outbox_message(connection: sqlite3.Connection, record: Record) -> No
 
 def _insert_audit(connection: sqlite3.Connection, record: Record) -> None:
     data = json.dumps(record["data"], sort_keys=True, default=str)  # as SqliteAuditLog writes it
-    _insert(connection, "audit", {"action": record["action"], "actor": record["actor"], "at": record["at"],
-                                  "data": data})  # fmt: skip
+    _insert(
+        connection, "audit", {"action": record["action"], "actor": record["actor"], "at": record["at"], "data": data}
+    )
 
 
 def _insert_departure(connection: sqlite3.Connection, record: Record) -> None:
@@ -232,7 +231,6 @@ _WRITERS: dict[str, Callable[[sqlite3.Connection, Record], None]] = {
     "signature": _insert_joined("signatures", SIGNATURE_COLUMNS),
     "check_in": _insert_joined("check_ins", CHECK_IN_COLUMNS),
     "departure": _insert_departure,
-    "idempotency_key": _insert_idempotency_key,
     "outbox_message": _insert_outbox_message,
     "audit": _insert_audit,
 }

@@ -35,9 +35,19 @@ def after_deploy_options(command: Any) -> Any:
 class AfterDeploy:
     """`scc deploy`'s steps after the shift; what they need is checked before the function is touched."""
 
-    def __init__(self, stage: str, region: str | None, endpoint_url: str | None, bucket: str | None,
-                 distribution_id: str | None, force_site: bool, base_url: str | None, skip_site: bool,
-                 skip_smoke: bool, watch_seconds: float) -> None:  # fmt: skip
+    def __init__(
+        self,
+        stage: str,
+        region: str | None,
+        endpoint_url: str | None,
+        bucket: str | None,
+        distribution_id: str | None,
+        force_site: bool,
+        base_url: str | None,
+        skip_site: bool,
+        skip_smoke: bool,
+        watch_seconds: float,
+    ) -> None:
         if not skip_site and not bucket:
             raise click.UsageError("name the site bucket with --bucket, or pass --skip-site (no bucket yet)")
         if not skip_smoke and not base_url:
@@ -68,8 +78,14 @@ class AfterDeploy:
 
         steps = []
         if self.bucket:
-            steps.append(AfterShift("site", f"uploading the dispatch page to s3://{self.bucket} ({self.stage})",
-                                    self.upload, self.restore))  # fmt: skip
+            steps.append(
+                AfterShift(
+                    "site",
+                    f"uploading the dispatch page to s3://{self.bucket} ({self.stage})",
+                    self.upload,
+                    self.restore,
+                )
+            )
         if self.base_url:
             steps.append(AfterShift("smoke", f"smoke-testing {self.public_url()}", self.smoke))
         return steps
@@ -82,8 +98,9 @@ class AfterDeploy:
 
         assert self.bucket is not None
         self.saved = save_site(self.stage, self.bucket, self.region, self.endpoint_url)
-        deploy_site(click.echo, self.stage, self.bucket, self.distribution_id, self.region, self.endpoint_url,
-                    self.force_site)  # fmt: skip
+        deploy_site(
+            click.echo, self.stage, self.bucket, self.distribution_id, self.region, self.endpoint_url, self.force_site
+        )
         return "uploaded"
 
     def restore(self) -> str:

@@ -21,10 +21,19 @@ ARCHITECTURES = ("x86_64", "arm64")
 
 
 def target_options(command: Any) -> Any:
-    command = click.option("--arch", type=click.Choice(ARCHITECTURES), default="x86_64", show_default=True,
-                           help="Lambda architecture the wheels are for.")(command)  # fmt: skip
-    return click.option("--python-version", default="3.12", show_default=True,
-                        help="Lambda runtime's Python version the wheels are for.")(command)  # fmt: skip
+    command = click.option(
+        "--arch",
+        type=click.Choice(ARCHITECTURES),
+        default="x86_64",
+        show_default=True,
+        help="Lambda architecture the wheels are for.",
+    )(command)
+    return click.option(
+        "--python-version",
+        default="3.12",
+        show_default=True,
+        help="Lambda runtime's Python version the wheels are for.",
+    )(command)
 
 
 def aws_options(command: Any) -> Any:
@@ -57,8 +66,14 @@ def change_options(command: Any) -> Any:
 
 
 @click.command("package")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dist/scc-lambda.zip"),
-              show_default=True, help="Where to write the zip.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("dist/scc-lambda.zip"),
+    show_default=True,
+    help="Where to write the zip.",
+)
 @target_options
 def package_command(output: Path, python_version: str, arch: str) -> None:
     """Build the Lambda zip: the same bytes each time from the same tree; prints its size and contents."""
@@ -69,8 +84,12 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
 
 @click.command("deploy")
 @aws_options
-@click.option("--zip", "zip_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Deploy this package instead of building one.")  # fmt: skip
+@click.option(
+    "--zip",
+    "zip_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Deploy this package instead of building one.",
+)
 @target_options
 @click.option(
     "--skip-staging",
@@ -78,8 +97,9 @@ def package_command(output: Path, python_version: str, arch: str) -> None:
     help="Prod only: deploy code no staging version passed with; the reason goes in its description.",
 )
 @change_options
-def deploy_command(zip_path: Path | None, python_version: str, arch: str, skip_staging: str | None,
-                   **options: Any) -> None:  # fmt: skip
+def deploy_command(
+    zip_path: Path | None, python_version: str, arch: str, skip_staging: str | None, **options: Any
+) -> None:
     """Deploy to a stage: snapshot, merge the environment from what live serves (no key dropped without
     --remove), update and verify by hashes, smoke-test the new code by invoking it directly, publish, move the
     `live` alias; then upload the dispatch page (drift-checked), smoke-test the public URL and watch the logs,
@@ -114,10 +134,25 @@ def promote_command(**options: Any) -> None:
     run_deploy(package, stage="prod", note=f"promoted from {staging} version {proof.version}", **options)
 
 
-def run_deploy(package: bytes, *, stage: str, function: str | None, region: str | None, endpoint_url: str | None,
-               dry_run: bool, sets: tuple[str, ...], removals: tuple[str, ...], restore_from_live: bool,
-               replace_unpublished_code: bool, update_runtime: bool, snapshots: Path | None, staging_function: str,
-               skip_staging: str | None = None, note: str = "", **after: Any) -> None:  # fmt: skip
+def run_deploy(
+    package: bytes,
+    *,
+    stage: str,
+    function: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    dry_run: bool,
+    sets: tuple[str, ...],
+    removals: tuple[str, ...],
+    restore_from_live: bool,
+    replace_unpublished_code: bool,
+    update_runtime: bool,
+    snapshots: Path | None,
+    staging_function: str,
+    skip_staging: str | None = None,
+    note: str = "",
+    **after: Any,
+) -> None:
     """The deploy itself, shared by `scc deploy` and `scc promote`."""
     followed = AfterDeploy(stage, region, endpoint_url, **after)
     from shipcaptaincrew.deploy.deployment import Plan, deploy
@@ -125,9 +160,16 @@ def run_deploy(package: bytes, *, stage: str, function: str | None, region: str 
 
     changes = Changes(_parse_sets(sets), frozenset(removals), STAGE_DEFAULTS[stage], restore_from_live)
     began = time.perf_counter()
-    plan = Plan(function or f"scc-{stage}", package, changes, dry_run=dry_run,
-                replace_unpublished_code=replace_unpublished_code, update_runtime=update_runtime,
-                staging=staging_function if stage == "prod" else None, skip_staging=skip_staging)  # fmt: skip
+    plan = Plan(
+        function or f"scc-{stage}",
+        package,
+        changes,
+        dry_run=dry_run,
+        replace_unpublished_code=replace_unpublished_code,
+        update_runtime=update_runtime,
+        staging=staging_function if stage == "prod" else None,
+        skip_staging=skip_staging,
+    )
     folder = snapshots or load_settings().data_dir / "deploys"
     try:
         followed.check()
@@ -142,8 +184,9 @@ def run_deploy(package: bytes, *, stage: str, function: str | None, region: str 
 @click.command("rollback")
 @aws_options
 @click.option("--to", "version", help="Version to go back to (default: the one before the live one).")
-def rollback_command(stage: str, function: str | None, region: str | None, endpoint_url: str | None,
-                     version: str | None) -> None:  # fmt: skip
+def rollback_command(
+    stage: str, function: str | None, region: str | None, endpoint_url: str | None, version: str | None
+) -> None:
     """Point the `live` alias back at an earlier published version (its code and its environment)."""
     from shipcaptaincrew.deploy.rollback import rollback
     from shipcaptaincrew.deploy.steps import DeployFailed

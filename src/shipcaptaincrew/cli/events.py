@@ -48,8 +48,18 @@ def list_events(start: object, end: object) -> None:
 @click.option("--title", default="", help="Short title, e.g. 'Birthday cruise'.")
 @click.option("--slug", help="Use this slug instead of building one; it must match the date and period.")
 @reports_errors
-def create(day: object, period: str, first_name: str, last_name: str, email: str, phone: str,
-           party_size: int, price: str | None, title: str, slug: str | None) -> None:  # fmt: skip
+def create(
+    day: object,
+    period: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    party_size: int,
+    price: str | None,
+    title: str,
+    slug: str | None,
+) -> None:
     """Book an event; prints its slug."""
     patron = Patron(first_name, last_name, email, phone)
     due = parse_cents(price, "price") if price is not None else None
@@ -125,8 +135,7 @@ def reschedule(slug: str, day: object, period: str) -> None:
     """Move the charter SLUG to another day or period and email the patron; the old slug keeps leading to it."""
     ctx = open_context()
     current = queries.get_event(ctx, slug)
-    event = booking.reschedule_event(ctx, slug, _day(day) or current.details.date, period, current.version,
-                                     CLI_ACTOR)  # fmt: skip
+    event = booking.reschedule_event(ctx, slug, _day(day) or current.details.date, period, current.version, CLI_ACTOR)
     outbox.deliver_due(ctx)
     conflicts = f"; {len(event.assignment.conflicts)} conflict(s) to look at" if event.assignment.conflicts else ""
     click.echo(f"Moved {current.slug} -> {event.slug}{conflicts}.")

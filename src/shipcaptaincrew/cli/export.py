@@ -28,8 +28,13 @@ HEADER = ["recorded_at", "id", "event", "kind", "amount", "method", "patron_name
 
 @click.group("export", invoke_without_command=True)
 @click.option("--jsonl", is_flag=True, help="The whole store as JSON Lines, for `scc import --jsonl`.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="With --jsonl: the file to write (default stdout).")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="With --jsonl: the file to write (default stdout).",
+)
 @click.option(
     "--include-secrets",
     is_flag=True,
@@ -89,11 +94,26 @@ def export_payments(start: datetime, end: datetime, output: str) -> None:
 def _payment_rows(writer: Any, rows: list[Entry]) -> None:
     writer.writerow(HEADER)
     for entry in rows:
-        writer.writerow([safe_cell(value) for value in (
-            entry.recorded_at.isoformat(), entry.id, entry.event_slug, entry.kind, format_cents(entry.signed_cents),
-            entry.method, entry.patron_name, entry.reference, entry.note,
-            entry.received_on.isoformat() if entry.received_on else "", entry.reverses or "", entry.reason, entry.actor,
-        )])  # fmt: skip
+        writer.writerow(
+            [
+                safe_cell(value)
+                for value in (
+                    entry.recorded_at.isoformat(),
+                    entry.id,
+                    entry.event_slug,
+                    entry.kind,
+                    format_cents(entry.signed_cents),
+                    entry.method,
+                    entry.patron_name,
+                    entry.reference,
+                    entry.note,
+                    entry.received_on.isoformat() if entry.received_on else "",
+                    entry.reverses or "",
+                    entry.reason,
+                    entry.actor,
+                )
+            ]
+        )
 
 
 @contextlib.contextmanager
@@ -136,8 +156,21 @@ def export_manifest(slug: str, output: str) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(MANIFEST)
         for item in found:
-            writer.writerow([safe_cell(value) for value in (
-                item.guest_name, "yes" if item.minor else "no", item.guardian_name, item.emergency_name,
-                item.emergency_phone, item.phone, item.email, item.signed_at, item.id, item.record_hash,
-            )])  # fmt: skip
+            writer.writerow(
+                [
+                    safe_cell(value)
+                    for value in (
+                        item.guest_name,
+                        "yes" if item.minor else "no",
+                        item.guardian_name,
+                        item.emergency_name,
+                        item.emergency_phone,
+                        item.phone,
+                        item.email,
+                        item.signed_at,
+                        item.id,
+                        item.record_hash,
+                    )
+                ]
+            )
     click.echo(f"{len(found)} of {event.details.party_size} guests signed", err=True)

@@ -28,8 +28,10 @@ def list_messages(status: str | None, limit: int) -> None:
             f" next try {message.next_attempt_at:%H:%M:%S}" if message.status == "pending" and message.attempts else ""
         )
         waiting = f"  waiting for credentials: {message.last_error}" if message.status == "waiting" else ""
-        click.echo(f"{message.id}  {message.status:<7} {message.attempts} tries  {message.email.to}  "
-                   f"{message.email.subject}{retry}{waiting}")  # fmt: skip
+        click.echo(
+            f"{message.id}  {message.status:<7} {message.attempts} tries  {message.email.to}  "
+            f"{message.email.subject}{retry}{waiting}"
+        )
 
 
 @outbox_group.command("show")
@@ -56,8 +58,10 @@ def deliver(loop: bool, every: float, retry_id: str | None) -> None:
     while True:
         report = outbox.deliver_due(ctx)
         if report.sent or report.failed or report.dead or report.waiting or not loop:
-            click.echo(f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}"
-                       + (f", waiting for credentials {report.waiting}" if report.waiting else ""))  # fmt: skip
+            click.echo(
+                f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}"
+                + (f", waiting for credentials {report.waiting}" if report.waiting else "")
+            )
         if not loop:
             return
         time.sleep(every)

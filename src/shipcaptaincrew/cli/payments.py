@@ -49,8 +49,10 @@ def refund(slug: str, amount: str, method: str, patron_name: str, reference: str
     draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note)
     result = payments.log_refund(ctx, slug, draft, CLI_ACTOR)
     outbox.deliver_due(ctx)
-    click.echo(f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {method} for "
-               f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}")  # fmt: skip
+    click.echo(
+        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {method} for "
+        f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}"
+    )
 
 
 @payments_group.command("rain-check")
@@ -62,8 +64,10 @@ def rain_check(slug: str, target: str, amount: str | None) -> None:
     """Move what the cancelled charter SLUG owes back onto another booking of the same patron, as a credit."""
     cents = parse_cents(amount, "--amount") if amount else None
     found = payments.give_rain_check(open_context(), slug, target, cents, CLI_ACTOR)
-    click.echo(f"{format_cents(found.arrived.amount_cents)} moved from {found.source.slug} to {found.target.slug}; "
-               f"{found.target.slug} now owes {format_cents(max(found.target.balance_cents, 0))}")  # fmt: skip
+    click.echo(
+        f"{format_cents(found.arrived.amount_cents)} moved from {found.source.slug} to {found.target.slug}; "
+        f"{found.target.slug} now owes {format_cents(max(found.target.balance_cents, 0))}"
+    )
 
 
 @payments_group.command("list")

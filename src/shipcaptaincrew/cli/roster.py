@@ -75,9 +75,11 @@ def list_people() -> None:
     """List the people: id, role, name, licence and medical expiry, calendar address, day-sheet address."""
     ctx = open_context()
     for person in roster.list_people(ctx):
-        click.echo(f"{person.id}\t{person.role:<7}\t{person.name}\tlicence {person.licence_expires or '-'}\t"
-                   f"medical {person.medical_expires or '-'}\t/cal/{person.calendar_token}.ics\t"
-                   f"{day_sheets.sheet_path(ctx, person)}")  # fmt: skip
+        click.echo(
+            f"{person.id}\t{person.role:<7}\t{person.name}\tlicence {person.licence_expires or '-'}\t"
+            f"medical {person.medical_expires or '-'}\t/cal/{person.calendar_token}.ics\t"
+            f"{day_sheets.sheet_path(ctx, person)}"
+        )
 
 
 @people.command("add")
@@ -149,17 +151,25 @@ def assign(slug: str, ship: str | None, captain: str | None, crew: tuple[str, ..
     """Assign ship, captain and crew to an event. Conflicts are listed; saving them needs --override REASON."""
     ctx = open_context()
     try:
-        event = roster.assign_crew(ctx, slug, _ship_id(ctx, ship) if ship else None,
-                                   _person_id(ctx, captain) if captain else None,
-                                   [_person_id(ctx, member) for member in crew], reason, CLI_ACTOR)  # fmt: skip
+        event = roster.assign_crew(
+            ctx,
+            slug,
+            _ship_id(ctx, ship) if ship else None,
+            _person_id(ctx, captain) if captain else None,
+            [_person_id(ctx, member) for member in crew],
+            reason,
+            CLI_ACTOR,
+        )
     except AssignmentConflicts as refused:
         for conflict in refused.conflicts:
             click.echo(f"conflict: {conflict.message}", err=True)
         raise click.ClickException("not saved: give --override REASON to save with these conflicts") from None
     for conflict in event.assignment.conflicts:
         click.echo(f"conflict (overridden): {conflict.message}", err=True)
-    click.echo(f"Assigned {event.slug}: ship {event.ship or '-'}, captain {event.captain or '-'}, "
-               f"crew {', '.join(event.crew) or '-'}")  # fmt: skip
+    click.echo(
+        f"Assigned {event.slug}: ship {event.ship or '-'}, captain {event.captain or '-'}, "
+        f"crew {', '.join(event.crew) or '-'}"
+    )
 
 
 def _ship_id(ctx: Context, key: str) -> str:

@@ -108,8 +108,9 @@ def save_site(stage: str, bucket: str, region: str | None, endpoint_url: str | N
     return save(Bucket(client("s3", region, endpoint_url), bucket, stage))
 
 
-def restore_site(stage: str, bucket: str, distribution_id: str | None, region: str | None, endpoint_url: str | None,
-                 saved: Any) -> str:  # fmt: skip
+def restore_site(
+    stage: str, bucket: str, distribution_id: str | None, region: str | None, endpoint_url: str | None, saved: Any
+) -> str:
     """Put the stage's page back as `saved` holds it, and invalidate what changed."""
     from shipcaptaincrew.deploy.site import Bucket, invalidate, invalidation, restore
 

@@ -10,8 +10,12 @@ import click
 @click.command("smoke")
 @click.option("--base-url", required=True, help="The stage's root: https://SITE for prod, https://SITE/_staging.")
 @click.option("--slug", help="A real event to open the waiver form of (default: an unknown slug, expecting 404).")
-@click.option("--page", "page_stage", type=click.Choice(("staging", "prod")),
-              help="Also check that the stage's dispatch page is this tree's (by SHA-256).")  # fmt: skip
+@click.option(
+    "--page",
+    "page_stage",
+    type=click.Choice(("staging", "prod")),
+    help="Also check that the stage's dispatch page is this tree's (by SHA-256).",
+)
 def smoke_command(base_url: str, slug: str | None, page_stage: str | None) -> None:
     """GET /healthz 200; POST /api/login with a wrong password 401; /api/events and POST /api/payment-log 401
     without a token; the OpenAPI event has payment_cleared; /g/SLUG/waiver answered by the application, not the

@@ -18,17 +18,28 @@ from shipcaptaincrew.services import outbox, weather
 @click.option("--reason", required=True, help="Why, as the patrons will read it (e.g. 'small craft advisory').")
 @click.option("--to-date", type=click.DateTime(["%Y-%m-%d"]), help="Reschedule: the day to move the charters to.")
 @click.option("--to-period", help="Reschedule: the period to move them to (default: each keeps its own).")
-@click.option("--dry-run", is_flag=True, help="Only say what would happen to each charter, who would be emailed, "
-              "and the money; change nothing.")  # fmt: skip
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only say what would happen to each charter, who would be emailed, and the money; change nothing.",
+)
 @reports_errors
-def weather_call_command(day: object, periods: tuple[str, ...], action: str, reason: str, to_date: object,
-                         to_period: str | None, dry_run: bool) -> None:  # fmt: skip
+def weather_call_command(
+    day: object,
+    periods: tuple[str, ...],
+    action: str,
+    reason: str,
+    to_date: object,
+    to_period: str | None,
+    dry_run: bool,
+) -> None:
     """Cancel or move every live charter of the given periods of a day, one at a time, and say what happened to
     each. Patrons (and, for a move, guests who signed) and the assigned crew are emailed. Running it again changes
     nothing."""
     ctx = open_context()
-    call = weather.WeatherCall(_day(day), tuple(periods), action.lower(), reason, _day(to_date) if to_date else None,
-                               to_period)  # fmt: skip
+    call = weather.WeatherCall(
+        _day(day), tuple(periods), action.lower(), reason, _day(to_date) if to_date else None, to_period
+    )
     outcomes = weather.make_weather_call(ctx, call, CLI_ACTOR, dry_run=dry_run)
     for outcome in outcomes:
         click.echo(_line(outcome))
@@ -36,8 +47,11 @@ def weather_call_command(day: object, periods: tuple[str, ...], action: str, rea
         outbox.deliver_due(ctx)
     refunds = sum(outcome.refund_due_cents for outcome in outcomes)
     failed = sum(1 for outcome in outcomes if outcome.result == "failed")
-    click.echo(f"{len(outcomes)} charter(s){', ' + str(failed) + ' failed' if failed else ''}; refunds due "
-               f"{format_cents(refunds)}{' (dry run: nothing changed)' if dry_run else ''}.", err=True)  # fmt: skip
+    click.echo(
+        f"{len(outcomes)} charter(s){', ' + str(failed) + ' failed' if failed else ''}; refunds due "
+        f"{format_cents(refunds)}{' (dry run: nothing changed)' if dry_run else ''}.",
+        err=True,
+    )
     if failed:
         raise SystemExit(1)
 

@@ -57,8 +57,15 @@ class Outcome:
     snapshots: tuple[Path, ...]
 
 
-def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path, after_step: Callable[[str], None] | None = None,
-           waiter_delay: int = 1, release: Release | None = None) -> Outcome:  # fmt: skip
+def deploy(
+    client: Any,
+    plan: Plan,
+    echo: Echo,
+    snapshots: Path,
+    after_step: Callable[[str], None] | None = None,
+    waiter_delay: int = 1,
+    release: Release | None = None,
+) -> Outcome:
     """Run every step; raise DeployFailed (saying the function's state and how to recover) if one fails.
 
     `release` adds the steps after the alias moves (the page, the public smoke test) and the log watch."""
@@ -66,8 +73,16 @@ def deploy(client: Any, plan: Plan, echo: Echo, snapshots: Path, after_step: Cal
 
 
 class _Deployment:
-    def __init__(self, client: Any, plan: Plan, echo: Echo, folder: Path,
-                 after_step: Callable[[str], None] | None, waiter_delay: int, release: Release) -> None:  # fmt: skip
+    def __init__(
+        self,
+        client: Any,
+        plan: Plan,
+        echo: Echo,
+        folder: Path,
+        after_step: Callable[[str], None] | None,
+        waiter_delay: int,
+        release: Release,
+    ) -> None:
         self.client, self.plan, self.echo, self.folder = client, plan, echo, folder
         self.release = release
         self.progress = Progress(plan.function, plan.alias)
@@ -87,11 +102,13 @@ class _Deployment:
     def run(self) -> Outcome:
         before = self.steps.run("snapshot", f"reading {self.plan.function} (values redacted)", self.snapshot)
         live_code = self.steps.run("drift", "comparing $LATEST with the published live version", self.drift)
-        self.steps.run("runtime", "comparing the package's runtime, architecture and handler with the function's",
-                       self.runtime)  # fmt: skip
+        self.steps.run(
+            "runtime", "comparing the package's runtime, architecture and handler with the function's", self.runtime
+        )
         if self.plan.staging:
-            self.steps.run("gate", f"looking for this code, proven, on {self.plan.staging}'s {self.plan.alias} alias",
-                           self.gate)  # fmt: skip
+            self.steps.run(
+                "gate", f"looking for this code, proven, on {self.plan.staging}'s {self.plan.alias} alias", self.gate
+            )
         merged, diff = self.steps.run("plan", "merging the environment (nothing changed yet)", self.merge_plan)
         if self.plan.dry_run:
             for line in planned(self.release, self.plan.function, self.plan.alias):
@@ -99,18 +116,33 @@ class _Deployment:
             self.echo("dry run: nothing was changed")
             return Outcome(None, self.progress.live_version, diff, tuple(self.saved))
         if live_code != self.plan.code_sha256 or self.architecture_changes:
-            self.steps.run("code", "uploading the package (with the snapshot's RevisionId)",
-                                      lambda: self.update_code(before.revision_id))  # fmt: skip
+            self.steps.run(
+                "code",
+                "uploading the package (with the snapshot's RevisionId)",
+                lambda: self.update_code(before.revision_id),
+            )
             self.steps.run("wait", "until the code update is done", self.wait)
-        configuration = self.steps.run("merge", "re-reading the live environment and merging into it",
-                                       lambda: self.merge_again(merged))  # fmt: skip
+        configuration = self.steps.run(
+            "merge", "re-reading the live environment and merging into it", lambda: self.merge_again(merged)
+        )
         if variables(configuration) != merged or self.runtime_changes:
-            self.steps.run("configuration", "writing the merged environment (with the RevisionId)",
-                                      lambda: self.update_configuration(merged, configuration))  # fmt: skip
+            self.steps.run(
+                "configuration",
+                "writing the merged environment (with the RevisionId)",
+                lambda: self.update_configuration(merged, configuration),
+            )
             self.steps.run("wait", "until the configuration update is done", self.wait)
         verified = self.steps.run("verify", "re-reading the function and comparing hashes", lambda: self.verify(merged))
-        releaser = Releaser(self.client, self.plan.function, self.plan.alias, self.steps, self.progress, self.echo,
-                            self.release, self.alias)  # fmt: skip
+        releaser = Releaser(
+            self.client,
+            self.plan.function,
+            self.plan.alias,
+            self.steps,
+            self.progress,
+            self.echo,
+            self.release,
+            self.alias,
+        )
         version = releaser.run(verified, self.plan.code_sha256, merged)
         self.saved.append(take(verified, _now()).save(self.folder, "after"))
         return Outcome(version, self.progress.live_version, diff, tuple(self.saved))
@@ -201,16 +233,25 @@ class _Deployment:
         version = self.progress.live_version
         how = "removed outside `scc deploy` (a stack update or a console edit writes the whole environment)"
         lines = [f"  {key}: version {version} ({self.plan.alias}) has it, $LATEST does not: {how}" for key in keys]
-        return "\n".join([
-            f"refused: $LATEST of {self.plan.function} lost settings that {self.plan.alias} serves:", *lines,
-            "State: nothing was changed.",
-            "To recover: deploy again with --restore-from-live to put them back as the live version has them, "
-            f"or with {' '.join(f'--remove {key}' for key in keys)} to drop them.",
-        ])  # fmt: skip
+        return "\n".join(
+            [
+                f"refused: $LATEST of {self.plan.function} lost settings that {self.plan.alias} serves:",
+                *lines,
+                "State: nothing was changed.",
+                "To recover: deploy again with --restore-from-live to put them back as the live version has them, "
+                f"or with {' '.join(f'--remove {key}' for key in keys)} to drop them.",
+            ]
+        )
 
     def update_code(self, revision: str | None) -> tuple[None, str]:
-        call(self.client, "update_function_code", FunctionName=self.plan.function, ZipFile=self.plan.package,
-             Architectures=[self.built.architecture], RevisionId=revision)  # fmt: skip
+        call(
+            self.client,
+            "update_function_code",
+            FunctionName=self.plan.function,
+            ZipFile=self.plan.package,
+            Architectures=[self.built.architecture],
+            RevisionId=revision,
+        )
         self.progress.code_updated = True
         return None, f"{len(self.plan.package) / 1e6:.1f} MB uploaded"
 
@@ -235,8 +276,14 @@ class _Deployment:
         return configuration, f"revision {configuration.get('RevisionId') or '(none)'}, as planned"
 
     def update_configuration(self, merged: dict[str, str], read: dict[str, Any]) -> tuple[None, str]:
-        call(self.client, "update_function_configuration", FunctionName=self.plan.function,
-             Environment={"Variables": merged}, RevisionId=read.get("RevisionId"), **self.runtime_changes)  # fmt: skip
+        call(
+            self.client,
+            "update_function_configuration",
+            FunctionName=self.plan.function,
+            Environment={"Variables": merged},
+            RevisionId=read.get("RevisionId"),
+            **self.runtime_changes,
+        )
         self.progress.config_updated = True
         return None, f"{len(merged)} variables written" + "".join(f", {k} {v}" for k, v in self.runtime_changes.items())
 

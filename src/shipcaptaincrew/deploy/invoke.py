@@ -32,12 +32,25 @@ def function_url_event(
     if origin_secret:
         headers[ORIGIN_HEADER] = origin_secret
     event: dict[str, Any] = {
-        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": query, "headers": headers,
-        "requestContext": {"domainName": HOST, "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                                                         "sourceIp": "127.0.0.1", "userAgent": "scc-deploy-smoke"},
-                           "routeKey": "$default", "stage": "$default"},
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "domainName": HOST,
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "scc-deploy-smoke",
+            },
+            "routeKey": "$default",
+            "stage": "$default",
+        },
         "isBase64Encoded": False,
-    }  # fmt: skip
+    }
     if body is not None:
         event["body"] = body.decode()
     return event
@@ -49,8 +62,12 @@ def direct(client: Any, function: str, qualifier: str, origin_secret: str | None
     def get(url: str, method: str = "GET", body: bytes | None = None) -> Answer:
         parts = urlsplit(url)
         event = function_url_event(method, parts.path or "/", parts.query, body, origin_secret)
-        answer = client.invoke(FunctionName=function, Qualifier=qualifier, InvocationType="RequestResponse",
-                               Payload=json.dumps(event).encode())  # fmt: skip
+        answer = client.invoke(
+            FunctionName=function,
+            Qualifier=qualifier,
+            InvocationType="RequestResponse",
+            Payload=json.dumps(event).encode(),
+        )
         return _answer(answer)
 
     return get

@@ -77,8 +77,10 @@ def staging_code(client: Any, staging: str, alias: str) -> tuple[bytes, Proof]:
     with urllib.request.urlopen(found["Code"]["Location"], timeout=DOWNLOAD_TIMEOUT_SECONDS) as answer:
         package = answer.read()
     if base64.b64encode(hashlib.sha256(package).digest()).decode() != proof.code_sha256:
-        raise DeployFailed(f"the code downloaded from {staging} version {proof.version} does not match its "
-                           "CodeSha256.\nState: nothing was changed.")  # fmt: skip
+        raise DeployFailed(
+            f"the code downloaded from {staging} version {proof.version} does not match its "
+            "CodeSha256.\nState: nothing was changed."
+        )
     return package, proof
 
 

@@ -57,8 +57,17 @@ class Release:
 
 
 class Releaser:
-    def __init__(self, client: Any, function: str, alias: str, steps: Steps, progress: Progress, echo: Echo,
-                 release: Release, alias_before: dict[str, Any] | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        client: Any,
+        function: str,
+        alias: str,
+        steps: Steps,
+        progress: Progress,
+        echo: Echo,
+        release: Release,
+        alias_before: dict[str, Any] | None,
+    ) -> None:
         self.client, self.function, self.alias = client, function, alias
         self.steps, self.progress, self.echo, self.release = steps, progress, echo, release
         self.alias_revision = alias_before.get("RevisionId") if alias_before else None
@@ -71,10 +80,14 @@ class Releaser:
         secret = origin_secret(variables, self.release.ssm or _no_ssm)
         self.values = sorted({*variables.values(), *([secret] if secret else [])}, key=len, reverse=True)
         base = BASE_URL + variables.get("SCC_PATH_PREFIX", "")
-        version = self.steps.run("publish", "publishing the verified revision",
-                                 lambda: self.publish(verified, code_sha256))  # fmt: skip
-        self.steps.run("test", f"invoking version {version} of {self.function} directly and smoke-testing it "
-                       "(no traffic yet)", lambda: self.test(version, base, secret))  # fmt: skip
+        version = self.steps.run(
+            "publish", "publishing the verified revision", lambda: self.publish(verified, code_sha256)
+        )
+        self.steps.run(
+            "test",
+            f"invoking version {version} of {self.function} directly and smoke-testing it (no traffic yet)",
+            lambda: self.test(version, base, secret),
+        )
         began = int(time.time() * 1000)
         self.steps.run("shift", f"moving the {self.alias} alias", lambda: self.shift(version))
         try:
@@ -82,8 +95,11 @@ class Releaser:
                 self.after(step)
             if self.release.logs is not None and self.release.watch_seconds > 0:
                 group = watch.log_group(verified)
-                self.steps.run("watch", f"reading {group} for errors for {self.release.watch_seconds:g} s",
-                               lambda: self.watch(group, began, version))  # fmt: skip
+                self.steps.run(
+                    "watch",
+                    f"reading {group} for errors for {self.release.watch_seconds:g} s",
+                    lambda: self.watch(group, began, version),
+                )
         except DeployFailed as failed:
             raise self.roll_back(version, failed) from None
         self.steps.run("prove", f"marking the {self.alias} alias: version {version} passed every check",
@@ -102,19 +118,38 @@ class Releaser:
         description = f"scc deploy {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"
         if self.release.note:
             description += f"; {self.release.note}"
-        answer = call(self.client, "publish_version", FunctionName=self.function, CodeSha256=code_sha256,
-                      RevisionId=verified.get("RevisionId"), Description=description[:DESCRIPTION_LIMIT])  # fmt: skip
+        answer = call(
+            self.client,
+            "publish_version",
+            FunctionName=self.function,
+            CodeSha256=code_sha256,
+            RevisionId=verified.get("RevisionId"),
+            Description=description[:DESCRIPTION_LIMIT],
+        )
         self.progress.published = str(answer["Version"])
         return self.progress.published, f"version {self.progress.published}: {answer.get('Description', '')}"
 
     def shift(self, version: str) -> tuple[None, str]:
         previous, trial = self.progress.live_version, marks.on_trial(version, datetime.now(UTC))
         if previous is None:
-            moved = call(self.client, "create_alias", FunctionName=self.function, Name=self.alias,
-                         FunctionVersion=version, Description=trial)  # fmt: skip
+            moved = call(
+                self.client,
+                "create_alias",
+                FunctionName=self.function,
+                Name=self.alias,
+                FunctionVersion=version,
+                Description=trial,
+            )
         else:
-            moved = call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
-                         FunctionVersion=version, Description=trial, RevisionId=self.alias_revision)  # fmt: skip
+            moved = call(
+                self.client,
+                "update_alias",
+                FunctionName=self.function,
+                Name=self.alias,
+                FunctionVersion=version,
+                Description=trial,
+                RevisionId=self.alias_revision,
+            )
         self.alias_revision = moved.get("RevisionId")
         self.progress.alias_moved = True
         return None, f"{self.alias}: {previous or '(new)'} → {version} (on trial)"
@@ -144,16 +179,27 @@ class Releaser:
         previous = self.progress.live_version
         failed = DeployFailed(str(failed).split("\nState:")[0])  # the state it gives is no longer true
         if previous is None:
-            return DeployFailed(f"{failed}\nNot rolled back: {self.alias} served no version before this deploy; it "
-                                f"stays on version {version}, {self.mark_failed(version)}. Fix the cause and deploy "
-                                "again.")  # fmt: skip
+            return DeployFailed(
+                f"{failed}\nNot rolled back: {self.alias} served no version before this deploy; it "
+                f"stays on version {version}, {self.mark_failed(version)}. Fix the cause and deploy "
+                "again."
+            )
         self.echo(f"[rollback] moving {self.alias} back to version {previous}")
         try:
-            call(self.client, "update_alias", FunctionName=self.function, Name=self.alias, FunctionVersion=previous,
-                 Description=self.alias_description, RevisionId=self.alias_revision)  # fmt: skip
+            call(
+                self.client,
+                "update_alias",
+                FunctionName=self.function,
+                Name=self.alias,
+                FunctionVersion=previous,
+                Description=self.alias_description,
+                RevisionId=self.alias_revision,
+            )
         except Exception as error:
-            return DeployFailed(f"{failed}\nROLLBACK FAILED: {self.alias} still points at version {version} "
-                                f"({type(error).__name__}); move it with `scc rollback --to {previous}`.")  # fmt: skip
+            return DeployFailed(
+                f"{failed}\nROLLBACK FAILED: {self.alias} still points at version {version} "
+                f"({type(error).__name__}); move it with `scc rollback --to {previous}`."
+            )
         undone = [f"{step.name}: {_undo(step)}" for step in reversed(self.done) if step.undo]
         return DeployFailed(
             f"{failed}\nRolled back: {self.alias} serves version {previous} again (its code and settings); "

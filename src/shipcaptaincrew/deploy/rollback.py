@@ -54,8 +54,14 @@ def _published(client: Any, function: str) -> list[str]:
 
 
 def _move(client: Any, function: str, alias: str, current: dict[str, Any], target: str) -> tuple[None, str]:
-    call(client, "update_alias", FunctionName=function, Name=alias, FunctionVersion=target,
-         RevisionId=current.get("RevisionId"))  # fmt: skip
+    call(
+        client,
+        "update_alias",
+        FunctionName=function,
+        Name=alias,
+        FunctionVersion=target,
+        RevisionId=current.get("RevisionId"),
+    )
     return None, f"{alias}: {current['FunctionVersion']} → {target}"
 
 

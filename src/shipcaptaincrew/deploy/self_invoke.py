@@ -40,7 +40,9 @@ class OutboxHandOff:
             self._client = self._client or lambda_client()
             self._client.invoke(FunctionName=function_arn, InvocationType="Event", Payload=DELIVER_OUTBOX)
         except Exception as error:  # the answer is committed already: never fail it for the hand-off
-            log.warning("the outbox was not handed to an asynchronous invocation (%s); the schedule delivers it",
-                        type(error).__name__)  # fmt: skip
+            log.warning(
+                "the outbox was not handed to an asynchronous invocation (%s); the schedule delivers it",
+                type(error).__name__,
+            )
             return False
         return True

@@ -167,8 +167,12 @@ def save(bucket: Bucket) -> Saved:
     files = {}
     for key in bucket.objects():
         found = bucket.s3.get_object(Bucket=bucket.bucket, Key=key)
-        files[key] = SiteFile(key, bytes(found["Body"].read()), found.get("ContentType", "application/octet-stream"),
-                              found.get("CacheControl", ""))  # fmt: skip
+        files[key] = SiteFile(
+            key,
+            bytes(found["Body"].read()),
+            found.get("ContentType", "application/octet-stream"),
+            found.get("CacheControl", ""),
+        )
     return Saved(files, bucket.read(bucket.manifest_key))
 
 
@@ -186,8 +190,13 @@ def restore(bucket: Bucket, saved: Saved) -> list[str]:
     if saved.manifest is None:
         bucket.s3.delete_object(Bucket=bucket.bucket, Key=bucket.manifest_key)
     else:
-        bucket.s3.put_object(Bucket=bucket.bucket, Key=bucket.manifest_key, Body=saved.manifest,
-                             ContentType="application/json", CacheControl="no-store")  # fmt: skip
+        bucket.s3.put_object(
+            Bucket=bucket.bucket,
+            Key=bucket.manifest_key,
+            Body=saved.manifest,
+            ContentType="application/json",
+            CacheControl="no-store",
+        )
     return touched
 
 

@@ -56,8 +56,9 @@ def fetch(url: str, method: str = "GET", body: bytes | None = None) -> Answer:
         return Answer(0, "", f"unreachable: {getattr(error, 'reason', error)}".encode())
 
 
-def run(base_url: str, slug: str | None = None, get: Callable[..., Answer] = fetch,
-        page_sha256: str | None = None) -> list[Result]:  # fmt: skip
+def run(
+    base_url: str, slug: str | None = None, get: Callable[..., Answer] = fetch, page_sha256: str | None = None
+) -> list[Result]:
     """Every check against `base_url` (a stage's root: `https://…` or `https://…/_staging`); with `page_sha256`,
     also that the stage's dispatch page is the one with that hash (the one just uploaded)."""
     base = base_url.rstrip("/")

@@ -40,8 +40,11 @@ def is_error(message: str) -> bool:
 def errors(logs: Any, group: str, since_ms: int, version: str) -> list[str]:
     """The error lines version `version` logged since `since_ms` (none when the group does not exist yet)."""
     stream = f"[{version}]"
-    return [event["message"] for event in _events(logs, group, since_ms)
-            if stream in event.get("logStreamName", "") and is_error(event["message"])]  # fmt: skip
+    return [
+        event["message"]
+        for event in _events(logs, group, since_ms)
+        if stream in event.get("logStreamName", "") and is_error(event["message"])
+    ]
 
 
 def _events(logs: Any, group: str, since_ms: int) -> Iterator[dict[str, Any]]:
@@ -60,8 +63,9 @@ def _events(logs: Any, group: str, since_ms: int) -> Iterator[dict[str, Any]]:
             return
 
 
-def watch(logs: Any, group: str, since_ms: int, version: str, seconds: float,
-          sleep: Callable[[float], None] = time.sleep) -> list[str]:  # fmt: skip
+def watch(
+    logs: Any, group: str, since_ms: int, version: str, seconds: float, sleep: Callable[[float], None] = time.sleep
+) -> list[str]:
     """Read the group every few seconds for `seconds`; return the first errors found (empty: none)."""
     deadline = time.monotonic() + seconds
     while True:

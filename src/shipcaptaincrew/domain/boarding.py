@@ -113,8 +113,9 @@ def roll(signatures: Iterable[Signature], check_ins: Iterable[CheckIn]) -> list[
     walk_ups = sorted((c for c in stored.values() if c.walk_up), key=lambda c: (c.added_at, c.guest))
     claimed = _claims(walk_ups, signed)
     guests = [_signer(s, stored.get(signer_key(s))) for s in signed if s.id not in claimed.values()]
-    guests += [_walk_up(check, next((s for s in signed if s.id == claimed.get(check.guest)), None))
-               for check in walk_ups]  # fmt: skip
+    guests += [
+        _walk_up(check, next((s for s in signed if s.id == claimed.get(check.guest)), None)) for check in walk_ups
+    ]
     known = {guest.key for guest in guests} | {signer_key(s) for s in signed}
     guests += [Guest(c.guest, c.name, False, aboard=True) for c in stored.values() if c.aboard and c.guest not in known]
     return guests
@@ -183,20 +184,36 @@ def _claims(walk_ups: list[CheckIn], signed: list[Signature]) -> dict[str, str]:
     """Walk-up key -> the id of the signature that is theirs: the first by the same name not taken by another."""
     claims: dict[str, str] = {}
     for check in walk_ups:
-        match = next((s for s in signed if folded(s.guest_name) == folded(check.name)
-                      and s.id not in claims.values()), None)  # fmt: skip
+        match = next(
+            (s for s in signed if folded(s.guest_name) == folded(check.name) and s.id not in claims.values()), None
+        )
         if match is not None:
             claims[check.guest] = match.id
     return claims
 
 
 def _signer(signature: Signature, check: CheckIn | None) -> Guest:
-    return Guest(signer_key(signature), signature.guest_name, True, signature.minor, signature.emergency_name,
-                 signature.emergency_phone, aboard=check is not None and check.aboard)  # fmt: skip
+    return Guest(
+        signer_key(signature),
+        signature.guest_name,
+        True,
+        signature.minor,
+        signature.emergency_name,
+        signature.emergency_phone,
+        aboard=check is not None and check.aboard,
+    )
 
 
 def _walk_up(check: CheckIn, signature: Signature | None) -> Guest:
     if signature is None:
         return Guest(check.guest, check.name, False, walk_up=True, aboard=check.aboard)
-    return Guest(check.guest, check.name, True, signature.minor, signature.emergency_name, signature.emergency_phone,
-                 walk_up=True, aboard=check.aboard)  # fmt: skip
+    return Guest(
+        check.guest,
+        check.name,
+        True,
+        signature.minor,
+        signature.emergency_name,
+        signature.emergency_phone,
+        walk_up=True,
+        aboard=check.aboard,
+    )

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from shipcaptaincrew.domain.events import Event
 
 
-def departure_manifest(event: Event, departure: Departure, to: str, departed: datetime, capacity: int | None,
-                       operator: str) -> Email:  # fmt: skip
+def departure_manifest(
+    event: Event, departure: Departure, to: str, departed: datetime, capacity: int | None, operator: str
+) -> Email:
     """Who is aboard (`departed`: the departure time in the operator's zone), for the shore contact to hold until
     the return: ship, captain, crew, time, each guest with minor or not and their emergency contact."""
     aboard = departure.aboard
@@ -43,8 +44,9 @@ def departure_manifest(event: Event, departure: Departure, to: str, departed: da
     return Email(header_safe(to), header_safe(subject), "\n".join(lines) + "\n")
 
 
-def return_notice(event: Event, departure: Departure, to: str, departed: datetime, returned: datetime,
-                  operator: str) -> Email:  # fmt: skip
+def return_notice(
+    event: Event, departure: Departure, to: str, departed: datetime, returned: datetime, operator: str
+) -> Email:
     text = (
         f"{event.ship or 'The charter'} is back: {event.slug} returned at {_when(returned)}.\n"
         f"It departed at {_when(departed)} with {departure.headcount} aboard.\n"
@@ -68,6 +70,9 @@ def _guest(guest: Guest) -> str:
     age = "minor" if guest.minor else "adult" if guest.signed else "age unknown"
     signed = "" if guest.signed else ", NOT SIGNED"
     walk_up = " (walk-up)" if guest.walk_up else ""
-    contact = (f"emergency contact {guest.emergency_name}, {guest.emergency_phone}" if guest.emergency_phone
-               else "no emergency contact on file")  # fmt: skip
+    contact = (
+        f"emergency contact {guest.emergency_name}, {guest.emergency_phone}"
+        if guest.emergency_phone
+        else "no emergency contact on file"
+    )
     return f"{guest.name}{walk_up} - {age}{signed} - {contact}"

@@ -24,7 +24,7 @@ cancelled one as `rain_check` and arrives on the other as `credit`, two entries 
 KINDS = (PAYMENT, REVERSAL, REFUND, RAIN_CHECK, CREDIT)
 _MONEY_IN = (PAYMENT, CREDIT)
 KEEP_KEYS_FOR = timedelta(hours=48)
-"""How long a payment's Idempotency-Key and its first answer are kept at least: a client resending after a lost
+"""How long a payment's idempotency key and the entry it made are kept at least: a client resending after a lost
 answer does so well within it."""
 
 
@@ -61,8 +61,9 @@ class Entry:
         return self.amount_cents if self.kind in _MONEY_IN else -self.amount_cents
 
 
-def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
-            now: datetime) -> Entry:  # fmt: skip
+def payment(
+    entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str, now: datetime
+) -> Entry:
     """A checked payment entry; raise InvalidInput naming the field at fault."""
     if draft.amount_cents <= 0:
         raise InvalidInput("amount must be more than zero", "amount")
@@ -86,8 +87,15 @@ def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[
     )
 
 
-def refund(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
-           now: datetime, paid_cents: int) -> Entry:  # fmt: skip
+def refund(
+    entry_id: str,
+    event_slug: str,
+    draft: PaymentDraft,
+    methods: tuple[str, ...],
+    actor: str,
+    now: datetime,
+    paid_cents: int,
+) -> Entry:
     """A checked refund of `draft.amount_cents` going back to the patron; raise InvalidInput naming the field at
     fault, and for more than `paid_cents` (what the event has paid, net of refunds and reversals)."""
     checked = payment(entry_id, event_slug, draft, methods, actor, now)
@@ -98,28 +106,56 @@ def refund(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[s
     return replace(checked, kind=REFUND)
 
 
-def rain_check(ids: tuple[str, str], slugs: tuple[str, str], amount_cents: int, refund_due_cents: int,
-               patron_name: str, actor: str, now: datetime) -> tuple[Entry, Entry]:  # fmt: skip
+def rain_check(
+    ids: tuple[str, str],
+    slugs: tuple[str, str],
+    amount_cents: int,
+    refund_due_cents: int,
+    patron_name: str,
+    actor: str,
+    now: datetime,
+) -> tuple[Entry, Entry]:
     """The pair of entries that moves `amount_cents` of a cancelled charter's refund due (`slugs[0]`) onto another
     booking (`slugs[1]`) as a credit; raise InvalidInput for nothing due or more than is due."""
     if refund_due_cents <= 0:
-        raise InvalidInput("nothing is due back on this charter: a rain check moves a refund due", "event_id")
+        raise InvalidInput("nothing is due back on this charter: a rain check moves a refund due", "event")
     if not 0 < amount_cents <= refund_due_cents:
         raise InvalidInput(
             f"amount must be more than zero and at most ${format_cents(refund_due_cents)}, the refund due", "amount"
         )
-    out = Entry(ids[0], slugs[0], RAIN_CHECK, amount_cents, "rain check", patron_name, actor, now,
-                reference=f"credit on {slugs[1]}")  # fmt: skip
-    credit = Entry(ids[1], slugs[1], CREDIT, amount_cents, "rain check", patron_name, actor, now,
-                   reference=f"rain check from {slugs[0]}")  # fmt: skip
+    out = Entry(
+        ids[0],
+        slugs[0],
+        RAIN_CHECK,
+        amount_cents,
+        "rain check",
+        patron_name,
+        actor,
+        now,
+        reference=f"credit on {slugs[1]}",
+    )
+    credit = Entry(
+        ids[1],
+        slugs[1],
+        CREDIT,
+        amount_cents,
+        "rain check",
+        patron_name,
+        actor,
+        now,
+        reference=f"rain check from {slugs[0]}",
+    )
     return out, credit
 
 
 def reversal(entry_id: str, original: Entry, already_reversed: bool, reason: str, actor: str, now: datetime) -> Entry:
     """The entry that cancels `original`; raise Conflict if it is a reversal or a refund, or was reversed already."""
     if original.kind in (REFUND, RAIN_CHECK, CREDIT):
-        raise Conflict(f"entry {original.id} is a {original.kind.replace('_', ' ')}: money that went back or moved "
-                       "cannot be reversed; log a payment if the patron paid it back", "id")  # fmt: skip
+        raise Conflict(
+            f"entry {original.id} is a {original.kind.replace('_', ' ')}: money that went back or moved "
+            "cannot be reversed; log a payment if the patron paid it back",
+            "id",
+        )
     if original.kind != PAYMENT:
         raise Conflict(f"entry {original.id} is a reversal; reverse a payment instead", "id")
     if already_reversed:

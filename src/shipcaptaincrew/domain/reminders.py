@@ -23,8 +23,9 @@ def wants_reminder(event: Event) -> bool:
     return event.details.status == "booked" and event.details.reminders and bool(event.details.patron.email)
 
 
-def reminder(event: Event, days_before: int, periods: Periods, meeting_point: str, party_url: str,
-             operator: str) -> Email:  # fmt: skip
+def reminder(
+    event: Event, days_before: int, periods: Periods, meeting_point: str, party_url: str, operator: str
+) -> Email:
     details, period = event.details, periods.get(event.details.period)
     when = "tomorrow" if days_before == 1 else "today" if days_before == 0 else f"in {days_before} days"
     missing = max(details.party_size - event.waivers_signed, 0)

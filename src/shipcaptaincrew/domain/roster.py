@@ -65,8 +65,9 @@ class AssignmentConflicts(ConflictError):
 
     def __init__(self, conflicts: tuple[Conflict, ...]) -> None:
         summary = "; ".join(conflict.message for conflict in conflicts)
-        super().__init__(f"the assignment has conflicts: {summary}. Give an override_reason to save it anyway",
-                         "override_reason")  # fmt: skip
+        super().__init__(
+            f"the assignment has conflicts: {summary}. Give an override_reason to save it anyway", "override_reason"
+        )
         self.conflicts = conflicts
 
 
@@ -102,14 +103,19 @@ def overlaps(a: Event, b: Event, periods: Periods) -> bool:
     return periods.get(a.details.period).overlaps(periods.get(b.details.period))
 
 
-def conflicts(event: Event, ship: Ship | None, people: Iterable[Person], others: Iterable[Event],
-              periods: Periods) -> tuple[Conflict, ...]:  # fmt: skip
+def conflicts(
+    event: Event, ship: Ship | None, people: Iterable[Person], others: Iterable[Event], periods: Periods
+) -> tuple[Conflict, ...]:
     """Every conflict of `event` assigned `ship` and `people`, against the `others` already assigned."""
     people = tuple(people)
     found: list[Conflict] = []
     if ship is not None and event.details.party_size > ship.capacity:
-        found.append(Conflict(OVER_CAPACITY, f"a party of {event.details.party_size} is over {ship.name}'s "
-                                             f"capacity of {ship.capacity}"))  # fmt: skip
+        found.append(
+            Conflict(
+                OVER_CAPACITY,
+                f"a party of {event.details.party_size} is over {ship.name}'s capacity of {ship.capacity}",
+            )
+        )
     found.extend(conflict for person in people for conflict in _expired(person, event.details.date))
     for other in others:
         if other.slug == event.slug or not overlaps(event, other, periods):
@@ -118,8 +124,15 @@ def conflicts(event: Event, ship: Ship | None, people: Iterable[Person], others:
     return tuple(found)
 
 
-def assignment(event: Event, ship: Ship | None, captain: Person | None, crew: Iterable[Person],
-               others: Iterable[Event], periods: Periods, override_reason: str = "") -> Assignment:  # fmt: skip
+def assignment(
+    event: Event,
+    ship: Ship | None,
+    captain: Person | None,
+    crew: Iterable[Person],
+    others: Iterable[Event],
+    periods: Periods,
+    override_reason: str = "",
+) -> Assignment:
     """The assignment to save, with its conflicts; raise AssignmentConflicts if there are some and no reason.
 
     Raise InvalidInput for a captain who is crew, a person named twice, or too many crew.
@@ -132,12 +145,14 @@ def assignment(event: Event, ship: Ship | None, captain: Person | None, crew: It
         raise AssignmentConflicts(found)
     refs = tuple(person.ref() for person in crew)
     accepted = tuple(replace(conflict, overridden=True) for conflict in found)
-    return Assignment(ship.ref() if ship else None, captain.ref() if captain else None, refs, accepted,
-                      reason if found else "")  # fmt: skip
+    return Assignment(
+        ship.ref() if ship else None, captain.ref() if captain else None, refs, accepted, reason if found else ""
+    )
 
 
-def recheck(event: Event, ship: Ship | None, people: Iterable[Person], day: Iterable[Event],
-            periods: Periods) -> Assignment:  # fmt: skip
+def recheck(
+    event: Event, ship: Ship | None, people: Iterable[Person], day: Iterable[Event], periods: Periods
+) -> Assignment:
     """The event's assignment with its conflicts found again against `day`, after something they depend on changed.
 
     A cancelled event has none. A conflict the override was given for (the same kind and wording) stays
@@ -147,8 +162,9 @@ def recheck(event: Event, ship: Ship | None, people: Iterable[Person], day: Iter
     if event.details.status == "cancelled":
         return replace(current, conflicts=(), override_reason="")
     accepted = {(c.kind, c.message) for c in current.conflicts if c.overridden}
-    found = tuple(replace(c, overridden=(c.kind, c.message) in accepted)
-                  for c in conflicts(event, ship, people, day, periods))  # fmt: skip
+    found = tuple(
+        replace(c, overridden=(c.kind, c.message) in accepted) for c in conflicts(event, ship, people, day, periods)
+    )
     return replace(current, conflicts=found, override_reason=current.override_reason if found else "")
 
 

@@ -34,8 +34,9 @@ class CopySheet:
     drawn_signature: str
 
 
-def copy_sheet(event: Event, signature: Signature, version: WaiverVersion, void: Void | None,
-               words: GuestWords) -> CopySheet:  # fmt: skip
+def copy_sheet(
+    event: Event, signature: Signature, version: WaiverVersion, void: Void | None, words: GuestWords
+) -> CopySheet:
     day = long_day(event.details.date)
     notice = ""
     if void is not None:
@@ -106,8 +107,15 @@ class FamilyCopy:
 def copy_text(copies: list[FamilyCopy], base_url: str) -> str:
     """The email's text: who signed, each person's copy link, the adult's sheet, the waiver text."""
     first = copies[0].sheet
-    lines = [f"Hello {first.guest_name},", "", _signed_line(copies), "", "Your signed copy is attached as a PDF. "
-             "To keep it you need a device that can open a PDF; ask us for a paper copy at any time.", ""]  # fmt: skip
+    lines = [
+        f"Hello {first.guest_name},",
+        "",
+        _signed_line(copies),
+        "",
+        "Your signed copy is attached as a PDF. "
+        "To keep it you need a device that can open a PDF; ask us for a paper copy at any time.",
+        "",
+    ]
     lines += [f"{copy.sheet.guest_name}: {base_url}{copy.path}" for copy in copies]
     lines += ["", *(f"{label}: {value}" for label, value in first.facts), "", "Audit details"]
     lines += [f"{label}: {value}" for label, value in first.audit]

@@ -134,8 +134,14 @@ def check_open(event: Event, now: datetime, closes_at: datetime) -> None:
         raise SigningClosed("this charter is over, so its waiver can no longer be signed", "slug")
 
 
-def sign_family(event: Event, current: WaiverVersion, draft: SignatureDraft, identities: Callable[[], tuple[str, str]],
-                now: datetime, origin: tuple[str, str]) -> list[Signature]:  # fmt: skip
+def sign_family(
+    event: Event,
+    current: WaiverVersion,
+    draft: SignatureDraft,
+    identities: Callable[[], tuple[str, str]],
+    now: datetime,
+    origin: tuple[str, str],
+) -> list[Signature]:
     """One checked record per person, not yet sealed: the adult who signs first, then each child they sign for,
     naming the adult as guardian. `identities` gives each record its (id, copy token); `origin` is (ip, user agent).
 
@@ -160,8 +166,15 @@ def sign_family(event: Event, current: WaiverVersion, draft: SignatureDraft, ide
     return [adult, *children]
 
 
-def _record(event: Event, current: WaiverVersion, form: CheckedForm, person: Person, identity: tuple[str, str],
-            now: datetime, origin: tuple[str, str]) -> Signature:  # fmt: skip
+def _record(
+    event: Event,
+    current: WaiverVersion,
+    form: CheckedForm,
+    person: Person,
+    identity: tuple[str, str],
+    now: datetime,
+    origin: tuple[str, str],
+) -> Signature:
     return Signature(
         id=identity[0],
         event_slug=event.slug,
@@ -242,8 +255,12 @@ def same_form(one: Signature, other: Signature) -> bool:
     """Whether two records were signed with one form: the adult's and the children's share the moment, the event,
     the version and the signature."""
     return (one.event_key, one.signed_at, one.version_id, one.typed_signature, one.drawn_signature) == (
-        other.event_key, other.signed_at, other.version_id, other.typed_signature, other.drawn_signature
-    )  # fmt: skip
+        other.event_key,
+        other.signed_at,
+        other.version_id,
+        other.typed_signature,
+        other.drawn_signature,
+    )
 
 
 def counted(signatures: Iterable[Signature], voided: Collection[str]) -> list[Signature]:

@@ -84,8 +84,9 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
     return revised
 
 
-def _update(ctx: Context, uow: UnitOfWork, current: Event, changes: EventChanges, expected_version: int,
-            now: datetime) -> Event:  # fmt: skip
+def _update(
+    ctx: Context, uow: UnitOfWork, current: Event, changes: EventChanges, expected_version: int, now: datetime
+) -> Event:
     details = events.apply_changes(current.details, changes)
     revised = events.revise(current, details, expected_version, ctx.periods, now)
     uow.events.save(revised, expected_version)

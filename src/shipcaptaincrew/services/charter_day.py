@@ -119,18 +119,23 @@ def _depart(ctx: Context, person_id: str, secret: str, slug: str, override_reaso
         departure = boarding.depart(_roll(uow, event), capacity, override_reason, person.name, now)
         uow.dock.add_departure(event.key, departure)
         uow.events.set_dock_state(event.slug, boarding.dock_state(departure))
-        data = {"aboard": departure.headcount, "override_reason": departure.override_reason,
-                "not_signed": [guest.name for guest in departure.aboard if not guest.signed]}  # fmt: skip
+        data = {
+            "aboard": departure.headcount,
+            "override_reason": departure.override_reason,
+            "not_signed": [guest.name for guest in departure.aboard if not guest.signed],
+        }
         uow.audit.append("charter.departed", person.name, now, {**_audit(person, event), **data})
         if ctx.shore_email:
-            manifest = dock_mail.departure_manifest(event, departure, ctx.shore_email, now.astimezone(ctx.zone),
-                                                    capacity, ctx.operator)  # fmt: skip
+            manifest = dock_mail.departure_manifest(
+                event, departure, ctx.shore_email, now.astimezone(ctx.zone), capacity, ctx.operator
+            )
             _queue(uow, manifest, "manifest", now)
     return departure
 
 
-def _tap(ctx: Context, uow: UnitOfWork, person: Person, event: Event, guests: list[Guest], guest: Guest,
-         aboard: bool) -> Tapped:  # fmt: skip
+def _tap(
+    ctx: Context, uow: UnitOfWork, person: Person, event: Event, guests: list[Guest], guest: Guest, aboard: bool
+) -> Tapped:
     now = ctx.clock.now()
     current = next((check for check in uow.dock.check_ins(event.key) if check.guest == guest.key), None)
     line = boarding.tapped(guest, aboard, current, person.name, now)
@@ -145,8 +150,9 @@ def _tap(ctx: Context, uow: UnitOfWork, person: Person, event: Event, guests: li
     return Tapped(replace(guest, aboard=aboard), changed=True)
 
 
-def _own_charter(ctx: Context, uow: UnitOfWork, person_id: str, secret: str, slug: str,
-                 check_the_day: bool = True) -> tuple[Person, Event]:  # fmt: skip
+def _own_charter(
+    ctx: Context, uow: UnitOfWork, person_id: str, secret: str, slug: str, check_the_day: bool = True
+) -> tuple[Person, Event]:
     """The person the link opens and one of their charters (by slug or old slug); NotFound for a charter they are
     not on, with the same words as for one that does not exist."""
     person = opened_person(ctx, uow, person_id, secret)

@@ -92,8 +92,11 @@ def day_sheet(ctx: Context, person_id: str, secret: str, days: int = DAYS) -> Da
     with ctx.store.reading() as uow:
         person = opened_person(ctx, uow, person_id, secret)
         events = uow.events.for_person(person.id, today - timedelta(days=1), today + timedelta(days=days - 1))
-        charters = [_charter(ctx, uow, person, event) for event in events
-                    if event.details.date >= today or event.dock.status == boarding.DEPARTED]  # fmt: skip
+        charters = [
+            _charter(ctx, uow, person, event)
+            for event in events
+            if event.details.date >= today or event.dock.status == boarding.DEPARTED
+        ]
     return DaySheet(person, today, charters, now)
 
 
@@ -115,8 +118,14 @@ def _charter(ctx: Context, uow: UnitOfWork, person: Person, event: Event) -> She
     role = "captain" if captain is not None and captain.id == person.id else "crew"
     ship = uow.roster.ship(event.assignment.ship.id) if event.assignment.ship else None
     guests = boarding.roll(counted_signatures(uow, event), uow.dock.check_ins(event.key))
-    return SheetCharter(event, role, guests, ship.capacity if ship else None, guest_links.party_path(ctx, event),
-                        uow.dock.departure(event.key))  # fmt: skip
+    return SheetCharter(
+        event,
+        role,
+        guests,
+        ship.capacity if ship else None,
+        guest_links.party_path(ctx, event),
+        uow.dock.departure(event.key),
+    )
 
 
 def counted_signatures(uow: UnitOfWork, event: Event) -> list[Signature]:

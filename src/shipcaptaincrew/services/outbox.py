@@ -50,8 +50,13 @@ def deliver_due(ctx: Context, limit: int = 50) -> DeliveryReport:
         log.warning("outbox delivery skipped, the store is busy: %s", error)
         return DeliveryReport()
     outcomes = _deliver(ctx, due)
-    return DeliveryReport(outcomes.count(mail.SENT), outcomes.count(mail.PENDING), outcomes.count(mail.DEAD),
-                          outcomes.count(mail.WAITING), len(due))  # fmt: skip
+    return DeliveryReport(
+        outcomes.count(mail.SENT),
+        outcomes.count(mail.PENDING),
+        outcomes.count(mail.DEAD),
+        outcomes.count(mail.WAITING),
+        len(due),
+    )
 
 
 @retried
@@ -126,8 +131,14 @@ def _record(ctx: Context, outcomes: list[OutboxMessage]) -> None:
 def _attempt(ctx: Context, message: OutboxMessage) -> OutboxMessage:
     try:
         ctx.mailer.send(with_attachments(ctx, message.email), message.message_id)
-        return replace(message, status=mail.SENT, attempts=message.attempts + 1, sent_at=ctx.clock.now(),
-                       next_attempt_at=None, last_error="")  # fmt: skip
+        return replace(
+            message,
+            status=mail.SENT,
+            attempts=message.attempts + 1,
+            sent_at=ctx.clock.now(),
+            next_attempt_at=None,
+            last_error="",
+        )
     except CredentialsUnavailable as error:
         log.warning("mail waits for credentials: %s", error)
         return mail.waiting_for_credentials(message, str(error)[:500], ctx.clock.now())

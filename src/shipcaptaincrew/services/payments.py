@@ -1,4 +1,7 @@
-"""Payment use cases: log one (optionally idempotent), reverse one, list an event's ledger."""
+"""Payment use cases: log one (optionally idempotent), reverse one, list an event's ledger.
+
+Field names in errors are the domain's (`event`, `idempotency_key`); the web layer names them as its clients do.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from shipcaptaincrew.domain import booking_mail, ledger, mail
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
-from shipcaptaincrew.ports import StoredResponse, UnitOfWork
+from shipcaptaincrew.ports import IdempotencyRecord, UnitOfWork
 from shipcaptaincrew.services import guest_links, patron_mail
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.ids import new_id
@@ -22,6 +25,14 @@ from shipcaptaincrew.services.retries import retried
 class PaymentResult:
     entry: Entry
     event: Event
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What an idempotent log gave: the entry and its event, and whether the key had made it before."""
+
+    result: PaymentResult
+    replayed: bool
 
 
 @dataclass(frozen=True)
@@ -43,15 +54,15 @@ def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> Pay
 
 
 @retried
-def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
-                     render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
-    """Like log_payment, but a replay of `key` returns the first answer and writes nothing.
+def log_payment_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str) -> Logged:
+    """Like log_payment, but a replay of `key` writes nothing and gives back the entry it made, `replayed`.
 
     `fingerprint` identifies the request; the same key with another fingerprint raises IdempotencyKeyReused.
-    Requests racing with one key write exactly one entry: on SQLite the write lock queues them; on DynamoDB the
-    key is stored on the condition that it is not yet, and the slower request runs again and replays the answer.
+    The key and the entry it made are stored in the entry's transaction, so requests racing with one key write
+    exactly one entry: on SQLite the write lock queues them; on DynamoDB the key is stored on the condition that
+    it is not yet, and the slower request runs again and finds it.
     """
-    return _once(ctx, key, fingerprint, render, lambda uow: _log(ctx, uow, slug, draft, actor))
+    return _once(ctx, key, fingerprint, lambda uow: _log(ctx, uow, slug, draft, actor))
 
 
 @retried
@@ -66,10 +77,9 @@ def log_refund(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> Paym
 
 
 @retried
-def log_refund_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str,
-                    render: Callable[[PaymentResult], bytes]) -> StoredResponse:  # fmt: skip
+def log_refund_once(ctx: Context, slug: str, draft: PaymentDraft, actor: str, key: str, fingerprint: str) -> Logged:
     """Like log_refund, with an idempotency key as `log_payment_once` has."""
-    return _once(ctx, key, fingerprint, render, lambda uow: _refund(ctx, uow, slug, draft, actor))
+    return _once(ctx, key, fingerprint, lambda uow: _refund(ctx, uow, slug, draft, actor))
 
 
 @retried
@@ -82,12 +92,19 @@ def give_rain_check(ctx: Context, slug: str, to_slug: str, amount_cents: int | N
     """
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
-        source, target = existing_event(uow, slug, "event_id"), existing_event(uow, to_slug, "to_event")
+        source, target = existing_event(uow, slug, "event"), existing_event(uow, to_slug, "to_event")
         _check_rain_check(source, target)
         ids = (new_id("rch", now), new_id("crd", now))
         patron = f"{source.details.patron.first_name} {source.details.patron.last_name}".strip()
-        out, credit = ledger.rain_check(ids, (source.slug, target.slug), amount_cents or source.refund_due_cents,
-                                        source.refund_due_cents, patron, actor, now)  # fmt: skip
+        out, credit = ledger.rain_check(
+            ids,
+            (source.slug, target.slug),
+            amount_cents or source.refund_due_cents,
+            source.refund_due_cents,
+            patron,
+            actor,
+            now,
+        )
         uow.ledger.append(out)
         uow.ledger.append(credit)
         source, target = _append_to_state(uow, source, out), _append_to_state(uow, target, credit)
@@ -120,19 +137,26 @@ def _patron(event: Event) -> tuple[str, ...]:
     return (patron.first_name.casefold(), patron.last_name.casefold())
 
 
-def _once(ctx: Context, key: str, fingerprint: str, render: Callable[[PaymentResult], bytes],
-          work: Callable[[UnitOfWork], PaymentResult]) -> StoredResponse:  # fmt: skip
+def _once(ctx: Context, key: str, fingerprint: str, work: Callable[[UnitOfWork], PaymentResult]) -> Logged:
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         earlier = uow.idempotency.get(key)
         if earlier is not None:
-            if earlier.fingerprint != fingerprint:
-                raise IdempotencyKeyReused("this Idempotency-Key was used for a different request", "Idempotency-Key")
-            return earlier
-        answer = StoredResponse(fingerprint, 201, render(work(uow)), now)
+            return Logged(_made_by(uow, earlier, fingerprint), replayed=True)
+        result = work(uow)
         uow.idempotency.forget_older_than(now - KEEP_KEYS_FOR)
-        uow.idempotency.put(key, answer, now + KEEP_KEYS_FOR)
-    return answer
+        uow.idempotency.put(key, IdempotencyRecord(fingerprint, result.entry.id, now), now + KEEP_KEYS_FOR)
+    return Logged(result, replayed=False)
+
+
+def _made_by(uow: UnitOfWork, earlier: IdempotencyRecord, fingerprint: str) -> PaymentResult:
+    """The entry an earlier request with this key made, and its event as it is now."""
+    if earlier.fingerprint != fingerprint:
+        raise IdempotencyKeyReused("this idempotency key was used for a different request", "idempotency_key")
+    entry = uow.ledger.get(earlier.entry_id)
+    if entry is None:
+        raise NotFound(f"no payment with id {earlier.entry_id!r}", "idempotency_key")
+    return PaymentResult(entry, existing_event(uow, entry.event_slug, "event"))
 
 
 @retried
@@ -150,7 +174,7 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
         reversed_already = uow.ledger.is_reversed(entry_id)
         entry = ledger.reversal(new_id("rev", now), original, reversed_already, reason, actor, now)
         uow.ledger.append(entry)
-        event = _append_to_state(uow, existing_event(uow, original.event_slug, "event_id"), entry)
+        event = _append_to_state(uow, existing_event(uow, original.event_slug, "event"), entry)
         uow.audit.append("payment.reversed", actor, now, {"id": entry.id, "reverses": entry_id, "slug": event.slug})
         if event.details.patron.email and original.kind == ledger.PAYMENT:
             notice = booking_mail.reversal_notice(event, original, entry, patron_mail.words(ctx))
@@ -161,7 +185,7 @@ def reverse_payment(ctx: Context, entry_id: str, reason: str, actor: str) -> Pay
 def statement(ctx: Context, slug: str) -> Statement:
     """The event and its ledger entries in order, with the balance after each."""
     with ctx.store.reading() as uow:
-        event = existing_event(uow, slug, "event_id")
+        event = existing_event(uow, slug, "event")
         entries = uow.ledger.for_event(event.slug)
     return Statement(event, entries, ledger.running_balances(entries, event.details.amount_due_cents))
 
@@ -173,9 +197,9 @@ def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
 
 def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     now = ctx.clock.now()
-    event = existing_event(uow, slug, "event_id")
+    event = existing_event(uow, slug, "event")
     if event.details.status == "cancelled":
-        raise Conflict(f"event {event.slug} is cancelled: log what goes back as a refund, not a payment", "event_id")
+        raise Conflict(f"event {event.slug} is cancelled: log what goes back as a refund, not a payment", "event")
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
     event = _append_to_state(uow, event, entry)
@@ -190,7 +214,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
 
 def _refund(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     now = ctx.clock.now()
-    event = existing_event(uow, slug, "event_id")
+    event = existing_event(uow, slug, "event")
     paid = event.payment.paid_cents
     entry = ledger.refund(new_id("ref", now), event.slug, draft, ctx.payment_methods, actor, now, paid)
     uow.ledger.append(entry)

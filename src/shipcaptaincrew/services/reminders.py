@@ -54,8 +54,7 @@ def _remind(ctx: Context, slug: str, days_before: int, now: datetime) -> bool:
             if not reminders.wants_reminder(event):
                 return False
             party_url = f"{ctx.public_url}{guest_links.party_path(ctx, event)}"
-            email = reminders.reminder(event, days_before, ctx.periods, ctx.meeting_point, party_url,
-                                       ctx.operator)  # fmt: skip
+            email = reminders.reminder(event, days_before, ctx.periods, ctx.meeting_point, party_url, ctx.operator)
             uow.events.mark_reminded(event.slug, days_before, now)
             queue(uow, email, now, "reminder")
             uow.audit.append("event.reminded", "reminders", now, {"slug": event.slug, "days_before": days_before})

@@ -61,8 +61,9 @@ def update_ship(ctx: Context, ship_id: str, name: str | None, capacity: int | No
     now = ctx.clock.now()
     with ctx.store.writing() as uow:
         current = _ship(uow, ship_id, "id")
-        ship = roster.check_ship(Ship(ship_id, current.name if name is None else name,
-                                      current.capacity if capacity is None else capacity))  # fmt: skip
+        ship = roster.check_ship(
+            Ship(ship_id, current.name if name is None else name, current.capacity if capacity is None else capacity)
+        )
         uow.roster.save_ship(ship)
         conflicts.refresh_days(ctx, uow, conflicts.upcoming_days_with(ctx, uow, now.date(), ship_id))
         uow.audit.append("roster.ship_updated", actor, now, {"id": ship.id, "name": ship.name})
@@ -81,8 +82,9 @@ def add_person(ctx: Context, person: Person, actor: str) -> Person:
     Raise InvalidInput.
     """
     now = ctx.clock.now()
-    fresh = replace(person, id=new_id("per", now), calendar_token=secrets.token_urlsafe(24),
-                    day_sheet_nonce=secrets.token_hex(16))  # fmt: skip
+    fresh = replace(
+        person, id=new_id("per", now), calendar_token=secrets.token_urlsafe(24), day_sheet_nonce=secrets.token_hex(16)
+    )
     person = roster.check_person(fresh)
     with ctx.store.writing() as uow:
         uow.roster.add_person(person, now)
@@ -156,8 +158,15 @@ def list_people(ctx: Context) -> list[Person]:
 
 
 @retried
-def assign_crew(ctx: Context, slug: str, ship_id: str | None, captain_id: str | None, crew_ids: list[str],
-                override_reason: str, actor: str) -> Event:  # fmt: skip
+def assign_crew(
+    ctx: Context,
+    slug: str,
+    ship_id: str | None,
+    captain_id: str | None,
+    crew_ids: list[str],
+    override_reason: str,
+    actor: str,
+) -> Event:
     """Assign ship, captain and crew to an event, in one transaction with its audit entry and emails.
 
     Conflicts (double booking by period windows, capacity, expired credentials) raise AssignmentConflicts
@@ -233,8 +242,9 @@ def _known(entry: T | None, key: str, field: str) -> T:
     if isinstance(entry, Ship | Person) and entry.retired:
         raise InvalidInput(f"{field}: {entry.name} is retired from the roster", field)
     if entry is None:
-        raise InvalidInput(f"{field}: no {field if field != 'crew' else 'crew member'} with id {key!r} on the roster",
-                           field)  # fmt: skip
+        raise InvalidInput(
+            f"{field}: no {field if field != 'crew' else 'crew member'} with id {key!r} on the roster", field
+        )
     return entry
 
 

@@ -47,12 +47,14 @@ def check_references(numbered: Numbered) -> None:
                     and record["kind"] == "payment"},
         "waiver_version": _values(numbered, "waiver_version", "id"),
         "signature": _values(numbered, "signature", "id"),
+        "ledger_entry": _values(numbered, "ledger_entry", "id"),
     }  # fmt: skip
     for number, record in numbered:
         for field, target, value in _references(record):
             if value not in known[target]:
-                raise InvalidInput(f"line {number} ({record['type']}): {field} {value!r} is not a {target} in the file",
-                                   field)  # fmt: skip
+                raise InvalidInput(
+                    f"line {number} ({record['type']}): {field} {value!r} is not a {target} in the file", field
+                )
         if record["type"] == "ledger_entry" and (record["kind"] == "reversal") != (record["reverses"] is not None):
             raise InvalidInput(f"line {number} (ledger_entry): a reversal, and only a reversal, names what it reverses",
                                "reverses")  # fmt: skip
@@ -65,8 +67,9 @@ def _unique(numbered: Numbered, kind: str, field: str, keys: Callable[[Record], 
             continue
         for key in keys(record):
             if key in seen:
-                raise InvalidInput(f"line {number} ({kind}): {field} {key!r} is already used on line {seen[key]}",
-                                   field)  # fmt: skip
+                raise InvalidInput(
+                    f"line {number} ({kind}): {field} {key!r} is already used on line {seen[key]}", field
+                )
             seen[key] = number
 
 
@@ -89,4 +92,6 @@ def _references(record: Record) -> list[tuple[str, str, object]]:
         return [("event", "event", record["event"])]
     if kind == "signature_void":
         return [("event", "event", record["event"]), ("signature", "signature", record["signature"])]
+    if kind == "idempotency_key":
+        return [("entry_id", "ledger_entry", record["entry_id"])]
     return []

@@ -110,11 +110,14 @@ def _apply(ctx: Context, event: Event, call: WeatherCall, actor: str) -> Outcome
         return Outcome(event.slug, "failed", paid_cents=event.payment.paid_cents, error=error.message)
     patron = [done.details.patron.email] if done.details.patron.email else []
     return Outcome(
-        event.slug, "cancelled" if call.action == "cancel" else "moved",
-        new_slug=None if done.slug == event.slug else done.slug, paid_cents=done.payment.paid_cents,
-        refund_due_cents=done.refund_due_cents, emailed=patron + told,
+        event.slug,
+        "cancelled" if call.action == "cancel" else "moved",
+        new_slug=None if done.slug == event.slug else done.slug,
+        paid_cents=done.payment.paid_cents,
+        refund_due_cents=done.refund_due_cents,
+        emailed=patron + told,
         conflicts=[conflict.message for conflict in done.assignment.conflicts],
-    )  # fmt: skip
+    )
 
 
 def _preview(ctx: Context, event: Event, call: WeatherCall) -> Outcome:
@@ -123,8 +126,13 @@ def _preview(ctx: Context, event: Event, call: WeatherCall) -> Outcome:
         guests = [email for _, email in _guests(uow, event)] if call.action == "reschedule" else []
     patron = [event.details.patron.email] if event.details.patron.email else []
     if call.action == "cancel":
-        return Outcome(event.slug, "would cancel", paid_cents=event.payment.paid_cents,
-                       refund_due_cents=event.payment.paid_cents, emailed=patron + crew)  # fmt: skip
+        return Outcome(
+            event.slug,
+            "would cancel",
+            paid_cents=event.payment.paid_cents,
+            refund_due_cents=event.payment.paid_cents,
+            emailed=patron + crew,
+        )
     return Outcome(event.slug, "would move", paid_cents=event.payment.paid_cents, emailed=patron + crew + guests)
 
 
@@ -132,13 +140,15 @@ def _tell_others(ctx: Context, uow: UnitOfWork, before: Event, after: Event) -> 
     """Queue the crew's emails (and, for a move, the signed guests'), in the change's transaction."""
     now, told = ctx.clock.now(), []
     for name, email in _crew(uow, after):
-        patron_mail.queue(uow, booking_mail.crew_change(after, before, name, email, patron_mail.words(ctx)), now,
-                      "crew-change")  # fmt: skip
+        patron_mail.queue(
+            uow, booking_mail.crew_change(after, before, name, email, patron_mail.words(ctx)), now, "crew-change"
+        )
         told.append(email)
     if after.details.status != "cancelled":
         for name, email in _guests(uow, after):
-            patron_mail.queue(uow, booking_mail.guest_moved(after, before, name, email, patron_mail.words(ctx)),
-                          now, "guest-moved")  # fmt: skip
+            patron_mail.queue(
+                uow, booking_mail.guest_moved(after, before, name, email, patron_mail.words(ctx)), now, "guest-moved"
+            )
             told.append(email)
     return told
 

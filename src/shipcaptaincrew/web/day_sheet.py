@@ -39,8 +39,12 @@ def templates() -> Environment:
     """The day sheet's templates, loaded on the first day sheet: Jinja2 stays off the cold start."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(loader=PackageLoader("shipcaptaincrew.web", "templates"),
-                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    return Environment(
+        loader=PackageLoader("shipcaptaincrew.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 Tap = Callable[[Context, str, str, str, dict[str, str]], object]
@@ -73,8 +77,9 @@ def tapping(work: Tap) -> Callable[[Request], Any]:
             return message(request, 403, "This must be sent from the day sheet", "Open your day sheet and tap again.")
         params, values = request.path_params, await form_values(request)
         try:
-            await off_loop(request, work, context(request), params["person_id"], params["secret"], params["slug"],
-                           values)  # fmt: skip
+            await off_loop(
+                request, work, context(request), params["person_id"], params["secret"], params["slug"], values
+            )
         except NotFound:
             return not_found(request)
         except (InvalidInput, Conflict) as refused:
@@ -135,8 +140,9 @@ async def nothing_here(request: Request) -> Response:
     return not_found(request)
 
 
-def page(request: Request, name: str, data: dict[str, Any], status: int = 200,
-         headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+def page(
+    request: Request, name: str, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     operator = request.app.state.ctx.operator
     html = templates().get_template(name).render(operator=operator, prefix=prefix(request), **data)
     return Response(html, status, headers={"Cache-Control": "no-store", **(headers or {})}, media_type="text/html")
@@ -148,13 +154,18 @@ def message(request: Request, status: int, heading: str, text: str, headers: dic
 
 def not_found(request: Request) -> Response:
     guard.missed(request)
-    return message(request, 404, "Day sheet not found",
-                   "This link does not lead to a day sheet. Ask the dispatcher for your current link.")  # fmt: skip
+    return message(
+        request,
+        404,
+        "Day sheet not found",
+        "This link does not lead to a day sheet. Ask the dispatcher for your current link.",
+    )
 
 
 def too_many(request: Request, wait: int) -> Response:
-    return message(request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.",
-                   {"Retry-After": str(wait)})  # fmt: skip
+    return message(
+        request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.", {"Retry-After": str(wait)}
+    )
 
 
 def prefix(request: Request) -> str:

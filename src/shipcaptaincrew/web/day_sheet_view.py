@@ -17,28 +17,51 @@ from shipcaptaincrew.web.site import Site
 def sheet_facts(ctx: Context, site: Site, sheet: DaySheet, base: str, errors: dict[str, str]) -> dict[str, Any]:
     """`base`: the sheet's path as the browser sees it; `errors`: a message to show on a charter, by slug."""
     as_of = sheet.as_of.astimezone(ctx.zone)
-    days = [{"label": _day_label(day, sheet.today),
-             "charters": [charter_facts(ctx, site, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group]}
-            for day, group in groupby(sheet.charters, key=lambda c: c.event.details.date)]  # fmt: skip
-    return {"person": sheet.person, "days": days, "as_of": f"{as_of:%H:%M}",
-            "as_of_iso": as_of.isoformat(timespec="seconds"), "today": f"{sheet.today:%A %-d %B}"}  # fmt: skip
+    days = [
+        {
+            "label": _day_label(day, sheet.today),
+            "charters": [charter_facts(ctx, site, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group],
+        }
+        for day, group in groupby(sheet.charters, key=lambda c: c.event.details.date)
+    ]
+    return {
+        "person": sheet.person,
+        "days": days,
+        "as_of": f"{as_of:%H:%M}",
+        "as_of_iso": as_of.isoformat(timespec="seconds"),
+        "today": f"{sheet.today:%A %-d %B}",
+    }
 
 
-def charter_facts(ctx: Context, site: Site, charter: SheetCharter, today: date, base: str,
-                  error: str) -> dict[str, Any]:  # fmt: skip
+def charter_facts(
+    ctx: Context, site: Site, charter: SheetCharter, today: date, base: str, error: str
+) -> dict[str, Any]:
     event, details = charter.event, charter.event.details
     period, patron, departure = ctx.periods.get(details.period), details.patron, charter.departure
     live = details.status != "cancelled" and details.date == today
     return {
-        "slug": event.slug, "action": f"{base}/{event.slug}", "error": error,
-        "starts": f"{period.starts:%H:%M}", "ends": f"{period.ends:%H:%M}",
-        "ship": event.ship, "capacity": charter.capacity, "captain": event.captain, "crew": ", ".join(event.crew),
-        "role": charter.role, "meeting_point": site.meeting_point,
-        "patron": f"{patron.first_name} {patron.last_name}".strip(), "patron_phone": patron.phone,
-        "patron_tel": tel(patron.phone), "party_size": details.party_size, "title": details.title,
-        "notes": details.notes, "cancelled": details.status == "cancelled",
+        "slug": event.slug,
+        "action": f"{base}/{event.slug}",
+        "error": error,
+        "starts": f"{period.starts:%H:%M}",
+        "ends": f"{period.ends:%H:%M}",
+        "ship": event.ship,
+        "capacity": charter.capacity,
+        "captain": event.captain,
+        "crew": ", ".join(event.crew),
+        "role": charter.role,
+        "meeting_point": site.meeting_point,
+        "patron": f"{patron.first_name} {patron.last_name}".strip(),
+        "patron_phone": patron.phone,
+        "patron_tel": tel(patron.phone),
+        "party_size": details.party_size,
+        "title": details.title,
+        "notes": details.notes,
+        "cancelled": details.status == "cancelled",
         "guests": [guest_facts(guest) for guest in charter.guests],
-        "signed": charter.signed, "unsigned": charter.unsigned, "aboard": charter.aboard,
+        "signed": charter.signed,
+        "unsigned": charter.unsigned,
+        "aboard": charter.aboard,
         "unsigned_aboard": [guest.name for guest in charter.guests if guest.aboard and not guest.signed],
         "over_capacity": charter.capacity is not None and charter.aboard > charter.capacity,
         "party_path": charter.party_path,
@@ -47,13 +70,21 @@ def charter_facts(ctx: Context, site: Site, charter: SheetCharter, today: date, 
         "departed_with": departure.headcount if departure else 0,
         "returned": _time(ctx, departure.returned_at) if departure and departure.returned_at else "",
         "override_reason": departure.override_reason if departure else "",
-    }  # fmt: skip
+    }
 
 
 def guest_facts(guest: Guest) -> dict[str, Any]:
-    return {"key": guest.key, "name": guest.name, "signed": guest.signed, "minor": guest.minor,
-            "walk_up": guest.walk_up, "aboard": guest.aboard, "emergency_name": guest.emergency_name,
-            "emergency_phone": guest.emergency_phone, "emergency_tel": tel(guest.emergency_phone)}  # fmt: skip
+    return {
+        "key": guest.key,
+        "name": guest.name,
+        "signed": guest.signed,
+        "minor": guest.minor,
+        "walk_up": guest.walk_up,
+        "aboard": guest.aboard,
+        "emergency_name": guest.emergency_name,
+        "emergency_phone": guest.emergency_phone,
+        "emergency_tel": tel(guest.emergency_phone),
+    }
 
 
 def tel(phone: str) -> str:

@@ -25,6 +25,9 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Unavailable: 503,
 }
 
+WIRE_NAMES = {"event": "event_id", "idempotency_key": "Idempotency-Key"}
+"""The fields use cases name as the API's clients know them (a body's field, a header); any other is the same."""
+
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "throttled",
@@ -68,7 +71,8 @@ def domain_error(request: Request, exc: Exception) -> Response:
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    return error_response(status, exc.code, exc.message, exc.field, **headers)
+    field = WIRE_NAMES.get(exc.field, exc.field) if exc.field else None
+    return error_response(status, exc.code, exc.message, field, **headers)
 
 
 def http_error(request: Request, exc: Exception) -> Response:

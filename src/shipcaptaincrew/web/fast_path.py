@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shipcaptaincrew.domain.errors import DomainError
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.http import token_in
 from shipcaptaincrew.web.page_cache import PageCache
 
 PATH = "/api/events"
@@ -84,8 +85,8 @@ class CachedEventsPage:
 
 
 def _bearer(scope: Scope) -> str | None:
+    """The bearer token as `http.bearer_token` reads it, from the raw headers (no Request is built here)."""
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+            return token_in(value.decode("latin-1"))
     return None

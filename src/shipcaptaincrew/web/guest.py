@@ -72,8 +72,12 @@ def _refused(request: Request) -> Response | None:
     if wait:
         return _too_many(request, wait)
     if guard.is_cross_site(request):
-        return _message(request, 403, "This form must be sent from its own page",
-                        "Open your charter's link again and sign the waiver there.")  # fmt: skip
+        return _message(
+            request,
+            403,
+            "This form must be sent from its own page",
+            "Open your charter's link again and sign the waiver there.",
+        )
     return None
 
 
@@ -90,8 +94,9 @@ async def sign(request: Request) -> Response:
     if changed is not None:  # "Add another child" or "Remove" without JavaScript: the form again, answers kept
         return await _form(request, event, FormView.of(changed), "", 200)
     try:
-        ticket = tokens.check_form_token(ctx.keys.form, answers.get("form_token", ""), _form_purpose(event),
-                                         ctx.clock.now(), FORM_MAX_AGE)  # fmt: skip
+        ticket = tokens.check_form_token(
+            ctx.keys.form, answers.get("form_token", ""), _form_purpose(event), ctx.clock.now(), FORM_MAX_AGE
+        )
         origin = (client_address(request), request.headers.get("user-agent", ""))
         family = await run_in_threadpool(waiver_service.sign_waiver, ctx, event.slug, draft(answers), origin, ticket)
     except FormProblems as error:
@@ -110,8 +115,13 @@ async def sign(request: Request) -> Response:
         return _not_ready(request, event)
     except Unavailable as error:  # nothing was saved: the same form can be sent again
         pause = str(error.retry_after or 1)
-        return _message(request, 503, "Too many signatures at once", "Nothing was saved yet. Please send the form "
-                        "again in a moment.", {"Retry-After": pause})  # fmt: skip
+        return _message(
+            request,
+            503,
+            "Too many signatures at once",
+            "Nothing was saved yet. Please send the form again in a moment.",
+            {"Retry-After": pause},
+        )
     copy_url = waivers.copy_path(_party(request, event), family[0])
     return RedirectResponse(copy_url, 303, background=after_response(request))
 
@@ -125,8 +135,13 @@ async def signed_copy(request: Request) -> Response:
     family = await run_in_threadpool(waiver_service.signed_with, context(request), found.signature)
     party = _party(request, found.event)
     others = [(signature.guest_name, waivers.copy_path(party, signature)) for signature in family]
-    page = {**_event_facts(request, found.event), "sheet": sheet, "copy": found.signature, "drawn": drawn,
-            "others": others}  # fmt: skip
+    page = {
+        **_event_facts(request, found.event),
+        "sheet": sheet,
+        "copy": found.signature,
+        "drawn": drawn,
+        "others": others,
+    }
     return _page(request, "signed.html", page)
 
 
@@ -174,8 +189,13 @@ def _closed(request: Request, event: Event) -> Response | None:
         return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
     except Unavailable as error:  # nothing was saved: the same form can be sent again
         pause = str(error.retry_after or 1)
-        return _message(request, 503, "Too many signatures at once", "Nothing was saved yet. Please send the form "
-                        "again in a moment.", {"Retry-After": pause})  # fmt: skip
+        return _message(
+            request,
+            503,
+            "Too many signatures at once",
+            "Nothing was saved yet. Please send the form again in a moment.",
+            {"Retry-After": pause},
+        )
     return None
 
 
@@ -251,8 +271,9 @@ def _event_facts(request: Request, event: Event) -> dict[str, Any]:
     }
 
 
-def _page(request: Request, name: str, data: dict[str, Any], status: int = 200,
-          headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _page(
+    request: Request, name: str, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     environment = templates()
     operator = context(request).operator
     html = environment.get_template(f"guest/{name}").render(operator=operator, prefix=_prefix(request), **data)
@@ -272,8 +293,9 @@ def _not_found(request: Request) -> Response:
 
 
 def _too_many(request: Request, wait: int) -> Response:
-    return _message(request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.",
-                    {"Retry-After": str(wait)})  # fmt: skip
+    return _message(
+        request, 429, "Too many attempts", f"Please wait {wait} seconds and try again.", {"Retry-After": str(wait)}
+    )
 
 
 def _party(request: Request, event: Event) -> str:

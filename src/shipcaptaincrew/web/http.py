@@ -74,15 +74,22 @@ def _says(sent: Any, decoded: Any) -> bool:
 def json_response(
     value: Any, status: int = 200, headers: dict[str, str] | None = None, background: BackgroundTask | None = None
 ) -> Response:
-    return Response(msgspec.json.encode(value), status, headers=headers, media_type="application/json",
-                    background=background)  # fmt: skip
+    return Response(
+        msgspec.json.encode(value), status, headers=headers, media_type="application/json", background=background
+    )
 
 
 def bearer_token(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token_in(request.headers.get("authorization", ""))
+    if token is None:
         raise Unauthorized("sign in first: send Authorization: Bearer <token> from POST /api/login")
-    return token.strip()
+    return token
+
+
+def token_in(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value; None for any other scheme or none."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def client_address(request: Request) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from typing import Any
 
 import msgspec
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,16 +28,14 @@ async def log_payment(request: Request) -> Response:
     key = _idempotency_key(request)
     draft = _draft(body)
 
-    def work(ctx: Context, actor: str) -> tuple[int, bytes]:
+    def work(ctx: Context, actor: str) -> tuple[bytes, bool]:
         if key is None:
-            return 201, _render(ctx, payments.log_payment(ctx, body.event_id, draft, actor))
+            return _render(ctx, payments.log_payment(ctx, body.event_id, draft, actor)), False
         fingerprint = hashlib.sha256(msgspec.json.encode(body)).hexdigest()
-        render = functools.partial(_render, ctx)
-        answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
-        return answer.status, answer.body
+        logged = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint)
+        return _render(ctx, logged.result), logged.replayed
 
-    status, content = await in_thread(request, work)
-    return _json_bytes(content, status, after_response(request))
+    return _logged(request, *await in_thread(request, work))
 
 
 @admin_only
@@ -48,16 +44,20 @@ async def log_refund(request: Request) -> Response:
     key = _idempotency_key(request)
     draft = _draft(body)
 
-    def work(ctx: Context, actor: str) -> tuple[int, bytes]:
+    def work(ctx: Context, actor: str) -> tuple[bytes, bool]:
         if key is None:
-            return 201, _render(ctx, payments.log_refund(ctx, body.event_id, draft, actor))
+            return _render(ctx, payments.log_refund(ctx, body.event_id, draft, actor)), False
         fingerprint = hashlib.sha256(b"refund" + msgspec.json.encode(body)).hexdigest()
-        render = functools.partial(_render, ctx)
-        answer = payments.log_refund_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
-        return answer.status, answer.body
+        logged = payments.log_refund_once(ctx, body.event_id, draft, actor, key, fingerprint)
+        return _render(ctx, logged.result), logged.replayed
 
-    status, content = await in_thread(request, work)
-    return _json_bytes(content, status, after_response(request))
+    return _logged(request, *await in_thread(request, work))
+
+
+def _logged(request: Request, content: bytes, replayed: bool) -> Response:
+    """201 with the entry and its event, a replay too (marked so: it wrote nothing), then any mail it queued."""
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return Response(content, 201, headers, media_type="application/json", background=after_response(request))
 
 
 @admin_only
@@ -99,11 +99,20 @@ async def event_payments(request: Request) -> Response:
 
 def entry_out(entry: Entry) -> schemas.EntryOut:
     return schemas.EntryOut(
-        id=entry.id, event_id=entry.event_slug, kind=entry.kind, amount_cents=entry.amount_cents,
-        payment_method=entry.method, patron_name=entry.patron_name, reference=entry.reference, note=entry.note,
-        received_on=entry.received_on, actor=entry.actor, recorded_at=entry.recorded_at, reverses=entry.reverses,
+        id=entry.id,
+        event_id=entry.event_slug,
+        kind=entry.kind,
+        amount_cents=entry.amount_cents,
+        payment_method=entry.method,
+        patron_name=entry.patron_name,
+        reference=entry.reference,
+        note=entry.note,
+        received_on=entry.received_on,
+        actor=entry.actor,
+        recorded_at=entry.recorded_at,
+        reverses=entry.reverses,
         reason=entry.reason,
-    )  # fmt: skip
+    )
 
 
 def _render(ctx: Context, result: payments.PaymentResult) -> bytes:
@@ -133,8 +142,8 @@ def _idempotency_key(request: Request) -> str | None:
     return key
 
 
-def _json_bytes(content: bytes, status: int, background: BackgroundTask | None = None) -> Response:
-    return Response(content, status, media_type="application/json", background=background)
+def _json_bytes(content: bytes, status: int) -> Response:
+    return Response(content, status, media_type="application/json")
 
 
 ROUTES: list[Any] = [

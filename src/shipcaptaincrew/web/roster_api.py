@@ -29,16 +29,25 @@ def ship_out(ship: Ship) -> schemas.ShipOut:
 
 
 def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
-    return schemas.PersonOut(person.id, person.name, person.role, person.email, person.phone, person.licence_expires,
-                             person.medical_expires, f"/cal/{person.calendar_token}.ics",
-                             day_sheets.sheet_path(ctx, person))  # fmt: skip
+    return schemas.PersonOut(
+        person.id,
+        person.name,
+        person.role,
+        person.email,
+        person.phone,
+        person.licence_expires,
+        person.medical_expires,
+        f"/cal/{person.calendar_token}.ics",
+        day_sheets.sheet_path(ctx, person),
+    )
 
 
 @admin_only
 async def get_roster(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.RosterOut:
-        return schemas.RosterOut([ship_out(s) for s in roster.list_ships(ctx)],
-                                 [person_out(p, ctx) for p in roster.list_people(ctx)])  # fmt: skip
+        return schemas.RosterOut(
+            [ship_out(s) for s in roster.list_ships(ctx)], [person_out(p, ctx) for p in roster.list_people(ctx)]
+        )
 
     return json_response(await in_thread(request, work))
 
@@ -121,8 +130,9 @@ async def put_assignment(request: Request) -> Response:
     body = await read_json(request, schemas.AssignmentIn)
 
     def work(ctx: Context, actor: str) -> schemas.EventOut:
-        event = roster.assign_crew(ctx, request.path_params["slug"], body.ship, body.captain, body.crew,
-                                   body.override_reason, actor)  # fmt: skip
+        event = roster.assign_crew(
+            ctx, request.path_params["slug"], body.ship, body.captain, body.crew, body.override_reason, actor
+        )
         return convert.event_out(event, ctx)
 
     try:
@@ -139,8 +149,11 @@ async def calendar_feed(request: Request) -> Response:
     found = await run_in_threadpool(roster.calendar_feed, ctx, request.path_params["token"])
     from shipcaptaincrew.web.calendar import calendar_bytes  # icalendar: only when a feed is fetched
 
-    return Response(calendar_bytes(found, ctx.periods), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
+    return Response(
+        calendar_bytes(found, ctx.periods),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
 
 
 def _keep(value: Any) -> Any | Keep:

@@ -74,15 +74,28 @@ def waiver_out(version: WaiverVersion) -> schemas.WaiverOut:
 def signature_out(record: SignedRecord, party: str) -> schemas.SignatureOut:
     signature, void = record.signature, record.void
     return schemas.SignatureOut(
-        id=signature.id, guest_name=signature.guest_name, email=signature.email, phone=signature.phone,
-        date_of_birth=signature.date_of_birth, minor=signature.minor, guardian_name=signature.guardian_name,
-        guardian_relationship=signature.guardian_relationship, emergency_name=signature.emergency_name,
-        emergency_phone=signature.emergency_phone, typed_signature=signature.typed_signature,
-        drawn=bool(signature.drawn_signature), version_id=signature.version_id, signed_at=signature.signed_at,
-        ip=signature.ip, user_agent=signature.user_agent, record_hash=signature.record_hash,
-        copy_url=f"{party}/signed/{signature.copy_token}", status=record.status,
-        void_reason=void.reason if void else None, voided_at=void.voided_at if void else None,
-    )  # fmt: skip
+        id=signature.id,
+        guest_name=signature.guest_name,
+        email=signature.email,
+        phone=signature.phone,
+        date_of_birth=signature.date_of_birth,
+        minor=signature.minor,
+        guardian_name=signature.guardian_name,
+        guardian_relationship=signature.guardian_relationship,
+        emergency_name=signature.emergency_name,
+        emergency_phone=signature.emergency_phone,
+        typed_signature=signature.typed_signature,
+        drawn=bool(signature.drawn_signature),
+        version_id=signature.version_id,
+        signed_at=signature.signed_at,
+        ip=signature.ip,
+        user_agent=signature.user_agent,
+        record_hash=signature.record_hash,
+        copy_url=f"{party}/signed/{signature.copy_token}",
+        status=record.status,
+        void_reason=void.reason if void else None,
+        voided_at=void.voided_at if void else None,
+    )
 
 
 ROUTES: list[Any] = [

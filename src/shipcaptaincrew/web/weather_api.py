@@ -30,9 +30,15 @@ async def weather_call(request: Request) -> Response:
 
 def _outcome(outcome: weather.Outcome) -> schemas.WeatherOutcomeOut:
     return schemas.WeatherOutcomeOut(
-        outcome.slug, outcome.result, outcome.new_slug, outcome.paid_cents, outcome.refund_due_cents,
-        outcome.emailed, outcome.conflicts, outcome.error,
-    )  # fmt: skip
+        outcome.slug,
+        outcome.result,
+        outcome.new_slug,
+        outcome.paid_cents,
+        outcome.refund_due_cents,
+        outcome.emailed,
+        outcome.conflicts,
+        outcome.error,
+    )
 
 
 def _totals(outcomes: list[weather.Outcome]) -> schemas.WeatherTotalsOut:

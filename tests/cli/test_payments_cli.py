@@ -28,6 +28,13 @@ def test_a_bad_amount_on_the_command_line_is_a_clear_error(booked) -> None:  # t
     assert code == 1 and "amount" in out and "Traceback" not in out
 
 
+def test_an_amount_above_the_maximum_says_the_maximum_on_the_command_line(booked) -> None:  # type: ignore[no-untyped-def]
+    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "99999999999999999999.99",
+                       "--method", "cash", "--patron-name", "Sarah")  # fmt: skip
+
+    assert code == 1 and "must be at most 999,999,999.99" in out
+
+
 def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
 

@@ -107,6 +107,20 @@ def test_exponent_and_float_noise_amounts_are_refused(client: TestClient) -> Non
         assert response.json()["error"]["field"] in {"amount", "body"}, literal
 
 
+def test_an_amount_above_the_maximum_is_a_400_that_says_the_maximum(client: TestClient) -> None:
+    book(client)
+    raw = b'{"event_id":"2026-05-23-sarah-pm","patron_name":"S","payment_method":"cash","amount":' + b"9" * 20 + b".99}"
+
+    as_text = pay(client, amount="99999999999999999999.99")
+    as_number = client.post("/api/payment-log", content=raw, headers={"content-type": "application/json"})
+
+    for response in (as_text, as_number):
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["field"] == "amount" and error["message"].startswith("amount must be at most 999,999,999.99")
+    assert client.get(f"/api/events/{SLUG}/payments").json()["entries"] == []
+
+
 def test_a_missing_amount_is_named(client: TestClient) -> None:
     book(client)
     body = payment_body()

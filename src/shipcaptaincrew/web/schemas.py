@@ -63,7 +63,9 @@ _AMOUNT_SCHEMA = [
     {"type": "string", "pattern": AMOUNT_TEXT},
     {"type": "integer", "minimum": 1, "maximum": 999_999_999},
 ]
-_AMOUNT_TEXT = 'Dollars with at most two decimals, as a string ("125.50") or a whole number (125)'
+_AMOUNT_TEXT = (
+    'Dollars with at most two decimals, as a string ("125.50") or a whole number (125); at most 999,999,999.99'
+)
 Amount = Annotated[
     Raw,
     Meta(

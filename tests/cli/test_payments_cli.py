@@ -35,6 +35,13 @@ def test_an_amount_above_the_maximum_says_the_maximum_on_the_command_line(booked
     assert code == 1 and "must be at most 999,999,999.99" in out
 
 
+def test_a_payment_method_in_capitals_works_on_the_command_line(booked) -> None:  # type: ignore[no-untyped-def]
+    code, out = booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "CASH",
+                       "--patron-name", "Sarah")  # fmt: skip
+
+    assert code == 0 and "100.00 cash for 2026-05-23-sarah-pm" in out
+
+
 def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
 

@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_body, payment_body
 from tests.fakes import FakeClock
+from tests.unit.strings import full_width
 
 SLUG = "2026-05-23-sarah-pm"
 
@@ -119,6 +120,16 @@ def test_an_amount_above_the_maximum_is_a_400_that_says_the_maximum(client: Test
         error = response.json()["error"]
         assert error["field"] == "amount" and error["message"].startswith("amount must be at most 999,999,999.99")
     assert client.get(f"/api/events/{SLUG}/payments").json()["entries"] == []
+
+
+def test_a_payment_method_in_any_case_is_the_configured_method(client: TestClient) -> None:
+    book(client)
+
+    logged = [pay(client, amount="100", payment_method=typed) for typed in ("CASH", "Venmo")]
+
+    assert [response.status_code for response in logged] == [201, 201]
+    assert [response.json()["payment"]["payment_method"] for response in logged] == ["cash", "venmo"]
+    assert pay(client, payment_method=full_width("CASH")).json()["error"]["field"] == "payment_method"
 
 
 def test_a_missing_amount_is_named(client: TestClient) -> None:

@@ -31,7 +31,8 @@ def log(slug: str, amount: str, method: str, patron_name: str, reference: str, n
     outbox.deliver_due(ctx)
     state = "cleared" if result.event.payment_cleared else f"balance {format_cents(result.event.balance_cents)}"
     click.echo(
-        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {method} for {result.event.slug}: {state}"
+        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {result.entry.method} for {result.event.slug}: "
+        f"{state}"
     )
 
 
@@ -49,7 +50,7 @@ def refund(slug: str, amount: str, method: str, patron_name: str, reference: str
     draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note)
     result = payments.log_refund(ctx, slug, draft, CLI_ACTOR)
     outbox.deliver_due(ctx)
-    click.echo(f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {method} for "
+    click.echo(f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {result.entry.method} for "
                f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}")  # fmt: skip
 
 

@@ -63,11 +63,13 @@ class Entry:
 
 def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str,
             now: datetime) -> Entry:  # fmt: skip
-    """A checked payment entry; raise InvalidInput naming the field at fault."""
+    """A checked payment entry; raise InvalidInput naming the field at fault. The method is one of `methods` in
+    any case, and kept as it is configured."""
     if draft.amount_cents <= 0:
         raise InvalidInput("amount must be more than zero", "amount")
     optional_in_range(draft.received_on, "received_on")
-    if draft.method not in methods:
+    method = draft.method.lower() if draft.method.isascii() else draft.method  # full-width letters stay unknown
+    if method not in methods:
         raise InvalidInput(
             f"payment_method must be one of {', '.join(methods)}; got {draft.method!r}", "payment_method"
         )
@@ -76,7 +78,7 @@ def payment(entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[
         event_slug=event_slug,
         kind=PAYMENT,
         amount_cents=draft.amount_cents,
-        method=draft.method,
+        method=method,
         patron_name=clean_line(draft.patron_name, "patron_name", max_len=120),
         actor=actor,
         recorded_at=now,

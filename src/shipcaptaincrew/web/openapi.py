@@ -192,13 +192,22 @@ def _query(name: str, kind: str, text: str) -> dict[str, Any]:
 
 
 def _choices(components: dict[str, Any], periods: tuple[str, ...], methods: tuple[str, ...]) -> None:
-    """The configured periods and payment methods are enums wherever a request names one."""
+    """The configured periods are enums wherever a request names one; the payment methods are the configured
+    names in any case (`CASH` is `cash`), which an enum cannot say, so a pattern lists them."""
     for name, schema in components.items():
         fields = schema.get("properties", {})
         if "period" in fields and name.endswith(("In", "Patch")):
             fields["period"] = {**fields["period"], "enum": list(periods)}
         if "payment_method" in fields and name.endswith("In"):
-            fields["payment_method"] = {**fields["payment_method"], "enum": list(methods)}
+            described = f"One of {', '.join(methods)}, in any case"
+            fields["payment_method"] = {**fields["payment_method"], "pattern": _any_case(methods),
+                                        "examples": list(methods), "description": described}  # fmt: skip
+
+
+def _any_case(names: tuple[str, ...]) -> str:
+    """A pattern matching exactly one of `names` (lowercase ASCII, digits and `_`), letters in either case."""
+    spelled = ("".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in name) for name in names)
+    return f"^({'|'.join(spelled)})$"
 
 
 def _ref(kind: type) -> dict[str, str]:

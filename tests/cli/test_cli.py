@@ -157,3 +157,15 @@ def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> No
 
     assert code != 0 and "--from must be between 1900-01-01 and 2999-12-31" in out
     assert "Traceback" not in out
+
+
+def test_a_date_the_calendar_lacks_is_not_a_date_on_the_command_line(scc) -> None:  # type: ignore[no-untyped-def]
+    created = scc("events", "create", "--date", "2026-02-30", "--period", "pm", "--first-name", "Jo",
+                  "--party-size", "2")  # fmt: skip
+    exported = scc("export", "payments", "--from", "2026-02-30", "--to", "2026-03-31")
+    listed = scc("events", "list", "--from", "May 3")
+
+    assert created[0] == exported[0] == listed[0] == 2
+    assert "Invalid value for '--date': 2026-02-30 is not a date." in created[1]
+    assert "Invalid value for '--from': 2026-02-30 is not a date." in exported[1]
+    assert "Invalid value for '--from': 'May 3' is not a date like 2026-05-23." in listed[1]

@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime, time
 from typing import Any, TypeVar
 
 import click
 
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings, SettingsError
+from shipcaptaincrew.domain.days import calendar_day, not_a_date
 from shipcaptaincrew.domain.errors import DomainError
 from shipcaptaincrew.services.context import Context
 
 CLI_ACTOR = "cli"
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DayType(click.DateTime):
+    """A day written YYYY-MM-DD (as a datetime at midnight); another is refused naming the option, in the words
+    the API uses: `Invalid value for '--date': 2026-02-30 is not a date.`"""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        day = calendar_day(str(value))
+        if day is None:
+            self.fail(f"{not_a_date(str(value))}.", param, ctx)
+        return datetime.combine(day, time())
+
+
+DAY = DayType()
 
 
 def load_settings(port: int | None = None) -> Settings:

@@ -14,7 +14,7 @@ import click
 
 from shipcaptaincrew.adapters.private_files import open_private
 from shipcaptaincrew.bootstrap import build_transfer
-from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
+from shipcaptaincrew.cli.common import DAY, load_settings, open_context, reports_errors
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.money import format_cents
 from shipcaptaincrew.ports import Transfer
@@ -74,8 +74,8 @@ def _write_lines(handle: IO[bytes], lines: Iterator[bytes]) -> int:
 
 
 @export_group.command("payments")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day recorded.")
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day recorded, inclusive.")
+@click.option("--from", "start", required=True, type=DAY, help="First day recorded.")
+@click.option("--to", "end", required=True, type=DAY, help="Last day recorded, inclusive.")
 @click.option("--output", "-o", type=OUTPUT, default="-", help="File (default stdout), readable by you only.")
 @reports_errors
 def export_payments(start: datetime, end: datetime, output: str) -> None:

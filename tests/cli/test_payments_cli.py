@@ -66,6 +66,17 @@ def test_export_writes_csv_with_formulas_neutralised(booked, tmp_path: Path) -> 
     assert rows[0]["amount"] == "100.00"
 
 
+def test_a_reversed_window_is_an_error_naming_the_options_not_an_empty_export(booked) -> None:  # type: ignore[no-untyped-def]
+    booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
+
+    exported = booked("export", "payments", "--from", "2026-12-31", "--to", "2026-12-01")
+    listed = booked("events", "list", "--from", "2026-12-31", "--to", "2026-12-01")
+
+    for code, out in (exported, listed):
+        assert code != 0 and "--to must not be before --from: 2026-12-01 is before 2026-12-31" in out
+        assert "recorded_at" not in out
+
+
 def test_safe_cell_leaves_negative_amounts_as_numbers() -> None:
     assert safe_cell("-100.00") == "-100.00"
     assert safe_cell("-cmd") == "'-cmd"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import click
 
 from shipcaptaincrew.cli.common import CLI_ACTOR, DAY, open_context, reports_errors
-from shipcaptaincrew.domain.days import in_range
+from shipcaptaincrew.domain.days import check_window, in_range
 from shipcaptaincrew.domain.events import Event, EventDetails, Patron
 from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import booking, outbox, queries
@@ -27,6 +27,7 @@ def list_events(start: object, end: object) -> None:
     ctx = open_context()
     first = in_range(_day(start) or ctx.clock.now().date(), "--from")
     last = _day(end) or first + timedelta(days=13)
+    check_window(first, last, "--from" if start else "today", "--to")
     cursor: str | None = None
     while True:
         page = queries.list_events(ctx, first, last, cursor, 500)

@@ -15,6 +15,7 @@ import click
 from shipcaptaincrew.adapters.private_files import open_private
 from shipcaptaincrew.bootstrap import build_transfer
 from shipcaptaincrew.cli.common import DAY, load_settings, open_context, reports_errors
+from shipcaptaincrew.domain.days import check_window
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.money import format_cents
 from shipcaptaincrew.ports import Transfer
@@ -80,6 +81,7 @@ def _write_lines(handle: IO[bytes], lines: Iterator[bytes]) -> int:
 @reports_errors
 def export_payments(start: datetime, end: datetime, output: str) -> None:
     """Ledger entries recorded in a window, as CSV. Reversals are negative amounts."""
+    check_window(start.date(), end.date(), "--from", "--to")
     rows = payments.entries_between(open_context(), start.date(), end.date())
     with csv_output(output) as handle:
         _payment_rows(csv.writer(handle, lineterminator="\n"), rows)

@@ -48,5 +48,12 @@ def in_range(day: date, field: str) -> date:
     return day
 
 
+def check_window(start: date, end: date, first: str = "from", last: str = "to") -> None:
+    """Raise InvalidInput naming `last` (the end's name as the caller's user knows it) if the window ends before
+    it starts: a reversed window is a mistake to point out, never an empty answer."""
+    if end < start:
+        raise InvalidInput(f"{last} must not be before {first}: {end} is before {start}", last)
+
+
 def optional_in_range(day: date | None, field: str) -> date | None:
     return None if day is None else in_range(day, field)

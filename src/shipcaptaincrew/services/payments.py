@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shipcaptaincrew.domain import booking_mail, ledger, mail
+from shipcaptaincrew.domain.days import check_window
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
@@ -167,6 +168,9 @@ def statement(ctx: Context, slug: str) -> Statement:
 
 
 def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
+    """The ledger entries recorded from `start` to `end` inclusive; InvalidInput naming `to` if it is before
+    `from`."""
+    check_window(start, end)
     with ctx.store.reading() as uow:
         return uow.ledger.between(start, end)
 

@@ -42,6 +42,24 @@ def test_a_payment_method_in_capitals_works_on_the_command_line(booked) -> None:
     assert code == 0 and "100.00 cash for 2026-05-23-sarah-pm" in out
 
 
+def test_errors_name_the_command_line_options_never_the_api_fields(booked) -> None:  # type: ignore[no-untyped-def]
+    pay = ("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--patron-name", "Sarah")
+    said = {
+        "--method must be one of cash, check": booked(*pay, "--method", "bitcoin"),
+        "no event with slug '2026-05-24-sarah-pm'": booked("payments", "log", "2026-05-24-sarah-pm", "--amount", "1",
+                                                           "--method", "cash", "--patron-name", "Sarah"),
+        "--party-size must be between 1 and 500": booked("events", "create", "--date", "2026-05-24", "--period",
+                                                         "am", "--first-name", "Jo", "--party-size", "0"),
+        "choose another booking to carry the rain check (--to)": booked(
+            "payments", "rain-check", "2026-05-23-sarah-pm", "--to", "2026-05-23-sarah-pm"),
+    }  # fmt: skip
+
+    for words, (code, out) in said.items():
+        assert code == 1 and out.startswith(f"Error: {words}"), out
+        for api_name in ("event_id", "payment_method", "party_size", "to_event"):
+            assert api_name not in out, out
+
+
 def test_the_receipt_is_delivered_and_listed_in_the_outbox(booked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     booked("payments", "log", "2026-05-23-sarah-pm", "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from shipcaptaincrew.bootstrap import build_context
+from shipcaptaincrew.cli.wording import in_cli_words
 from shipcaptaincrew.config import Settings, SettingsError
 from shipcaptaincrew.domain.days import calendar_day, not_a_date
 from shipcaptaincrew.domain.errors import DomainError
@@ -51,14 +52,14 @@ def open_context(settings: Settings | None = None) -> Context:
 
 
 def reports_errors(command: F) -> F:
-    """Show a domain error as `error: <message>` and exit 1, instead of a traceback."""
+    """Show a domain error as `Error: <message>` naming the command's option at fault, and exit 1, instead of a
+    traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except DomainError as error:
-            where = f" ({error.field})" if error.field else ""
-            raise click.ClickException(f"{error.message}{where}") from None
+            raise click.ClickException(in_cli_words(error, click.get_current_context(silent=True))) from None
 
     return wrapper  # type: ignore[return-value]

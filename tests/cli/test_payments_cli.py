@@ -100,3 +100,16 @@ def test_safe_cell_leaves_negative_amounts_as_numbers() -> None:
     assert safe_cell("-cmd") == "'-cmd"
     assert safe_cell("+1 555 0100") == "'+1 555 0100"
     assert safe_cell("plain") == "plain"
+
+
+def test_an_amount_over_ten_times_the_balance_asks_for_confirm(booked) -> None:  # type: ignore[no-untyped-def]
+    pay = ("payments", "log", "2026-05-23-sarah-pm", "--amount", "100000000", "--method", "cash",
+           "--patron-name", "Sarah")  # fmt: skip
+
+    code, out = booked(*pay)
+    assert code == 1 and out.startswith("Error: --amount $100,000,000.00 is more than 10 times the $900.00 due")
+    assert "add --confirm" in out
+    assert booked("payments", "list", "2026-05-23-sarah-pm")[1].startswith("No payments")
+
+    code, out = booked(*pay, "--confirm")
+    assert code == 0 and "100000000.00 cash for 2026-05-23-sarah-pm" in out

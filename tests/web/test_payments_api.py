@@ -254,3 +254,27 @@ def test_raising_the_price_of_a_cleared_event_reopens_its_balance(client: TestCl
     assert (event["payment_cleared"], event["balance_cents"]) == (False, 10000)
     lowered = client.patch(f"/api/events/{SLUG}", json={"version": 2, "amount_due": "900"}).json()
     assert lowered["payment_cleared"] is True
+
+
+def test_an_amount_over_ten_times_the_balance_is_a_409_until_confirmed(client: TestClient) -> None:
+    book(client)
+
+    refused = pay(client, key="typo", amount="100000000")
+    confirmed = pay(client, key="typo", amount="100000000", confirm=True)
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("confirm_required", "amount")
+    assert "more than 10 times the $900.00 due" in error["message"] and '"confirm": true' in error["message"]
+    assert confirmed.status_code == 201
+    assert [line["entry"]["amount_cents"] for line in client.get(f"/api/events/{SLUG}/payments").json()["entries"]] == [
+        10_000_000_000
+    ]
+
+
+def test_ten_times_the_balance_or_a_charter_with_no_price_needs_no_confirmation(client: TestClient) -> None:
+    book(client)
+    book(client, amount_due=None, period="am")
+
+    assert pay(client, amount="9000").status_code == 201
+    assert pay(client, amount="100000", event_id="2026-05-23-sarah-am").status_code == 201

@@ -38,3 +38,9 @@ def format_cents(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, fraction = divmod(abs(cents), 100)
     return f"{sign}{whole}.{fraction:02d}"
+
+
+def say_cents(cents: int) -> str:
+    """12345678 → `$123,456.78`: an amount as a message says it, thousands grouped."""
+    whole, fraction = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}${whole:,}.{fraction:02d}"

@@ -36,7 +36,8 @@ class Statement:
 def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     """Append a payment, update the event's paid state, audit it and queue the receipt, in one transaction.
 
-    Raise NotFound for an unknown event, InvalidInput for a bad field; nothing is written then.
+    Raise NotFound for an unknown event, InvalidInput for a bad field, NeedsConfirmation for an unconfirmed amount
+    more than ten times what is owed; nothing is written then.
     Never sends mail itself: delivery happens after commit (`outbox.deliver_due`).
     """
     with ctx.store.writing() as uow:
@@ -180,6 +181,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     event = existing_event(uow, slug, "event_id")
     if event.details.status == "cancelled":
         raise Conflict(f"event {event.slug} is cancelled: log what goes back as a refund, not a payment", "event_id")
+    ledger.check_amount_is_likely(draft, event.details.amount_due_cents, event.balance_cents)
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
     event = _append_to_state(uow, event, entry)

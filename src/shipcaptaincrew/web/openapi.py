@@ -52,7 +52,9 @@ OPERATIONS = (
     Operation("get", "/api/events/{slug}", "One event, by slug or old slug", schemas.EventDetailOut, errors=(404,)),
     Operation("patch", "/api/events/{slug}", "Change an event; `version` must be current", schemas.EventDetailOut,
               body=schemas.EventPatch, errors=(400, 404, 409)),
-    Operation("post", "/api/payment-log", "Log a payment; send Idempotency-Key to make retries safe",
+    Operation("post", "/api/payment-log", "Log a payment; send Idempotency-Key to make retries safe. An amount "
+              "more than ten times what is owed is a 409 (code confirm_required, field amount) until sent with "
+              "confirm: true",
               schemas.PaymentLogOut, status=201, body=schemas.PaymentIn, errors=(400, 404, 409, 422)),
     Operation("post", "/api/refund-log", "Log a refund (money back to the patron, at most what was paid net)",
               schemas.PaymentLogOut, status=201, body=schemas.RefundIn, errors=(400, 404, 422)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.errors import InvalidInput
+from shipcaptaincrew.domain.errors import InvalidInput, NeedsConfirmation
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.money import parse_cents
 from shipcaptaincrew.services import payments
@@ -28,7 +29,7 @@ MAX_KEY = 200
 async def log_payment(request: Request) -> Response:
     body = await read_json(request, schemas.PaymentIn)
     key = _idempotency_key(request)
-    draft = _draft(body)
+    draft = replace(_draft(body), confirmed=body.confirm)
 
     def work(ctx: Context, actor: str) -> tuple[int, bytes]:
         if key is None:
@@ -38,7 +39,11 @@ async def log_payment(request: Request) -> Response:
         answer = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint, render)
         return answer.status, answer.body
 
-    status, content = await in_thread(request, work)
+    try:
+        status, content = await in_thread(request, work)
+    except NeedsConfirmation as error:
+        hint = '; if it is right, send it again with "confirm": true'
+        raise NeedsConfirmation(error.message + hint, error.field) from None
     return _json_bytes(content, status, after_response(request))
 
 
@@ -110,7 +115,7 @@ def _render(ctx: Context, result: payments.PaymentResult) -> bytes:
     return msgspec.json.encode(schemas.PaymentLogOut(entry_out(result.entry), convert.event_out(result.event, ctx)))
 
 
-def _draft(body: schemas.PaymentIn) -> PaymentDraft:
+def _draft(body: schemas.MoneyIn) -> PaymentDraft:
     text = convert.amount_text(body.amount, "amount")
     if text is None:
         raise InvalidInput("amount is required", "amount")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -150,6 +152,25 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
     )  # fmt: skip
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
+
+
+def test_serve_on_a_taken_port_says_how_to_pick_another_and_keeps_the_password_for_the_next_start(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environ = {**os.environ, "SCC_DATA_DIR": str(tmp_path / "data"), "SCC_PORT": str(port)}
+        refused = subprocess.run([sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ,
+                                 capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert f"port {port} is taken" in said and "SCC_PORT=8001 make run" in said and "--port 8001" in said
+    assert "password" not in said and "Traceback" not in said
+    server = live_server_factory.fresh(tmp_path / "data", with_password=False)
+    assert "Sign in with the admin password (shown once): " in server.printed()
 
 
 def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]

@@ -22,10 +22,12 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     # Imported here, not at the top: the delivery process runs this module with `python -m`, which warns when
     # the package's __init__ (importing this command) has loaded it already.
     from shipcaptaincrew.cli.delivery_worker import delivery_process
+    from shipcaptaincrew.cli.listening import bind, serve_on
 
     settings = load_settings(port)
     ctx = open_context(settings)
     host, port = host or settings.host, settings.port
+    listening = bind(host, port)  # before anything is printed or created: a taken port costs nothing
     click.echo(f"Data folder: {settings.data_dir.resolve()}")
     if with_demo:
         loaded = demo.load_demo_season(ctx)
@@ -49,4 +51,6 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     with delivery_process():  # mail goes out from a process of its own, on another core than the requests
         # No proxy headers: uvicorn would rewrite the peer from X-Forwarded-For for loopback connections. The app
         # alone decides the client's address, from SCC_TRUSTED_PROXIES (web/http.py client_address).
-        uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(), proxy_headers=False)
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(),
+                                proxy_headers=False)  # fmt: skip
+        serve_on(listening, config)

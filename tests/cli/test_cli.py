@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED, Settings
-from tests.live_server import LiveServerFactory
+from tests.live_server import LISTENING, LiveServerFactory, free_port
 
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -171,6 +173,40 @@ def test_serve_on_a_taken_port_says_how_to_pick_another_and_keeps_the_password_f
     assert "password" not in said and "Traceback" not in said
     server = live_server_factory.fresh(tmp_path / "data", with_password=False)
     assert "Sign in with the admin password (shown once): " in server.printed()
+
+
+def serve_until_listening(folder: Path, *args: str) -> str:
+    """Run `scc serve ARGS` in `folder` with SCC_DATA_DIR unset until it listens, stop it; return what it printed."""
+    environ = {name: value for name, value in os.environ.items() if name != "SCC_DATA_DIR"}
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "shipcaptaincrew", "serve", "--port", str(free_port()),
+                                    *args], cwd=folder, env=environ, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while LISTENING not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    return log.read_text()
+
+
+def test_the_demo_lives_in_its_own_folder_so_serving_the_default_folder_starts_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_demo = serve_until_listening(tmp_path, "--demo")
+    assert f"Data folder: {tmp_path / 'scc-demo'}" in with_demo and "events loaded" in with_demo
+    assert not (tmp_path / "scc-data").exists()
+
+    real_use = serve_until_listening(tmp_path)
+    assert f"Data folder: {tmp_path / 'scc-data'}" in real_use
+
+    monkeypatch.chdir(tmp_path)
+    window = ("events", "list", "--from", "2000-01-01", "--to", "2999-12-31")
+    assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": None}).output == ""
+    assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": "scc-demo"}).output.count("\n") > 50
 
 
 def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]

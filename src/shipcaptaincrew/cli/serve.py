@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+
 import click
 
 from shipcaptaincrew.bootstrap import build_app
 from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
+from shipcaptaincrew.config import DEMO_DATA_DIR
 from shipcaptaincrew.services import admin, demo, waivers
 from shipcaptaincrew.web.logs import uvicorn_log_config
 
@@ -13,7 +17,12 @@ from shipcaptaincrew.web.logs import uvicorn_log_config
 @click.command()
 @click.option("--host", help="Address to listen on (default SCC_HOST, 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default SCC_PORT, 8000).")
-@click.option("--demo", "with_demo", is_flag=True, help="Load a demo season into an empty store first.")
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Load a demo season into an empty store first (in ./scc-demo unless SCC_DATA_DIR is set).",
+)
 @reports_errors
 def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     """Start the server: the dispatch board at /, the API at /api, guest pages at /g."""
@@ -25,6 +34,8 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     from shipcaptaincrew.cli.listening import bind, serve_on
 
     settings = load_settings(port)
+    if with_demo and "SCC_DATA_DIR" not in os.environ:
+        settings = replace(settings, data_dir=DEMO_DATA_DIR)
     ctx = open_context(settings)
     host, port = host or settings.host, settings.port
     listening = bind(host, port)  # before anything is printed or created: a taken port costs nothing

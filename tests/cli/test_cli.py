@@ -144,7 +144,7 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
 ) -> None:
     server = live_server_factory.fresh(tmp_path / "data", with_password=False)
     lines = server.printed().splitlines()
-    password = next(line.split()[-1] for line in lines if "shown once" in line)
+    password = next(line.split()[-1] for line in lines if "shown until the first sign-in" in line)
     port = server.url.rsplit(":", 1)[1]
     assert any(f"http://localhost:{port}/" in line for line in lines)
     assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
@@ -172,7 +172,37 @@ def test_serve_on_a_taken_port_says_how_to_pick_another_and_keeps_the_password_f
     assert f"port {port} is taken" in said and "SCC_PORT=8001 make run" in said and "--port 8001" in said
     assert "password" not in said and "Traceback" not in said
     server = live_server_factory.fresh(tmp_path / "data", with_password=False)
-    assert "Sign in with the admin password (shown once): " in server.printed()
+    assert "Sign in with the admin password (shown until the first sign-in): " in server.printed()
+
+
+def shown_passwords(printed: str) -> list[str]:
+    return [line.split()[-1] for line in printed.splitlines() if "shown until the first sign-in" in line]
+
+
+def sign_in(url: str, password: str) -> int:
+    request = urllib.request.Request(f"{url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+                                     headers={"content-type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(response.status)
+
+
+def test_the_first_run_password_is_shown_at_each_start_until_someone_signs_in(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
+    server = live_server_factory.fresh(tmp_path / "data", with_password=False)
+    server.stop()
+    server.start()
+    [first, again] = shown_passwords(server.printed())
+    assert first == again
+    assert (tmp_path / "data" / "first-run-password").stat().st_mode & 0o777 == 0o600
+
+    assert sign_in(server.url, first) == 200
+    server.stop()
+    server.start()
+
+    assert shown_passwords(server.printed()) == [first, first]
+    assert server.printed().rstrip().count("forgot it? scc admin set-password") == 1
+    assert not (tmp_path / "data" / "first-run-password").exists()
 
 
 def serve_until_listening(folder: Path, *args: str) -> str:

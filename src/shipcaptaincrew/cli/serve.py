@@ -45,7 +45,7 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         click.echo(f"Demo season: {loaded} events loaded." if loaded else "Demo season: the store has events; skipped.")
         if demo.load_sample_waiver(ctx):
             click.echo("Demo waiver: a sample text, marked as a sample; set your own with: scc waiver set FILE")
-    new_password = admin.ensure_admin_password(ctx)
+    new_password = admin.first_run_password(ctx)
     if waivers.current_waiver(ctx) is None:
         click.echo(
             "\n  No waiver text is set: guests cannot sign until you set your own.\n"
@@ -54,7 +54,7 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     click.echo(f"\n  ShipCaptainCrew is at {url}")
     if new_password:
-        click.echo(f"  Sign in with the admin password (shown once): {new_password}")
+        click.echo(f"  Sign in with the admin password (shown until the first sign-in): {new_password}")
         click.echo("  Change it with: scc admin set-password\n")
     else:
         click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")

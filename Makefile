@@ -21,7 +21,7 @@ IN_PROCESS := "not (browser or aws or drill or fuzz or security or live)"
 # pytest-xdist workers for `make test`.
 WORKERS ?= 2
 
-run: $(STAMP) ## Start the local server on SQLite (demo season loaded into an empty store)
+run: $(STAMP) ## Start the local server on SQLite with the demo, in ./scc-demo (real use: .venv/bin/scc serve)
 	$(BIN)/scc serve --demo
 
 test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test in parallel; list the 15 slowest

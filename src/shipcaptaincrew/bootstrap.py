@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.adapters.clock import SystemClock
+from shipcaptaincrew.adapters.first_password_file import FirstPasswordFile
 from shipcaptaincrew.adapters.mail_deferred import DeferredMailer
 from shipcaptaincrew.adapters.private_files import private_folder
 from shipcaptaincrew.adapters.sqlite import SqliteStore
@@ -50,6 +51,7 @@ def build_context(settings: Settings, clock: Clock | None = None, *, path_prefix
         periods=settings.periods,
         token_ttl=timedelta(hours=settings.token_ttl_hours),
         admin_password_hash=settings.admin_password_hash,
+        first_password=FirstPasswordFile(settings.data_dir / "first-run-password"),
         operator=settings.operator_name,
         printer=FpdfCopyPrinter(),
         shore_email=settings.shore_email,

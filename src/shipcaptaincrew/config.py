@@ -15,9 +15,15 @@ from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS_SPEC, Periods, parse_periods
 from shipcaptaincrew.domain.text import EMAIL_PATTERN
 
+DEMO_DATA_DIR = Path("./scc-demo")
+"""Where `scc serve --demo` (`make run`) keeps the demo when SCC_DATA_DIR is unset: never the folder of real use."""
+
 # Every setting, its default and what it does; the README's table and `scc --help` come from here.
 DOCUMENTED: dict[str, tuple[str, str]] = {
-    "SCC_DATA_DIR": ("./scc-data", "Folder for the SQLite database, the secret key and the outbox."),
+    "SCC_DATA_DIR": (
+        "./scc-data",
+        "Folder for the SQLite database, the secret key and the outbox (unset, `scc serve --demo` uses ./scc-demo).",
+    ),
     "SCC_HOST": ("127.0.0.1", "Address `scc serve` listens on."),
     "SCC_PORT": ("8000", "Port `scc serve` listens on."),
     "SCC_STORE": ("sqlite", "Where data lives: `sqlite` (in SCC_DATA_DIR) or `dynamodb` (SCC_DYNAMODB_TABLE)."),

@@ -405,6 +405,17 @@ class CopyPrinter(Protocol):
         milliseconds): called by the delivery and the PDF link, never on a signing request."""
 
 
+class FirstPasswordKeeper(Protocol):
+    """Where a first-run admin password waits, readable, to be shown at each start until the first sign-in."""
+
+    def keep(self, password: str) -> None: ...
+
+    def kept(self) -> str | None: ...
+
+    def forget(self) -> None:
+        """Drop the kept password, if any."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.board import card, log_payment, open_board
+from tests.browser.board import ACTIVE, card, log_payment, open_board
 from tests.browser.board_api import BoardApi
 from tests.builders import Days
 
@@ -146,3 +146,24 @@ def test_the_payment_form_checks_amount_and_method_and_shows_the_servers_field_e
     expect(method).to_have_attribute("aria-invalid", "true")
     expect(method.locator("xpath=..").locator(".field-error")).to_contain_text("payment_method must be one of")
     assert api.entries(slug) == []
+
+
+def test_an_amount_over_ten_times_the_balance_is_logged_on_a_second_save(page: Page, api: BoardApi, days: Days) -> None:
+    slug = book_sarah(api, days)
+    open_board(page, days)
+    card(page, slug).get_by_role("button", name="Log Payment").click()
+    modal = page.locator("#payment-modal")
+    modal.get_by_label("Amount").fill("100000")
+    modal.get_by_label("Method").select_option("cash")
+
+    modal.get_by_role("button", name="Save").click()
+    expect(modal.get_by_label("Amount")).to_have_attribute("aria-invalid", "true")
+    expect(modal.locator(".field-error").first).to_have_text(
+        "The amount $100,000.00 is more than 10 times the $900.00 due. If it is right, press Save again to log it."
+    )
+    assert api.entries(slug) == []
+
+    modal.get_by_role("button", name="Save").click()
+    expect(modal).not_to_have_class(ACTIVE)
+    expect(page.locator("#toast")).to_contain_text("Logged $100,000.00")
+    assert [line["entry"]["amount_cents"] for line in api.entries(slug)] == [10_000_000]

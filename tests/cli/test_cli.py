@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED, Settings
-from tests.live_server import LiveServerFactory
+from tests.live_server import LISTENING, LiveServerFactory, free_port
 
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -45,7 +49,7 @@ def test_a_bad_field_is_a_clear_error_not_a_traceback(scc) -> None:  # type: ign
     code, out = book(scc, "--slug", "2026-05-24-jose-pm")
 
     assert code == 1
-    assert "Error:" in out and "(slug)" in out and "Traceback" not in out
+    assert out.startswith("Error: --slug date 2026-05-24 does not match") and "Traceback" not in out
 
 
 def test_list_shows_the_window(scc) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +148,7 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
 ) -> None:
     server = live_server_factory.fresh(tmp_path / "data", with_password=False)
     lines = server.printed().splitlines()
-    password = next(line.split()[-1] for line in lines if "shown once" in line)
+    password = next(line.split()[-1] for line in lines if "shown until the first sign-in" in line)
     port = server.url.rsplit(":", 1)[1]
     assert any(f"http://localhost:{port}/" in line for line in lines)
     assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
@@ -157,8 +161,103 @@ def test_serve_on_first_run_prints_the_url_and_a_one_time_password_that_works(
         assert response.status == 200
 
 
+def test_serve_on_a_taken_port_says_how_to_pick_another_and_keeps_the_password_for_the_next_start(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environ = {**os.environ, "SCC_DATA_DIR": str(tmp_path / "data"), "SCC_PORT": str(port)}
+        refused = subprocess.run([sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ,
+                                 capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert f"port {port} is taken" in said and "SCC_PORT=8001 make run" in said and "--port 8001" in said
+    assert "password" not in said and "Traceback" not in said
+    server = live_server_factory.fresh(tmp_path / "data", with_password=False)
+    assert "Sign in with the admin password (shown until the first sign-in): " in server.printed()
+
+
+def shown_passwords(printed: str) -> list[str]:
+    return [line.split()[-1] for line in printed.splitlines() if "shown until the first sign-in" in line]
+
+
+def sign_in(url: str, password: str) -> int:
+    request = urllib.request.Request(f"{url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
+                                     headers={"content-type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(response.status)
+
+
+def test_the_first_run_password_is_shown_at_each_start_until_someone_signs_in(
+    tmp_path: Path, live_server_factory: LiveServerFactory
+) -> None:
+    server = live_server_factory.fresh(tmp_path / "data", with_password=False)
+    server.stop()
+    server.start()
+    [first, again] = shown_passwords(server.printed())
+    assert first == again
+    assert (tmp_path / "data" / "first-run-password").stat().st_mode & 0o777 == 0o600
+
+    assert sign_in(server.url, first) == 200
+    server.stop()
+    server.start()
+
+    assert shown_passwords(server.printed()) == [first, first]
+    assert server.printed().rstrip().count("forgot it? scc admin set-password") == 1
+    assert not (tmp_path / "data" / "first-run-password").exists()
+
+
+def serve_until_listening(folder: Path, *args: str) -> str:
+    """Run `scc serve ARGS` in `folder` with SCC_DATA_DIR unset until it listens, stop it; return what it printed."""
+    environ = {name: value for name, value in os.environ.items() if name != "SCC_DATA_DIR"}
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "shipcaptaincrew", "serve", "--port", str(free_port()),
+                                    *args], cwd=folder, env=environ, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while LISTENING not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    return log.read_text()
+
+
+def test_the_demo_lives_in_its_own_folder_so_serving_the_default_folder_starts_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_demo = serve_until_listening(tmp_path, "--demo")
+    assert f"Data folder: {tmp_path / 'scc-demo'}" in with_demo and "events loaded" in with_demo
+    assert not (tmp_path / "scc-data").exists()
+
+    real_use = serve_until_listening(tmp_path)
+    assert f"Data folder: {tmp_path / 'scc-data'}" in real_use
+
+    monkeypatch.chdir(tmp_path)
+    window = ("events", "list", "--from", "2000-01-01", "--to", "2999-12-31")
+    assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": None}).output == ""
+    assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": "scc-demo"}).output.count("\n") > 50
+
+
 def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]
     code, out = scc("events", "list", "--from", "9999-12-31")
 
     assert code != 0 and "--from must be between 1900-01-01 and 2999-12-31" in out
     assert "Traceback" not in out
+
+
+def test_a_date_the_calendar_lacks_is_not_a_date_on_the_command_line(scc) -> None:  # type: ignore[no-untyped-def]
+    created = scc("events", "create", "--date", "2026-02-30", "--period", "pm", "--first-name", "Jo",
+                  "--party-size", "2")  # fmt: skip
+    exported = scc("export", "payments", "--from", "2026-02-30", "--to", "2026-03-31")
+    listed = scc("events", "list", "--from", "May 3")
+
+    assert created[0] == exported[0] == listed[0] == 2
+    assert "Invalid value for '--date': 2026-02-30 is not a date." in created[1]
+    assert "Invalid value for '--from': 2026-02-30 is not a date." in exported[1]
+    assert "Invalid value for '--from': 'May 3' is not a date like 2026-05-23." in listed[1]

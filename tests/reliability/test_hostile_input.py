@@ -211,12 +211,12 @@ def test_a_1_mb_waiver_form_is_413(booked: TestClient) -> None:
 
 
 CLI_REFUSED = [
-    ("crlf-first-name", ["--first-name", "Sarah\r\nBcc: x"], "first_name"),
-    ("crlf-email", ["--first-name", "Sarah", "--email", "s@example.org\nBcc: x@evil.test"], "email"),
-    ("negative-price", ["--first-name", "Sarah", "--price", "-5"], "price"),
-    ("exponent-price", ["--first-name", "Sarah", "--price", "1e2"], "price"),
-    ("huge-price", ["--first-name", "Sarah", "--price", str(2**64)], "price"),
-    ("traversal-slug", ["--first-name", "Sarah", "--slug", "../../etc/passwd"], "slug"),
+    ("crlf-first-name", ["--first-name", "Sarah\r\nBcc: x"], "--first-name"),
+    ("crlf-email", ["--first-name", "Sarah", "--email", "s@example.org\nBcc: x@evil.test"], "--email"),
+    ("negative-price", ["--first-name", "Sarah", "--price", "-5"], "--price"),
+    ("exponent-price", ["--first-name", "Sarah", "--price", "1e2"], "--price"),
+    ("huge-price", ["--first-name", "Sarah", "--price", str(2**64)], "--price"),
+    ("traversal-slug", ["--first-name", "Sarah", "--slug", "../../etc/passwd"], "--slug"),
 ]
 
 

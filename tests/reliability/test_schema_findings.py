@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.config import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.web import openapi
+from tests.unit.strings import full_width
 
 
 def document() -> dict:
@@ -37,12 +38,16 @@ def test_the_longest_waiver_text_the_schema_allows_fits_under_the_body_limit(cli
     assert response.status_code == 200
 
 
-def test_configured_periods_and_payment_methods_are_enums_in_the_document() -> None:
+def test_configured_periods_are_enums_and_payment_methods_a_pattern_of_them_in_any_case() -> None:
     schemas = document()["components"]["schemas"]
+    method = schemas["PaymentIn"]["properties"]["payment_method"]
 
     assert schemas["EventIn"]["properties"]["period"]["enum"] == list(DEFAULT_PERIODS.names())
-    assert schemas["PaymentIn"]["properties"]["payment_method"]["enum"] == list(DEFAULT_METHODS)
     assert schemas["EventPatch"]["properties"]["status"]["enum"] == ["booked", "cancelled", "completed"]
+    assert method["examples"] == list(DEFAULT_METHODS) and "enum" not in method
+    assert all(re.fullmatch(method["pattern"], name) for name in [*DEFAULT_METHODS, "CASH", "Venmo"])
+    refused = ["bitcoin", "cash ", full_width("CASH"), "cashcheck"]
+    assert not any(re.fullmatch(method["pattern"], name) for name in refused)
 
 
 def test_a_payment_amount_is_required_and_null_is_not_documented() -> None:

@@ -1,4 +1,5 @@
-"""A state machine over log / replay / reverse, checking the ledger's invariants after every step."""
+"""A state machine over log / replay / reverse (and payments far above what is owed), checking the ledger's
+invariants after every step."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused
+from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, NeedsConfirmation
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.services import booking, payments
 from tests.builders import event_details
@@ -47,7 +48,7 @@ class Ledger(RuleBasedStateMachine):
     @rule(cents=st.integers(1, 300_000), key=st.one_of(st.none(), st.sampled_from(["a", "b", "c"])))
     def log(self, cents: int, key: str | None) -> None:
         self.clock.advance(seconds=1)
-        draft = PaymentDraft(cents, "cash", "Sarah")
+        draft = PaymentDraft(cents, "cash", "Sarah", confirmed=True)
         if key is None:
             self.paid[payments.log_payment(self.ctx, SLUG, draft, "test").entry.id] = cents
             return
@@ -62,6 +63,20 @@ class Ledger(RuleBasedStateMachine):
         else:
             self.keys[key] = (cents, logged.result.entry.id)
             self.paid[logged.result.entry.id] = cents
+
+    @rule(cents=st.integers(1, 3_000_000))
+    def log_unconfirmed(self, cents: int) -> None:
+        """Unconfirmed, a payment more than ten times what is owed (the balance, or the price once paid) is
+        refused and writes nothing; any payment to a charter with no price is logged."""
+        self.clock.advance(seconds=1)
+        balance = (self.due or 0) - sum(self.paid.values())
+        owed = balance if balance > 0 else self.due
+        draft = PaymentDraft(cents, "cash", "Sarah")
+        if owed and cents > 10 * owed:
+            with pytest.raises(NeedsConfirmation):
+                payments.log_payment(self.ctx, SLUG, draft, "test")
+            return
+        self.paid[payments.log_payment(self.ctx, SLUG, draft, "test").entry.id] = cents
 
     @precondition(lambda self: bool(self.paid))
     @rule(data=st.data())

@@ -72,6 +72,15 @@ def test_nine_integer_digits_are_accepted(text: str, cents: int) -> None:
     assert parse_cents(text) == cents
 
 
+@pytest.mark.parametrize("text", ["99999999999999999999.99", "1000000000", "1234567890.00", "1" * 40, "1" * 5000])
+def test_an_amount_above_the_maximum_is_refused_saying_the_maximum(text: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        parse_cents(text, "amount")
+
+    assert error.value.message.startswith("amount must be at most 999,999,999.99")
+    assert error.value.field == "amount"
+
+
 @given(st.integers(min_value=1, max_value=MAX_CENTS))
 def test_parsing_a_formatted_amount_gives_back_the_cents(cents: int) -> None:
     assert parse_cents(format_cents(cents)) == cents

@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from shipcaptaincrew.services import booking
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_body, event_details
+from tests.builders import event_body, event_details, payment_body
 
 
 def test_booking_builds_the_slug_from_date_first_name_and_period(client: TestClient) -> None:
@@ -138,6 +138,23 @@ def test_bad_query_parameters_are_named(client: TestClient) -> None:
         response = client.get(f"/api/events?{query}")
         assert response.status_code == 400, query
         assert response.json()["error"]["field"] == field, query
+
+
+def test_a_date_the_calendar_lacks_is_named_as_not_a_date_in_bodies_and_queries(client: TestClient) -> None:
+    client.post("/api/events", json=event_body())
+    answers = {
+        "date": client.post("/api/events", json=event_body(date="2026-02-30")),
+        "from": client.get("/api/events?from=2026-02-30"),
+        "received_on": client.post("/api/payment-log", json=payment_body(received_on="2026-02-30")),
+        "to_date": client.post("/api/weather-call", json={"date": "2026-05-23", "periods": ["pm"],
+                                                          "action": "reschedule", "reason": "gale",
+                                                          "to_date": "2026-02-30", "to_period": "pm"}),
+    }  # fmt: skip
+
+    for field, response in answers.items():
+        assert response.status_code == 400, field
+        assert response.json()["error"]["field"] == field
+        assert response.json()["error"]["message"] == f"{field.replace('_', ' ')}: 2026-02-30 is not a date"
 
 
 def test_get_returns_the_event_and_a_missing_one_is_404(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.services.context import Context
 from tests.builders import event_body, payment_body
 from tests.fakes import FakeClock
+from tests.unit.strings import full_width
 
 SLUG = "2026-05-23-sarah-pm"
 
@@ -105,6 +106,30 @@ def test_exponent_and_float_noise_amounts_are_refused(client: TestClient) -> Non
         response = client.post("/api/payment-log", content=raw, headers={"content-type": "application/json"})
         assert response.status_code == 400, literal
         assert response.json()["error"]["field"] in {"amount", "body"}, literal
+
+
+def test_an_amount_above_the_maximum_is_a_400_that_says_the_maximum(client: TestClient) -> None:
+    book(client)
+    raw = b'{"event_id":"2026-05-23-sarah-pm","patron_name":"S","payment_method":"cash","amount":' + b"9" * 20 + b".99}"
+
+    as_text = pay(client, amount="99999999999999999999.99")
+    as_number = client.post("/api/payment-log", content=raw, headers={"content-type": "application/json"})
+
+    for response in (as_text, as_number):
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["field"] == "amount" and error["message"].startswith("amount must be at most 999,999,999.99")
+    assert client.get(f"/api/events/{SLUG}/payments").json()["entries"] == []
+
+
+def test_a_payment_method_in_any_case_is_the_configured_method(client: TestClient) -> None:
+    book(client)
+
+    logged = [pay(client, amount="100", payment_method=typed) for typed in ("CASH", "Venmo")]
+
+    assert [response.status_code for response in logged] == [201, 201]
+    assert [response.json()["payment"]["payment_method"] for response in logged] == ["cash", "venmo"]
+    assert pay(client, payment_method=full_width("CASH")).json()["error"]["field"] == "payment_method"
 
 
 def test_a_missing_amount_is_named(client: TestClient) -> None:
@@ -252,3 +277,27 @@ def test_raising_the_price_of_a_cleared_event_reopens_its_balance(client: TestCl
     assert (event["payment_cleared"], event["balance_cents"]) == (False, 10000)
     lowered = client.patch(f"/api/events/{SLUG}", json={"version": 2, "amount_due": "900"}).json()
     assert lowered["payment_cleared"] is True
+
+
+def test_an_amount_over_ten_times_the_balance_is_a_409_until_confirmed(client: TestClient) -> None:
+    book(client)
+
+    refused = pay(client, key="typo", amount="100000000")
+    confirmed = pay(client, key="typo", amount="100000000", confirm=True)
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("confirm_required", "amount")
+    assert "more than 10 times the $900.00 due" in error["message"] and '"confirm": true' in error["message"]
+    assert confirmed.status_code == 201
+    assert [line["entry"]["amount_cents"] for line in client.get(f"/api/events/{SLUG}/payments").json()["entries"]] == [
+        10_000_000_000
+    ]
+
+
+def test_ten_times_the_balance_or_a_charter_with_no_price_needs_no_confirmation(client: TestClient) -> None:
+    book(client)
+    book(client, amount_due=None, period="am")
+
+    assert pay(client, amount="9000").status_code == 201
+    assert pay(client, amount="100000", event_id="2026-05-23-sarah-am").status_code == 201

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import click
 
-from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
-from shipcaptaincrew.domain.days import in_range
+from shipcaptaincrew.cli.common import CLI_ACTOR, DAY, open_context, reports_errors
+from shipcaptaincrew.domain.days import check_window, in_range
 from shipcaptaincrew.domain.events import Event, EventDetails, Patron
 from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import booking, outbox, queries
@@ -19,14 +19,15 @@ def events() -> None:
 
 
 @events.command("list")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (default today).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day, inclusive (default from + 13 days).")
+@click.option("--from", "start", type=DAY, help="First day (default today).")
+@click.option("--to", "end", type=DAY, help="Last day, inclusive (default from + 13 days).")
 @reports_errors
 def list_events(start: object, end: object) -> None:
     """List events in a date window, by date and period."""
     ctx = open_context()
     first = in_range(_day(start) or ctx.clock.now().date(), "--from")
     last = _day(end) or first + timedelta(days=13)
+    check_window(first, last, "--from" if start else "today", "--to")
     cursor: str | None = None
     while True:
         page = queries.list_events(ctx, first, last, cursor, 500)
@@ -37,7 +38,7 @@ def list_events(start: object, end: object) -> None:
 
 
 @events.command("create")
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The charter's date.")
+@click.option("--date", "day", required=True, type=DAY, help="The charter's date.")
 @click.option("--period", required=True, help="am, pm, sunset, full (or as configured by SCC_PERIODS).")
 @click.option("--first-name", required=True, help="Patron's first name (goes into the slug).")
 @click.option("--last-name", default="", help="Patron's last name.")
@@ -128,7 +129,7 @@ def cancel(slug: str, reason: str, keep: str | None) -> None:
 
 @events.command("reschedule")
 @click.argument("slug")
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The new date.")
+@click.option("--date", "day", required=True, type=DAY, help="The new date.")
 @click.option("--period", required=True, help="The new period: am, pm, sunset, full (or as in SCC_PERIODS).")
 @reports_errors
 def reschedule(slug: str, day: object, period: str) -> None:

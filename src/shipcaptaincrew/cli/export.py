@@ -14,7 +14,8 @@ import click
 
 from shipcaptaincrew.adapters.private_files import open_private
 from shipcaptaincrew.bootstrap import build_transfer
-from shipcaptaincrew.cli.common import load_settings, open_context, reports_errors
+from shipcaptaincrew.cli.common import DAY, load_settings, open_context, reports_errors
+from shipcaptaincrew.domain.days import check_window
 from shipcaptaincrew.domain.ledger import Entry
 from shipcaptaincrew.domain.money import format_cents
 from shipcaptaincrew.ports import Transfer
@@ -79,12 +80,13 @@ def _write_lines(handle: IO[bytes], lines: Iterator[bytes]) -> int:
 
 
 @export_group.command("payments")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day recorded.")
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day recorded, inclusive.")
+@click.option("--from", "start", required=True, type=DAY, help="First day recorded.")
+@click.option("--to", "end", required=True, type=DAY, help="Last day recorded, inclusive.")
 @click.option("--output", "-o", type=OUTPUT, default="-", help="File (default stdout), readable by you only.")
 @reports_errors
 def export_payments(start: datetime, end: datetime, output: str) -> None:
     """Ledger entries recorded in a window, as CSV. Reversals are negative amounts."""
+    check_window(start.date(), end.date(), "--from", "--to")
     rows = payments.entries_between(open_context(), start.date(), end.date())
     with csv_output(output) as handle:
         _payment_rows(csv.writer(handle, lineterminator="\n"), rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
+from shipcaptaincrew.domain.errors import NeedsConfirmation
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import outbox, payments
@@ -22,16 +23,21 @@ def payments_group() -> None:
 @click.option("--patron-name", required=True, help="Who paid.")
 @click.option("--reference", default="", help="Check number, Venmo handle, transaction id.")
 @click.option("--note", default="", help="Anything the bookkeeper should know.")
+@click.option("--confirm", is_flag=True, help="Log an amount more than ten times what is owed (refused without it).")
 @reports_errors
-def log(slug: str, amount: str, method: str, patron_name: str, reference: str, note: str) -> None:
+def log(slug: str, amount: str, method: str, patron_name: str, reference: str, note: str, confirm: bool) -> None:
     """Log a payment for the event SLUG and deliver the receipt."""
     ctx = open_context()
-    draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note)
-    result = payments.log_payment(ctx, slug, draft, CLI_ACTOR)
+    draft = PaymentDraft(parse_cents(amount, "amount"), method, patron_name, reference, note, confirmed=confirm)
+    try:
+        result = payments.log_payment(ctx, slug, draft, CLI_ACTOR)
+    except NeedsConfirmation as error:
+        raise NeedsConfirmation(f"{error.message}; if it is right, add --confirm", error.field) from None
     outbox.deliver_due(ctx)
     state = "cleared" if result.event.payment_cleared else f"balance {format_cents(result.event.balance_cents)}"
     click.echo(
-        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {method} for {result.event.slug}: {state}"
+        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} {result.entry.method} for {result.event.slug}: "
+        f"{state}"
     )
 
 
@@ -50,7 +56,7 @@ def refund(slug: str, amount: str, method: str, patron_name: str, reference: str
     result = payments.log_refund(ctx, slug, draft, CLI_ACTOR)
     outbox.deliver_due(ctx)
     click.echo(
-        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {method} for "
+        f"{result.entry.id}  {format_cents(result.entry.amount_cents)} back by {result.entry.method} for "
         f"{result.event.slug}; paid net {format_cents(result.event.payment.paid_cents)}"
     )
 

@@ -6,13 +6,11 @@ from datetime import date
 
 import click
 
-from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
+from shipcaptaincrew.cli.common import CLI_ACTOR, DAY, open_context, reports_errors
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person
 from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context
-
-DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.group("roster")
@@ -87,8 +85,8 @@ def list_people() -> None:
 @click.option("--role", required=True, type=click.Choice(["captain", "crew"]), help="Captain or crew.")
 @click.option("--email", default="", help="For assignment emails.")
 @click.option("--phone", default="", help="Phone number.")
-@click.option("--licence-expires", type=DATE, help="Licence expiry date (YYYY-MM-DD).")
-@click.option("--medical-expires", type=DATE, help="Medical certificate expiry date (YYYY-MM-DD).")
+@click.option("--licence-expires", type=DAY, help="Licence expiry date (YYYY-MM-DD).")
+@click.option("--medical-expires", type=DAY, help="Medical certificate expiry date (YYYY-MM-DD).")
 @reports_errors
 def add_person(name: str, role: str, email: str, phone: str, licence_expires: object, medical_expires: object) -> None:
     """Put a captain or crew member on the roster; prints their id."""

@@ -6,17 +6,17 @@ from datetime import date
 
 import click
 
-from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
+from shipcaptaincrew.cli.common import CLI_ACTOR, DAY, open_context, reports_errors
 from shipcaptaincrew.domain.money import format_cents
 from shipcaptaincrew.services import outbox, weather
 
 
 @click.command("weather-call")
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day of the call.")
+@click.option("--date", "day", required=True, type=DAY, help="The day of the call.")
 @click.option("--period", "periods", required=True, multiple=True, help="A period to call off (repeat for more).")
 @click.option("--action", required=True, type=click.Choice(weather.ACTIONS, case_sensitive=False), help="What to do.")
 @click.option("--reason", required=True, help="Why, as the patrons will read it (e.g. 'small craft advisory').")
-@click.option("--to-date", type=click.DateTime(["%Y-%m-%d"]), help="Reschedule: the day to move the charters to.")
+@click.option("--to-date", type=DAY, help="Reschedule: the day to move the charters to.")
 @click.option("--to-period", help="Reschedule: the period to move them to (default: each keeps its own).")
 @click.option(
     "--dry-run",

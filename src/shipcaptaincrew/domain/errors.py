@@ -30,6 +30,13 @@ class SlugTaken(Conflict):
     code = "slug_taken"
 
 
+class NeedsConfirmation(Conflict):
+    """A value so far from what is expected that it is likely a typo (a payment ten times what is owed): it is
+    saved only when sent again confirmed. `field` is the value in doubt."""
+
+    code = "confirm_required"
+
+
 class StaleVersion(Conflict):
     code = "stale_version"
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shipcaptaincrew.domain.days import optional_in_range
-from shipcaptaincrew.domain.errors import Conflict, InvalidInput
+from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NeedsConfirmation
 from shipcaptaincrew.domain.events import PaymentState
-from shipcaptaincrew.domain.money import format_cents
+from shipcaptaincrew.domain.money import format_cents, say_cents
 from shipcaptaincrew.domain.text import clean_line, clean_text
 
 DEFAULT_METHODS = ("cash", "check", "venmo", "zelle", "card", "other")
@@ -26,6 +26,9 @@ _MONEY_IN = (PAYMENT, CREDIT)
 KEEP_KEYS_FOR = timedelta(hours=48)
 """How long a payment's idempotency key and the entry it made are kept at least: a client resending after a lost
 answer does so well within it."""
+CONFIRM_ABOVE = 10
+"""A payment of more than this many times what is owed is taken for a typo (a zero or two too many) until the
+dispatcher confirms it."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class PaymentDraft:
     reference: str = ""
     note: str = ""
     received_on: date | None = None
+    confirmed: bool = False
+    """The dispatcher confirmed an amount far above what is owed (see `check_amount_is_likely`)."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,13 @@ class Entry:
 def payment(
     entry_id: str, event_slug: str, draft: PaymentDraft, methods: tuple[str, ...], actor: str, now: datetime
 ) -> Entry:
-    """A checked payment entry; raise InvalidInput naming the field at fault."""
+    """A checked payment entry; raise InvalidInput naming the field at fault. The method is one of `methods` in
+    any case, and kept as it is configured."""
     if draft.amount_cents <= 0:
         raise InvalidInput("amount must be more than zero", "amount")
     optional_in_range(draft.received_on, "received_on")
-    if draft.method not in methods:
+    method = draft.method.lower() if draft.method.isascii() else draft.method  # full-width letters stay unknown
+    if method not in methods:
         raise InvalidInput(
             f"payment_method must be one of {', '.join(methods)}; got {draft.method!r}", "payment_method"
         )
@@ -77,7 +84,7 @@ def payment(
         event_slug=event_slug,
         kind=PAYMENT,
         amount_cents=draft.amount_cents,
-        method=draft.method,
+        method=method,
         patron_name=clean_line(draft.patron_name, "patron_name", max_len=120),
         actor=actor,
         recorded_at=now,
@@ -85,6 +92,19 @@ def payment(
         note=clean_text(draft.note, "note", max_len=1000),
         received_on=draft.received_on,
     )
+
+
+def check_amount_is_likely(draft: PaymentDraft, amount_due_cents: int | None, balance_cents: int) -> None:
+    """Raise NeedsConfirmation naming `amount` for an unconfirmed payment of more than CONFIRM_ABOVE times what is
+    owed: the balance due, or the price once nothing is left due. A charter with no price has no yardstick."""
+    if draft.confirmed or not amount_due_cents:
+        return
+    owed, what = (balance_cents, "due") if balance_cents > 0 else (amount_due_cents, "price")
+    if draft.amount_cents > CONFIRM_ABOVE * owed:
+        raise NeedsConfirmation(
+            f"amount {say_cents(draft.amount_cents)} is more than {CONFIRM_ABOVE} times the {say_cents(owed)} {what}",
+            "amount",
+        )
 
 
 def refund(

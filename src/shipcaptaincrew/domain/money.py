@@ -6,17 +6,23 @@ import re
 
 from shipcaptaincrew.domain.errors import InvalidInput
 
-_AMOUNT = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,2}))?")
+_AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 MAX_CENTS = 999_999_999_99
+MAX_AMOUNT = "999,999,999.99"
+"""The largest amount accepted, as the messages say it."""
+_WHOLE_DIGITS = len(str(MAX_CENTS // 100))
 
 
 def parse_cents(text: str, field: str = "amount") -> int:
-    """`"125.5"` → 12550. Refuses zero, negatives, more than two decimals, exponents, NaN and blanks.
+    """`"125.5"` → 12550. Refuses zero, negatives, more than two decimals, exponents, NaN and blanks, and
+    amounts above MAX_AMOUNT, saying so.
 
     The caller passes the amount's exact text: a JSON string's contents or a JSON number's literal.
     """
-    match = _AMOUNT.fullmatch(text.strip()) if len(text) <= 32 else None
-    if not match:
+    match = _AMOUNT.fullmatch(text.strip())
+    if match and len(match.group(1).lstrip("0")) > _WHOLE_DIGITS:
+        raise InvalidInput(f"{field} must be at most {MAX_AMOUNT}; got {text[:32]!r}", field)
+    if not match or len(match.group(1)) > _WHOLE_DIGITS:
         raise InvalidInput(
             f"{field} must be a positive amount with at most two decimals, like 125.50; got {text[:32]!r}", field
         )
@@ -24,8 +30,6 @@ def parse_cents(text: str, field: str = "amount") -> int:
     cents = int(whole) * 100 + int(fraction)
     if cents == 0:
         raise InvalidInput(f"{field} must be more than zero", field)
-    if cents > MAX_CENTS:
-        raise InvalidInput(f"{field} is larger than the largest amount accepted (999,999,999.99)", field)
     return cents
 
 
@@ -34,3 +38,9 @@ def format_cents(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, fraction = divmod(abs(cents), 100)
     return f"{sign}{whole}.{fraction:02d}"
+
+
+def say_cents(cents: int) -> str:
+    """12345678 → `$123,456.78`: an amount as a message says it, thousands grouped."""
+    whole, fraction = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}${whole:,}.{fraction:02d}"

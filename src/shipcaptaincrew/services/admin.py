@@ -83,6 +83,8 @@ def finish_sign_in(ctx: Context, attempt: SignInAttempt, password: str) -> tuple
     with ctx.store.writing() as uow:
         uow.credentials.clear_failed_sign_ins(attempt.client, attempt.attempt)
         _tag_if_untagged(ctx, uow, stored, password)
+    if ctx.first_password is not None:
+        ctx.first_password.forget()  # someone is in: the first-run password is shown no more
     now = ctx.clock.now()
     claims = Claims(ADMIN, secrets.token_urlsafe(12), now + ctx.token_ttl, tokens.password_fingerprint(stored))
     return tokens.issue(ctx.keys.sign_in, claims), claims
@@ -179,6 +181,23 @@ def ensure_admin_password(ctx: Context) -> str | None:
     password = secrets.token_urlsafe(12)
     set_admin_password(ctx, password, actor="first-run")
     return password
+
+
+def first_run_password(ctx: Context) -> str | None:
+    """The admin password to show at start: a new one on first run, then the same one at each start until someone
+    signs in (or it is changed); None once it is no longer to be shown."""
+    new = ensure_admin_password(ctx)
+    keeper = ctx.first_password
+    if keeper is None:
+        return new
+    if new is not None:
+        keeper.keep(new)
+        return new
+    kept, stored = keeper.kept(), _password_hash(ctx)
+    if kept is not None and stored is not None and ctx.hasher.verify(stored, kept):
+        return kept
+    keeper.forget()
+    return None
 
 
 def _sign_in_state(ctx: Context) -> SignInState:

@@ -10,7 +10,7 @@ from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import DEFAULT_METHODS
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Periods
 from shipcaptaincrew.domain.throttle import SignInLimits
-from shipcaptaincrew.ports import Clock, CopyPrinter, Mailer, PasswordHasher, Store
+from shipcaptaincrew.ports import Clock, CopyPrinter, FirstPasswordKeeper, Mailer, PasswordHasher, Store
 from shipcaptaincrew.services.retries import Retries
 
 
@@ -38,6 +38,8 @@ class Context:
     token_ttl: timedelta = timedelta(hours=12)
     admin_password_hash: str | None = None
     """A hash fixed by configuration (SCC_ADMIN_PASSWORD_HASH); when set it wins over the stored one."""
+    first_password: FirstPasswordKeeper | None = None
+    """Keeps the first-run password to show again at each start until the first sign-in; None: shown once."""
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     sign_in_cache: SignInState | None = None
     public_url: str = ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shipcaptaincrew.domain import booking_mail, ledger, mail
+from shipcaptaincrew.domain.days import check_window
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
@@ -46,7 +47,8 @@ class Statement:
 def log_payment(ctx: Context, slug: str, draft: PaymentDraft, actor: str) -> PaymentResult:
     """Append a payment, update the event's paid state, audit it and queue the receipt, in one transaction.
 
-    Raise NotFound for an unknown event, InvalidInput for a bad field; nothing is written then.
+    Raise NotFound for an unknown event, InvalidInput for a bad field, NeedsConfirmation for an unconfirmed amount
+    more than ten times what is owed; nothing is written then.
     Never sends mail itself: delivery happens after commit (`outbox.deliver_due`).
     """
     with ctx.store.writing() as uow:
@@ -191,6 +193,9 @@ def statement(ctx: Context, slug: str) -> Statement:
 
 
 def entries_between(ctx: Context, start: date, end: date) -> list[Entry]:
+    """The ledger entries recorded from `start` to `end` inclusive; InvalidInput naming `to` if it is before
+    `from`."""
+    check_window(start, end)
     with ctx.store.reading() as uow:
         return uow.ledger.between(start, end)
 
@@ -200,6 +205,7 @@ def _log(ctx: Context, uow: UnitOfWork, slug: str, draft: PaymentDraft, actor: s
     event = existing_event(uow, slug, "event")
     if event.details.status == "cancelled":
         raise Conflict(f"event {event.slug} is cancelled: log what goes back as a refund, not a payment", "event")
+    ledger.check_amount_is_likely(draft, event.details.amount_due_cents, event.balance_cents)
     entry = ledger.payment(new_id("pay", now), event.slug, draft, ctx.payment_methods, actor, now)
     uow.ledger.append(entry)
     event = _append_to_state(uow, event, entry)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipcaptaincrew.domain import search, slugs
-from shipcaptaincrew.domain.days import in_range
+from shipcaptaincrew.domain.days import check_window, in_range
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
@@ -46,8 +46,7 @@ def list_events(ctx: Context, start: date, end: date, cursor: str | None = None,
     """Events from start to end inclusive, by date then period; `next_cursor` continues the listing."""
     in_range(start, "from")
     in_range(end, "to")
-    if end < start:
-        raise InvalidInput("to must not be before from", "to")
+    check_window(start, end)
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", "limit")
     after = _decode_cursor(cursor) if cursor else None

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.days import in_range
+from shipcaptaincrew.domain.days import parse_day
 from shipcaptaincrew.domain.errors import InvalidInput
 from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
@@ -180,13 +180,8 @@ def _only(given: Iterable[str], known: tuple[str, ...]) -> None:
 
 
 def _date_param(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date like 2026-05-23", name) from None
-    return in_range(day, name)  # before a default window is added to it
+    """The day, checked to be in range before a default window is added to it."""
+    return parse_day(value, name) if value else None
 
 
 def _int_param(value: str | None, name: str, default: int) -> int:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shipcaptaincrew.domain import errors
+from shipcaptaincrew.domain.days import not_a_date
 
 log = logging.getLogger("shipcaptaincrew.web")
 
@@ -46,7 +47,10 @@ _RULES = (
     (re.compile(r"Object missing required field `[^`]+`"), "is required"),
     (re.compile(r"Expected `str`, got `\w+`"), "must be text"),
     (re.compile(r"Invalid RFC3339 encoded date"), "must be a date like 2026-05-23"),
+    (re.compile(r"Expected `date( \| null)?`, got `\w+`"), "must be a date like 2026-05-23"),
 )
+_NOT_A_DATE = "Invalid RFC3339 encoded date"
+_STEP = re.compile(r"[^.\[\]]+|\[[0-9]+\]")
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=True):
@@ -86,8 +90,9 @@ def unexpected_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal", "something went wrong on our side; nothing was saved")
 
 
-def invalid_body(error: msgspec.MsgspecError) -> errors.InvalidInput:
-    """A msgspec decode error as InvalidInput naming the field, e.g. `patron.first_name`."""
+def invalid_body(error: msgspec.MsgspecError, body: bytes = b"") -> errors.InvalidInput:
+    """A msgspec decode error as InvalidInput naming the field, e.g. `patron.first_name`; `body`, the JSON that
+    failed, lets a date the calendar lacks be named (`date: 2026-02-30 is not a date`)."""
     message = str(error)
     if isinstance(error, msgspec.DecodeError) and not isinstance(error, msgspec.ValidationError):
         return errors.InvalidInput(f"the body is not valid JSON: {message}", "body")
@@ -97,9 +102,28 @@ def invalid_body(error: msgspec.MsgspecError) -> errors.InvalidInput:
     text = _AT.sub("", message)
     if field == "body":
         return errors.InvalidInput(text, field)
-    rule = next((pattern.sub(words, text) for pattern, words in _RULES if pattern.fullmatch(text)), None)
     spoken = field.replace("patron.", "").replace("_", " ").replace(".", " ")
+    sent = _sent_at(body, path) if text == _NOT_A_DATE else None
+    if isinstance(sent, str):
+        return errors.InvalidInput(f"{spoken}: {not_a_date(sent)}", field)
+    rule = next((pattern.sub(words, text) for pattern, words in _RULES if pattern.fullmatch(text)), None)
     return errors.InvalidInput(f"{spoken} {rule}" if rule else f"{field}: {text}", field)
+
+
+def _sent_at(body: bytes, path: str) -> object:
+    """The value at `path` (`children[0].born`) in the JSON `body`; None where there is none."""
+    try:
+        value: object = msgspec.json.decode(body)
+    except msgspec.MsgspecError:
+        return None
+    for step in _STEP.findall(path):
+        if step.startswith("[") and isinstance(value, list) and int(step[1:-1]) < len(value):
+            value = value[int(step[1:-1])]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            return None
+    return value
 
 
 HANDLERS = {errors.DomainError: domain_error, HTTPException: http_error, Exception: unexpected_error}

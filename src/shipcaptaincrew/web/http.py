@@ -39,7 +39,7 @@ async def read_json(request: Request, kind: type[T]) -> T:
     except msgspec.ValidationError as error:
         if str(error).startswith(_WHOLE_FLOAT) and (whole := _with_whole_floats(body, kind)) is not None:
             return whole
-        raise invalid_body(error) from None
+        raise invalid_body(error, body) from None
     except msgspec.MsgspecError as error:
         raise invalid_body(error) from None
     except UnicodeDecodeError:  # invalid UTF-8 inside a JSON string

@@ -53,7 +53,8 @@ OPERATIONS = (
     Operation("patch", "/api/events/{slug}", "Change an event; `version` must be current", schemas.EventDetailOut,
               body=schemas.EventPatch, errors=(400, 404, 409)),
     Operation("post", "/api/payment-log", "Log a payment; send Idempotency-Key to make retries safe (a replay is "
-              "marked Idempotent-Replayed: true)",
+              "marked Idempotent-Replayed: true). An amount more than ten times what is owed is a 409 (code "
+              "confirm_required, field amount) until sent with confirm: true",
               schemas.PaymentLogOut, status=201, body=schemas.PaymentIn, errors=(400, 404, 409, 422)),
     Operation("post", "/api/refund-log", "Log a refund (money back to the patron, at most what was paid net)",
               schemas.PaymentLogOut, status=201, body=schemas.RefundIn, errors=(400, 404, 422)),
@@ -193,13 +194,22 @@ def _query(name: str, kind: str, text: str) -> dict[str, Any]:
 
 
 def _choices(components: dict[str, Any], periods: tuple[str, ...], methods: tuple[str, ...]) -> None:
-    """The configured periods and payment methods are enums wherever a request names one."""
+    """The configured periods are enums wherever a request names one; the payment methods are the configured
+    names in any case (`CASH` is `cash`), which an enum cannot say, so a pattern lists them."""
     for name, schema in components.items():
         fields = schema.get("properties", {})
         if "period" in fields and name.endswith(("In", "Patch")):
             fields["period"] = {**fields["period"], "enum": list(periods)}
         if "payment_method" in fields and name.endswith("In"):
-            fields["payment_method"] = {**fields["payment_method"], "enum": list(methods)}
+            described = f"One of {', '.join(methods)}, in any case"
+            fields["payment_method"] = {**fields["payment_method"], "pattern": _any_case(methods),
+                                        "examples": list(methods), "description": described}  # fmt: skip
+
+
+def _any_case(names: tuple[str, ...]) -> str:
+    """A pattern matching exactly one of `names` (lowercase ASCII, digits and `_`), letters in either case."""
+    spelled = ("".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in name) for name in names)
+    return f"^({'|'.join(spelled)})$"
 
 
 def _ref(kind: type) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.errors import InvalidInput
+from shipcaptaincrew.domain.errors import InvalidInput, NeedsConfirmation
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.money import parse_cents
 from shipcaptaincrew.services import payments
@@ -26,7 +27,7 @@ MAX_KEY = 200
 async def log_payment(request: Request) -> Response:
     body = await read_json(request, schemas.PaymentIn)
     key = _idempotency_key(request)
-    draft = _draft(body)
+    draft = replace(_draft(body), confirmed=body.confirm)
 
     def work(ctx: Context, actor: str) -> tuple[bytes, bool]:
         if key is None:
@@ -35,7 +36,11 @@ async def log_payment(request: Request) -> Response:
         logged = payments.log_payment_once(ctx, body.event_id, draft, actor, key, fingerprint)
         return _render(ctx, logged.result), logged.replayed
 
-    return _logged(request, *await in_thread(request, work))
+    try:
+        return _logged(request, *await in_thread(request, work))
+    except NeedsConfirmation as error:
+        hint = '; if it is right, send it again with "confirm": true'
+        raise NeedsConfirmation(error.message + hint, error.field) from None
 
 
 @admin_only
@@ -119,7 +124,7 @@ def _render(ctx: Context, result: payments.PaymentResult) -> bytes:
     return msgspec.json.encode(schemas.PaymentLogOut(entry_out(result.entry), convert.event_out(result.event, ctx)))
 
 
-def _draft(body: schemas.PaymentIn) -> PaymentDraft:
+def _draft(body: schemas.MoneyIn) -> PaymentDraft:
     text = convert.amount_text(body.amount, "amount")
     if text is None:
         raise InvalidInput("amount is required", "amount")

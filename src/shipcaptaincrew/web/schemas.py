@@ -63,7 +63,9 @@ _AMOUNT_SCHEMA = [
     {"type": "string", "pattern": AMOUNT_TEXT},
     {"type": "integer", "minimum": 1, "maximum": 999_999_999},
 ]
-_AMOUNT_TEXT = 'Dollars with at most two decimals, as a string ("125.50") or a whole number (125)'
+_AMOUNT_TEXT = (
+    'Dollars with at most two decimals, as a string ("125.50") or a whole number (125); at most 999,999,999.99'
+)
 Amount = Annotated[
     Raw,
     Meta(
@@ -230,7 +232,9 @@ class HealthOut(Struct):
     ] = ""
 
 
-class PaymentIn(Closed):
+class MoneyIn(Closed):
+    """What a payment and a refund both carry."""
+
     event_id: Slug
     patron_name: Annotated[str, line(120, required=True)]
     amount: PaymentAmount
@@ -240,8 +244,17 @@ class PaymentIn(Closed):
     received_on: date | None = None
 
 
-class RefundIn(PaymentIn):
-    """A refund: the money's way back to the patron; the same fields as a payment."""
+class PaymentIn(MoneyIn):
+    confirm: Annotated[
+        bool,
+        Meta(description="Log an amount more than ten times what is owed (the balance due, or the price once paid); "
+             "without it such an amount is a 409 with code confirm_required naming amount"),
+    ] = False  # fmt: skip
+
+
+class RefundIn(MoneyIn):
+    """A refund: the money's way back to the patron; the fields of a payment (a refund is capped at what was paid,
+    so it needs no confirmation)."""
 
 
 class RainCheckIn(Closed):

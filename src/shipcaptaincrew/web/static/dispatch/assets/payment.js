@@ -17,7 +17,7 @@ if (methods) {
     ...methods.map((m) => new Option(m[0].toUpperCase() + m.slice(1), m)));
 }
 let slug = null;
-let attempt = null; // {json, key}: the last body sent and its Idempotency-Key
+let attempt = null; // {json, key, confirm}: the last body sent, its Idempotency-Key, whether Save confirms it
 
 export function openPayment(event) {
   slug = event.slug;
@@ -58,11 +58,13 @@ async function save() {
   const body = readPayment();
   if (!body) return;
   const json = JSON.stringify(body);
-  if (attempt?.json !== json) attempt = { json, key: newKey() };
+  if (attempt?.json !== json) attempt = { json, key: newKey(), confirm: false };
   let result;
   try {
-    result = await apiFetch('/payment-log', { method: 'POST', body, idempotencyKey: attempt.key });
+    const sent = attempt.confirm ? { ...body, confirm: true } : body;
+    result = await apiFetch('/payment-log', { method: 'POST', body: sent, idempotencyKey: attempt.key });
   } catch (error) {
+    if (error.code === 'confirm_required') return askToConfirm(error);
     if (error.status !== 401) showError(form, error); // on 401 the modal waits, as typed, for the sign-in
     return;
   }
@@ -74,6 +76,15 @@ async function save() {
   toast(`Logged ${money(paid.amount_cents)} for ${result.event.slug}; `
     + `balance ${money(result.event.balance_cents)}${result.event.payment_cleared ? ', paid in full' : ''}.`,
   { onUndo: () => undo(paid) });
+}
+
+// An amount far above what is owed is likely a typo: the server logs it only when confirmed, and here
+// a second Save of the same form is the confirmation (changing anything asks again).
+function askToConfirm(error) {
+  attempt.confirm = true;
+  const doubt = error.message.split(';')[0].replace(/^amount /, 'The amount ');
+  fieldError(form, 'amount', `${doubt}. If it is right, press Save again to log it.`);
+  focusFirstInvalid(form);
 }
 
 // Undo right after logging is a reversal: the ledger keeps both entries.

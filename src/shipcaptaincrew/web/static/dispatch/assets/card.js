@@ -2,7 +2,7 @@
 // patron or dispatcher typed goes in through textContent or an attribute, never as HTML.
 import { fromTemplate } from './dialogs.js';
 import { dayLabel, money, periodWords } from './format.js';
-import { isCancelled, paymentState } from './rows.js';
+import { dockWords, isCancelled, paymentState } from './rows.js';
 
 export async function renderCard(event) {
   const card = await fromTemplate('card-template');
@@ -49,19 +49,15 @@ export function fillCard(card, event) {
   card.querySelector('[data-action="send-link"]').hidden = cancelled || !patron.email;
 }
 
-// Where the charter stands at the dock on its day, from the crew's day sheets.
+// Where the charter stands at the dock on its day, in the words its row uses.
 function fillDock(card, event) {
   let badge = card.querySelector('.dock-badge');
   if (!badge) {
     badge = Object.assign(document.createElement('span'), { className: 'dock-badge' });
     card.querySelector('.badge').after(badge);
   }
-  const at = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-  const { dock_status: status, aboard } = event;
-  badge.hidden = !status;
-  badge.textContent = status === 'boarding' ? `Boarding ${aboard}/${event.party_size}`
-    : status === 'departed' ? `Departed ${at(event.departed_at)} · ${aboard} aboard`
-      : status === 'returned' ? `Returned ${at(event.returned_at)}` : '';
+  badge.hidden = !event.dock_status;
+  badge.textContent = dockWords(event);
 }
 
 function crewLine(event) {

@@ -83,5 +83,17 @@ function badges(event) {
   else if (!event.payment_cleared) found.push([event.amount_due_cents === null ? 'no-price' : 'unpaid', paymentState(event)]);
   if (waiversMissing(event)) found.push(['signatures', 'Waivers missing']);
   if (hasConflicts(event)) found.push(['conflict', `⚠ ${plural(event.conflicts.length, 'conflict')}`]);
+  if (event.dock_status) found.push([`dock ${event.dock_status}`, dockWords(event)]);
   return found;
+}
+
+const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+
+// Where the charter stands at the dock on its day, from the crew's day sheets: "Boarding 2/6",
+// "Departed 09:05 · 6 aboard", "Returned 12:40"; empty before anyone is checked in.
+export function dockWords(event) {
+  const { dock_status: status, aboard } = event;
+  if (status === 'boarding') return `Boarding ${aboard}/${event.party_size}`;
+  if (status === 'departed') return `Departed ${clock(event.departed_at)} · ${aboard} aboard`;
+  return status === 'returned' ? `Returned ${clock(event.returned_at)}` : '';
 }

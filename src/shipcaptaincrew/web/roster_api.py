@@ -29,9 +29,10 @@ def ship_out(ship: Ship) -> schemas.ShipOut:
 
 
 def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
+    sheet = day_sheets.sheet_path(ctx, person)
     return schemas.PersonOut(person.id, person.name, person.role, person.email, person.phone, person.licence_expires,
-                             person.medical_expires, f"/cal/{person.calendar_token}.ics",
-                             day_sheets.sheet_path(ctx, person))  # fmt: skip
+                             person.medical_expires, f"/cal/{person.calendar_token}.ics", sheet,
+                             f"{ctx.public_url}{sheet}")  # fmt: skip
 
 
 @admin_only

@@ -6,6 +6,7 @@ export const isCancelled = (event) => event.status === 'cancelled';
 export const isUnpaid = (event) => !isCancelled(event) && !event.payment_cleared;
 export const waiversMissing = (event) => !isCancelled(event) && event.waivers_signed < event.party_size;
 export const hasConflicts = (event) => event.conflicts.length > 0;
+export const refundDue = (event) => event.refund_due_cents > 0; // money paid on a cancelled charter, not yet settled
 
 function span(className, text = '') {
   const element = document.createElement('span');

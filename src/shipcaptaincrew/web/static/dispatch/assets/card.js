@@ -1,5 +1,6 @@
 // The one place that renders an event's full card, opened from its row (loaded on first use). Everything a
 // patron or dispatcher typed goes in through textContent or an attribute, never as HTML.
+import { noteCredits } from './credit-note.js';
 import { fromTemplate } from './dialogs.js';
 import { dayLabel, money, periodWords } from './format.js';
 import { dockWords, isCancelled, paymentState } from './rows.js';
@@ -41,6 +42,7 @@ export function fillCard(card, event) {
   put('.crew', crewLine(event)).hidden = !crewLine(event);
   fillConflicts(card, event);
   fillDock(card, event);
+  noteCredits(card, event);
   fillGuestLink(card, event);
   card.querySelector('.log-payment').hidden = event.payment_cleared !== false || cancelled;
   for (const action of ['assign', 'edit', 'reschedule', 'send-link', 'cancel']) {

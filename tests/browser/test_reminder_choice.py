@@ -15,8 +15,8 @@ def test_a_charter_booked_or_edited_without_reminders_gets_none(page: Page, api:
     form = page.locator("#event-modal")
 
     card(page, edited).get_by_role("button", name="Edit").click()
-    expect(form.get_by_label("Email the patron reminders before the charter")).to_be_checked()
-    form.get_by_label("Email the patron reminders before the charter").uncheck()
+    expect(form.get_by_label("Send the patron reminders before the charter")).to_be_checked()
+    form.get_by_label("Send the patron reminders before the charter").uncheck()
     form.get_by_role("button", name="Save").click()
     expect(form).not_to_have_class(ACTIVE)
 
@@ -26,11 +26,11 @@ def test_a_charter_booked_or_edited_without_reminders_gets_none(page: Page, api:
     form.get_by_label("First name").fill("Ben")
     form.get_by_label("Party size").fill("4")
     form.get_by_label("Price ($)").fill("600.00")
-    form.get_by_label("Email the patron reminders before the charter").uncheck()
+    form.get_by_label("Send the patron reminders before the charter").uncheck()
     form.get_by_role("button", name="Save").click()
     expect(form).not_to_have_class(ACTIVE)
 
     assert api.call("GET", f"/api/events/{edited}")["reminders"] is False
     assert api.call("GET", f"/api/events/{days.at(5)}-ben-pm")["reminders"] is False
     card(page, edited).get_by_role("button", name="Edit").click()
-    expect(form.get_by_label("Email the patron reminders before the charter")).not_to_be_checked()
+    expect(form.get_by_label("Send the patron reminders before the charter")).not_to_be_checked()

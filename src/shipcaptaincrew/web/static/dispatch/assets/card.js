@@ -43,6 +43,7 @@ export function fillCard(card, event) {
   fillConflicts(card, event);
   fillDock(card, event);
   noteCredits(card, event);
+  fillReminders(card, event);
   fillGuestLink(card, event);
   card.querySelector('.log-payment').hidden = event.payment_cleared !== false || cancelled;
   for (const action of ['assign', 'edit', 'reschedule', 'send-link', 'cancel']) {
@@ -60,6 +61,18 @@ function fillDock(card, event) {
   }
   badge.hidden = !event.dock_status;
   badge.textContent = dockWords(event);
+}
+
+// Said on the card when the dispatcher turned this charter's reminders off, so a patron's "no reminder came" has
+// its answer in front of whoever takes the call.
+function fillReminders(card, event) {
+  let note = card.querySelector('.reminders-off');
+  if (!note) {
+    note = Object.assign(document.createElement('p'), { className: 'reminders-off' });
+    note.textContent = 'Reminders off: the patron is not emailed before the charter.';
+    card.querySelector('.when').after(note);
+  }
+  note.hidden = event.reminders !== false || isCancelled(event);
 }
 
 function crewLine(event) {

@@ -93,6 +93,15 @@ def test_the_sheet_shows_each_guest_who_signed_with_their_emergency_contact_and_
     assert "Tom Lima minor Emergency: Rui Lima, +1 555 0112" in shown
 
 
+def test_the_roster_gives_the_day_sheet_at_the_public_address_to_send_to_a_phone(
+    client: TestClient, ctx: Context
+) -> None:
+    _, ana = crewed_charter(client)
+
+    assert ana["day_sheet_link"] == f"{ctx.public_url}{ana['day_sheet_url']}"
+    assert ana["day_sheet_link"].startswith(("http://", "https://"))
+
+
 def test_a_name_typed_by_a_guest_is_escaped_on_the_sheet(client: TestClient, ctx: Context) -> None:
     event, ana = crewed_charter(client)
     sign(ctx, event["slug"], "<script>alert(1)</script>", date(1990, 4, 23))

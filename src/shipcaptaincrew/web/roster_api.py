@@ -29,6 +29,7 @@ def ship_out(ship: Ship) -> schemas.ShipOut:
 
 
 def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
+    sheet = day_sheets.sheet_path(ctx, person)
     return schemas.PersonOut(
         person.id,
         person.name,
@@ -38,7 +39,8 @@ def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
         person.licence_expires,
         person.medical_expires,
         f"/cal/{person.calendar_token}.ics",
-        day_sheets.sheet_path(ctx, person),
+        sheet,
+        f"{ctx.public_url}{sheet}",
     )
 
 

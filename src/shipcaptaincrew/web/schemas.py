@@ -472,6 +472,7 @@ class PersonOut(Struct):
     medical_expires: date | None
     calendar_url: Annotated[str, Meta(description="The person's calendar feed; the address is the secret")]
     day_sheet_url: Annotated[str, Meta(description="The person's day sheet for the dock; the address is the secret")]
+    day_sheet_link: Annotated[str, Meta(description="The day sheet at SCC_PUBLIC_URL, to send to the phone")]
 
 
 class RosterOut(Struct):

@@ -4,7 +4,7 @@
 import { apiFetch, apiPoll } from './api.js';
 import { dayLabel, isoDay, plural } from './format.js';
 import { announce, flash } from './notice.js';
-import { fillRow, hasConflicts, isUnpaid, renderRow, waiversMissing } from './rows.js';
+import { fillRow, hasConflicts, isUnpaid, refundDue, renderRow, waiversMissing } from './rows.js';
 
 const PAGE = 500;
 const SEARCH_AFTER_MS = 300;
@@ -13,7 +13,7 @@ const shipFilter = document.getElementById('ship-filter');
 const events = new Map(); // slug → EventOut in the shown range, in the server's order
 const found = new Map(); // slug → EventOut the server's search found on other days
 const rows = new Map(); // slug → row element, reused across renders
-const filters = { unpaid: false, waivers: false, conflicts: false, ship: '' };
+const filters = { unpaid: false, waivers: false, conflicts: false, refunds: false, ship: '' };
 let shown = null; // the range on the board
 let etag = null;
 let generation = 0;
@@ -220,6 +220,7 @@ function passes(event, words) {
   if (filters.unpaid && !isUnpaid(event)) return false;
   if (filters.waivers && !waiversMissing(event)) return false;
   if (filters.conflicts && !hasConflicts(event)) return false;
+  if (filters.refunds && !refundDue(event)) return false;
   if (filters.ship === 'none') return !event.ship_id;
   return !filters.ship || event.ship_id === filters.ship;
 }
@@ -280,7 +281,7 @@ function applyFilters() {
 
 function summary(words, matching) {
   const total = plural(events.size, 'event');
-  const narrowed = words.length || filters.unpaid || filters.waivers || filters.conflicts || filters.ship;
+  const narrowed = words.length || Object.values(filters).some(Boolean);
   if (!narrowed) return `${total} from ${dayLabel(shown.from)} to ${dayLabel(shown.to)}.`;
   const what = words.length ? ` match “${query}”` : ' shown';
   const more = [...found.values()].filter((event) => passes(event, words)).length;

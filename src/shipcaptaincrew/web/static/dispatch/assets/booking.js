@@ -61,6 +61,7 @@ function shown(event, name) {
 function fill(event) {
   FIELDS.forEach(([name]) => { form.elements[name].value = shown(event, name); });
   form.elements.no_price.checked = event.amount_due_cents === null;
+  form.elements.reminders.checked = event.reminders;
 }
 
 function preview() {
@@ -97,6 +98,7 @@ function readEvent() {
     amount_due: price ? amount.text : null,
     title: value(form, 'title'),
     notes: value(form, 'notes'),
+    reminders: form.elements.reminders.checked,
   };
 }
 

@@ -1,8 +1,9 @@
 // The one place that renders an event's full card, opened from its row (loaded on first use). Everything a
 // patron or dispatcher typed goes in through textContent or an attribute, never as HTML.
+import { noteCredits } from './credit-note.js';
 import { fromTemplate } from './dialogs.js';
 import { dayLabel, money, periodWords } from './format.js';
-import { isCancelled, paymentState } from './rows.js';
+import { dockWords, isCancelled, paymentState } from './rows.js';
 
 export async function renderCard(event) {
   const card = await fromTemplate('card-template');
@@ -41,6 +42,8 @@ export function fillCard(card, event) {
   put('.crew', crewLine(event)).hidden = !crewLine(event);
   fillConflicts(card, event);
   fillDock(card, event);
+  noteCredits(card, event);
+  fillReminders(card, event);
   fillGuestLink(card, event);
   card.querySelector('.log-payment').hidden = event.payment_cleared !== false || cancelled;
   for (const action of ['assign', 'edit', 'reschedule', 'send-link', 'cancel']) {
@@ -49,19 +52,27 @@ export function fillCard(card, event) {
   card.querySelector('[data-action="send-link"]').hidden = cancelled || !patron.email;
 }
 
-// Where the charter stands at the dock on its day, from the crew's day sheets.
+// Where the charter stands at the dock on its day, in the words its row uses.
 function fillDock(card, event) {
   let badge = card.querySelector('.dock-badge');
   if (!badge) {
     badge = Object.assign(document.createElement('span'), { className: 'dock-badge' });
     card.querySelector('.badge').after(badge);
   }
-  const at = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-  const { dock_status: status, aboard } = event;
-  badge.hidden = !status;
-  badge.textContent = status === 'boarding' ? `Boarding ${aboard}/${event.party_size}`
-    : status === 'departed' ? `Departed ${at(event.departed_at)} · ${aboard} aboard`
-      : status === 'returned' ? `Returned ${at(event.returned_at)}` : '';
+  badge.hidden = !event.dock_status;
+  badge.textContent = dockWords(event);
+}
+
+// Said on the card when the dispatcher turned this charter's reminders off, so a patron's "no reminder came" has
+// its answer in front of whoever takes the call.
+function fillReminders(card, event) {
+  let note = card.querySelector('.reminders-off');
+  if (!note) {
+    note = Object.assign(document.createElement('p'), { className: 'reminders-off' });
+    note.textContent = 'Reminders off: the patron is not emailed before the charter.';
+    card.querySelector('.when').after(note);
+  }
+  note.hidden = event.reminders !== false || isCancelled(event);
 }
 
 function crewLine(event) {

@@ -6,6 +6,7 @@ import { dialog } from './dialogs.js';
 import { busy, clearErrors, fieldError, formMessage } from './forms.js';
 import { money, periodLabel } from './format.js';
 import { isOpen, openModal } from './modal.js';
+import { offerMoneyBack } from './money-back.js';
 import { toast } from './notice.js';
 
 const modal = await dialog('history-modal');
@@ -39,6 +40,15 @@ async function refresh() {
   state.textContent = `${entries.length ? '' : 'No payments yet. '}Due ${money(event.amount_due_cents)}, `
     + `paid ${money(event.paid_cents)}, balance ${money(event.balance_cents)}.`;
   list.replaceChildren(...entries.map(renderEntry));
+  await offerMoneyBack(modal, event, refresh);
+}
+
+// What an entry is, in words: a rain check names the booking the money moved to or came from.
+function entryWords(entry, reversed) {
+  if (entry.kind === 'reversal') return ['reversal', entry.reason];
+  if (entry.kind === 'rain_check' || entry.kind === 'credit') return [entry.reference, entry.patron_name];
+  return [entry.kind === 'refund' && 'refund', entry.payment_method, entry.patron_name,
+    entry.reference && `ref ${entry.reference}`, reversed && 'reversed'];
 }
 
 function renderEntry({ entry, balance_cents: balance, reversed }) {
@@ -48,12 +58,8 @@ function renderEntry({ entry, balance_cents: balance, reversed }) {
   item.dataset.id = entry.id;
   item.classList.add(entry.kind);
   item.classList.toggle('reversed', reversed);
-  put('.entry-amount', `${isPayment ? '+' : '−'}${money(entry.amount_cents)}`);
-  const what = isPayment || entry.kind === 'refund'
-    ? [entry.kind === 'refund' && 'refund', entry.payment_method, entry.patron_name, entry.reference && `ref ${entry.reference}`,
-      reversed && 'reversed']
-    : ['reversal', entry.reason];
-  put('.entry-what', what.filter(Boolean).join(' · '));
+  put('.entry-amount', `${isPayment || entry.kind === 'credit' ? '+' : '−'}${money(entry.amount_cents)}`);
+  put('.entry-what', entryWords(entry, reversed).filter(Boolean).join(' · '));
   put('.entry-balance', `balance ${money(balance)}`);
   const recorded = `${when.format(new Date(entry.recorded_at))} by ${entry.actor}`;
   put('.entry-detail', [recorded, entry.note].filter(Boolean).join(' · '));

@@ -252,6 +252,7 @@ $('new-event').addEventListener('click', openNew);
 $('sign-out').addEventListener('click', signOut);
 $('day-view').addEventListener('click', () => import('./lanes.js').then((m) => m.openDay(defaultDay())));
 $('roster').addEventListener('click', () => import('./roster.js').then((m) => m.openRoster()));
+$('weather-call').addEventListener('click', () => import('./weather.js').then((m) => m.openWeatherCall(defaultDay())));
 board.addEventListener('click', onBoardClick);
 board.addEventListener('toggle', (event) => {
   if (event.target.matches('details.qr')) import('./card.js').then((m) => m.drawQr(event.target));

@@ -1,7 +1,8 @@
-// The roster panel, loaded on first use: list, add, edit and retire ships and people, and give a person a new
-// calendar link. The server checks every field; its error is shown on the field it names. Names go in through
+// The roster panel, loaded on first use: list, add, edit and retire ships and people, give a person a new
+// calendar link, and show or replace their day sheet link. The server checks every field; its error is shown on the field it names. Names go in through
 // textContent.
 import { apiFetch } from './api.js';
+import { daySheetControls } from './day-sheet-link.js';
 import { busy, clearErrors, fieldError, focusFirstInvalid, showError } from './forms.js';
 import { openSchedule } from './lanes.js';
 import { el, panel, panelError } from './panel.js';
@@ -57,7 +58,8 @@ function editor(kind, fields, path, describe) {
     if (rotate) rotate.addEventListener('click', () => rotateCalendar(entry));
     const retire = el('button', { type: 'button', className: 'quiet small', textContent: 'Retire' });
     retire.addEventListener('click', () => retireEntry(path, entry));
-    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule, rotate, retire);
+    const sheet = kind === 'person' ? daySheetControls(entry, (error) => panelError(parts, error)) : [];
+    return el('li', {}, el('span', { textContent: describe(entry) }), edit, schedule, rotate, retire, ...sheet);
   }));
   return { form, list };
 }

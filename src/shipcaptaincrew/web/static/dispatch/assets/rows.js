@@ -6,6 +6,7 @@ export const isCancelled = (event) => event.status === 'cancelled';
 export const isUnpaid = (event) => !isCancelled(event) && !event.payment_cleared;
 export const waiversMissing = (event) => !isCancelled(event) && event.waivers_signed < event.party_size;
 export const hasConflicts = (event) => event.conflicts.length > 0;
+export const refundDue = (event) => event.refund_due_cents > 0; // money paid on a cancelled charter, not yet settled
 
 function span(className, text = '') {
   const element = document.createElement('span');
@@ -83,5 +84,17 @@ function badges(event) {
   else if (!event.payment_cleared) found.push([event.amount_due_cents === null ? 'no-price' : 'unpaid', paymentState(event)]);
   if (waiversMissing(event)) found.push(['signatures', 'Waivers missing']);
   if (hasConflicts(event)) found.push(['conflict', `⚠ ${plural(event.conflicts.length, 'conflict')}`]);
+  if (event.dock_status) found.push([`dock ${event.dock_status}`, dockWords(event)]);
   return found;
+}
+
+const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+
+// Where the charter stands at the dock on its day, from the crew's day sheets: "Boarding 2/6",
+// "Departed 09:05 · 6 aboard", "Returned 12:40"; empty before anyone is checked in.
+export function dockWords(event) {
+  const { dock_status: status, aboard } = event;
+  if (status === 'boarding') return `Boarding ${aboard}/${event.party_size}`;
+  if (status === 'departed') return `Departed ${clock(event.departed_at)} · ${aboard} aboard`;
+  return status === 'returned' ? `Returned ${clock(event.returned_at)}` : '';
 }

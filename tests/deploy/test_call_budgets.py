@@ -156,6 +156,20 @@ def test_a_quiet_tick_writes_no_line_that_lambdas_json_logging_keeps(
     assert [line["message"] for line in daily] == ["reminders queued"]  # what is logged is seen here
 
 
+def test_delivering_a_signed_copy_logs_the_applications_lines_and_no_librarys_chatter(
+    season: Season, capsys: pytest.CaptureFixture[str]
+) -> None:
+    season.new_container()
+    assert season.sign(season.book()["guest_url"]) == 303
+    capsys.readouterr()
+
+    delivered = season.deliver()
+    loggers = {json.loads(line)["logger"] for line in capsys.readouterr().out.splitlines()}
+
+    assert delivered["sent"] == 2  # the booking's confirmation and the signed copy, its PDF attached
+    assert loggers == {"shipcaptaincrew.lambda"}
+
+
 def test_settings_are_read_from_ssm_on_a_containers_first_request_only(
     season: Season, aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,8 @@ SENDER = "bookings@charters.example.com"
 SHORE = "harbour-office@charters.example.com"
 PASSWORD = "benchmark-only-password"
 BOARD_EVENTS = 40  # a board's fortnight, booked before the season's operations are measured
+OPEN_ALL_DAY = "am=00:00-23:59,pm=00:00-23:59,sunset=00:00-23:59"
+"""The charter periods, each open all day: a charter today can be signed and sailed whatever the hour of the run."""
 GUEST = {"guest_name": "Ana Lima", "email": "ana@example.org", "date_of_birth": "1990-04-23",
          "emergency_name": "Rui Lima", "emergency_phone": "+1 555 0112", "typed_signature": "Ana Lima",
          "consent": "yes", "agreement": "yes"}  # fmt: skip
@@ -303,6 +305,7 @@ class Season:
             "SCC_SECRET_KEY": "cost-benchmark-secret-key-0123456789abcdef", "SCC_DATA_DIR": str(self.folder),
             "SCC_ADMIN_PASSWORD_HASH": PasswordHasher(time_cost=1, memory_cost=8 * 1024).hash(PASSWORD),
             "SCC_PUBLIC_URL": "https://charters.example.com", "SCC_SHORE_EMAIL": SHORE,
+            "SCC_PERIODS": OPEN_ALL_DAY,
         })  # fmt: skip
         import boto3
 

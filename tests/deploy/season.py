@@ -26,6 +26,8 @@ WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWri
 GUEST = {"guest_name": "Ana Lima", "email": "ana@example.org", "date_of_birth": "1990-04-23",
          "emergency_name": "Rui Lima", "emergency_phone": "+1 555 0112", "typed_signature": "Ana Lima",
          "consent": "yes", "agreement": "yes"}  # fmt: skip
+OPEN_ALL_DAY = "am=00:00-23:59,pm=00:00-23:59"
+"""Periods open all day: a charter today can be signed and sailed whatever the hour the tests run."""
 FORM = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
 
 
@@ -107,7 +109,8 @@ def start(handler: Any, aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[S
     from shipcaptaincrew.adapters.dynamodb_table import create_table
 
     settings = {"SCC_STORE": "dynamodb", "SCC_DYNAMODB_TABLE": TABLE, "SCC_AWS_ENDPOINT_URL": aws.endpoint,
-                "AWS_ENDPOINT_URL": aws.endpoint, "SCC_SHORE_EMAIL": "harbour@example.org"}  # fmt: skip
+                "AWS_ENDPOINT_URL": aws.endpoint, "SCC_SHORE_EMAIL": "harbour@example.org",
+                "SCC_PERIODS": OPEN_ALL_DAY}  # fmt: skip
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     create_table(aws.client("dynamodb"), TABLE)

@@ -86,6 +86,18 @@ def test_a_signature_is_one_transaction(season: Season) -> None:
     assert writes(signature) == {"TransactWriteItems": 1}, dynamodb(signature)
 
 
+def test_delivering_one_message_claims_it_and_records_it_with_one_update_each_not_a_transaction(
+    season: Season,
+) -> None:
+    season.book()  # queues the patron's confirmation
+
+    with season.measured() as delivery:
+        report = season.deliver()
+
+    assert report["sent"] == 1
+    assert writes(delivery) == {"UpdateItem": 2}, dynamodb(delivery)
+
+
 def test_no_operation_of_a_season_scans_the_table(season: Season) -> None:
     with season.measured() as everything:
         _a_season(season)

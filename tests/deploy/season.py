@@ -43,6 +43,9 @@ class Season:
     seen: Usage = field(default_factory=Usage)
     """Every call the season made, set-up included."""
 
+    def bearer(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
+
     def api(self, method: str, path: str, body: Any = None, **more: Any) -> tuple[int, Any]:
         if body is None:
             headers = {"authorization": f"Bearer {self.token}", **more.pop("headers", {})}

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.deploy.conftest import Aws
+from tests.deploy.function_urls import FakeContext, url_event
 from tests.deploy.handler_calls import sign_in
 from tests.deploy.season import Season, dynamodb, reads, start, writes
 
@@ -166,6 +167,29 @@ def test_a_quiet_tick_writes_no_line_that_lambdas_json_logging_keeps(
     assert [line for line in lines if _rank(line["level"]) >= _rank(kept["application"])] == []
     assert kept["system"] == "WARN"  # no START, END or REPORT line per invocation
     assert [line["message"] for line in daily] == ["reminders queued"]  # what is logged is seen here
+
+
+def test_a_poll_that_finds_nothing_changed_and_a_health_check_write_no_line_that_is_kept(
+    season: Season, capsys: pytest.CaptureFixture[str]
+) -> None:
+    season.new_container()
+    kept = _levels_kept()
+    season.book()
+    window = f"from={date.today()}&to={date.today() + timedelta(days=60)}"
+    listed = season.handler(url_event("GET", "/api/events", query=window, headers=season.bearer()), FakeContext())
+    capsys.readouterr()
+
+    polled = season.handler(url_event("GET", "/api/events", query=window,
+                                      headers={**season.bearer(), "if-none-match": listed["headers"]["etag"]}),
+                            FakeContext())  # fmt: skip
+    healthy, _ = season.page("GET", "/healthz")
+    quiet = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    season.api("GET", "/api/events", query=window)
+    changed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    assert (polled["statusCode"], healthy) == (304, 200)
+    assert [line for line in quiet if _rank(line["level"]) >= _rank(kept["application"])] == []
+    assert [line["status"] for line in changed] == [200]  # a request that answers something is still logged
 
 
 def test_delivering_a_signed_copy_logs_the_applications_lines_and_no_librarys_chatter(

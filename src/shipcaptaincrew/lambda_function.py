@@ -138,11 +138,21 @@ def _serve(container: _Container, event: dict[str, Any], context: LambdaContext)
     http = event.get("requestContext", {}).get("http", {})
     status, ms = response.get("statusCode"), round((time.perf_counter() - began) * 1000, 1)
     # The path goes in the message, where the redacting filter hides capability tokens; no query, no headers.
-    log.info("%s %s %s", http.get("method"), http.get("path"), status, extra={"fields": {"status": status, "ms": ms}})
+    level = logging.DEBUG if _routine(http, status) else logging.INFO
+    log.log(level, "%s %s %s", http.get("method"), http.get("path"), status,
+            extra={"fields": {"status": status, "ms": ms}})  # fmt: skip
     if container.mail_queued.is_set():
         container.mail_queued.clear()
         _hand_off_mail(container, context)
     return response
+
+
+def _routine(http: dict[str, Any], status: Any) -> bool:
+    """A board's poll that found nothing changed (304) or a health check that passed: a line every few seconds
+    that says nothing, billed by CloudWatch, so logged below the template's level. Anything else is logged."""
+    return status == 304 or (
+        status == 200 and http.get("method") == "GET" and str(http.get("path")).endswith("/healthz")
+    )
 
 
 def _hand_off_mail(container: _Container, context: LambdaContext) -> None:

@@ -30,7 +30,11 @@ def test_a_refund_beyond_what_was_paid_is_refused_and_one_within_is_its_own_row_
 
     sent_back = ("payments", "refund", CANCELLED, "--method", "venmo", "--patron-name", "Sarah")
     code, out = booked(*sent_back, "--amount", "500")
-    assert code == 1 and "--amount is more than was paid: at most $400.00 can be refunded" in out and "Traceback" not in out
+    assert (
+        code == 1
+        and "--amount is more than was paid: at most $400.00 can be refunded" in out
+        and "Traceback" not in out
+    )
     code, out = booked(*sent_back, "--amount", "400", "--reference", "@sarah")
     assert code == 0 and "paid net 0.00" in out
 

@@ -259,6 +259,39 @@ def test_the_outbox_finds_due_messages_by_status(store: DynamoDbStore) -> None:
         assert uow.outbox.due(NOW + timedelta(hours=2), 10) == [later]
 
 
+def test_a_lone_outbox_update_is_one_update_item_and_two_are_one_transaction(store: DynamoDbStore) -> None:
+    event = booked("Sarah", date(2026, 5, 23))
+    email = payment_receipt(event, Entry("pay_1", event.slug, "payment", 100, "cash", "Sarah", "admin", NOW), "/g/x/y")
+    first, second = (OutboxMessage(f"m{n}", f"<m{n}@x>", email, NOW, kind="receipt") for n in (1, 2))
+    with store.writing() as uow:
+        uow.outbox.add(first)
+        uow.outbox.add(second)
+    calls = Calls(store)
+
+    with store.writing() as uow:
+        uow.outbox.update(dataclasses.replace(first, status="sent", sent_at=NOW))
+    alone = calls.names()
+    calls.clear()
+    with store.writing() as uow:
+        for message in (first, second):
+            uow.outbox.update(dataclasses.replace(message, attempts=1))
+    together = calls.names()
+
+    assert (alone, together) == (["UpdateItem"], ["TransactWriteItems"])
+    with store.reading() as uow:
+        assert uow.outbox.get("m1") == dataclasses.replace(first, attempts=1)  # the later update's fields, whole
+
+
+def test_a_lone_update_of_an_item_that_is_gone_is_contention_and_writes_nothing(store: DynamoDbStore) -> None:
+    event = booked("Sarah", date(2026, 5, 23))
+    email = payment_receipt(event, Entry("pay_1", event.slug, "payment", 100, "cash", "Sarah", "admin", NOW), "/g/x/y")
+
+    with pytest.raises(Contention), store.writing() as uow:
+        uow.outbox.update(OutboxMessage("gone", "<gone@x>", email, NOW, status="sent"))
+
+    assert store.get_item(("OUTBOX#gone", "MSG")) is None
+
+
 def test_no_float_reaches_boto3(store: DynamoDbStore) -> None:
     with pytest.raises(TypeError), store.writing() as uow:
         uow.writes.put({"pk": "X", "sk": "Y", "amount": 1.5})

@@ -180,8 +180,8 @@ def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    root, application = logging.getLogger(), logging.getLogger("shipcaptaincrew")
+    saved = root.handlers[:], root.level, application.level
     # Lambda calls the handler on one thread with no event loop running; so do these tests (the browser
     # tests' Playwright keeps one running on pytest's main thread).
     with ThreadPoolExecutor(max_workers=1) as lambda_thread:
@@ -190,6 +190,7 @@ def handler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         lambda_thread.submit(lambda_function._reset).result()
     root.handlers = saved[0]
     root.setLevel(saved[1])
+    application.setLevel(saved[2])
 
 
 @pytest.fixture

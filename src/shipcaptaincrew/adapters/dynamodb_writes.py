@@ -1,5 +1,6 @@
-"""A unit of work's buffered writes, each turned into one member of a TransactWriteItems, and a cancelled
-transaction turned back into the domain error its failing write registered.
+"""A unit of work's buffered writes, each turned into one member of a TransactWriteItems (or, alone and
+repeatable, into an UpdateItem), and a cancelled transaction turned back into the domain error its failing write
+registered.
 
 A failed condition is `Contention` (another request changed what this one read; the use case runs again) unless
 the write registered a real conflict (a taken slug, a stale version, a key used with another request...). When
@@ -117,6 +118,16 @@ class Writes:
         return seen
 
 
+REPEATABLE_CONDITIONS = ("attribute_exists(pk)",)
+
+
+def repeatable(op: Write) -> bool:
+    """Whether the write may go alone, outside a transaction: an update that sets and removes only (no counter
+    added) under no condition but the item's existence, so that botocore sending it again after a lost answer finds
+    what the first send left and leaves it so. A transaction's request token gives the others that guarantee."""
+    return op.kind == "update" and not op.add and all(c in REPEATABLE_CONDITIONS for c in op.conditions)
+
+
 def transact_item(table: str, op: Write) -> Item:
     """One TransactItems member for a buffered write."""
     key = encode({"pk": op.key[0], "sk": op.key[1]})
@@ -163,7 +174,9 @@ def translate(error: Any, ops: list[Write]) -> DomainError:
     if code == "TransactionCanceledException":
         reasons = error.response.get("CancellationReasons") or _reasons_from_message(details.get("Message", ""))
         return _cancelled([_reason_code(reason) for reason in reasons], ops)
-    if code in ("ConditionalCheckFailedException", "TransactionConflictException"):
+    if code == "ConditionalCheckFailedException":  # a write sent alone (see `repeatable`)
+        return _cancelled(["ConditionalCheckFailed"], ops)
+    if code == "TransactionConflictException":
         return changed_by_someone_else()
     return Unavailable(f"the table refused the change ({code}); nothing was written")
 

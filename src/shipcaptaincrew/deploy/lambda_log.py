@@ -17,6 +17,7 @@ from typing import Any
 
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 6  # shorter values would redact ordinary words
+APPLICATION = "shipcaptaincrew"
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -52,12 +53,17 @@ class JsonLines(logging.Formatter):
 
 
 def configure(formatter: JsonLines, filters: Iterable[logging.Filter] = (), level: int = logging.INFO) -> None:
-    """Route every log record to stdout through `formatter`, replacing the runtime's own handlers."""
+    """Route every log record to stdout through `formatter`, replacing the runtime's own handlers.
+
+    The application's own loggers (`shipcaptaincrew.*`) write from `level`; every other library only its warnings:
+    each line is billed, and a library's chatter (the PDF font subsetter's runs to 14 KB per signed copy) says
+    nothing an operator needs.
+    """
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(formatter)
     for log_filter in filters:
         handler.addFilter(log_filter)
     root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(level)
-    logging.getLogger("mangum").setLevel(logging.WARNING)  # the handler writes its own access line
+    root.setLevel(max(level, logging.WARNING))
+    logging.getLogger(APPLICATION).setLevel(level)

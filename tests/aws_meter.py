@@ -1,8 +1,9 @@
-"""Count every AWS call a process makes through boto3, and what DynamoDB would bill for each.
+"""Count every AWS call a process makes through boto3, and what DynamoDB would bill for each: the count budgets
+(tests/deploy/test_call_budgets.py) and what a season costs (bench/cost.py) both read it.
 
 `Meter.attach()` hooks the default boto3 session's event system, so every client the application builds later is
-counted (the application builds its clients itself, in its adapters). For DynamoDB each call's read and write
-request units are computed as AWS defines them, from the sizes of the items read and written:
+counted (the application builds its clients itself, in its adapters); `detach()` unhooks it. For DynamoDB each
+call's read and write request units are computed as AWS defines them, from the sizes of the items read and written:
 
 - an item's size is the sum of its attribute names' and values' sizes (strings and binary by length, a number by
   its significant digits: 1 byte per 2 digits plus 1, a boolean or null 1 byte, a list or map 3 bytes plus its
@@ -39,9 +40,12 @@ class Usage:
     bytes_read: int = 0
     bytes_written: int = 0
     emails: int = 0
+    strong_reads: Counter[str] = field(default_factory=Counter)
+    """DynamoDB reads that asked for ConsistentRead (twice the price of an eventually consistent one), by call."""
 
     def add(self, other: Usage) -> None:
         self.calls.update(other.calls)
+        self.strong_reads.update(other.strong_reads)
         self.read_units += other.read_units
         self.write_units += other.write_units
         self.bytes_read += other.bytes_read
@@ -63,6 +67,13 @@ class Meter:
         session = boto3._get_default_session()
         session.events.register("before-call", self._before_call)
         session.events.register("after-call", self._after_call)
+
+    def detach(self) -> None:
+        import boto3
+
+        session = boto3._get_default_session()
+        session.events.unregister("before-call", self._before_call)
+        session.events.unregister("after-call", self._after_call)
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -113,6 +124,8 @@ class Meter:
 
     def _count_reads(self, operation: str, parsed: dict[str, Any], context: dict[str, Any]) -> None:
         consistent = bool(context.get("scc_consistent", False))
+        if consistent:
+            self.usage.strong_reads[operation] += 1
         if operation == "GetItem":
             size = item_size(parsed.get("Item", {}))
             self.usage.bytes_read += size

@@ -101,7 +101,7 @@ def measure(url: str, kind: str, crowd: bool) -> Tally:
 
 def _prepared(store: Any, kind: str, pauses: list[float]) -> list[Callable[[], object]]:
     """The use cases to run on a fresh charter, each a call of its own; lost races are counted in `pauses`."""
-    from shipcaptaincrew.domain.events import EventDetails, Patron
+    from shipcaptaincrew.domain.bookings import EventDetails, Patron
     from shipcaptaincrew.domain.keys import Keys
     from shipcaptaincrew.domain.ledger import PaymentDraft
     from shipcaptaincrew.domain.tokens import FormTicket

@@ -34,7 +34,7 @@ from _harness import (
 )
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.events import Assignment, Event, EventDetails, Patron, PaymentState, Ref, new_event
+from shipcaptaincrew.domain.bookings import Assignment, Event, EventDetails, Patron, PaymentState, Ref, new_event
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.domain.slugs import slug_name

@@ -59,7 +59,7 @@ from _mixed import KINDS, MixedSpec
 from _mixed_baseline import create as create_baseline
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.domain.bookings import EventDetails, Patron
 from shipcaptaincrew.services import admin, booking, guest_links, waivers
 
 NAME = "load"

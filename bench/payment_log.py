@@ -48,7 +48,7 @@ from _mixed_baseline import create as create_floor
 from shipcaptaincrew.adapters.sqlite import connect
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.domain.bookings import EventDetails, Patron
 from shipcaptaincrew.services import admin, booking
 
 NAME = "payment_log"

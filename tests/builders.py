@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.domain.bookings import EventDetails, Patron
 from shipcaptaincrew.domain.tokens import FormTicket
 
 if TYPE_CHECKING:  # the cold-start tests import this module and count what is loaded

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing the whole domain here would cost every cold start
     from shipcaptaincrew.domain.boarding import CheckIn, Departure
-    from shipcaptaincrew.domain.events import Assignment, DockState, Event, PaymentState
+    from shipcaptaincrew.domain.bookings import Assignment, DockState, Event, PaymentState
     from shipcaptaincrew.domain.ledger import Entry
     from shipcaptaincrew.domain.mail import Email, OutboxMessage
     from shipcaptaincrew.domain.password_tags import PasswordTag

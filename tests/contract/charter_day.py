@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
-from shipcaptaincrew.domain.events import Event, Patron
+from shipcaptaincrew.domain.bookings import Event, Patron
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS

@@ -19,7 +19,7 @@ import pytest
 
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore, create_table
 from shipcaptaincrew.adapters.sqlite import SqliteStore
-from shipcaptaincrew.domain.events import EventChanges
+from shipcaptaincrew.domain.bookings import EventChanges
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS

@@ -12,8 +12,8 @@ import pytest
 
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
 from shipcaptaincrew.adapters.dynamodb_writes import Write, translate
+from shipcaptaincrew.domain.bookings import Event, new_event
 from shipcaptaincrew.domain.errors import AlreadyUsed, Conflict, Contention, SlugTaken, StaleVersion, Unavailable
-from shipcaptaincrew.domain.events import Event, new_event
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft, reversal
 from shipcaptaincrew.domain.mail import OutboxMessage, payment_receipt

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
+from shipcaptaincrew.domain.bookings import EventChanges
 from shipcaptaincrew.domain.errors import AlreadyUsed, StaleVersion
-from shipcaptaincrew.domain.events import EventChanges
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.waivers import SignatureDraft

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
+from shipcaptaincrew.domain.bookings import Event, Patron, PaymentState, new_event
 from shipcaptaincrew.domain.errors import SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import Event, Patron, PaymentState, new_event
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.builders import event_details

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shipcaptaincrew.adapters.sqlite import SqliteStore
-from shipcaptaincrew.domain.events import EventChanges
+from shipcaptaincrew.domain.bookings import EventChanges
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.services import booking, outbox, reminders

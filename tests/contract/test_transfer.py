@@ -15,8 +15,8 @@ from shipcaptaincrew.adapters.dynamodb import DynamoDbStore
 from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
+from shipcaptaincrew.domain.bookings import EventChanges, Patron
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, Unauthorized, Unavailable
-from shipcaptaincrew.domain.events import EventChanges, Patron
 from shipcaptaincrew.domain.keys import Keys
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shipcaptaincrew.bootstrap import build_context
 from shipcaptaincrew.config import Settings
-from shipcaptaincrew.domain.events import EventDetails, Patron
+from shipcaptaincrew.domain.bookings import EventDetails, Patron
 from shipcaptaincrew.services import admin, booking
 from tests.builders import PASSWORD, event_details
 

@@ -12,7 +12,7 @@ import pytest
 from shipcaptaincrew.adapters.mail_outbox import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
-from shipcaptaincrew.domain.events import Assignment, Event, Ref
+from shipcaptaincrew.domain.bookings import Assignment, Event, Ref
 from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.ledger import Entry, PaymentDraft
 from shipcaptaincrew.domain.mail import Email

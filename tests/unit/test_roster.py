@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shipcaptaincrew.domain import roster
+from shipcaptaincrew.domain.bookings import Assignment, Event, Ref
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.events import Assignment, Event, Ref
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS, Period, Periods
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
 from tests.builders import event_details

@@ -7,7 +7,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from shipcaptaincrew.domain.events import Patron
+from shipcaptaincrew.domain.bookings import Patron
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.services import booking, outbox, payments
 from shipcaptaincrew.services.context import Context

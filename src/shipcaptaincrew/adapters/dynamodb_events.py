@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from shipcaptaincrew.adapters.dynamodb_store import INDEX, Item, Key
 from shipcaptaincrew.adapters.dynamodb_writes import changed_by_someone_else
 from shipcaptaincrew.domain import ledger, search
-from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import (
+from shipcaptaincrew.domain.bookings import (
     Assignment,
     Conflict,
     DockState,
@@ -30,6 +29,7 @@ from shipcaptaincrew.domain.events import (
     PaymentState,
     Ref,
 )
+from shipcaptaincrew.domain.errors import AlreadyUsed, DomainError, SlugTaken, StaleVersion
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.dynamodb_store import DynamoDbUnitOfWork

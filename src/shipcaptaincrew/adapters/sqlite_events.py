@@ -9,8 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from shipcaptaincrew.domain import search
-from shipcaptaincrew.domain.errors import AlreadyUsed, SlugTaken, StaleVersion
-from shipcaptaincrew.domain.events import (
+from shipcaptaincrew.domain.bookings import (
     Assignment,
     Conflict,
     DockState,
@@ -20,6 +19,7 @@ from shipcaptaincrew.domain.events import (
     PaymentState,
     Ref,
 )
+from shipcaptaincrew.domain.errors import AlreadyUsed, SlugTaken, StaleVersion
 from shipcaptaincrew.domain.periods import Periods
 
 _COLUMNS = (

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import click
 
 from shipcaptaincrew.cli.common import CLI_ACTOR, DAY, open_context, reports_errors
+from shipcaptaincrew.domain.bookings import Event, EventDetails, Patron
 from shipcaptaincrew.domain.days import check_window, in_range
-from shipcaptaincrew.domain.events import Event, EventDetails, Patron
 from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import booking, outbox, queries
 

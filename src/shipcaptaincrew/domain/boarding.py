@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from shipcaptaincrew.domain.bookings import DockState, Event
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
-from shipcaptaincrew.domain.events import DockState, Event
 from shipcaptaincrew.domain.text import clean_line
 from shipcaptaincrew.domain.waivers import Signature, signer
 

@@ -10,7 +10,7 @@ from shipcaptaincrew.domain.guest_words import GuestWords, long_day
 from shipcaptaincrew.domain.mail import Email, header_safe
 
 if TYPE_CHECKING:
-    from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.bookings import Event
     from shipcaptaincrew.domain.ledger import Entry
 
 METHOD_LABELS = {"cash": "cash", "check": "check", "venmo": "Venmo", "zelle": "Zelle", "card": "card", "other": ""}

@@ -9,7 +9,7 @@ from shipcaptaincrew.domain.mail import Email, header_safe
 
 if TYPE_CHECKING:
     from shipcaptaincrew.domain.boarding import Departure, Guest
-    from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.bookings import Event
 
 
 def departure_manifest(

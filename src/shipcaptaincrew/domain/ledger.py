@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from shipcaptaincrew.domain.bookings import PaymentState
 from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NeedsConfirmation
-from shipcaptaincrew.domain.events import PaymentState
 from shipcaptaincrew.domain.money import format_cents, say_cents
 from shipcaptaincrew.domain.text import clean_line, clean_text
 

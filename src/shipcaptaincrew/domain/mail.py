@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from shipcaptaincrew.domain.money import format_cents
 
 if TYPE_CHECKING:  # types only: the mail adapters import this module, and a cold start should not pay for these
-    from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.bookings import Event
     from shipcaptaincrew.domain.guest_words import GuestWords
     from shipcaptaincrew.domain.ledger import Entry
 

@@ -9,7 +9,7 @@ from shipcaptaincrew.domain.mail import Email, header_safe
 from shipcaptaincrew.domain.money import format_cents
 
 if TYPE_CHECKING:
-    from shipcaptaincrew.domain.events import Event
+    from shipcaptaincrew.domain.bookings import Event
     from shipcaptaincrew.domain.periods import Periods
 
 

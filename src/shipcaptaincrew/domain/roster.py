@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shipcaptaincrew.domain.bookings import Assignment, Conflict, Event, Ref
 from shipcaptaincrew.domain.days import optional_in_range
 from shipcaptaincrew.domain.errors import Conflict as ConflictError
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.events import Assignment, Conflict, Event, Ref
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.domain.text import clean_email, clean_line, clean_phone
 

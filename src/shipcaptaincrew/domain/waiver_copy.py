@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipcaptaincrew.domain import mail
-from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.guest_words import GuestWords, long_day
 from shipcaptaincrew.domain.waivers import Signature, Void, WaiverVersion
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, tzinfo
 
 from shipcaptaincrew.domain import seals
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.periods import Periods
 from shipcaptaincrew.domain.seals import ChainHead
 from shipcaptaincrew.domain.signing import CheckedForm, Person, SignatureDraft, check_form, plain_name

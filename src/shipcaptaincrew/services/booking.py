@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from shipcaptaincrew.domain import events, ledger, slugs
+from shipcaptaincrew.domain import bookings, ledger, slugs
+from shipcaptaincrew.domain.bookings import Event, EventChanges, EventDetails
 from shipcaptaincrew.domain.errors import Conflict as DomainConflict
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.events import Event, EventChanges, EventDetails
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import conflicts, guest_links
 from shipcaptaincrew.services.context import Context
@@ -29,7 +29,7 @@ def create_event(
     """Book an event and (`notify`, and the patron has an email) queue the confirmation with the party's link.
     Raise InvalidInput for bad fields, SlugTaken when the slug is in use. Writes nothing on error."""
     now = ctx.clock.now()
-    event = events.new_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
+    event = bookings.new_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.created", actor, now, {"slug": event.slug})
@@ -63,7 +63,7 @@ def send_link_again(ctx: Context, slug: str, actor: str) -> Event:
 def import_legacy_event(ctx: Context, details: EventDetails, slug: str, actor: str) -> Event:
     """Store an event from the old system under its old, possibly non-conforming, slug."""
     now = ctx.clock.now()
-    event = events.legacy_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
+    event = bookings.legacy_event(details, slug, ctx.periods, now, guest_links.new_nonce(), new_key())
     with ctx.store.writing() as uow:
         uow.events.add(event)
         uow.audit.append("event.imported", actor, now, {"slug": event.slug})
@@ -87,8 +87,8 @@ def update_event(ctx: Context, slug: str, changes: EventChanges, expected_versio
 def _update(
     ctx: Context, uow: UnitOfWork, current: Event, changes: EventChanges, expected_version: int, now: datetime
 ) -> Event:
-    details = events.apply_changes(current.details, changes)
-    revised = events.revise(current, details, expected_version, ctx.periods, now)
+    details = bookings.apply_changes(current.details, changes)
+    revised = bookings.revise(current, details, expected_version, ctx.periods, now)
     uow.events.save(revised, expected_version)
     if revised.details.amount_due_cents != current.details.amount_due_cents:
         state = ledger.payment_state(uow.ledger.for_event(current.slug), revised.details.amount_due_cents)
@@ -150,8 +150,8 @@ def cancel_event(
     with ctx.store.writing() as uow:
         current = existing_event(uow, slug)
         if expected_version is not None:
-            events.revise(current, current.details, expected_version, ctx.periods, now)
-        cancelled = events.cancelled(current, reason, keep_cents, ctx.periods, now)
+            bookings.revise(current, current.details, expected_version, ctx.periods, now)
+        cancelled = bookings.cancelled(current, reason, keep_cents, ctx.periods, now)
         uow.events.save(cancelled, current.version)
         state = ledger.payment_state(uow.ledger.for_event(current.slug), cancelled.details.amount_due_cents)
         uow.events.set_payment_state(current.slug, state)

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from shipcaptaincrew.domain import boarding, dock_mail
 from shipcaptaincrew.domain.boarding import AlreadyDeparted, Departure, Guest
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import Conflict, InvalidInput, NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.domain.roster import Person
 from shipcaptaincrew.ports import UnitOfWork

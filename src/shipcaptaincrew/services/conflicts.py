@@ -12,7 +12,7 @@ from datetime import date
 from typing import TypeVar
 
 from shipcaptaincrew.domain import roster
-from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services.context import Context

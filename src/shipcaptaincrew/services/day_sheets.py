@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from shipcaptaincrew.domain import boarding, day_sheets, waivers
 from shipcaptaincrew.domain.boarding import Departure, Guest
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.roster import Person
 from shipcaptaincrew.domain.waivers import Signature
 from shipcaptaincrew.ports import UnitOfWork

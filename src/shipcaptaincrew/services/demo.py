@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from shipcaptaincrew.domain.bookings import EventDetails, Patron
 from shipcaptaincrew.domain.errors import SlugTaken
-from shipcaptaincrew.domain.events import EventDetails, Patron
 from shipcaptaincrew.domain.ledger import PaymentDraft
 from shipcaptaincrew.domain.slugs import slug_name
 from shipcaptaincrew.services import booking, payments, waivers

@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 
 from shipcaptaincrew.domain import guest_links
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
 from shipcaptaincrew.services.retries import retried

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.ports import UnitOfWork
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shipcaptaincrew.domain import booking_mail
-from shipcaptaincrew.domain.events import Event
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.ports import UnitOfWork

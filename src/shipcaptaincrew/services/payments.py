@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shipcaptaincrew.domain import booking_mail, ledger, mail
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.days import check_window
 from shipcaptaincrew.domain.errors import Conflict, IdempotencyKeyReused, InvalidInput, NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.ledger import KEEP_KEYS_FOR, Entry, PaymentDraft
 from shipcaptaincrew.ports import IdempotencyRecord, UnitOfWork
 from shipcaptaincrew.services import guest_links, patron_mail

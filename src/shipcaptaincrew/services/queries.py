@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipcaptaincrew.domain import search, slugs
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.days import check_window, in_range
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event
 

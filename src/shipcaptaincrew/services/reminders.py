@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shipcaptaincrew.domain import reminders
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import AlreadyUsed
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.lookup import existing_event

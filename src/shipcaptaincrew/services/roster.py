@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from shipcaptaincrew.domain import mail, roster
+from shipcaptaincrew.domain.bookings import KEEP, Event, Keep
 from shipcaptaincrew.domain.errors import Conflict as ConflictError
 from shipcaptaincrew.domain.errors import InvalidInput, NotFound
-from shipcaptaincrew.domain.events import KEEP, Event, Keep
 from shipcaptaincrew.domain.mail import OutboxMessage
 from shipcaptaincrew.domain.roster import Person, Ship
 from shipcaptaincrew.ports import UnitOfWork

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from shipcaptaincrew.domain import seals, waivers
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import Conflict, NotFound
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.guest_words import GuestWords
 from shipcaptaincrew.domain.mail import Email, OutboxMessage
 from shipcaptaincrew.domain.seals import ChainHead

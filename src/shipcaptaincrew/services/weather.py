@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shipcaptaincrew.domain import booking_mail, waivers
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import DomainError, InvalidInput
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.text import clean_line
 from shipcaptaincrew.ports import UnitOfWork
 from shipcaptaincrew.services import booking, patron_mail

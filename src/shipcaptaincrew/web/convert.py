@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 import msgspec
 
 from shipcaptaincrew.domain import slugs
+from shipcaptaincrew.domain.bookings import KEEP, Event, EventChanges, EventDetails, Keep, Patron
 from shipcaptaincrew.domain.errors import InvalidInput
-from shipcaptaincrew.domain.events import KEEP, Event, EventChanges, EventDetails, Keep, Patron
 from shipcaptaincrew.domain.money import parse_cents
 from shipcaptaincrew.services import guest_links
 from shipcaptaincrew.services.context import Context

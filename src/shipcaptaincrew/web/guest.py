@@ -13,8 +13,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from shipcaptaincrew.domain import drawings, signing, tokens, waivers
+from shipcaptaincrew.domain.bookings import Event
 from shipcaptaincrew.domain.errors import AlreadyUsed, InvalidInput, NotFound, Unauthorized, Unavailable
-from shipcaptaincrew.domain.events import Event
 from shipcaptaincrew.domain.guest_words import long_day
 from shipcaptaincrew.domain.signing import FormProblems
 from shipcaptaincrew.domain.waivers import SigningClosed, StaleWaiver, WaiverNotReady

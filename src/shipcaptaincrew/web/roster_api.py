@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shipcaptaincrew.domain.events import KEEP, Keep
+from shipcaptaincrew.domain.bookings import KEEP, Keep
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
 from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context

@@ -1,4 +1,4 @@
-"""Events (charters): what is booked, for whom, when, and what they owe."""
+"""Bookings (charters, called events on the wire): what is booked, for whom, when, and what they owe."""
 
 from __future__ import annotations
 

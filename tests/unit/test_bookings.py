@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from shipcaptaincrew.domain import events
+from shipcaptaincrew.domain import bookings
+from shipcaptaincrew.domain.bookings import KEEP, Event, EventChanges, EventDetails, Patron, PaymentState
 from shipcaptaincrew.domain.errors import InvalidInput, StaleVersion
-from shipcaptaincrew.domain.events import KEEP, Event, EventChanges, EventDetails, Patron, PaymentState
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 
 PERIODS = DEFAULT_PERIODS
@@ -28,7 +28,7 @@ def details(**overrides: Any) -> EventDetails:
 
 
 def booked(slug: str | None = None, **overrides: Any) -> Event:
-    return events.new_event(details(**overrides), slug, PERIODS, NOW)
+    return bookings.new_event(details(**overrides), slug, PERIODS, NOW)
 
 
 def test_a_new_event_gets_a_slug_from_its_date_first_name_and_period() -> None:
@@ -62,12 +62,12 @@ def test_a_first_name_without_latin_letters_needs_a_given_slug() -> None:
     assert booked("2026-05-23-li-pm", patron=patron(first_name="李")).details.patron.first_name == "李"
 
 
-@pytest.mark.parametrize("party_size", [1, 250, events.MAX_PARTY])
+@pytest.mark.parametrize("party_size", [1, 250, bookings.MAX_PARTY])
 def test_a_party_of_one_to_five_hundred_is_accepted(party_size: int) -> None:
     assert booked(party_size=party_size).details.party_size == party_size
 
 
-@pytest.mark.parametrize("party_size", [0, -1, events.MAX_PARTY + 1])
+@pytest.mark.parametrize("party_size", [0, -1, bookings.MAX_PARTY + 1])
 def test_a_party_outside_one_to_five_hundred_is_refused(party_size: int) -> None:
     with pytest.raises(InvalidInput) as error:
         booked(party_size=party_size)
@@ -105,18 +105,18 @@ def test_a_bad_field_is_refused_by_name(overrides: dict[str, Any], field: str) -
 
 
 def test_a_legacy_event_keeps_a_safe_slug_of_any_shape() -> None:
-    assert events.legacy_event(details(), "2026-05-23", PERIODS, NOW).slug == "2026-05-23"
+    assert bookings.legacy_event(details(), "2026-05-23", PERIODS, NOW).slug == "2026-05-23"
 
 
 def test_a_legacy_event_with_an_unsafe_slug_is_refused() -> None:
     with pytest.raises(InvalidInput) as error:
-        events.legacy_event(details(), "../2026-05-23", PERIODS, NOW)
+        bookings.legacy_event(details(), "../2026-05-23", PERIODS, NOW)
     assert error.value.field == "slug"
 
 
 def test_a_revision_at_the_current_version_saves_and_bumps_the_version() -> None:
     event = booked()
-    revised = events.revise(event, details(party_size=12), event.version, PERIODS, LATER)
+    revised = bookings.revise(event, details(party_size=12), event.version, PERIODS, LATER)
     assert revised.details.party_size == 12
     assert (revised.version, revised.created_at, revised.updated_at) == (2, NOW, LATER)
     assert revised.slug == event.slug
@@ -125,35 +125,35 @@ def test_a_revision_at_the_current_version_saves_and_bumps_the_version() -> None
 @pytest.mark.parametrize("expected_version", [0, 2])
 def test_a_revision_at_a_stale_version_raises_stale_version(expected_version: int) -> None:
     with pytest.raises(StaleVersion) as error:
-        events.revise(booked(), details(party_size=12), expected_version, PERIODS, LATER)
+        bookings.revise(booked(), details(party_size=12), expected_version, PERIODS, LATER)
     assert error.value.field == "version"
 
 
 def test_a_revision_is_checked_like_a_booking() -> None:
     with pytest.raises(InvalidInput) as error:
-        events.revise(booked(), details(party_size=0), 1, PERIODS, LATER)
+        bookings.revise(booked(), details(party_size=0), 1, PERIODS, LATER)
     assert error.value.field == "party_size"
 
 
 def test_changes_that_keep_every_field_change_nothing() -> None:
-    assert events.apply_changes(details(), EventChanges()) == details()
+    assert bookings.apply_changes(details(), EventChanges()) == details()
 
 
 def test_changes_replace_only_the_fields_they_name() -> None:
-    changed = events.apply_changes(details(), EventChanges(party_size=3, email="new@example.org"))
+    changed = bookings.apply_changes(details(), EventChanges(party_size=3, email="new@example.org"))
     assert changed == details(party_size=3, patron=patron(email="new@example.org"))
 
 
 def test_a_change_to_none_removes_the_price_where_keep_does_not() -> None:
-    assert events.apply_changes(details(), EventChanges(amount_due_cents=None)).amount_due_cents is None
-    assert events.apply_changes(details(), EventChanges(amount_due_cents=KEEP)).amount_due_cents == 90000
+    assert bookings.apply_changes(details(), EventChanges(amount_due_cents=None)).amount_due_cents is None
+    assert bookings.apply_changes(details(), EventChanges(amount_due_cents=KEEP)).amount_due_cents == 90000
 
 
 def test_changes_to_the_patron_are_cleaned() -> None:
-    changed = events.apply_changes(details(), EventChanges(first_name="  Zoë "))
+    changed = bookings.apply_changes(details(), EventChanges(first_name="  Zoë "))
     assert changed.patron.first_name == "Zoë"
     with pytest.raises(InvalidInput) as error:
-        events.apply_changes(details(), EventChanges(first_name="Zo\r\nBcc: x"))
+        bookings.apply_changes(details(), EventChanges(first_name="Zo\r\nBcc: x"))
     assert error.value.field == "patron.first_name"
 
 

@@ -44,7 +44,7 @@ def test_signatures_and_voids_chain_up_and_verify_after_a_rename(ctx: Context) -
     event = booking.create_event(ctx, event_details(party_size=3), "test")
     signed = [sign_waiver(ctx, event.slug, draft(ctx, name)) for name in ("Ana Lima", "Rui Lima", "ana lima")]
     waivers.void_signature(ctx, signed[1].id, "not in this party", "test")
-    booking.update_event(ctx, event.slug, booking.events.EventChanges(date=date(2026, 5, 30)), 1, "test")
+    booking.update_event(ctx, event.slug, booking.bookings.EventChanges(date=date(2026, 5, 30)), 1, "test")
 
     report = waiver_audit.verify_signatures(ctx)
     moved, records = waivers.signatures(ctx, "2026-05-30-sarah-pm")

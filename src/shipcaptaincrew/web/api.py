@@ -18,7 +18,7 @@ from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.fast_path import data_etag, events_page_key, not_modified
-from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, context, json_response, read_json, run_use_case
 
 DEFAULT_WINDOW_DAYS = 14
 SEARCH_LIMIT = 50
@@ -48,11 +48,11 @@ async def list_events(request: Request) -> Response:
             for window in ("from", "to", "cursor"):
                 if window in params:
                     raise InvalidInput(f"q searches every date: send it without {window}", window)
-            page = await in_thread(request, _search_page, params["q"], limit)
+            page = await run_use_case(request, _search_page, params["q"], limit)
         else:
             first = _date_param(params.get("from"), "from") or today
             last = _date_param(params.get("to"), "to") or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-            page = await in_thread(request, _event_page, first, last, params.get("cursor"), limit)
+            page = await run_use_case(request, _event_page, first, last, params.get("cursor"), limit)
         pages.put(key, page)
     return Response(page, media_type="application/json", headers={"ETag": etag})
 
@@ -84,7 +84,7 @@ async def create_event(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.EventOut:
         return convert.event_out(booking.create_event(ctx, details, actor, body.slug), ctx)
 
-    created = await in_thread(request, work)
+    created = await run_use_case(request, work)
     return json_response(created, 201, {"Location": f"/api/events/{created.slug}"}, after_response(request))
 
 
@@ -95,7 +95,7 @@ async def get_event(request: Request) -> Response:
     etag = data_etag(request.state.generation, context(request).clock.now().date())
     if not_modified(request.scope["headers"], etag):
         return Response(status_code=304, headers={"ETag": etag})
-    return json_response(await in_thread(request, _detail, request.path_params["slug"]), headers={"ETag": etag})
+    return json_response(await run_use_case(request, _detail, request.path_params["slug"]), headers={"ETag": etag})
 
 
 @admin_only
@@ -107,7 +107,7 @@ async def patch_event(request: Request) -> Response:
         event = booking.update_event(ctx, request.path_params["slug"], changes, body.version, actor)
         return _detail(ctx, actor, event.slug)
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -120,7 +120,7 @@ async def cancel_event(request: Request) -> Response:
         event = booking.cancel_event(ctx, request.path_params["slug"], body.reason, actor, keep, version)
         return _detail(ctx, actor, event.slug)
 
-    return json_response(await in_thread(request, work), background=after_response(request))
+    return json_response(await run_use_case(request, work), background=after_response(request))
 
 
 @admin_only
@@ -132,7 +132,7 @@ async def reschedule_event(request: Request) -> Response:
         event = booking.reschedule_event(ctx, slug, body.date, body.period, body.version, actor)
         return _detail(ctx, actor, event.slug)
 
-    return json_response(await in_thread(request, work), background=after_response(request))
+    return json_response(await run_use_case(request, work), background=after_response(request))
 
 
 @admin_only
@@ -141,7 +141,7 @@ async def send_link(request: Request) -> Response:
         event = booking.send_link_again(ctx, request.path_params["slug"], actor)
         return _detail(ctx, actor, event.slug)
 
-    return json_response(await in_thread(request, work), background=after_response(request))
+    return json_response(await run_use_case(request, work), background=after_response(request))
 
 
 @admin_only
@@ -164,7 +164,7 @@ async def list_outbox(request: Request) -> Response:
             ]
         )
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 def _detail(ctx: Context, actor: str, slug: str) -> schemas.EventDetailOut:

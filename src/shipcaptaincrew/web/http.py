@@ -120,8 +120,9 @@ def admin_only(endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
-async def in_thread(request: Request, work: Callable[..., R], *args: Any) -> R:
-    """Run `work(ctx, actor, *args)` off the event loop: use cases may wait for the write lock."""
+async def run_use_case(request: Request, work: Callable[..., R], *args: Any) -> R:
+    """Run the use case `work(ctx, actor, *args)` with this request's context and actor, off the event loop where
+    there are other requests to serve (see `off_loop`): use cases may wait for the write lock."""
     return await off_loop(request, work, context(request), request.state.actor, *args)
 
 

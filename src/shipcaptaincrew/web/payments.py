@@ -18,7 +18,7 @@ from shipcaptaincrew.services import payments
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, json_response, read_json, run_use_case
 
 MAX_KEY = 200
 
@@ -37,7 +37,7 @@ async def log_payment(request: Request) -> Response:
         return _render(ctx, logged.result), logged.replayed
 
     try:
-        return _logged(request, *await in_thread(request, work))
+        return _logged(request, *await run_use_case(request, work))
     except NeedsConfirmation as error:
         hint = '; if it is right, send it again with "confirm": true'
         raise NeedsConfirmation(error.message + hint, error.field) from None
@@ -56,7 +56,7 @@ async def log_refund(request: Request) -> Response:
         logged = payments.log_refund_once(ctx, body.event_id, draft, actor, key, fingerprint)
         return _render(ctx, logged.result), logged.replayed
 
-    return _logged(request, *await in_thread(request, work))
+    return _logged(request, *await run_use_case(request, work))
 
 
 def _logged(request: Request, content: bytes, replayed: bool) -> Response:
@@ -75,7 +75,7 @@ async def rain_check(request: Request) -> Response:
         source, target = convert.event_out(found.source, ctx), convert.event_out(found.target, ctx)
         return schemas.RainCheckOut(entry_out(found.left), entry_out(found.arrived), source, target)
 
-    return json_response(await in_thread(request, work), 201)
+    return json_response(await run_use_case(request, work), 201)
 
 
 @admin_only
@@ -85,7 +85,7 @@ async def reverse_payment(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> bytes:
         return _render(ctx, payments.reverse_payment(ctx, request.path_params["entry_id"], body.reason, actor))
 
-    return _json_bytes(await in_thread(request, work), 201)
+    return _json_bytes(await run_use_case(request, work), 201)
 
 
 @admin_only
@@ -99,7 +99,7 @@ async def event_payments(request: Request) -> Response:
         ]
         return schemas.StatementOut(convert.event_out(found.event, ctx), lines)
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 def entry_out(entry: Entry) -> schemas.EntryOut:

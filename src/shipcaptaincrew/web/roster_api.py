@@ -16,7 +16,7 @@ from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.errors import ErrorBody
-from shipcaptaincrew.web.http import admin_only, context, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, context, json_response, read_json, run_use_case
 
 
 class AssignmentConflictsOut(msgspec.Struct):
@@ -51,13 +51,13 @@ async def get_roster(request: Request) -> Response:
             [ship_out(s) for s in roster.list_ships(ctx)], [person_out(p, ctx) for p in roster.list_people(ctx)]
         )
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
 async def add_ship(request: Request) -> Response:
     body = await read_json(request, schemas.ShipIn)
-    ship = await in_thread(request, lambda ctx, actor: roster.add_ship(ctx, body.name, body.capacity, actor))
+    ship = await run_use_case(request, lambda ctx, actor: roster.add_ship(ctx, body.name, body.capacity, actor))
     return json_response(ship_out(ship), 201)
 
 
@@ -66,7 +66,7 @@ async def patch_ship(request: Request) -> Response:
     body = await read_json(request, schemas.ShipPatch)
     name, capacity = _unset_none(body.name), _unset_none(body.capacity)
     ship_id = request.path_params["ship_id"]
-    ship = await in_thread(request, lambda ctx, actor: roster.update_ship(ctx, ship_id, name, capacity, actor))
+    ship = await run_use_case(request, lambda ctx, actor: roster.update_ship(ctx, ship_id, name, capacity, actor))
     return json_response(ship_out(ship))
 
 
@@ -74,7 +74,7 @@ async def patch_ship(request: Request) -> Response:
 async def add_person(request: Request) -> Response:
     body = await read_json(request, schemas.PersonIn)
     draft = Person("", body.name, body.role, body.email, body.phone, body.licence_expires, body.medical_expires)
-    person = await in_thread(request, lambda ctx, actor: roster.add_person(ctx, draft, actor))
+    person = await run_use_case(request, lambda ctx, actor: roster.add_person(ctx, draft, actor))
     return json_response(person_out(person, context(request)), 201)
 
 
@@ -83,21 +83,21 @@ async def patch_person(request: Request) -> Response:
     body = await read_json(request, schemas.PersonPatch)
     changes = roster.PersonChanges(*(_keep(getattr(body, name)) for name in roster.PersonChanges.__dataclass_fields__))
     person_id = request.path_params["person_id"]
-    person = await in_thread(request, lambda ctx, actor: roster.update_person(ctx, person_id, changes, actor))
+    person = await run_use_case(request, lambda ctx, actor: roster.update_person(ctx, person_id, changes, actor))
     return json_response(person_out(person, context(request)))
 
 
 @admin_only
 async def retire_ship(request: Request) -> Response:
     ship_id = request.path_params["ship_id"]
-    await in_thread(request, lambda ctx, actor: roster.retire_ship(ctx, ship_id, actor))
+    await run_use_case(request, lambda ctx, actor: roster.retire_ship(ctx, ship_id, actor))
     return Response(status_code=204)
 
 
 @admin_only
 async def retire_person(request: Request) -> Response:
     person_id = request.path_params["person_id"]
-    await in_thread(request, lambda ctx, actor: roster.retire_person(ctx, person_id, actor))
+    await run_use_case(request, lambda ctx, actor: roster.retire_person(ctx, person_id, actor))
     return Response(status_code=204)
 
 
@@ -105,7 +105,7 @@ async def retire_person(request: Request) -> Response:
 async def rotate_calendar(request: Request) -> Response:
     """A new calendar link for the person; the old one answers 404 from now on."""
     person_id = request.path_params["person_id"]
-    person = await in_thread(request, lambda ctx, actor: roster.rotate_calendar(ctx, person_id, actor))
+    person = await run_use_case(request, lambda ctx, actor: roster.rotate_calendar(ctx, person_id, actor))
     return json_response(person_out(person, context(request)))
 
 
@@ -113,7 +113,7 @@ async def rotate_calendar(request: Request) -> Response:
 async def rotate_day_sheet(request: Request) -> Response:
     """A new day-sheet link for the person; the old one answers 404 from now on."""
     person_id = request.path_params["person_id"]
-    person = await in_thread(request, lambda ctx, actor: day_sheets.rotate_day_sheet(ctx, person_id, actor))
+    person = await run_use_case(request, lambda ctx, actor: day_sheets.rotate_day_sheet(ctx, person_id, actor))
     return json_response(person_out(person, context(request)))
 
 
@@ -123,7 +123,7 @@ async def person_schedule(request: Request) -> Response:
         found = roster.schedule(ctx, request.path_params["person_id"])
         return schemas.ScheduleOut(person_out(found.person, ctx), [convert.event_out(e, ctx) for e in found.events])
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -138,7 +138,7 @@ async def put_assignment(request: Request) -> Response:
         return convert.event_out(event, ctx)
 
     try:
-        return json_response(await in_thread(request, work))
+        return json_response(await run_use_case(request, work))
     except AssignmentConflicts as refused:
         conflicts = [schemas.ConflictOut(c.kind, c.message, c.other, c.overridden) for c in refused.conflicts]
         error = ErrorBody(refused.code, refused.message, refused.field)

@@ -13,7 +13,7 @@ from shipcaptaincrew.services import guest_links, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.waivers import SignedRecord
 from shipcaptaincrew.web import convert, schemas
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, json_response, read_json, run_use_case
 
 
 @admin_only
@@ -24,7 +24,7 @@ async def current_waiver(request: Request) -> Response:
             raise WaiverNotReady("no waiver text is set yet; guests cannot sign until one is (PUT /api/waiver)", "text")
         return waiver_out(current)
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -34,7 +34,7 @@ async def set_waiver(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.WaiverOut:
         return waiver_out(waivers.set_waiver_text(ctx, body.text, actor))
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -45,7 +45,7 @@ async def event_waivers(request: Request) -> Response:
         listed = [signature_out(record, party) for record in found]
         return schemas.SignatureListOut(event.slug, event.details.party_size, event.waivers_signed, listed)
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -56,7 +56,7 @@ async def void_signature(request: Request) -> Response:
         void, event = waivers.void_signature(ctx, request.path_params["signature_id"], body.reason, actor)
         return schemas.VoidOut(void.signature_id, void.id, void.reason, void.voided_at, convert.event_out(event, ctx))
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 @admin_only
@@ -64,7 +64,7 @@ async def rotate_guest_link(request: Request) -> Response:
     def work(ctx: Context, actor: str) -> schemas.EventOut:
         return convert.event_out(guest_links.rotate_link(ctx, request.path_params["slug"], actor), ctx)
 
-    return json_response(await in_thread(request, work))
+    return json_response(await run_use_case(request, work))
 
 
 def waiver_out(version: WaiverVersion) -> schemas.WaiverOut:

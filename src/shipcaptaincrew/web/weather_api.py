@@ -12,7 +12,7 @@ from shipcaptaincrew.services import weather
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import schemas
 from shipcaptaincrew.web.delivery import after_response
-from shipcaptaincrew.web.http import admin_only, in_thread, json_response, read_json
+from shipcaptaincrew.web.http import admin_only, json_response, read_json, run_use_case
 
 
 @admin_only
@@ -24,7 +24,7 @@ async def weather_call(request: Request) -> Response:
         outcomes = weather.make_weather_call(ctx, call, actor, dry_run=body.dry_run)
         return schemas.WeatherCallOut(body.dry_run, [_outcome(outcome) for outcome in outcomes], _totals(outcomes))
 
-    answer = await in_thread(request, work)
+    answer = await run_use_case(request, work)
     return json_response(answer, background=None if body.dry_run else after_response(request))
 
 

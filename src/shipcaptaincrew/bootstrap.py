@@ -134,7 +134,7 @@ def build_mailer(settings: Settings, clock: Clock) -> Mailer:
         from shipcaptaincrew.adapters.mail_gmail import GmailMailer
 
         return GmailMailer(gmail_tokens(settings, clock), settings.mail_from, mail.gmail_api_url)
-    from shipcaptaincrew.adapters.mail_outbox import FolderMailer  # the email package: only when mail goes out
+    from shipcaptaincrew.adapters.mail_folder import FolderMailer  # the email package: only when mail goes out
 
     return FolderMailer(settings.data_dir / "outbox", settings.mail_from)
 

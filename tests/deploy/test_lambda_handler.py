@@ -181,8 +181,9 @@ answer = lambda_function.lambda_handler(url_event("GET", "/api/events", query=sy
                                         FakeContext())
 assert answer["statusCode"] == 200, answer
 assert threading.active_count() == 1, threading.enumerate()
-unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_outbox", "shipcaptaincrew.domain.mail",
-            "shipcaptaincrew.domain.waivers", "shipcaptaincrew.web.guest", "shipcaptaincrew.web.roster_api")
+unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_mime", "shipcaptaincrew.adapters.mail_folder",
+            "shipcaptaincrew.domain.mail", "shipcaptaincrew.domain.waivers", "shipcaptaincrew.web.guest",
+            "shipcaptaincrew.web.roster_api")
 loaded = [name for name in unwanted if name in sys.modules]
 assert not loaded, loaded
 """

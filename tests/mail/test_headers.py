@@ -16,8 +16,8 @@ from moto.ses.models import ses_backends
 
 from shipcaptaincrew.adapters.gmail_oauth import GmailToken, GmailTokens
 from shipcaptaincrew.adapters.gmail_token_store import FileTokenStore
+from shipcaptaincrew.adapters.mail_folder import FolderMailer
 from shipcaptaincrew.adapters.mail_gmail import GmailMailer
-from shipcaptaincrew.adapters.mail_outbox import FolderMailer
 from shipcaptaincrew.adapters.mail_ses import SesMailer
 from shipcaptaincrew.adapters.mail_smtp import SmtpMailer
 from shipcaptaincrew.domain.mail import Email

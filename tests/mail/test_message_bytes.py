@@ -10,7 +10,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 
 import pytest
 
-from shipcaptaincrew.adapters.mail_outbox import message_bytes
+from shipcaptaincrew.adapters.mail_mime import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain.mail import Email
 
@@ -29,7 +29,7 @@ RECEIPT_FACTS = {"patron_name": "Zoë <b>Lindqvist</b>\nFrom the dock", "amount"
 
 def reference_bytes(email: Email, message_id: str, sender: str, linesep: str, boundary: str) -> bytes:
     """The same message built and written by the email package (compat32), as the transports once did."""
-    from shipcaptaincrew.adapters.mail_outbox import _mailbox, _policy, _text_header
+    from shipcaptaincrew.adapters.mail_mime import _mailbox, _policy, _text_header
 
     text, html = render(email)
     message: Message

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from shipcaptaincrew.adapters.mail_outbox import message_bytes
+from shipcaptaincrew.adapters.mail_mime import message_bytes
 from shipcaptaincrew.adapters.mail_render import render
 from shipcaptaincrew.domain import mail, waivers
 from shipcaptaincrew.domain.bookings import Assignment, Event, Ref

@@ -10,7 +10,7 @@ import base64
 import json
 
 from shipcaptaincrew.adapters.gmail_oauth import RUN_GMAIL_AUTH, TIMEOUT_SECONDS, GmailTokens, post, reason
-from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
+from shipcaptaincrew.adapters.mail_mime import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import CredentialsUnavailable, DeliveryFailed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 
-from shipcaptaincrew.adapters.mail_outbox import envelope_address, message_bytes
+from shipcaptaincrew.adapters.mail_mime import envelope_address, message_bytes
 from shipcaptaincrew.domain.mail import Email
 from shipcaptaincrew.ports import DeliveryFailed
 

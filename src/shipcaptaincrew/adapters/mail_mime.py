@@ -1,16 +1,13 @@
-"""The local mail transport: each message becomes a readable `.eml` file in the data folder."""
+"""A message as the bytes every transport sends: MIME headers and parts, folded and encoded as mail servers expect."""
 
 from __future__ import annotations
 
 import base64
 import functools
-import os
 import re
 import secrets
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shipcaptaincrew.adapters.private_files import private_folder, write_private
 from shipcaptaincrew.domain.mail import Attachment, Email, header_safe
 from shipcaptaincrew.ports import DeliveryFailed
 
@@ -178,25 +175,3 @@ def envelope_address(text: str) -> str:
     if not _ADDRESS.fullmatch(address) or not (safe == address or safe.endswith(f"<{address}>")):
         raise DeliveryFailed(f"{header_safe(text)[:120]!r} is not an address mail can be sent to")
     return address
-
-
-class FolderMailer:
-    """Writes `<folder>/<message-id>.eml`; the write is atomic, so a reader never sees half a message."""
-
-    def __init__(self, folder: Path, sender: str) -> None:
-        self.folder = folder
-        self.sender = sender
-
-    def send(self, email: Email, message_id: str) -> str:
-        name = "".join(ch for ch in message_id if ch.isalnum() or ch in "-_.@") + ".eml"
-        try:
-            private_folder(self.folder)
-            partial = self.folder / f".{name}.partial"
-            write_private(partial, message_bytes(email, message_id, self.sender, linesep="\n"))
-            os.replace(partial, self.folder / name)
-        except OSError as error:
-            raise DeliveryFailed(f"could not write {name}: {error.strerror}") from None
-        return f"written to {self.folder / name}"
-
-    def describe(self) -> str:
-        return f"folder: .eml files in {self.folder}"

@@ -182,7 +182,7 @@ answer = lambda_function.lambda_handler(url_event("GET", "/api/events", query=sy
 assert answer["statusCode"] == 200, answer
 assert threading.active_count() == 1, threading.enumerate()
 unwanted = ("anyio._backends._asyncio", "shipcaptaincrew.adapters.mail_mime", "shipcaptaincrew.adapters.mail_folder",
-            "shipcaptaincrew.domain.mail", "shipcaptaincrew.domain.waivers", "shipcaptaincrew.web.guest",
+            "shipcaptaincrew.domain.mail", "shipcaptaincrew.domain.waivers", "shipcaptaincrew.web.guest_pages",
             "shipcaptaincrew.web.roster_api")
 loaded = [name for name in unwanted if name in sys.modules]
 assert not loaded, loaded

@@ -19,7 +19,7 @@ from shipcaptaincrew.ports import PasswordHasher
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
-from shipcaptaincrew.web.auth import PasswordChecks
+from shipcaptaincrew.web.auth_api import PasswordChecks
 from tests.builders import PASSWORD
 from tests.fakes import FakeClock
 

@@ -22,7 +22,7 @@ from shipcaptaincrew.domain.throttle import SignInLimits
 from shipcaptaincrew.ports import PasswordHasher
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
-from shipcaptaincrew.web.auth import PasswordChecks
+from shipcaptaincrew.web.auth_api import PasswordChecks
 from shipcaptaincrew.web.site import Site
 from tests.builders import PASSWORD
 from tests.web.test_auth import starlette_app

@@ -8,12 +8,12 @@ from __future__ import annotations
 import click
 
 from shipcaptaincrew import __version__
-from shipcaptaincrew.cli.admin import admin
+from shipcaptaincrew.cli.admin import admin_group
 from shipcaptaincrew.cli.backup import backup_command, restore_command
 from shipcaptaincrew.cli.cdn import cdn_group, infra_group
 from shipcaptaincrew.cli.db import db_group
 from shipcaptaincrew.cli.deploy import deploy_command, package_command, promote_command, rollback_command
-from shipcaptaincrew.cli.events import events
+from shipcaptaincrew.cli.events import events_group
 from shipcaptaincrew.cli.export import export_group
 from shipcaptaincrew.cli.mail import mail_group
 from shipcaptaincrew.cli.outbox import outbox_group
@@ -44,10 +44,10 @@ def cli() -> None:
 
 
 cli.add_command(serve)
-cli.add_command(admin)
-cli.add_command(events)
+cli.add_command(admin_group)
+cli.add_command(events_group)
 cli.add_command(roster_group)
-events.add_command(assign)
+events_group.add_command(assign)
 cli.add_command(payments_group)
 cli.add_command(reminders_group)
 cli.add_command(weather_call_command)

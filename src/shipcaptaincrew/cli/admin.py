@@ -10,12 +10,12 @@ from shipcaptaincrew.cli.common import CLI_ACTOR, open_context, reports_errors
 from shipcaptaincrew.services import admin as admin_service
 
 
-@click.group()
-def admin() -> None:
+@click.group("admin")
+def admin_group() -> None:
     """Manage the admin account."""
 
 
-@admin.command("set-password")
+@admin_group.command("set-password")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (for scripts).")
 @reports_errors
 def set_password(password_stdin: bool) -> None:

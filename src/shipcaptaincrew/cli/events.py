@@ -1,4 +1,4 @@
-"""`scc events`: list, create, show, check-slugs, rename."""
+"""`scc events`: list, create, show, check-slugs, rename, cancel, reschedule."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from shipcaptaincrew.domain.money import format_cents, parse_cents
 from shipcaptaincrew.services import booking, outbox, queries
 
 
-@click.group()
-def events() -> None:
+@click.group("events")
+def events_group() -> None:
     """Book, list and fix events (charters)."""
 
 
-@events.command("list")
+@events_group.command("list")
 @click.option("--from", "start", type=DAY, help="First day (default today).")
 @click.option("--to", "end", type=DAY, help="Last day, inclusive (default from + 13 days).")
 @reports_errors
@@ -37,7 +37,7 @@ def list_events(start: object, end: object) -> None:
             break
 
 
-@events.command("create")
+@events_group.command("create")
 @click.option("--date", "day", required=True, type=DAY, help="The charter's date.")
 @click.option("--period", required=True, help="am, pm, sunset, full (or as configured by SCC_PERIODS).")
 @click.option("--first-name", required=True, help="Patron's first name (goes into the slug).")
@@ -69,7 +69,7 @@ def create(
     click.echo(event.slug)
 
 
-@events.command("show")
+@events_group.command("show")
 @click.argument("slug")
 @reports_errors
 def show(slug: str) -> None:
@@ -90,7 +90,7 @@ def show(slug: str) -> None:
         click.echo(f"{name:>11}  {value}")
 
 
-@events.command("check-slugs")
+@events_group.command("check-slugs")
 @reports_errors
 def check_slugs() -> None:
     """List slugs that do not follow YYYY-MM-DD-firstname-period. Exits 1 when there are any."""
@@ -103,7 +103,7 @@ def check_slugs() -> None:
     click.echo("All slugs follow YYYY-MM-DD-firstname-period.", err=True)
 
 
-@events.command("rename")
+@events_group.command("rename")
 @click.argument("old")
 @click.argument("new")
 @reports_errors
@@ -113,7 +113,7 @@ def rename(old: str, new: str) -> None:
     click.echo(f"Renamed {old} -> {event.slug}; {old} still leads to it.")
 
 
-@events.command("cancel")
+@events_group.command("cancel")
 @click.argument("slug")
 @click.option("--reason", required=True, help="Why; the patron is emailed it (e.g. 'small craft advisory').")
 @click.option("--keep", help="What you keep of what was due (a cancellation fee), e.g. 100.00; default nothing.")
@@ -127,7 +127,7 @@ def cancel(slug: str, reason: str, keep: str | None) -> None:
     click.echo(f"Cancelled {event.slug}{refund}.")
 
 
-@events.command("reschedule")
+@events_group.command("reschedule")
 @click.argument("slug")
 @click.option("--date", "day", required=True, type=DAY, help="The new date.")
 @click.option("--period", required=True, help="The new period: am, pm, sunset, full (or as in SCC_PERIODS).")

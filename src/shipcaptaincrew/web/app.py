@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import api, auth, schemas
+from shipcaptaincrew.web import auth_api, events_api, schemas
 from shipcaptaincrew.web.deferred import DeferredRoutes
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
@@ -54,12 +54,12 @@ def create_app(
     # Flat, no Mount (a Mount costs a second routing pass), and the board's busiest call, GET /api/events,
     # is the first route tried. The modules a first look at the board does not need are imported on first use.
     routes = [
-        *api.ROUTES,
+        *events_api.ROUTES,
         DeferredRoutes(["/api/payment-log", "/api/refund-log", "/api/payments/", "/api/events/"], _payment_routes),
         DeferredRoutes(["/api/waiver", "/api/events/"], _waiver_routes),
         DeferredRoutes(["/api/roster", "/api/ships", "/api/people", "/api/events/", "/cal/"], _roster_routes),
         DeferredRoutes(["/api/weather-call"], _weather_routes),
-        *auth.ROUTES,
+        *auth_api.ROUTES,
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
         DeferredRoutes(["/g/"], _guest_routes),
         DeferredRoutes(["/day/"], _day_sheet_routes),
@@ -82,15 +82,15 @@ def create_app(
     app.state.deliverer = deliverer
     app.state.mail_queued = mail_queued
     app.state.one_request_at_a_time = one_request_at_a_time
-    app.state.password_checks = auth.PasswordChecks()
-    app.state.priority_checks = auth.priority_checks()
+    app.state.password_checks = auth_api.PasswordChecks()
+    app.state.priority_checks = auth_api.priority_checks()
     return SecurityHeaders(CachedEventsPage(app, ctx, pages))
 
 
 def _payment_routes() -> list[BaseRoute]:
-    from shipcaptaincrew.web import payments
+    from shipcaptaincrew.web import payments_api
 
-    return payments.ROUTES
+    return payments_api.ROUTES
 
 
 def _waiver_routes() -> list[BaseRoute]:
@@ -112,9 +112,9 @@ def _weather_routes() -> list[BaseRoute]:
 
 
 def _guest_routes() -> list[BaseRoute]:
-    from shipcaptaincrew.web import guest
+    from shipcaptaincrew.web import guest_pages
 
-    return guest.routes(str(GUEST_STATIC))
+    return guest_pages.routes(str(GUEST_STATIC))
 
 
 def _day_sheet_routes() -> list[BaseRoute]:

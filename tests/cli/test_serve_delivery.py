@@ -44,7 +44,8 @@ def workers_of(parent: int | None = None) -> list[int]:
     return found
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+def wait_for(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """Whether `condition` came true within `seconds`: a bound for a loaded machine, not a measure of speed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -78,12 +79,12 @@ def test_the_server_sends_a_receipt_from_its_delivery_process_which_stops_with_t
     assert wait_for(lambda: len(workers_of(pid)) == 1)
     log_payment(server.url)
 
-    assert wait_for(lambda: len(list((tmp_path / "outbox").glob("*.eml"))) == 1, seconds=5)
+    assert wait_for(lambda: len(list((tmp_path / "outbox").glob("*.eml"))) == 1)
     worker = workers_of(pid)[0]
     server.process.terminate()
     server.process.wait(timeout=15)
 
-    assert wait_for(lambda: worker not in workers_of(), seconds=5)
+    assert wait_for(lambda: worker not in workers_of())
     printed = server.printed().splitlines()
     assert not [line for line in printed if "Warning" in line or "Traceback" in line or "ERROR" in line]
 
@@ -99,7 +100,7 @@ def test_a_delivery_process_left_behind_by_a_killed_server_ends_by_itself(
     worker = workers_of(pid)[0]
     server.kill()  # SIGKILL: no chance to stop its children
 
-    assert wait_for(lambda: worker not in workers_of(), seconds=5)
+    assert wait_for(lambda: worker not in workers_of())
 
 
 def test_the_delivery_process_stops_at_once_however_many_times_it_is_told(tmp_path: Path) -> None:

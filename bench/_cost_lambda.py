@@ -2,7 +2,7 @@
 and the asynchronous invocations it asks for run after it.
 
 A response that queued mail makes the handler invoke its own function with `{"scc": "deliver-outbox"}` and
-InvocationType=Event (`deploy/self_invoke.py`). Moto cannot run a function, so the Invoke call is answered here
+InvocationType=Event (`on_lambda/self_invoke.py`). Moto cannot run a function, so the Invoke call is answered here
 (202, as Lambda answers an Event invocation) after the meter has counted it, and the event it carried is handed to
 the handler once the invocation that asked for it has returned: the delivery is an invocation of its own (a
 request and its duration), counted with the operation that caused it.

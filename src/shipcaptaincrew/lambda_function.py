@@ -3,7 +3,7 @@
 A Function URL request (payload 2.0) goes to the same ASGI application `scc serve` runs, through Mangum; a
 scheduled EventBridge event delivers the outbox instead. No request delivers mail: one that queued a message is
 answered first, then the handler hands the delivery to an asynchronous invocation of the function
-(`deploy/self_invoke.py`), and the schedule catches anything that hand-off missed.
+(`on_lambda/self_invoke.py`), and the schedule catches anything that hand-off missed.
 
 The application is built once per container, on the first invocation rather than at import, and importing this
 module loads nothing heavy: Lambda bills the init phase as part of a cold start all the same, and a scheduled
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from shipcaptaincrew.deploy.lambda_log import JsonLines, configure, request_id
+from shipcaptaincrew.on_lambda.lambda_log import JsonLines, configure, request_id
 
 if TYPE_CHECKING:  # types only: importing these would put the web stack and mangum on every cold start's path
     import asyncio
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # types only: importing these would put the web stack and man
     from mangum.types import LambdaContext
 
     from shipcaptaincrew.config import LambdaSettings, Settings
-    from shipcaptaincrew.deploy.self_invoke import OutboxHandOff
+    from shipcaptaincrew.on_lambda.self_invoke import OutboxHandOff
     from shipcaptaincrew.services.context import Context
 
 LAMBDA_DEFAULTS = {"SCC_DATA_DIR": "/tmp/scc-data"}  # the only writable place on Lambda
@@ -88,7 +88,7 @@ def _settings() -> tuple[Settings, LambdaSettings]:
     edge = LambdaSettings.from_env()
     parameters: dict[str, str] = {}
     if edge.ssm_prefix:
-        from shipcaptaincrew.deploy.ssm_settings import parameters as read_parameters
+        from shipcaptaincrew.on_lambda.ssm_settings import parameters as read_parameters
 
         parameters = read_parameters(edge.ssm_prefix)
         _formatter.add_secrets(parameters.values())
@@ -120,7 +120,7 @@ def _build(settings: Settings, edge: LambdaSettings) -> _Container:
     from mangum import Mangum
 
     from shipcaptaincrew.bootstrap import build_app, build_context
-    from shipcaptaincrew.deploy.edge import EdgeGuard
+    from shipcaptaincrew.on_lambda.edge import EdgeGuard
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # Mangum runs each request on the thread's loop
@@ -157,7 +157,7 @@ def _routine(http: dict[str, Any], status: Any) -> bool:
 
 def _hand_off_mail(container: _Container, context: LambdaContext) -> None:
     if container.hand_off is None:
-        from shipcaptaincrew.deploy.self_invoke import OutboxHandOff
+        from shipcaptaincrew.on_lambda.self_invoke import OutboxHandOff
 
         container.hand_off = OutboxHandOff()
     container.hand_off.deliver_later(getattr(context, "invoked_function_arn", None))

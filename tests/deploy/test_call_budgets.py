@@ -209,7 +209,7 @@ def test_delivering_a_signed_copy_logs_the_applications_lines_and_no_librarys_ch
 def test_settings_are_read_from_ssm_on_a_containers_first_request_only(
     season: Season, aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shipcaptaincrew.deploy import ssm_settings
+    from shipcaptaincrew.on_lambda import ssm_settings
 
     aws.client("ssm").put_parameter(Name="/scc/budget/SCC_OPERATOR_NAME", Value="Osprey Charters", Type="String")
     monkeypatch.setenv("SCC_SSM_PREFIX", "/scc/budget")

@@ -14,8 +14,8 @@ import pytest
 
 from shipcaptaincrew import lambda_function
 from shipcaptaincrew.adapters.argon2_hasher import Argon2Hasher
-from shipcaptaincrew.deploy import ssm_settings
 from shipcaptaincrew.domain.ledger import PaymentDraft
+from shipcaptaincrew.on_lambda import ssm_settings
 from shipcaptaincrew.services import payments
 from tests.builders import PASSWORD, WAIVER_TEXT, event_body
 from tests.deploy.conftest import Aws

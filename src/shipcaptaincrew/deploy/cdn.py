@@ -26,7 +26,7 @@ FUNCTION_ORIGINS = (PROD_FUNCTION, STAGING_FUNCTION)
 DEFAULT_PATTERN = "*"
 STAGING_PREFIX = "/_staging"
 ORIGIN_SECRET_HEADER = "X-Origin-Secret"
-"""Added by CloudFront to every request it sends a function; `deploy/edge.py` checks it against SCC_ORIGIN_SECRET."""
+"""Added by CloudFront to every request it sends a function; `on_lambda/edge.py` checks it against SCC_ORIGIN_SECRET."""
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 """AWS's managed cache policy CachingDisabled."""
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -37,7 +37,7 @@ CloudFront's own request headers, VIEWER_ADDRESS_HEADER among them. A custom pol
 adds no CloudFront header, `allViewerAndWhitelistCloudFront` forwards Host, and `whitelist` cannot pass
 Authorization."""
 VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
-"""The viewer's `address:port` as CloudFront saw it; `deploy/edge.py` makes it the request's client."""
+"""The viewer's `address:port` as CloudFront saw it; `on_lambda/edge.py` makes it the request's client."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import { hideBanner, showBanner, toast } from './notice.js';
 
 const WINDOW_DAYS = 28;
 const POLL_MS = 10_000; // what changed elsewhere shows within this, whatever the tab did meanwhile
-const MAIL_CHECK_MS = 60_000; // mail is sent by another process after the answer: look again now and then
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const $ = (id) => document.getElementById(id);
 const login = $('login');
@@ -34,13 +33,14 @@ function enterBoard() {
   app.hidden = false;
   const resumed = resumeModal();
   loadChoices().then(() => load(rangeAsked()));
-  checkMail();
-  timers ??= [setInterval(poll, POLL_MS), setInterval(checkMail, MAIL_CHECK_MS)];
+  checkMail(); // then every poll's answer says how the mail and the waiver stand
+  timers ??= [setInterval(poll, POLL_MS)];
   if (!resumed) search.focus();
 }
 
 function poll() {
-  if (!document.hidden && token()) refreshBoard().catch(() => {}); // a failed poll is tried again at the next
+  if (document.hidden || !token()) return;
+  refreshBoard(heardHealth).catch(() => {}); // a failed poll is tried again at the next
 }
 
 // The range in the From/To boxes (what was asked last, even if a 401 cut its loading short), else the address.
@@ -74,12 +74,23 @@ async function loadChoices() {
 // operator sets the waiver text; say so until it is fixed.
 async function checkMail() {
   const health = await fetch('/healthz').then((answer) => answer.json()).catch(() => null);
-  const waiting = health?.mail?.waiting_for_credentials ?? 0;
+  showHealth(health?.mail?.waiting_for_credentials ?? 0, health?.mail?.transport, health?.waiver_ready);
+}
+
+// The poll's answer carries the same in headers (SCC-Mail-Waiting, SCC-Mail-Transport, SCC-Waiver-Ready);
+// an answer without them leaves the warnings as they are.
+function heardHealth(headers) {
+  const waiting = headers?.get('SCC-Mail-Waiting');
+  if (waiting === null || waiting === undefined) return;
+  showHealth(Number(waiting), headers.get('SCC-Mail-Transport'), headers.get('SCC-Waiver-Ready') !== 'false');
+}
+
+function showHealth(waiting, transport, waiverReady) {
   const warning = $('mail-warning');
   warning.textContent = `${waiting} email${waiting === 1 ? ' is' : 's are'} waiting: the mail transport `
-    + `(${health?.mail?.transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
+    + `(${transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
   warning.hidden = !waiting;
-  document.getElementById('waiver-warning').hidden = health?.waiver_ready !== false;
+  $('waiver-warning').hidden = waiverReady !== false;
 }
 
 function defaultDay() {

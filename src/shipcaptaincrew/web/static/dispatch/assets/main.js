@@ -10,6 +10,9 @@ import { hideBanner, showBanner, toast } from './notice.js';
 
 const WINDOW_DAYS = 28;
 const POLL_MS = 10_000; // what changed elsewhere shows within this, whatever the tab did meanwhile
+const IDLE_POLL_MS = 20_000; // nobody at the board: still within the 30 s a change elsewhere must show in
+const IDLE_AFTER_MS = 5 * 60_000; // no input on the page this long: the dispatcher has stepped away
+const INPUTS = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const $ = (id) => document.getElementById(id);
 const login = $('login');
@@ -18,7 +21,8 @@ const app = $('app');
 const rangeForm = $('range');
 const board = $('board');
 const search = $('search');
-let timers = null;
+let pollTimer = null;
+let lastInput = Date.now();
 
 function showLogin(note) {
   suspendModal();
@@ -34,8 +38,30 @@ function enterBoard() {
   const resumed = resumeModal();
   loadChoices().then(() => load(rangeAsked()));
   checkMail(); // then every poll's answer says how the mail and the waiver stand
-  timers ??= [setInterval(poll, POLL_MS)];
+  if (pollTimer === null) schedulePoll();
   if (!resumed) search.focus();
+}
+
+// Every 10 s while someone uses the page, every 20 s after 5 minutes without input; an input after that polls at
+// once and goes back to every 10 s.
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(() => {
+    poll();
+    schedulePoll();
+  }, idle() ? IDLE_POLL_MS : POLL_MS);
+}
+
+function idle() {
+  return Date.now() - lastInput >= IDLE_AFTER_MS;
+}
+
+function onInput() {
+  const wasIdle = idle();
+  lastInput = Date.now();
+  if (!wasIdle || pollTimer === null) return;
+  poll();
+  schedulePoll();
 }
 
 function poll() {
@@ -269,7 +295,11 @@ board.addEventListener('toggle', (event) => {
   if (event.target.matches('details.qr')) import('./card.js').then((m) => m.drawQr(event.target));
 }, true);
 document.addEventListener('keydown', onKey);
-document.addEventListener('visibilitychange', poll);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) lastInput = Date.now(); // back at the board: as good as an input
+  poll();
+});
+INPUTS.forEach((name) => document.addEventListener(name, onInput, { capture: true, passive: true }));
 
 if (token()) enterBoard();
 else showLogin('Sign in to the dispatch board.');

@@ -10,7 +10,6 @@ board; the board asks `/healthz` as it opens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
 
@@ -24,10 +23,16 @@ FRESH_FOR = timedelta(seconds=60)
 Headers = list[tuple[bytes, bytes]]
 
 
-@dataclass(frozen=True)
 class Health:
-    mail_waiting: int
-    waiver_ready: bool
+    """The mail waiting on the transport's credentials, and whether guests can sign (a waiver text is set).
+
+    A plain class: a dataclass's or a NamedTuple's generated methods would be built on every cold start."""
+
+    __slots__ = ("mail_waiting", "waiver_ready")
+
+    def __init__(self, mail_waiting: int, waiver_ready: bool) -> None:
+        self.mail_waiting = mail_waiting
+        self.waiver_ready = waiver_ready
 
 
 class BoardHealth:

@@ -16,7 +16,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,17 @@ class FunctionUnderTest:
         while self._asked:
             self._once(self._asked.pop(0))
         return answer
+
+    def inside(self, work: Callable[[Any], Any]) -> Any:
+        """`work(ctx)` on the warm container's context, timed as part of an invocation that asked for it."""
+        from shipcaptaincrew import lambda_function
+
+        assert lambda_function._container is not None, "a request first: the container is made by one"
+        began = time.perf_counter()
+        try:
+            return work(lambda_function._container.ctx)
+        finally:
+            self.tally.seconds += time.perf_counter() - began
 
     @contextlib.contextmanager
     def without_hand_off(self) -> Iterator[None]:

@@ -77,7 +77,7 @@ class Season:
         return {
             "tick_empty": self.tick, "board_sign_in": self.sign_in, "board_load": self.board_load,
             "board_poll": self.board_poll,
-            "board_mail_check": self.board_mail_check, "book": self.book, "edit": self.edit, "assign": self.assign,
+            "board_health": self.board_health, "book": self.book, "edit": self.edit, "assign": self.assign,
             "payment": self.payment, "party_page": self.party_page, "waiver_form": self.waiver_form,
             "signature": self.signature, "reminder_job": self.reminder_job, "reminder": self.reminder,
             "cancel": self.cancel, "reschedule": self.reschedule, "refund": self.refund, "rain_check": self.rain_check,
@@ -98,9 +98,12 @@ class Season:
         for path in ("/api/config", "/healthz", f"/api/events?{self.window}"):
             self.http("GET", path)
 
-    def board_mail_check(self) -> Any:
-        """The board's look at the mail transport's health, every minute while it is open."""
-        return self.http("GET", "/healthz")
+    def board_health(self) -> Any:
+        """What one poll a minute adds: the mail waiting and the waiver's state read again (web/board_health.py),
+        inside that poll's own invocation, so no request of its own."""
+        from shipcaptaincrew.web.board_health import read_health
+
+        return self.function.inside(read_health)
 
     def board_poll(self) -> Any:
         """The board's poll every 10 s while it is shown: the list's ETag sent back, a 304 while nothing changed."""

@@ -10,18 +10,22 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from tests.deploy.conftest import Aws
 from tests.deploy.function_urls import FakeContext, url_event
-from tests.deploy.handler_calls import sign_in
+from tests.deploy.handler_calls import call, sign_in
 from tests.deploy.season import Season, dynamodb, reads, start, writes
 
 
 @pytest.fixture
 def season(handler: Any, aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[Season]:
     yield from start(handler, aws, monkeypatch)
+
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:scc-budgets:live"
 
 
 def test_an_empty_tick_reads_at_most_twice_eventually_consistent_and_writes_nothing(season: Season) -> None:
@@ -148,6 +152,31 @@ def _a_charter_day(season: Season) -> None:
     season.page("POST", f"{sheet}/{event['slug']}/depart", {"override_reason": "walk-up signs aboard"})
     season.page("POST", f"{sheet}/{event['slug']}/return", {})
     assert json.dumps(season.api("GET", f"/api/events/{event['slug']}")[1]).count("returned") >= 1
+
+
+def test_a_check_in_or_a_walk_up_tap_queues_no_mail_and_invokes_no_delivery(season: Season) -> None:
+    event, sheet = season.captain_today()
+    _, page = season.page("GET", sheet)
+    guest = page.split(f'/{event["slug"]}/aboard"', 1)[1].split('name="guest" value="', 1)[1].split('"', 1)[0]
+    taps = {
+        "aboard": {"guest": guest, "aboard": "yes"},
+        "walk-up": {"name": "Walk Up"},
+        "depart": {"override_reason": "walk-up signs aboard"},
+    }
+
+    invokes = {name: _tap_as_lambda(season, f"{sheet}/{event['slug']}/{name}", form) for name, form in taps.items()}
+
+    assert invokes == {"aboard": 0, "walk-up": 0, "depart": 1}  # the departure queues the manifest ashore
+
+
+def _tap_as_lambda(season: Season, path: str, form: dict[str, str]) -> int:
+    """A day-sheet tap through the handler with Lambda's context (its ARN): how many Invokes it handed mail to."""
+    headers = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
+    request = url_event("POST", path, headers=headers, body=urlencode(form).encode())
+    with season.measured() as tap:
+        status, _ = call(season.handler, request, FakeContext(invoked_function_arn=FUNCTION_ARN))
+    assert status == 303
+    return tap.calls["lambda.Invoke"]
 
 
 def test_a_quiet_tick_writes_no_line_that_lambdas_json_logging_keeps(

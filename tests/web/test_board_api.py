@@ -3,12 +3,15 @@ absolute guest links, and the emails a patron expects (booked, the link again, a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.testclient import TestClient
 
 from shipcaptaincrew.config import Settings
 from shipcaptaincrew.services import outbox
 from shipcaptaincrew.services.context import Context
-from tests.builders import event_body, payment_body
+from tests.builders import WAIVER_TEXT, event_body, payment_body
+from tests.fakes import FakeClock
 
 SLUG = "2026-05-23-sarah-pm"
 
@@ -150,3 +153,33 @@ def test_a_parameter_the_list_does_not_take_is_a_400_naming_it(client: TestClien
 
     assert (answer.status_code, answer.json()["error"]["field"]) == (400, "form")
     assert client.get("/api/outbox", params={"status": "sent"}).json()["error"]["field"] == "status"
+
+
+def test_the_polls_answers_say_how_the_mail_and_the_waiver_stand_read_again_after_a_minute(
+    client: TestClient, clock: FakeClock
+) -> None:
+    url = "/api/events?from=2026-05-01&to=2026-05-31"
+    etag = client.get(url).headers["etag"]
+    first = client.get(url, headers={"If-None-Match": etag})
+    assert _health(first.headers) == ("0", "folder", "false")  # no waiver text yet: guests cannot sign
+
+    assert client.put("/api/waiver", json={"text": WAIVER_TEXT}).status_code == 200
+    soon = client.get(url, headers={"If-None-Match": etag})
+    clock.advance(seconds=61)
+    later = client.get(url, headers={"If-None-Match": etag})
+
+    assert (soon.status_code, _health(soon.headers)[2]) == (304, "false")  # read less than a minute ago
+    assert (later.status_code, _health(later.headers)[2]) == (304, "true")
+
+
+def test_a_health_check_brings_the_polls_news_up_to_date_at_once(client: TestClient) -> None:
+    url = "/api/events?from=2026-05-01&to=2026-05-31"
+    etag = client.get(url).headers["etag"]
+    assert client.put("/api/waiver", json={"text": WAIVER_TEXT}).status_code == 200
+
+    assert client.get("/healthz").json()["waiver_ready"] is True
+    assert _health(client.get(url, headers={"If-None-Match": etag}).headers)[2] == "true"
+
+
+def _health(headers: Mapping[str, str]) -> tuple[str | None, ...]:
+    return tuple(headers.get(name) for name in ("SCC-Mail-Waiting", "SCC-Mail-Transport", "SCC-Waiver-Ready"))

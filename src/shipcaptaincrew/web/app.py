@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 from shipcaptaincrew import __version__
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import auth_api, events_api, schemas
+from shipcaptaincrew.web.board_health import BoardHealth, read_health
 from shipcaptaincrew.web.deferred import DeferredRoutes
 from shipcaptaincrew.web.delivery import Deliverer, periodic_delivery
 from shipcaptaincrew.web.errors import HANDLERS
@@ -79,12 +80,13 @@ def create_app(
     app.state.ctx = ctx
     app.state.site = site or Site()
     app.state.pages = pages = PageCache()
+    app.state.board_health = health = BoardHealth(ctx)
     app.state.deliverer = deliverer
     app.state.mail_queued = mail_queued
     app.state.one_request_at_a_time = one_request_at_a_time
     app.state.password_checks = auth_api.PasswordChecks()
     app.state.priority_checks = auth_api.priority_checks()
-    return SecurityHeaders(CachedEventsPage(app, ctx, pages))
+    return SecurityHeaders(CachedEventsPage(app, ctx, pages, health))
 
 
 def _payment_routes() -> list[BaseRoute]:
@@ -134,13 +136,12 @@ WAIVER_NEXT_STEP = "Guests cannot sign yet: write your waiver text, then run: sc
 
 
 async def healthz(request: Request) -> Response:
-    from shipcaptaincrew.services import outbox, waivers  # not on a cold start's path: a first request rarely is
-
     ctx: Context = request.app.state.ctx
-    mail = schemas.MailHealthOut(ctx.mail_transport, outbox.waiting_count(ctx))  # one indexed count
-    ready = waivers.current_waiver(ctx) is not None  # one read of the newest version
-    next_step = "" if ready else WAIVER_NEXT_STEP
-    return json_response(schemas.HealthOut("ok", __version__, mail, ready, next_step))
+    health = read_health(ctx)
+    request.app.state.board_health.heard(health)  # the board's polls say the same from now on
+    mail = schemas.MailHealthOut(ctx.mail_transport, health.mail_waiting)
+    next_step = "" if health.waiver_ready else WAIVER_NEXT_STEP
+    return json_response(schemas.HealthOut("ok", __version__, mail, health.waiver_ready, next_step))
 
 
 async def dispatch_page(request: Request) -> Response:

@@ -67,8 +67,12 @@ async def sheet(request: Request, errors: dict[str, str] | None = None, status: 
     return page(request, "day/sheet.html", facts, status)
 
 
-def tapping(work: Tap) -> Callable[[Request], Any]:
-    """A POST from the sheet: checked, done, and answered with a redirect back to the charter on the sheet."""
+def tapping(work: Tap, queues_mail: bool = False) -> Callable[[Request], Any]:
+    """A POST from the sheet: checked, done, and answered with a redirect back to the charter on the sheet.
+
+    `queues_mail`: the tap may queue mail for the shore contact, so its answer hands delivery on; a tap that queues
+    none (a check-in, a walk-up) does not, which on Lambda would cost an invocation that finds nothing to send.
+    """
 
     async def endpoint(request: Request) -> Response:
         if wait := guard.wait_for(request, guard.limits(request).pages):
@@ -86,7 +90,8 @@ def tapping(work: Tap) -> Callable[[Request], Any]:
             status = 400 if isinstance(refused, InvalidInput) else 409
             return await sheet(request, {params["slug"]: _sentence(refused.message)}, status)
         location = f"{sheet_path(request)}#{params['slug']}"
-        return RedirectResponse(location, 303, background=after_response(request))
+        mailed = queues_mail and bool(context(request).shore_email)
+        return RedirectResponse(location, 303, background=after_response(request) if mailed else None)
 
     return endpoint
 
@@ -179,7 +184,7 @@ def routes() -> list[Any]:
         Route("/day/{person_id}/{secret}", sheet_page, methods=["GET"]),
         Route("/day/{person_id}/{secret}/{slug}/aboard", tapping(_aboard), methods=["POST"]),
         Route("/day/{person_id}/{secret}/{slug}/walk-up", tapping(_walk_up), methods=["POST"]),
-        Route("/day/{person_id}/{secret}/{slug}/depart", tapping(_depart), methods=["POST"]),
-        Route("/day/{person_id}/{secret}/{slug}/return", tapping(_return), methods=["POST"]),
+        Route("/day/{person_id}/{secret}/{slug}/depart", tapping(_depart, queues_mail=True), methods=["POST"]),
+        Route("/day/{person_id}/{secret}/{slug}/return", tapping(_return, queues_mail=True), methods=["POST"]),
         Route("/day/{rest:path}", nothing_here, methods=["GET", "POST"]),
     ]

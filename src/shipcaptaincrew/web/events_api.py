@@ -17,7 +17,7 @@ from shipcaptaincrew.services import booking, queries
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web import convert, schemas
 from shipcaptaincrew.web.delivery import after_response
-from shipcaptaincrew.web.fast_path import data_etag, events_page_key, not_modified
+from shipcaptaincrew.web.fast_path import data_etag, events_page_key, is_a_poll, not_modified
 from shipcaptaincrew.web.http import admin_only, context, json_response, read_json, run_use_case
 
 DEFAULT_WINDOW_DAYS = 14
@@ -36,8 +36,11 @@ async def list_events(request: Request) -> Response:
     ctx, pages = context(request), request.app.state.pages
     today = ctx.clock.now().date()
     etag = data_etag(request.state.generation, today)
+    said = {"ETag": etag}
+    if is_a_poll(request.scope["headers"]):  # as the fast path answers (board_health.py); a first load reads none
+        said |= request.app.state.board_health.as_dict()
     if not_modified(request.scope["headers"], etag):
-        return Response(status_code=304, headers={"ETag": etag})
+        return Response(status_code=304, headers=said)
     key = events_page_key(request.state.generation, today, request.scope["query_string"])
     page = pages.get(key)
     if page is None:
@@ -54,7 +57,7 @@ async def list_events(request: Request) -> Response:
             last = _date_param(params.get("to"), "to") or first + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
             page = await run_use_case(request, _event_page, first, last, params.get("cursor"), limit)
         pages.put(key, page)
-    return Response(page, media_type="application/json", headers={"ETag": etag})
+    return Response(page, media_type="application/json", headers=said)
 
 
 @admin_only

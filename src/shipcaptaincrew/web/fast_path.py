@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shipcaptaincrew.domain.errors import DomainError
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.board_health import BoardHealth
 from shipcaptaincrew.web.http import token_in
 from shipcaptaincrew.web.page_cache import PageCache
 
@@ -33,6 +34,11 @@ def data_etag(generation: int, today: date) -> str:
     return f'W/"{generation}-{today.isoformat()}"'
 
 
+def is_a_poll(scope_headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the request sends back an ETag (If-None-Match): the board's poll, not its first load."""
+    return any(name == b"if-none-match" for name, _ in scope_headers)
+
+
 def not_modified(scope_headers: list[tuple[bytes, bytes]], etag: str) -> bool:
     """Whether the request's If-None-Match names `etag` (or is `*`)."""
     for name, value in scope_headers:
@@ -43,10 +49,11 @@ def not_modified(scope_headers: list[tuple[bytes, bytes]], etag: str) -> bool:
 
 
 class CachedEventsPage:
-    def __init__(self, app: ASGIApp, ctx: Context, pages: PageCache) -> None:
+    def __init__(self, app: ASGIApp, ctx: Context, pages: PageCache, health: BoardHealth) -> None:
         self.app = app
         self.ctx = ctx
         self.pages = pages
+        self.health = health
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = self._cached(scope) if scope["type"] == "http" and scope["path"] == PATH else None
@@ -55,11 +62,12 @@ class CachedEventsPage:
             return
         etag, page = found
         tag = (b"etag", etag.encode())
+        said = self.health.headers() if is_a_poll(scope["headers"]) else []  # the board's banners ride on its poll
         if not_modified(scope["headers"], etag):
-            await send({"type": "http.response.start", "status": 304, "headers": [tag]})
+            await send({"type": "http.response.start", "status": 304, "headers": [tag, *said]})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers = [*_JSON, (b"content-length", str(len(page)).encode()), tag]
+        headers = [*_JSON, (b"content-length", str(len(page)).encode()), tag, *said]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": page})
 

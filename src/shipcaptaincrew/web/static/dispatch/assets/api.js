@@ -49,11 +49,11 @@ export async function apiFetch(path, { method = 'GET', body, idempotencyKey } = 
   return answer(response, path);
 }
 
-// A GET that sends back the ETag it got last: {data, etag}, with data null while nothing changed (304).
+// A GET that sends back the ETag it got last: {data, etag, headers}, with data null while nothing changed (304).
 export async function apiPoll(path, etag) {
   const response = await send(path, 'GET', etag ? { 'If-None-Match': etag } : {});
-  if (response.status === 304) return { data: null, etag };
-  return { data: await answer(response, path), etag: response.headers.get('ETag') };
+  if (response.status === 304) return { data: null, etag, headers: response.headers };
+  return { data: await answer(response, path), etag: response.headers.get('ETag'), headers: response.headers };
 }
 
 async function send(path, method, headers, body) {

@@ -47,12 +47,14 @@ export async function loadBoard(range) {
 }
 
 // The poll: nothing happens while the list's ETag is unchanged (a 304). A change is merged into the rows in
-// place, flashing those that changed; open forms, the open card and the focus are left as they are.
-export async function refreshBoard() {
+// place, flashing those that changed; open forms, the open card and the focus are left as they are. Every answer
+// also says how the mail and the waiver stand (its headers, given to `heard`).
+export async function refreshBoard(heard = () => {}) {
   if (!shown) return;
   const range = shown;
   const ticket = generation;
   const first = await apiPoll(windowPath(range), etag);
+  heard(first.headers);
   if (!first.data || ticket !== generation) return;
   const all = await rest(range, first.data, ticket);
   if (!all || ticket !== generation) return;

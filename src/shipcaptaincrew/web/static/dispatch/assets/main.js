@@ -10,7 +10,9 @@ import { hideBanner, showBanner, toast } from './notice.js';
 
 const WINDOW_DAYS = 28;
 const POLL_MS = 10_000; // what changed elsewhere shows within this, whatever the tab did meanwhile
-const MAIL_CHECK_MS = 60_000; // mail is sent by another process after the answer: look again now and then
+const IDLE_POLL_MS = 20_000; // nobody at the board: still within the 30 s a change elsewhere must show in
+const IDLE_AFTER_MS = 5 * 60_000; // no input on the page this long: the dispatcher has stepped away
+const INPUTS = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const $ = (id) => document.getElementById(id);
 const login = $('login');
@@ -19,7 +21,8 @@ const app = $('app');
 const rangeForm = $('range');
 const board = $('board');
 const search = $('search');
-let timers = null;
+let pollTimer = null;
+let lastInput = Date.now();
 
 function showLogin(note) {
   suspendModal();
@@ -34,13 +37,36 @@ function enterBoard() {
   app.hidden = false;
   const resumed = resumeModal();
   loadChoices().then(() => load(rangeAsked()));
-  checkMail();
-  timers ??= [setInterval(poll, POLL_MS), setInterval(checkMail, MAIL_CHECK_MS)];
+  checkMail(); // then every poll's answer says how the mail and the waiver stand
+  if (pollTimer === null) schedulePoll();
   if (!resumed) search.focus();
 }
 
+// Every 10 s while someone uses the page, every 20 s after 5 minutes without input; an input after that polls at
+// once and goes back to every 10 s.
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(() => {
+    poll();
+    schedulePoll();
+  }, idle() ? IDLE_POLL_MS : POLL_MS);
+}
+
+function idle() {
+  return Date.now() - lastInput >= IDLE_AFTER_MS;
+}
+
+function onInput() {
+  const wasIdle = idle();
+  lastInput = Date.now();
+  if (!wasIdle || pollTimer === null) return;
+  poll();
+  schedulePoll();
+}
+
 function poll() {
-  if (!document.hidden && token()) refreshBoard().catch(() => {}); // a failed poll is tried again at the next
+  if (document.hidden || !token()) return;
+  refreshBoard(heardHealth).catch(() => {}); // a failed poll is tried again at the next
 }
 
 // The range in the From/To boxes (what was asked last, even if a 401 cut its loading short), else the address.
@@ -74,12 +100,23 @@ async function loadChoices() {
 // operator sets the waiver text; say so until it is fixed.
 async function checkMail() {
   const health = await fetch('/healthz').then((answer) => answer.json()).catch(() => null);
-  const waiting = health?.mail?.waiting_for_credentials ?? 0;
+  showHealth(health?.mail?.waiting_for_credentials ?? 0, health?.mail?.transport, health?.waiver_ready);
+}
+
+// The poll's answer carries the same in headers (SCC-Mail-Waiting, SCC-Mail-Transport, SCC-Waiver-Ready);
+// an answer without them leaves the warnings as they are.
+function heardHealth(headers) {
+  const waiting = headers?.get('SCC-Mail-Waiting');
+  if (waiting === null || waiting === undefined) return;
+  showHealth(Number(waiting), headers.get('SCC-Mail-Transport'), headers.get('SCC-Waiver-Ready') !== 'false');
+}
+
+function showHealth(waiting, transport, waiverReady) {
   const warning = $('mail-warning');
   warning.textContent = `${waiting} email${waiting === 1 ? ' is' : 's are'} waiting: the mail transport `
-    + `(${health?.mail?.transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
+    + `(${transport}) has no usable credentials. Run scc mail gmail-auth; they then go out by themselves.`;
   warning.hidden = !waiting;
-  document.getElementById('waiver-warning').hidden = health?.waiver_ready !== false;
+  $('waiver-warning').hidden = waiverReady !== false;
 }
 
 function defaultDay() {
@@ -258,7 +295,11 @@ board.addEventListener('toggle', (event) => {
   if (event.target.matches('details.qr')) import('./card.js').then((m) => m.drawQr(event.target));
 }, true);
 document.addEventListener('keydown', onKey);
-document.addEventListener('visibilitychange', poll);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) lastInput = Date.now(); // back at the board: as good as an input
+  poll();
+});
+INPUTS.forEach((name) => document.addEventListener(name, onInput, { capture: true, passive: true }));
 
 if (token()) enterBoard();
 else showLogin('Sign in to the dispatch board.');

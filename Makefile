@@ -18,8 +18,9 @@ unexport PYTHONDONTWRITEBYTECODE
 # The tiers are markers that tests/conftest.py gives each test by its folder. `make check` runs the tests
 # that have none of them: in-process, for the edit-test loop.
 IN_PROCESS := "not (browser or aws or drill or fuzz or security or live)"
-# pytest-xdist workers for `make test`.
-WORKERS ?= 2
+# pytest-xdist workers for `make test`: four on two cores, because most tests wait (on a server, the aws CLI,
+# Chromium) more than they compute (docs/testing.md).
+WORKERS ?= 4
 
 run: $(STAMP) ## Start the local server on SQLite with the demo, in ./scc-demo (real use: .venv/bin/scc serve)
 	$(BIN)/scc serve --demo

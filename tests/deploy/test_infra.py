@@ -9,8 +9,9 @@ import yaml
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
-from shipcaptaincrew.deploy import cdn, edge
+from shipcaptaincrew.deploy import cdn
 from shipcaptaincrew.deploy.infra import render, template
+from shipcaptaincrew.on_lambda import edge
 
 COMMITTED = Path(__file__).parents[2] / "infra" / "template.yaml"
 

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
-from shipcaptaincrew.deploy.site_files import DISPATCH
 from tests.live_server import LiveServerFactory, free_port
 
 
@@ -23,27 +22,9 @@ def application(live_server_factory: LiveServerFactory) -> str:
 
 
 @pytest.fixture
-def misrouted() -> Iterator[str]:
-    page = (DISPATCH / "index.html").read_bytes()
-
-    class DispatchPageForEverything(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        do_POST = do_GET
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), DispatchPageForEverything)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def misrouted(dispatch_page_everywhere: str) -> str:
+    """A site that answers every path with the dispatch page, as S3 does when CloudFront's routing is wrong."""
+    return dispatch_page_everywhere
 
 
 @pytest.fixture

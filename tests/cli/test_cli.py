@@ -17,6 +17,10 @@ from shipcaptaincrew.cli import cli
 from shipcaptaincrew.config import DOCUMENTED, Settings
 from tests.live_server import LISTENING, LiveServerFactory, free_port
 
+MODULE = (sys.executable, "-m", "shipcaptaincrew")
+VENV_BIN = Path(sys.executable).parent
+"""Where `make` installs `scc` (this interpreter's bin folder)."""
+
 
 def book(scc, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     return scc(
@@ -210,14 +214,14 @@ def test_the_first_run_password_is_shown_at_each_start_until_someone_signs_in(
     assert not (tmp_path / "data" / "first-run-password").exists()
 
 
-def serve_until_listening(folder: Path, *args: str) -> str:
+def serve_until_listening(folder: Path, *args: str, program: tuple[str, ...] = MODULE) -> str:
     """Run `scc serve ARGS` in `folder` with SCC_DATA_DIR unset until it listens, stop it; return what it printed."""
     environ = {name: value for name, value in os.environ.items() if name != "SCC_DATA_DIR"}
+    environ["PATH"] = os.pathsep.join(part for part in environ["PATH"].split(os.pathsep) if part != str(VENV_BIN))
     log = folder / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "shipcaptaincrew", "serve", "--port", str(free_port()),
-                                    *args], cwd=folder, env=environ, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # fmt: skip
+        process = subprocess.Popen([*program, "serve", "--port", str(free_port()), *args], cwd=folder,
+                                   env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while LISTENING not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
@@ -242,6 +246,15 @@ def test_the_demo_lives_in_its_own_folder_so_serving_the_default_folder_starts_e
     window = ("events", "list", "--from", "2000-01-01", "--to", "2999-12-31")
     assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": None}).output == ""
     assert CliRunner().invoke(cli, window, env={"SCC_DATA_DIR": "scc-demo"}).output.count("\n") > 50
+
+
+def test_make_runs_first_words_give_commands_that_run_as_typed_from_where_it_was_started(tmp_path: Path) -> None:
+    scc = os.path.relpath(VENV_BIN / "scc", tmp_path)  # `.venv/bin/scc` from a checkout, as `make run` starts it
+    printed = serve_until_listening(tmp_path, "--demo", program=(scc,))
+
+    assert f"set your own with: SCC_DATA_DIR=scc-demo {scc} waiver set FILE" in printed
+    assert f"Change it with: SCC_DATA_DIR=scc-demo {scc} admin set-password" in printed
+    assert " scc " not in printed.replace(f" {scc} ", " ")
 
 
 def test_a_date_out_of_range_is_refused_naming_the_option_not_a_crash(scc) -> None:  # type: ignore[no-untyped-def]

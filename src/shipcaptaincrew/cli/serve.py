@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -40,24 +43,25 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     host, port = host or settings.host, settings.port
     listening = bind(host, port)  # before anything is printed or created: a taken port costs nothing
     click.echo(f"Data folder: {settings.data_dir.resolve()}")
+    scc = _as_typed(demo_folder=with_demo and "SCC_DATA_DIR" not in os.environ)
     if with_demo:
         loaded = demo.load_demo_season(ctx)
         click.echo(f"Demo season: {loaded} events loaded." if loaded else "Demo season: the store has events; skipped.")
         if demo.load_sample_waiver(ctx):
-            click.echo("Demo waiver: a sample text, marked as a sample; set your own with: scc waiver set FILE")
+            click.echo(f"Demo waiver: a sample text, marked as a sample; set your own with: {scc} waiver set FILE")
     new_password = admin.first_run_password(ctx)
     if waivers.current_waiver(ctx) is None:
         click.echo(
             "\n  No waiver text is set: guests cannot sign until you set your own.\n"
-            "  Write it (what holds depends on your trips and your jurisdiction), then run: scc waiver set FILE"
+            f"  Write it (what holds depends on your trips and your jurisdiction), then run: {scc} waiver set FILE"
         )
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     click.echo(f"\n  ShipCaptainCrew is at {url}")
     if new_password:
         click.echo(f"  Sign in with the admin password (shown until the first sign-in): {new_password}")
-        click.echo("  Change it with: scc admin set-password\n")
+        click.echo(f"  Change it with: {scc} admin set-password\n")
     else:
-        click.echo("  Sign in with the admin password (forgot it? scc admin set-password)\n")
+        click.echo(f"  Sign in with the admin password (forgot it? {scc} admin set-password)\n")
     app = build_app(settings, ctx, deliver_mail=False)
     with delivery_process():  # mail goes out from a process of its own, on another core than the requests
         # No proxy headers: uvicorn would rewrite the peer from X-Forwarded-For for loopback connections. The app
@@ -65,3 +69,14 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
         config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(),
                                 proxy_headers=False)  # fmt: skip
         serve_on(listening, config)
+
+
+def _as_typed(demo_folder: bool) -> str:
+    """This command as it can be typed again where it was started: `scc` when that is the one on PATH, else its
+    path (`.venv/bin/scc` in a checkout, as `make run` starts it); with the demo's data folder when serving it."""
+    program = Path(sys.argv[0])
+    on_path = shutil.which("scc")
+    typed = "scc"
+    if program.name == "scc" and not (on_path and os.path.samefile(on_path, program)):
+        typed = os.path.relpath(program.absolute())
+    return f"SCC_DATA_DIR={DEMO_DATA_DIR.name} {typed}" if demo_folder else typed

@@ -220,8 +220,10 @@ def serve_until_listening(folder: Path, *args: str, program: tuple[str, ...] = M
     environ["PATH"] = os.pathsep.join(part for part in environ["PATH"].split(os.pathsep) if part != str(VENV_BIN))
     log = folder / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([*program, "serve", "--port", str(free_port()), *args], cwd=folder,
-                                   env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        command = [*program, "serve", "--port", str(free_port()), *args]
+        process = subprocess.Popen(
+            command, cwd=folder, env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 60
         while LISTENING not in log.read_text() and process.poll() is None and time.monotonic() < deadline:

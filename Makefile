@@ -29,7 +29,7 @@ test: $(STAMP) $(CHROMIUM) lint ## Set up, lint, and run every test in parallel;
 	$(BIN)/pytest -q -n $(WORKERS) --durations=15
 
 check: $(STAMP) ## Run the in-process tests only: no browser, AWS emulator, drill, fuzzer or live server
-	$(BIN)/pytest -q -m $(IN_PROCESS)
+	$(BIN)/pytest -q -n 2 -m $(IN_PROCESS)
 
 screenshot: $(STAMP) $(CHROMIUM) ## Save the README's screenshot (docs/board.png) from a real server and Chromium
 	SCC_SAVE_SCREENSHOT=1 $(BIN)/pytest -q -p no:randomly -k readme_screenshot tests/browser/test_board.py

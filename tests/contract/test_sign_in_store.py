@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from shipcaptaincrew.domain.password_tags import PasswordTag
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.ports import Store
 from tests.contract.dynamodb import dynamodb_store
+from tests.moto_server import REGION, moto_server
 
 NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
 WINDOW = timedelta(minutes=15)
@@ -28,6 +30,35 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened = SqliteStore(tmp_path / "scc.sqlite3", DEFAULT_PERIODS)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def crowded_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store for claims from many threads at once. DynamoDB's is on a moto server answering one request at a
+    time, as DynamoDB applies each conditional write alone; moto's in-process mock does not (its threads race)."""
+    if request.param == "sqlite":
+        opened = SqliteStore(tmp_path / "scc.sqlite3", DEFAULT_PERIODS)
+        yield opened
+        opened.close()
+        return
+    import boto3
+
+    from shipcaptaincrew.adapters.dynamodb import DynamoDbStore, create_table
+
+    url = request.getfixturevalue("moto")
+    made = boto3.client("dynamodb", region_name=REGION, endpoint_url=url, aws_access_key_id="testing",
+                        aws_secret_access_key="testing")  # fmt: skip
+    table = f"scc-{uuid.uuid4().hex[:8]}"
+    create_table(made, table)
+    store = DynamoDbStore(table, DEFAULT_PERIODS, client=made)
+    yield store
+    store.close()
 
 
 def claim(store: Store, client: str, at: datetime = NOW, limit: int = 5) -> str | None:
@@ -56,12 +87,12 @@ def test_a_client_gets_five_claims_and_the_sixth_is_refused_without_being_counte
     assert claim(store, "alice") is not None
 
 
-def test_thirty_concurrent_claims_from_one_client_get_at_most_five(store: Store) -> None:
+def test_thirty_concurrent_claims_from_one_client_get_at_most_five(crowded_store: Store) -> None:
     with ThreadPoolExecutor(max_workers=10) as pool:
-        claims = list(pool.map(lambda _: claim(store, "mallory"), range(30)))
+        claims = list(pool.map(lambda _: claim(crowded_store, "mallory"), range(30)))
 
     assert Counter(attempt is not None for attempt in claims) == {True: 5, False: 25}
-    assert len(failures(store, "mallory")) == 5
+    assert len(failures(crowded_store, "mallory")) == 5
 
 
 def test_a_claim_is_free_again_once_the_oldest_failure_has_left_the_window(store: Store) -> None:

@@ -276,3 +276,16 @@ def test_a_date_the_calendar_lacks_is_not_a_date_on_the_command_line(scc) -> Non
     assert "Invalid value for '--date': 2026-02-30 is not a date." in created[1]
     assert "Invalid value for '--from': 2026-02-30 is not a date." in exported[1]
     assert "Invalid value for '--from': 'May 3' is not a date like 2026-05-23." in listed[1]
+
+
+def test_serve_started_from_path_names_its_commands_plain_scc(tmp_path: Path) -> None:
+    environ = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
+    for started_as in (str(VENV_BIN / "scc"), "scc"):  # the path the shell found, or the bare name
+        command = (
+            f"import importlib, sys; sys.argv[0] = {started_as!r}; "
+            "print(importlib.import_module('shipcaptaincrew.cli.serve')._as_typed(False))"
+        )
+        found = subprocess.run(
+            [sys.executable, "-c", command], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60
+        )
+        assert (found.returncode, found.stdout.strip()) == (0, "scc"), found.stderr

@@ -74,9 +74,8 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
 def _as_typed(demo_folder: bool) -> str:
     """This command as it can be typed again where it was started: `scc` when that is the one on PATH, else its
     path (`.venv/bin/scc` in a checkout, as `make run` starts it); with the demo's data folder when serving it."""
-    program = Path(sys.argv[0])
-    on_path = shutil.which("scc")
+    program, on_path = Path(sys.argv[0]), shutil.which("scc")
     typed = "scc"
-    if program.name == "scc" and not (on_path and os.path.samefile(on_path, program)):
+    if program.name == "scc" and program.is_file() and not (on_path and os.path.samefile(on_path, program)):
         typed = os.path.relpath(program.absolute())
     return f"SCC_DATA_DIR={DEMO_DATA_DIR.name} {typed}" if demo_folder else typed

@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # the cold-start tests import this module and count what is l
     from shipcaptaincrew.services.context import Context
 
 PASSWORD = "correct horse battery"
+BOOK_SARAH = ("events", "create", "--date", "2026-05-23", "--period", "pm", "--first-name", "Sarah",
+              "--party-size", "6", "--price", "900", "--email", "sarah@example.org")  # fmt: skip
+"""`scc` arguments booking 2026-05-23-sarah-pm: a party of 6, price 900, the patron's email given."""
 WAIVER_TEXT = """RELEASE OF LIABILITY
 
 I take part in this boat charter of my own will and follow the crew's instructions."""

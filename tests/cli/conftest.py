@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from shipcaptaincrew.cli import cli
+from tests.builders import BOOK_SARAH
 
 Scc = Callable[..., tuple[int, str]]
 
@@ -27,20 +28,5 @@ def scc(tmp_path: Path) -> Scc:
 @pytest.fixture
 def booked(scc: Scc) -> Scc:
     """`scc` on a store holding the event 2026-05-23-sarah-pm (price 900, patron with an email)."""
-    scc(
-        "events",
-        "create",
-        "--date",
-        "2026-05-23",
-        "--period",
-        "pm",
-        "--first-name",
-        "Sarah",
-        "--party-size",
-        "6",
-        "--price",
-        "900",
-        "--email",
-        "sarah@example.org",
-    )
+    scc(*BOOK_SARAH)
     return scc

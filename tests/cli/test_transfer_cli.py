@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 from shipcaptaincrew.adapters import sqlite_transfer
 from shipcaptaincrew.cli import cli
 from shipcaptaincrew.cli import transfer as transfer_cli
+from tests.builders import BOOK_SARAH
 
 
 def scc(data: Path, *args: str, input: bytes | None = None) -> Result:
@@ -17,23 +18,7 @@ def scc(data: Path, *args: str, input: bytes | None = None) -> Result:
 
 
 def booked_and_paid(data: Path) -> None:
-    scc(
-        data,
-        "events",
-        "create",
-        "--date",
-        "2026-05-23",
-        "--period",
-        "pm",
-        "--first-name",
-        "Sarah",
-        "--party-size",
-        "6",
-        "--price",
-        "900",
-        "--email",
-        "sarah@example.org",
-    )
+    scc(data, *BOOK_SARAH)
     result = scc(
         data,
         "payments",

@@ -18,6 +18,7 @@ from shipcaptaincrew.domain.errors import Unauthorized
 from shipcaptaincrew.domain.periods import DEFAULT_PERIODS
 from shipcaptaincrew.services import admin
 from shipcaptaincrew.services.transfer import export_jsonl, import_jsonl
+from tests.builders import BOOK_SARAH
 from tests.contract.test_transfer import Built, populate
 from tests.contract.test_transfer import context as transfer_context
 
@@ -42,23 +43,7 @@ def mode(path: Path) -> int:
 
 def test_the_data_folder_and_every_file_holding_secrets_are_private_whatever_the_umask(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    scc_with_open_umask(
-        data,
-        "events",
-        "create",
-        "--date",
-        "2026-05-23",
-        "--period",
-        "pm",
-        "--first-name",
-        "Sarah",
-        "--party-size",
-        "6",
-        "--price",
-        "900",
-        "--email",
-        "sarah@example.org",
-    )
+    scc_with_open_umask(data, *BOOK_SARAH)
     scc_with_open_umask(data, "payments", "log", SLUG, "--amount", "100", "--method", "cash", "--patron-name", "Sarah")
     exports = {
         "backup": ("backup", str(tmp_path / "backup.sqlite3")),

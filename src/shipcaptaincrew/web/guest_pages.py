@@ -187,15 +187,6 @@ def _closed(request: Request, event: Event) -> Response | None:
         waivers.check_open(event, ctx.clock.now(), waivers.signing_closes_at(event, ctx.periods, ctx.zone))
     except SigningClosed as error:
         return _message(request, 409, "This waiver can no longer be signed", _sentence(error.message))
-    except Unavailable as error:  # nothing was saved: the same form can be sent again
-        pause = str(error.retry_after or 1)
-        return _message(
-            request,
-            503,
-            "Too many signatures at once",
-            "Nothing was saved yet. Please send the form again in a moment.",
-            {"Retry-After": pause},
-        )
     return None
 
 

@@ -11,7 +11,9 @@ from starlette.testclient import TestClient
 from shipcaptaincrew.domain import tokens
 from shipcaptaincrew.services import queries, waivers
 from shipcaptaincrew.services.context import Context
+from shipcaptaincrew.web.app import create_app
 from tests.builders import WAIVER_TEXT, event_body
+from tests.fakes import losing_races
 from tests.web.test_guest_pages import SLUG, adult, book, hidden_fields, party, sign
 
 INTERNAL_NAMES = ("guest_name", "date_of_birth", "emergency_name", "emergency_phone", "typed_signature", "guardian_",
@@ -248,3 +250,20 @@ def test_before_the_consent_box_the_form_says_paper_is_possible_how_to_withdraw_
     assert "You may sign on paper instead" in before_consent
     assert "To withdraw your consent to sign and receive this waiver electronically" in before_consent
     assert "you need a device that can open a PDF" in before_consent
+
+
+def test_a_signature_on_a_store_that_loses_every_race_is_a_503_page_and_the_same_form_signs_afterwards(
+    client: TestClient, ctx: Context
+) -> None:
+    book(client)
+    base = party(client)
+    form = {**hidden_fields(client.get(f"{base}/waiver").text), **adult()}
+
+    with TestClient(create_app(losing_races(ctx)), raise_server_exceptions=False) as busy:
+        refused = busy.post(f"{base}/waiver", data=form, follow_redirects=False)
+    again = client.post(f"{base}/waiver", data=form, follow_redirects=False)
+
+    assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+    assert "Nothing was saved yet" in refused.text
+    assert again.status_code == 303
+    assert [record.signature.guest_name for record in waivers.signatures(ctx, SLUG)[1]] == ["Ana Lima"]

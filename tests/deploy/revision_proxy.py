@@ -49,6 +49,9 @@ class RevisionProxy:
             # HTTP/1.1, so that an `Expect: 100-continue` (botocore sends one with every S3 upload) is answered at
             # once; under HTTP/1.0 the client waits a second for the answer before it sends the body.
             protocol_version = "HTTP/1.1"
+            # The head and the body of an answer go out in two writes; with Nagle's algorithm on, the body waits
+            # for the client's delayed ACK of the head (about 40 ms) on every answer of a kept-alive connection.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 proxy.handle(self)

@@ -15,6 +15,8 @@ ACTIVE = re.compile(r"\bactive\b")
 # server of their own (`fresh_server`) book here; tests on the shared server book on `unique_days()`.
 FROM, TO = "2031-06-09", "2031-06-22"
 DAY = "2031-06-14"
+POLL = 10_000
+"""The board polls every 10 s while in use: a test runs the page's clock on by that much instead of waiting."""
 
 
 def sign_in(page: Page, password: str = PASSWORD) -> None:

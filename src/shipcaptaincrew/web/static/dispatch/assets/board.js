@@ -303,7 +303,7 @@ export async function toggleCard(row) {
   }
   open.setAttribute('aria-expanded', 'true'); // at once: a second click meanwhile closes, never opens twice
   const { renderCard } = await import('./card.js');
-  const card = await renderCard(eventBySlug(row.dataset.slug));
+  const card = await renderCard(() => eventBySlug(row.dataset.slug));
   if (open.getAttribute('aria-expanded') === 'true') {
     slot.replaceChildren(card);
     open.setAttribute('aria-controls', card.id);

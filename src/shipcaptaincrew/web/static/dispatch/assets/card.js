@@ -5,9 +5,9 @@ import { fromTemplate } from './dialogs.js';
 import { dayLabel, money, periodWords } from './format.js';
 import { dockWords, isCancelled, paymentState } from './rows.js';
 
-export async function renderCard(event) {
+export async function renderCard(current) {
   const card = await fromTemplate('card-template');
-  fillCard(card, event);
+  fillCard(card, current()); // as it is now: a poll may have changed the charter while the template loaded
   return card;
 }
 

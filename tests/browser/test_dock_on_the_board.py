@@ -14,14 +14,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import assert_accessible
-from tests.browser.board import open_board, row
+from tests.browser.board import POLL, open_board, row
 from tests.browser.board_api import BoardApi
 from tests.browser.test_day_sheet import PHONE
 from tests.browser.test_dock import TODAY, dock  # noqa: F401 (the fixture)
 from tests.builders import PASSWORD
-
-POLL = 10_000
-"""The board polls every 10 s while in use: the page's clock is run on by that much, not waited for."""
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -14,10 +15,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -49,16 +52,15 @@ class Aws:
     endpoint: str
 
     def __call__(self, *args: str) -> Any:
-        done = subprocess.run(
-            [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint, "--output", "json"],
-            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **CREDENTIALS},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if done.stdout.strip() else None
+        """`aws <args>` with the emulator's endpoint and JSON output: the CLI's own driver, as the `aws` script
+        runs it, in this process (a process of its own would spend half a second starting Python each call)."""
+        from awscli.clidriver import create_clidriver
+
+        printed, complained = io.StringIO(), io.StringIO()
+        with mock.patch.dict(os.environ, CREDENTIALS), redirect_stdout(printed), redirect_stderr(complained):
+            status = create_clidriver().main([*args, "--endpoint-url", self.endpoint, "--output", "json"])
+        assert status == 0, complained.getvalue()
+        return json.loads(printed.getvalue()) if printed.getvalue().strip() else None
 
     def client(self, service: str = "lambda") -> Any:
         """boto3, for set-up and for reads the CLI need not check (the CLI takes a second to start)."""

@@ -4,8 +4,9 @@ The server is this worker's shared one: each test books on days of its own (`day
 made. A test marked `fresh_server` (it needs an empty store, fixed dates, or a roster of its own) gets a server
 of its own. One browser for this package, a new context (cookies, storage) per test. Package scope, not session: the
 sync Playwright driver keeps an event loop running in the main thread, which later tests (Mangum) must
-not see. Playwright never downloads a browser: it drives /usr/bin/chromium, which `make test` installs
-when it is missing.
+not see. Playwright never downloads a browser: it drives Debian's Chromium headless shell
+(/usr/bin/chromium-headless-shell: Chromium's Blink and V8 without the browser's own windows and services), which
+`make test` installs when it is missing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.browser.board_api import BoardApi
 from tests.builders import PASSWORD, Days, unique_days
 from tests.live_server import LiveServerFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 # Without these, Chromium on a machine with no network stalls trying to reach Google's services.
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,7 +39,7 @@ LAPTOP = {"width": 1280, "height": 900}
 @pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed; `make test` installs it")
+        pytest.skip("Debian's chromium-headless-shell is not installed; `make test` installs it")
     with sync_playwright() as driver:
         yield driver
 

@@ -22,7 +22,7 @@ from shipcaptaincrew.config import Settings, SettingsError
 from shipcaptaincrew.domain.keys import Keys, WeakSecret
 from shipcaptaincrew.ports import Clock, Mailer, Store, Transfer
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.web_settings import WebSettings
 
 if TYPE_CHECKING:
     from shipcaptaincrew.adapters.gmail_oauth import GmailTokens, TokenStore
@@ -102,10 +102,9 @@ def build_app(
     """
     from shipcaptaincrew.web.app import create_app  # the web stack is not needed by the CLI's other commands
 
-    site = Site(settings.meeting_point, settings.trusted_proxies)
     return create_app(
         ctx or build_context(settings),
-        site,
+        WebSettings(settings.meeting_point, settings.trusted_proxies),
         one_request_at_a_time=one_request_at_a_time,
         deliver_mail=deliver_mail,
         mail_queued=mail_queued,

@@ -23,7 +23,7 @@ from shipcaptaincrew.ports import PasswordHasher
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.web.app import create_app
 from shipcaptaincrew.web.auth_api import PasswordChecks
-from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.web_settings import WebSettings
 from tests.builders import PASSWORD
 from tests.web.test_auth import starlette_app
 
@@ -52,7 +52,7 @@ class CountingHasher:
 
 def client_for(ctx: Context, capped: PasswordChecks) -> TestClient:
     """A client of the app behind one trusted proxy (so X-Forwarded-For names the client), with this capped lane."""
-    app = create_app(ctx, site=Site(proxies=TrustedProxies(hops=1)))
+    app = create_app(ctx, web_settings=WebSettings(proxies=TrustedProxies(hops=1)))
     starlette_app(app).state.password_checks = capped
     return TestClient(app, raise_server_exceptions=False)
 

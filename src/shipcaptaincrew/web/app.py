@@ -24,8 +24,8 @@ from shipcaptaincrew.web.fast_path import CachedEventsPage
 from shipcaptaincrew.web.http import json_response
 from shipcaptaincrew.web.page_cache import PageCache
 from shipcaptaincrew.web.security import BodyLimit, SecurityHeaders
-from shipcaptaincrew.web.site import Site
 from shipcaptaincrew.web.slashes import SlashRedirect
+from shipcaptaincrew.web.web_settings import WebSettings
 
 DISPATCH = Path(__file__).parent / "static" / "dispatch"
 GUEST_STATIC = Path(__file__).parent / "static" / "guest"
@@ -36,7 +36,7 @@ DELIVERY_INTERVAL_SECONDS = 10.0  # the shortest retry delay
 
 def create_app(
     ctx: Context,
-    site: Site | None = None,
+    web_settings: WebSettings | None = None,
     *,
     one_request_at_a_time: bool = False,
     deliver_mail: bool = True,
@@ -78,7 +78,7 @@ def create_app(
     )
     app.router.redirect_slashes = False  # its Location is built from the Host header; SlashRedirect's is relative
     app.state.ctx = ctx
-    app.state.site = site or Site()
+    app.state.web_settings = web_settings or WebSettings()
     app.state.pages = pages = PageCache()
     app.state.board_health = health = BoardHealth(ctx)
     app.state.deliverer = deliverer

@@ -63,7 +63,7 @@ async def sheet(request: Request, errors: dict[str, str] | None = None, status: 
         found = await off_loop(request, day_sheets.day_sheet, ctx, params["person_id"], params["secret"])
     except NotFound:
         return not_found(request)
-    facts = day_sheet_view.sheet_facts(ctx, request.app.state.site, found, sheet_path(request), errors or {})
+    facts = day_sheet_view.sheet_facts(ctx, request.app.state.web_settings, found, sheet_path(request), errors or {})
     return page(request, "day/sheet.html", facts, status)
 
 

@@ -11,16 +11,20 @@ from typing import Any
 from shipcaptaincrew.domain.boarding import Guest
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.day_sheets import DaySheet, SheetCharter
-from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.web_settings import WebSettings
 
 
-def sheet_facts(ctx: Context, site: Site, sheet: DaySheet, base: str, errors: dict[str, str]) -> dict[str, Any]:
+def sheet_facts(
+    ctx: Context, web_settings: WebSettings, sheet: DaySheet, base: str, errors: dict[str, str]
+) -> dict[str, Any]:
     """`base`: the sheet's path as the browser sees it; `errors`: a message to show on a charter, by slug."""
     as_of = sheet.as_of.astimezone(ctx.zone)
     days = [
         {
             "label": _day_label(day, sheet.today),
-            "charters": [charter_facts(ctx, site, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group],
+            "charters": [
+                charter_facts(ctx, web_settings, c, sheet.today, base, errors.get(c.event.slug, "")) for c in group
+            ],
         }
         for day, group in groupby(sheet.charters, key=lambda c: c.event.details.date)
     ]
@@ -34,7 +38,7 @@ def sheet_facts(ctx: Context, site: Site, sheet: DaySheet, base: str, errors: di
 
 
 def charter_facts(
-    ctx: Context, site: Site, charter: SheetCharter, today: date, base: str, error: str
+    ctx: Context, web_settings: WebSettings, charter: SheetCharter, today: date, base: str, error: str
 ) -> dict[str, Any]:
     event, details = charter.event, charter.event.details
     period, patron, departure = ctx.periods.get(details.period), details.patron, charter.departure
@@ -50,7 +54,7 @@ def charter_facts(
         "captain": event.captain,
         "crew": ", ".join(event.crew),
         "role": charter.role,
-        "meeting_point": site.meeting_point,
+        "meeting_point": web_settings.meeting_point,
         "patron": f"{patron.first_name} {patron.last_name}".strip(),
         "patron_phone": patron.phone,
         "patron_tel": tel(patron.phone),

@@ -25,7 +25,7 @@ from shipcaptaincrew.web import guest_guard as guard
 from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.guest_form import FormView, draft, read_answers, rows_changed
 from shipcaptaincrew.web.http import client_address, context
-from shipcaptaincrew.web.site import Site
+from shipcaptaincrew.web.web_settings import WebSettings
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -254,7 +254,7 @@ def _event_facts(request: Request, event: Event) -> dict[str, Any]:
         "party": _party(request, event),
         "day": long_day(event.details.date),
         "when": words.period(event.details.period),
-        "meeting_point": _site(request).meeting_point,
+        "meeting_point": _web_settings(request).meeting_point,
         "ship": event.ship,
         "signed": event.waivers_signed,
         "party_size": event.details.party_size,
@@ -294,9 +294,9 @@ def _party(request: Request, event: Event) -> str:
     return f"{_prefix(request)}{guest_links.party_path(context(request), event)}"
 
 
-def _site(request: Request) -> Site:
-    site: Site = request.app.state.site
-    return site
+def _web_settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.web_settings
+    return settings
 
 
 def _prefix(request: Request) -> str:

@@ -97,7 +97,7 @@ def client_address(request: Request) -> str:
     right-most address they did not write themselves. The one place the app decides it: uvicorn is started
     without proxy headers, and on Lambda the edge puts CloudFront's viewer address in the peer."""
     peer = request.client.host if request.client else "unknown"
-    proxies: TrustedProxies = request.app.state.site.proxies
+    proxies: TrustedProxies = request.app.state.web_settings.proxies
     if not proxies.configured:
         return peer
     forwarded = ",".join(request.headers.getlist(proxies.header))

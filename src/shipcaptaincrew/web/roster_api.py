@@ -14,7 +14,7 @@ from shipcaptaincrew.domain.bookings import KEEP, Keep
 from shipcaptaincrew.domain.roster import AssignmentConflicts, Person, Ship
 from shipcaptaincrew.services import day_sheets, roster
 from shipcaptaincrew.services.context import Context
-from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web import convert, roster_schemas, schemas
 from shipcaptaincrew.web.errors import ErrorBody
 from shipcaptaincrew.web.http import admin_only, context, json_response, read_json, run_use_case
 
@@ -24,13 +24,13 @@ class AssignmentConflictsOut(msgspec.Struct):
     conflicts: list[schemas.ConflictOut]
 
 
-def ship_out(ship: Ship) -> schemas.ShipOut:
-    return schemas.ShipOut(ship.id, ship.name, ship.capacity)
+def ship_out(ship: Ship) -> roster_schemas.ShipOut:
+    return roster_schemas.ShipOut(ship.id, ship.name, ship.capacity)
 
 
-def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
+def person_out(person: Person, ctx: Context) -> roster_schemas.PersonOut:
     sheet = day_sheets.sheet_path(ctx, person)
-    return schemas.PersonOut(
+    return roster_schemas.PersonOut(
         person.id,
         person.name,
         person.role,
@@ -46,8 +46,8 @@ def person_out(person: Person, ctx: Context) -> schemas.PersonOut:
 
 @admin_only
 async def get_roster(request: Request) -> Response:
-    def work(ctx: Context, actor: str) -> schemas.RosterOut:
-        return schemas.RosterOut(
+    def work(ctx: Context, actor: str) -> roster_schemas.RosterOut:
+        return roster_schemas.RosterOut(
             [ship_out(s) for s in roster.list_ships(ctx)], [person_out(p, ctx) for p in roster.list_people(ctx)]
         )
 
@@ -56,14 +56,14 @@ async def get_roster(request: Request) -> Response:
 
 @admin_only
 async def add_ship(request: Request) -> Response:
-    body = await read_json(request, schemas.ShipIn)
+    body = await read_json(request, roster_schemas.ShipIn)
     ship = await run_use_case(request, lambda ctx, actor: roster.add_ship(ctx, body.name, body.capacity, actor))
     return json_response(ship_out(ship), 201)
 
 
 @admin_only
 async def patch_ship(request: Request) -> Response:
-    body = await read_json(request, schemas.ShipPatch)
+    body = await read_json(request, roster_schemas.ShipPatch)
     name, capacity = _unset_none(body.name), _unset_none(body.capacity)
     ship_id = request.path_params["ship_id"]
     ship = await run_use_case(request, lambda ctx, actor: roster.update_ship(ctx, ship_id, name, capacity, actor))
@@ -72,7 +72,7 @@ async def patch_ship(request: Request) -> Response:
 
 @admin_only
 async def add_person(request: Request) -> Response:
-    body = await read_json(request, schemas.PersonIn)
+    body = await read_json(request, roster_schemas.PersonIn)
     draft = Person("", body.name, body.role, body.email, body.phone, body.licence_expires, body.medical_expires)
     person = await run_use_case(request, lambda ctx, actor: roster.add_person(ctx, draft, actor))
     return json_response(person_out(person, context(request)), 201)
@@ -80,7 +80,7 @@ async def add_person(request: Request) -> Response:
 
 @admin_only
 async def patch_person(request: Request) -> Response:
-    body = await read_json(request, schemas.PersonPatch)
+    body = await read_json(request, roster_schemas.PersonPatch)
     changes = roster.PersonChanges(*(_keep(getattr(body, name)) for name in roster.PersonChanges.__dataclass_fields__))
     person_id = request.path_params["person_id"]
     person = await run_use_case(request, lambda ctx, actor: roster.update_person(ctx, person_id, changes, actor))
@@ -119,9 +119,11 @@ async def rotate_day_sheet(request: Request) -> Response:
 
 @admin_only
 async def person_schedule(request: Request) -> Response:
-    def work(ctx: Context, actor: str) -> schemas.ScheduleOut:
+    def work(ctx: Context, actor: str) -> roster_schemas.ScheduleOut:
         found = roster.schedule(ctx, request.path_params["person_id"])
-        return schemas.ScheduleOut(person_out(found.person, ctx), [convert.event_out(e, ctx) for e in found.events])
+        return roster_schemas.ScheduleOut(
+            person_out(found.person, ctx), [convert.event_out(e, ctx) for e in found.events]
+        )
 
     return json_response(await run_use_case(request, work))
 
@@ -129,7 +131,7 @@ async def person_schedule(request: Request) -> Response:
 @admin_only
 async def put_assignment(request: Request) -> Response:
     """409 with every conflict listed when there are conflicts and no override_reason; nothing is saved then."""
-    body = await read_json(request, schemas.AssignmentIn)
+    body = await read_json(request, roster_schemas.AssignmentIn)
 
     def work(ctx: Context, actor: str) -> schemas.EventOut:
         event = roster.assign_crew(

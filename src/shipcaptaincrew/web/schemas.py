@@ -1,4 +1,6 @@
-"""Request and response shapes. They validate input, encode output and generate the OpenAPI document."""
+"""Request and response shapes: they validate input, encode output and generate the OpenAPI document. Here the
+field kinds every shape uses, and the shapes of charters, payments, the weather call and health;
+`waiver_schemas.py` and `roster_schemas.py` hold those of the waiver and the roster."""
 
 from __future__ import annotations
 
@@ -357,61 +359,6 @@ class StatementOut(Struct):
     entries: list[StatementLineOut]
 
 
-class WaiverIn(Closed):
-    text: Annotated[str, Meta(min_length=1, max_length=50_000)]
-
-
-class WaiverOut(Struct):
-    id: int
-    text: str
-    sha256: str
-    created_at: datetime
-
-
-class SignatureOut(Struct):
-    id: str
-    guest_name: str
-    email: str
-    phone: str
-    date_of_birth: str
-    minor: bool
-    guardian_name: str
-    guardian_relationship: str
-    emergency_name: str
-    emergency_phone: str
-    typed_signature: str
-    drawn: bool
-    version_id: int
-    signed_at: str
-    ip: str
-    user_agent: str
-    record_hash: str
-    copy_url: str
-    status: str
-    """`counted`, `superseded` (the same person signed again later) or `voided`."""
-    void_reason: str | None = None
-    voided_at: str | None = None
-
-
-class SignatureListOut(Struct):
-    event_id: str
-    party_size: int
-    waivers_signed: int
-    signatures: list[SignatureOut]
-
-
-class VoidIn(Closed):
-    reason: Annotated[str, Meta(min_length=1, max_length=300)]
-
-
-class VoidOut(Struct):
-    signature_id: str
-    void_id: str
-    reason: str
-    voided_at: str
-    event: EventOut
-
-
 class PeriodOut(Struct):
     name: str
     starts: str
@@ -421,72 +368,3 @@ class PeriodOut(Struct):
 class ChoicesOut(Struct):
     periods: list[PeriodOut]
     payment_methods: list[str]
-
-
-RosterId = Annotated[str, Meta(min_length=1, max_length=40)]
-Capacity = Annotated[int, Meta(ge=1, le=500)]
-Role = Annotated[str, Meta(pattern="^(captain|crew)$")]
-
-
-class ShipIn(Closed):
-    name: Name
-    capacity: Capacity
-
-
-class ShipPatch(Closed):
-    name: Name | msgspec.UnsetType = msgspec.UNSET
-    capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
-
-
-class ShipOut(Struct):
-    id: str
-    name: str
-    capacity: int
-
-
-class PersonIn(Closed):
-    name: Name
-    role: Role
-    email: Email = ""
-    phone: Phone = ""
-    licence_expires: date | None = None
-    medical_expires: date | None = None
-
-
-class PersonPatch(Closed):
-    name: Name | msgspec.UnsetType = msgspec.UNSET
-    role: Role | msgspec.UnsetType = msgspec.UNSET
-    email: Email | msgspec.UnsetType = msgspec.UNSET
-    phone: Phone | msgspec.UnsetType = msgspec.UNSET
-    licence_expires: date | msgspec.UnsetType | None = msgspec.UNSET
-    medical_expires: date | msgspec.UnsetType | None = msgspec.UNSET
-
-
-class PersonOut(Struct):
-    id: str
-    name: str
-    role: str
-    email: str
-    phone: str
-    licence_expires: date | None
-    medical_expires: date | None
-    calendar_url: Annotated[str, Meta(description="The person's calendar feed; the address is the secret")]
-    day_sheet_url: Annotated[str, Meta(description="The person's day sheet for the dock; the address is the secret")]
-    day_sheet_link: Annotated[str, Meta(description="The day sheet at SCC_PUBLIC_URL, to send to the phone")]
-
-
-class RosterOut(Struct):
-    ships: list[ShipOut]
-    people: list[PersonOut]
-
-
-class AssignmentIn(Closed):
-    ship: RosterId | None = None
-    captain: RosterId | None = None
-    crew: Annotated[list[RosterId], Meta(max_length=20)] = []
-    override_reason: Annotated[str, line(500)] = ""
-
-
-class ScheduleOut(Struct):
-    person: PersonOut
-    events: list[EventOut]

@@ -12,13 +12,13 @@ from shipcaptaincrew.domain.waivers import WaiverNotReady, WaiverVersion
 from shipcaptaincrew.services import guest_links, waivers
 from shipcaptaincrew.services.context import Context
 from shipcaptaincrew.services.waivers import SignedRecord
-from shipcaptaincrew.web import convert, schemas
+from shipcaptaincrew.web import convert, schemas, waiver_schemas
 from shipcaptaincrew.web.http import admin_only, json_response, read_json, run_use_case
 
 
 @admin_only
 async def current_waiver(request: Request) -> Response:
-    def work(ctx: Context, actor: str) -> schemas.WaiverOut:
+    def work(ctx: Context, actor: str) -> waiver_schemas.WaiverOut:
         current = waivers.current_waiver(ctx)
         if current is None:
             raise WaiverNotReady("no waiver text is set yet; guests cannot sign until one is (PUT /api/waiver)", "text")
@@ -29,9 +29,9 @@ async def current_waiver(request: Request) -> Response:
 
 @admin_only
 async def set_waiver(request: Request) -> Response:
-    body = await read_json(request, schemas.WaiverIn)
+    body = await read_json(request, waiver_schemas.WaiverIn)
 
-    def work(ctx: Context, actor: str) -> schemas.WaiverOut:
+    def work(ctx: Context, actor: str) -> waiver_schemas.WaiverOut:
         return waiver_out(waivers.set_waiver_text(ctx, body.text, actor))
 
     return json_response(await run_use_case(request, work))
@@ -39,22 +39,24 @@ async def set_waiver(request: Request) -> Response:
 
 @admin_only
 async def event_waivers(request: Request) -> Response:
-    def work(ctx: Context, actor: str) -> schemas.SignatureListOut:
+    def work(ctx: Context, actor: str) -> waiver_schemas.SignatureListOut:
         event, found = waivers.signatures(ctx, request.path_params["slug"])
         party = ctx.path_prefix + guest_links.party_path(ctx, event)
         listed = [signature_out(record, party) for record in found]
-        return schemas.SignatureListOut(event.slug, event.details.party_size, event.waivers_signed, listed)
+        return waiver_schemas.SignatureListOut(event.slug, event.details.party_size, event.waivers_signed, listed)
 
     return json_response(await run_use_case(request, work))
 
 
 @admin_only
 async def void_signature(request: Request) -> Response:
-    body = await read_json(request, schemas.VoidIn)
+    body = await read_json(request, waiver_schemas.VoidIn)
 
-    def work(ctx: Context, actor: str) -> schemas.VoidOut:
+    def work(ctx: Context, actor: str) -> waiver_schemas.VoidOut:
         void, event = waivers.void_signature(ctx, request.path_params["signature_id"], body.reason, actor)
-        return schemas.VoidOut(void.signature_id, void.id, void.reason, void.voided_at, convert.event_out(event, ctx))
+        return waiver_schemas.VoidOut(
+            void.signature_id, void.id, void.reason, void.voided_at, convert.event_out(event, ctx)
+        )
 
     return json_response(await run_use_case(request, work))
 
@@ -67,13 +69,13 @@ async def rotate_guest_link(request: Request) -> Response:
     return json_response(await run_use_case(request, work))
 
 
-def waiver_out(version: WaiverVersion) -> schemas.WaiverOut:
-    return schemas.WaiverOut(version.id, version.text, version.sha256, version.created_at)
+def waiver_out(version: WaiverVersion) -> waiver_schemas.WaiverOut:
+    return waiver_schemas.WaiverOut(version.id, version.text, version.sha256, version.created_at)
 
 
-def signature_out(record: SignedRecord, party: str) -> schemas.SignatureOut:
+def signature_out(record: SignedRecord, party: str) -> waiver_schemas.SignatureOut:
     signature, void = record.signature, record.void
-    return schemas.SignatureOut(
+    return waiver_schemas.SignatureOut(
         id=signature.id,
         guest_name=signature.guest_name,
         email=signature.email,

@@ -139,8 +139,9 @@ def _serve(container: _Container, event: dict[str, Any], context: LambdaContext)
     status, ms = response.get("statusCode"), round((time.perf_counter() - began) * 1000, 1)
     # The path goes in the message, where the redacting filter hides capability tokens; no query, no headers.
     level = logging.DEBUG if _routine(http, status) else logging.INFO
-    log.log(level, "%s %s %s", http.get("method"), http.get("path"), status,
-            extra={"fields": {"status": status, "ms": ms}})  # fmt: skip
+    log.log(
+        level, "%s %s %s", http.get("method"), http.get("path"), status, extra={"fields": {"status": status, "ms": ms}}
+    )
     if container.mail_queued.is_set():
         container.mail_queued.clear()
         _hand_off_mail(container, context)

@@ -23,9 +23,12 @@ def test_the_first_visit_to_the_board_stays_under_60_kb_and_leaves_what_a_click_
     context.add_init_script(f"localStorage.setItem('scc.session', {json.dumps(session)});")
     page = context.new_page()
     fetched: list[tuple[str, str, int]] = []  # (resource type, file name, bytes)
-    page.on("response", lambda answer: fetched.append(
-        (answer.request.resource_type, answer.url.rsplit("/", 1)[-1], len(answer.body()) if answer.ok else 0)
-    ))  # fmt: skip
+    page.on(
+        "response",
+        lambda answer: fetched.append(
+            (answer.request.resource_type, answer.url.rsplit("/", 1)[-1], len(answer.body()) if answer.ok else 0)
+        ),
+    )
 
     page.goto(f"/?from={days.first}&to={days.last}")
     expect(page.locator("body[data-board=ready]")).to_be_attached()

@@ -173,8 +173,9 @@ def test_serve_on_a_taken_port_says_how_to_pick_another_and_keeps_the_password_f
         taken.listen()
         port = taken.getsockname()[1]
         environ = {**os.environ, "SCC_DATA_DIR": str(tmp_path / "data"), "SCC_PORT": str(port)}
-        refused = subprocess.run([sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ,
-                                 capture_output=True, text=True, timeout=60)  # fmt: skip
+        refused = subprocess.run(
+            [sys.executable, "-m", "shipcaptaincrew", "serve"], env=environ, capture_output=True, text=True, timeout=60
+        )
 
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0
@@ -189,8 +190,9 @@ def shown_passwords(printed: str) -> list[str]:
 
 
 def sign_in(url: str, password: str) -> int:
-    request = urllib.request.Request(f"{url}/api/login", data=f'{{"password": "{password}"}}'.encode(),
-                                     headers={"content-type": "application/json"})  # fmt: skip
+    request = urllib.request.Request(
+        f"{url}/api/login", data=f'{{"password": "{password}"}}'.encode(), headers={"content-type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
 

@@ -52,8 +52,9 @@ def crowded_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
     from shipcaptaincrew.adapters.dynamodb import DynamoDbStore, create_table
 
     url = request.getfixturevalue("moto")
-    made = boto3.client("dynamodb", region_name=REGION, endpoint_url=url, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")  # fmt: skip
+    made = boto3.client(
+        "dynamodb", region_name=REGION, endpoint_url=url, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
     table = f"scc-{uuid.uuid4().hex[:8]}"
     create_table(made, table)
     store = DynamoDbStore(table, DEFAULT_PERIODS, client=made)

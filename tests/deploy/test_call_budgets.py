@@ -130,8 +130,11 @@ def _a_season(season: Season) -> None:
     season.api("GET", f"/api/events/{slug}/waivers")
     season.api("POST", f"/api/events/{slug}/send-link", {})
     later = season.book()
-    season.api("POST", f"/api/events/{later['slug']}/reschedule",
-               {"date": (date.today() + timedelta(days=200)).isoformat(), "period": "pm", "version": 1})  # fmt: skip
+    season.api(
+        "POST",
+        f"/api/events/{later['slug']}/reschedule",
+        {"date": (date.today() + timedelta(days=200)).isoformat(), "period": "pm", "version": 1},
+    )
     season.api("POST", f"/api/events/{slug}/cancel", {"reason": "Family emergency"})
     season.api("POST", f"/api/events/{slug}/rain-check", {"to_event": season.book()["slug"]})
     stormy = season.book(day=date.today() + timedelta(days=300))
@@ -208,9 +211,12 @@ def test_a_poll_that_finds_nothing_changed_and_a_health_check_write_no_line_that
     listed = season.handler(url_event("GET", "/api/events", query=window, headers=season.bearer()), FakeContext())
     capsys.readouterr()
 
-    polled = season.handler(url_event("GET", "/api/events", query=window,
-                                      headers={**season.bearer(), "if-none-match": listed["headers"]["etag"]}),
-                            FakeContext())  # fmt: skip
+    polled = season.handler(
+        url_event(
+            "GET", "/api/events", query=window, headers={**season.bearer(), "if-none-match": listed["headers"]["etag"]}
+        ),
+        FakeContext(),
+    )
     healthy, _ = season.page("GET", "/healthz")
     quiet = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     season.api("GET", "/api/events", query=window)

@@ -47,8 +47,10 @@ def test_the_full_smoke_test_runs_on_the_published_version_before_live_moves(
     def at_the_shift(step: str) -> None:
         if step == "shift":
             invoked = proxy.lambdas.invocations
-            invoked_before_the_shift.extend((call.qualifier, call.event["requestContext"]["http"]["method"],
-                                             call.event["rawPath"]) for call in invoked)  # fmt: skip
+            invoked_before_the_shift.extend(
+                (call.qualifier, call.event["requestContext"]["http"]["method"], call.event["rawPath"])
+                for call in invoked
+            )
 
     deploy(aws.client(), Plan(FUNCTION, a_package(tmp_path, "v3").read_bytes()), print, tmp_path, at_the_shift)
 

@@ -131,12 +131,21 @@ def test_a_staging_deploy_rolled_back_for_errors_in_its_logs_proves_nothing_for_
             stream = f"{datetime.now(UTC):%Y/%m/%d}/[2]{'0' * 32}"
             logs.create_log_stream(logGroupName="/aws/lambda/scc-staging", logStreamName=stream)
             line = '{"level": "ERROR", "logger": "shipcaptaincrew.web", "message": "unhandled error"}'
-            logs.put_log_events(logGroupName="/aws/lambda/scc-staging", logStreamName=stream,
-                                logEvents=[{"timestamp": int(time.time() * 1000), "message": line}])  # fmt: skip
+            logs.put_log_events(
+                logGroupName="/aws/lambda/scc-staging",
+                logStreamName=stream,
+                logEvents=[{"timestamp": int(time.time() * 1000), "message": line}],
+            )
 
     with pytest.raises(DeployFailed, match="Rolled back: live serves version 1 again"):
-        deploy(aws.client(), Plan("scc-staging", v3.read_bytes()), print, tmp_path, the_new_version_logs_an_error,
-               release=Release(logs=logs, watch_seconds=2))  # fmt: skip
+        deploy(
+            aws.client(),
+            Plan("scc-staging", v3.read_bytes()),
+            print,
+            tmp_path,
+            the_new_version_logs_an_error,
+            release=Release(logs=logs, watch_seconds=2),
+        )
 
     refused = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(v3))
     assert refused.exit_code == 1 and "has not passed on staging" in refused.output, refused.output

@@ -52,8 +52,15 @@ def test_staging_guest_link_is_the_full_address_of_the_staging_party_page(stagin
     token = sign_in(staging)
     assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
 
-    status, body = call(staging, url_event("GET", "/_staging/api/events", query="from=2026-05-01&to=2026-05-31",
-                                           headers={"authorization": f"Bearer {token}"}))  # fmt: skip
+    status, body = call(
+        staging,
+        url_event(
+            "GET",
+            "/_staging/api/events",
+            query="from=2026-05-01&to=2026-05-31",
+            headers={"authorization": f"Bearer {token}"},
+        ),
+    )
     event = body["events"][0]
     path = urlsplit(event["guest_link"]).path
     routed = CliRunner().invoke(cli, ["cdn", "route", path])

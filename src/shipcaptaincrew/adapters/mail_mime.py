@@ -63,8 +63,11 @@ def _mixed(
     out += _headers([header for header in content[0] if header[0] != "MIME-Version"], linesep) + content[1]
     for file in files:
         name = header_safe(file.filename).replace('"', "")
-        part = [("Content-Type", f'{file.content_type}; name="{name}"'), ("Content-Transfer-Encoding", "base64"),
-                ("Content-Disposition", f'attachment; filename="{name}"')]  # fmt: skip
+        part = [
+            ("Content-Type", f'{file.content_type}; name="{name}"'),
+            ("Content-Transfer-Encoding", "base64"),
+            ("Content-Disposition", f'attachment; filename="{name}"'),
+        ]
         encoded = base64.encodebytes(file.data).decode("ascii")
         out += _lines(f"\n--{boundary}\n", linesep) + _headers(part, linesep) + _lines(f"\n{encoded}", linesep)
     return out + _lines(f"\n--{boundary}--\n", linesep)
@@ -78,8 +81,13 @@ def _address_headers(email: Email, message_id: str, sender: str) -> list[tuple[s
     if recipient != envelope_address(email.to):
         raise DeliveryFailed(f"{header_safe(email.to)[:120]!r} is not one address mail can be sent to")
     subject = _text_header("Subject", header_safe(email.subject))
-    return [("From", _mailbox(sender)[0]), ("To", to), ("Subject", subject), ("Message-ID", header_safe(message_id)),
-            ("Date", formatdate(usegmt=True))]  # fmt: skip
+    return [
+        ("From", _mailbox(sender)[0]),
+        ("To", to),
+        ("Subject", subject),
+        ("Message-ID", header_safe(message_id)),
+        ("Date", formatdate(usegmt=True)),
+    ]
 
 
 _TEXT_PART_HEADERS = {  # a part's own MIME-Version is dropped inside a multipart: it goes once, on the message

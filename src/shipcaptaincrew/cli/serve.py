@@ -66,8 +66,9 @@ def serve(host: str | None, port: int | None, with_demo: bool) -> None:
     with delivery_process():  # mail goes out from a process of its own, on another core than the requests
         # No proxy headers: uvicorn would rewrite the peer from X-Forwarded-For for loopback connections. The app
         # alone decides the client's address, from SCC_TRUSTED_PROXIES (web/http.py client_address).
-        config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(),
-                                proxy_headers=False)  # fmt: skip
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="info", log_config=uvicorn_log_config(), proxy_headers=False
+        )
         serve_on(listening, config)
 
 

@@ -168,8 +168,11 @@ class _Deployment:
         published = self.configuration(self.progress.live_version)
         self.served = variables(published)
         env_drift = lambda_env.diff(lambda_env.hashes(self.served), lambda_env.hashes(variables(self.live)))
-        unpublished = [f"{mark}{key}" for mark, keys in (("+", env_drift.added), ("~", env_drift.changed),
-                                                         ("-", env_drift.removed)) for key in keys]  # fmt: skip
+        unpublished = [
+            f"{mark}{key}"
+            for mark, keys in (("+", env_drift.added), ("~", env_drift.changed), ("-", env_drift.removed))
+            for key in keys
+        ]
         code_drift = latest not in (published.get("CodeSha256"), self.plan.code_sha256)
         if code_drift and not self.plan.replace_unpublished_code and latest not in self.published_code():
             raise DeployFailed(

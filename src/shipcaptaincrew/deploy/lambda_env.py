@@ -59,8 +59,12 @@ class Diff:
     def lines(self) -> list[str]:
         """One line per key that changes or is restored, then a count of the unchanged ones. Names, never values."""
         restored = f"restored from live version {self.live_version}"
-        marks = [("+", self.added, "added"), ("~", self.changed, "changed"), ("-", self.removed, "removed"),
-                 ("↺", self.restored, restored)]  # fmt: skip
+        marks = [
+            ("+", self.added, "added"),
+            ("~", self.changed, "changed"),
+            ("-", self.removed, "removed"),
+            ("↺", self.restored, restored),
+        ]
         lines = [f"  {mark} {key} ({what})" for mark, keys, what in marks for key in keys]
         unchanged = [key for key in self.kept if key not in self.restored]
         return [*lines, f"  = {len(unchanged)} unchanged"]

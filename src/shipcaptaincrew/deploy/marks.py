@@ -20,18 +20,22 @@ PROVEN = re.compile(r"^proven: version (\d+) ")
 
 
 def on_trial(version: str, when: datetime) -> str:
-    return _fit(f"on trial: version {version}, moved here by scc deploy {_at(when)}; its checks after the shift "
-                "have not finished, so it proves nothing")  # fmt: skip
+    return _fit(
+        f"on trial: version {version}, moved here by scc deploy {_at(when)}; its checks after the shift "
+        "have not finished, so it proves nothing"
+    )
 
 
 def proven(version: str, checks: Sequence[str], when: datetime) -> str:
-    return _fit(f"proven: version {version} passed every check and stayed live ({', '.join(checks)}); "
-                f"scc deploy {_at(when)}")  # fmt: skip
+    return _fit(
+        f"proven: version {version} passed every check and stayed live ({', '.join(checks)}); scc deploy {_at(when)}"
+    )
 
 
 def failed(version: str, when: datetime) -> str:
-    return _fit(f"failed: version {version} failed its checks after the shift (scc deploy {_at(when)}); "
-                "it proves nothing")  # fmt: skip
+    return _fit(
+        f"failed: version {version} failed its checks after the shift (scc deploy {_at(when)}); it proves nothing"
+    )
 
 
 def proves(description: str, version: str) -> bool:

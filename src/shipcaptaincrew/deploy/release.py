@@ -102,8 +102,11 @@ class Releaser:
                 )
         except DeployFailed as failed:
             raise self.roll_back(version, failed) from None
-        self.steps.run("prove", f"marking the {self.alias} alias: version {version} passed every check",
-                       lambda: self.prove(version))  # fmt: skip
+        self.steps.run(
+            "prove",
+            f"marking the {self.alias} alias: version {version} passed every check",
+            lambda: self.prove(version),
+        )
         return version
 
     def after(self, step: AfterShift) -> None:
@@ -156,8 +159,14 @@ class Releaser:
 
     def prove(self, version: str) -> tuple[None, str]:
         checks = self.checks()
-        call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
-             Description=marks.proven(version, checks, datetime.now(UTC)), RevisionId=self.alias_revision)  # fmt: skip
+        call(
+            self.client,
+            "update_alias",
+            FunctionName=self.function,
+            Name=self.alias,
+            Description=marks.proven(version, checks, datetime.now(UTC)),
+            RevisionId=self.alias_revision,
+        )
         return None, f"{self.alias}: version {version} proven ({', '.join(checks)})"
 
     def checks(self) -> list[str]:
@@ -211,8 +220,14 @@ class Releaser:
     def mark_failed(self, version: str) -> str:
         """Say on the alias that its version failed (it is already no proof: the shift marked it on trial)."""
         try:
-            call(self.client, "update_alias", FunctionName=self.function, Name=self.alias,
-                 Description=marks.failed(version, datetime.now(UTC)), RevisionId=self.alias_revision)  # fmt: skip
+            call(
+                self.client,
+                "update_alias",
+                FunctionName=self.function,
+                Name=self.alias,
+                Description=marks.failed(version, datetime.now(UTC)),
+                RevisionId=self.alias_revision,
+            )
         except Exception as error:
             return f"still marked on trial ({type(error).__name__}), which proves nothing"
         return "marked failed"

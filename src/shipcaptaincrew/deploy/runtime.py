@@ -34,8 +34,11 @@ def function_target(configuration: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def mismatches(built: Target, configuration: Mapping[str, Any]) -> list[Mismatch]:
     runtime, architecture, handler = function_target(configuration)
-    pairs = [("runtime", runtime, built.runtime), ("architecture", architecture, built.architecture),
-             ("handler", handler, built.handler)]  # fmt: skip
+    pairs = [
+        ("runtime", runtime, built.runtime),
+        ("architecture", architecture, built.architecture),
+        ("handler", handler, built.handler),
+    ]
     return [Mismatch(name, theirs, ours) for name, theirs, ours in pairs if theirs != ours]
 
 

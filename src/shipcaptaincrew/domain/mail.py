@@ -15,8 +15,13 @@ if TYPE_CHECKING:  # types only: the mail adapters import this module, and a col
     from shipcaptaincrew.domain.ledger import Entry
 
 # Delivery attempts: wait this long after each failure; after the last, the message is dead-lettered.
-RETRY_DELAYS = (timedelta(seconds=10), timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=5),
-                timedelta(minutes=15))  # fmt: skip
+RETRY_DELAYS = (
+    timedelta(seconds=10),
+    timedelta(seconds=30),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+)
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 # The transport has no usable credentials (e.g. a revoked Gmail token): the message waits, counts no attempt,
 # is never dead-lettered, and is tried again after CREDENTIALS_RECHECK or as soon as credentials are stored.

@@ -56,8 +56,9 @@ def check_references(numbered: Numbered) -> None:
                     f"line {number} ({record['type']}): {field} {value!r} is not a {target} in the file", field
                 )
         if record["type"] == "ledger_entry" and (record["kind"] == "reversal") != (record["reverses"] is not None):
-            raise InvalidInput(f"line {number} (ledger_entry): a reversal, and only a reversal, names what it reverses",
-                               "reverses")  # fmt: skip
+            raise InvalidInput(
+                f"line {number} (ledger_entry): a reversal, and only a reversal, names what it reverses", "reverses"
+            )
 
 
 def _unique(numbered: Numbered, kind: str, field: str, keys: Callable[[Record], Iterable[object]]) -> None:

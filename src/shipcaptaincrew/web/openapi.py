@@ -203,8 +203,12 @@ def _choices(components: dict[str, Any], periods: tuple[str, ...], methods: tupl
             fields["period"] = {**fields["period"], "enum": list(periods)}
         if "payment_method" in fields and name.endswith("In"):
             described = f"One of {', '.join(methods)}, in any case"
-            fields["payment_method"] = {**fields["payment_method"], "pattern": _any_case(methods),
-                                        "examples": list(methods), "description": described}  # fmt: skip
+            fields["payment_method"] = {
+                **fields["payment_method"],
+                "pattern": _any_case(methods),
+                "examples": list(methods),
+                "description": described,
+            }
 
 
 def _any_case(names: tuple[str, ...]) -> str:

@@ -144,8 +144,18 @@ class PatronOut(Struct):
 
 
 class ConflictOut(Struct):
-    kind: Annotated[str, Meta(examples=["person_double_booked", "ship_double_booked", "over_capacity",
-                                        "licence_expired", "medical_expired"])]  # fmt: skip
+    kind: Annotated[
+        str,
+        Meta(
+            examples=[
+                "person_double_booked",
+                "ship_double_booked",
+                "over_capacity",
+                "licence_expired",
+                "medical_expired",
+            ]
+        ),
+    ]
     message: str
     other: Annotated[str, Meta(description="The clashing event's slug, for a double booking")] = ""
     overridden: Annotated[bool, Meta(description="Accepted by the override_reason; false if it appeared later")] = False
@@ -249,9 +259,11 @@ class MoneyIn(Closed):
 class PaymentIn(MoneyIn):
     confirm: Annotated[
         bool,
-        Meta(description="Log an amount more than ten times what is owed (the balance due, or the price once paid); "
-             "without it such an amount is a 409 with code confirm_required naming amount"),
-    ] = False  # fmt: skip
+        Meta(
+            description="Log an amount more than ten times what is owed (the balance due, or the price once paid); "
+            "without it such an amount is a 409 with code confirm_required naming amount"
+        ),
+    ] = False
 
 
 class RefundIn(MoneyIn):

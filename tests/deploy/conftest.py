@@ -63,7 +63,7 @@ class Aws:
         return json.loads(printed.getvalue()) if printed.getvalue().strip() else None
 
     def client(self, service: str = "lambda") -> Any:
-        """boto3, for set-up and for reads the CLI need not check (the CLI takes a second to start)."""
+        """boto3, for setting the scene and for reads the test does not check; the CLI reads back what it checks."""
         import boto3
 
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)

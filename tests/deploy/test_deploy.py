@@ -54,6 +54,11 @@ def scc(aws: Aws, tmp_path: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, [*args, *common, *snapshots])
 
 
+def deploy_prod(aws: Aws, tmp_path: Path, package: Path, *more: str) -> Result:
+    """`scc deploy --stage prod --zip <package>` with `more` options, as `scc` runs it."""
+    return scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package), *more)
+
+
 def a_plan(tmp_path: Path, marker: str, **changes: str) -> Plan:
     return Plan(FUNCTION, a_package(tmp_path, marker).read_bytes(), Changes(changes))
 
@@ -63,7 +68,7 @@ def test_a_deploy_with_a_new_setting_keeps_every_setting_made_by_hand(
 ) -> None:
     package = a_package(tmp_path, "v2")
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package), "--set", "SCC_MAIL_TRANSPORT=ses")
+    result = deploy_prod(aws, tmp_path, package, "--set", "SCC_MAIL_TRANSPORT=ses")
 
     assert result.exit_code == 0, result.output
     live = aws.configuration(FUNCTION, "live")
@@ -78,9 +83,7 @@ def test_no_secret_value_appears_in_the_output_the_snapshots_or_the_logs(
     caplog.set_level(logging.INFO)
     package = a_package(tmp_path, "v2")
 
-    result = scc(
-        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package), "--set", f"SCC_SMTP_PASSWORD={NEW_SECRET}"
-    )
+    result = deploy_prod(aws, tmp_path, package, "--set", f"SCC_SMTP_PASSWORD={NEW_SECRET}")
 
     assert result.exit_code == 0, result.output
     snapshots = [path.read_text() for path in (tmp_path / "snapshots").iterdir()]
@@ -97,14 +100,10 @@ def test_no_secret_value_appears_in_the_output_the_snapshots_or_the_logs(
 def test_a_dry_run_shows_the_plan_and_changes_nothing(aws: Aws, prod: dict[str, str], tmp_path: Path) -> None:
     before = aws.client().get_function_configuration(FunctionName=FUNCTION)
 
-    result = scc(
+    result = deploy_prod(
         aws,
         tmp_path,
-        "deploy",
-        "--stage",
-        "prod",
-        "--zip",
-        str(a_package(tmp_path, "v2")),
+        a_package(tmp_path, "v2"),
         "--dry-run",
         "--set",
         "SCC_MAIL_TRANSPORT=ses",
@@ -165,17 +164,7 @@ def test_an_environment_over_4_kb_is_refused_before_anything_changes(
 ) -> None:
     before = aws.client().get_function_configuration(FunctionName=FUNCTION)
 
-    result = scc(
-        aws,
-        tmp_path,
-        "deploy",
-        "--stage",
-        "prod",
-        "--zip",
-        str(a_package(tmp_path, "v2")),
-        "--set",
-        f"SCC_PERIODS={'x' * 4000}",
-    )
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v2"), "--set", f"SCC_PERIODS={'x' * 4000}")
 
     assert result.exit_code == 1
     assert "over Lambda's 4096-byte limit" in result.output and "nothing was changed" in result.output
@@ -188,17 +177,7 @@ def test_an_environment_over_4_kb_is_refused_before_anything_changes(
 def test_removing_a_setting_takes_remove_and_shows_its_name_only(
     aws: Aws, prod: dict[str, str], tmp_path: Path
 ) -> None:
-    result = scc(
-        aws,
-        tmp_path,
-        "deploy",
-        "--stage",
-        "prod",
-        "--zip",
-        str(a_package(tmp_path, "v2")),
-        "--remove",
-        "SCC_GMAIL_REFRESH_TOKEN",
-    )
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v2"), "--remove", "SCC_GMAIL_REFRESH_TOKEN")
 
     assert result.exit_code == 0, result.output
     assert "- SCC_GMAIL_REFRESH_TOKEN (removed)" in result.output
@@ -209,8 +188,8 @@ def test_rollback_puts_the_previous_version_back_with_its_code_and_settings(
     aws: Aws, prod: dict[str, str], tmp_path: Path
 ) -> None:
     first, second = a_package(tmp_path, "v2"), a_package(tmp_path, "v3")
-    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(first)).exit_code == 0
-    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(second), "--set", "SCC_X=1").exit_code == 0
+    assert deploy_prod(aws, tmp_path, first).exit_code == 0
+    assert deploy_prod(aws, tmp_path, second, "--set", "SCC_X=1").exit_code == 0
 
     result = scc(aws, tmp_path, "rollback", "--stage", "prod")
 
@@ -225,21 +204,12 @@ def test_code_changed_outside_scc_deploy_is_not_replaced_without_being_asked(
     aws: Aws, prod: dict[str, str], tmp_path: Path
 ) -> None:
     package = a_package(tmp_path, "v2")
-    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(package)).exit_code == 0
+    assert deploy_prod(aws, tmp_path, package).exit_code == 0
     hotfix = a_package(tmp_path, "hotfix").read_bytes()
     aws.client().update_function_code(FunctionName=FUNCTION, ZipFile=hotfix)  # made in a hurry, never published
 
-    refused = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
-    forced = scc(
-        aws,
-        tmp_path,
-        "deploy",
-        "--stage",
-        "prod",
-        "--zip",
-        str(a_package(tmp_path, "v4")),
-        "--replace-unpublished-code",
-    )
+    refused = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"))
+    forced = deploy_prod(aws, tmp_path, a_package(tmp_path, "v4"), "--replace-unpublished-code")
 
     assert refused.exit_code == 1 and "changed outside `scc deploy`" in refused.output
     assert forced.exit_code == 0, forced.output

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.conftest import Aws, a_package
-from tests.deploy.test_deploy import FUNCTION, SET_BY_HAND, scc
+from tests.deploy.test_deploy import FUNCTION, SET_BY_HAND, deploy_prod
 
 LOST = "SCC_GMAIL_REFRESH_TOKEN"
 
@@ -19,7 +19,7 @@ def lost_from_latest(aws: Aws, tmp_path: Path) -> dict[str, str]:
     """scc-prod deployed once (live = version 1), then its $LATEST environment rewritten without the token."""
     variables = {"SCC_STORE": "sqlite", **SET_BY_HAND}
     aws.create_function(FUNCTION, a_package(tmp_path, "v1"), variables)
-    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2"))).exit_code == 0
+    assert deploy_prod(aws, tmp_path, a_package(tmp_path, "v2")).exit_code == 0
     rewritten = {key: value for key, value in variables.items() if key != LOST}
     aws(
         "lambda",
@@ -41,7 +41,7 @@ def versions(aws: Aws) -> list[str]:
 def test_a_key_lost_from_latest_stops_the_deploy_naming_it_and_live_keeps_it(
     aws: Aws, lost_from_latest: dict[str, str], tmp_path: Path
 ) -> None:
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"))
 
     assert result.exit_code == 1
     assert f"{LOST}: version 1 (live) has it, $LATEST does not" in result.output
@@ -54,9 +54,7 @@ def test_a_key_lost_from_latest_stops_the_deploy_naming_it_and_live_keeps_it(
 def test_restore_from_live_puts_the_lost_key_back_and_says_so(
     aws: Aws, lost_from_latest: dict[str, str], tmp_path: Path
 ) -> None:
-    result = scc(
-        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--restore-from-live"
-    )
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"), "--restore-from-live")
 
     assert result.exit_code == 0, result.output
     assert f"↺ {LOST} (restored from live version 1)" in result.output and "= 3 unchanged" in result.output
@@ -64,7 +62,7 @@ def test_restore_from_live_puts_the_lost_key_back_and_says_so(
 
 
 def test_remove_drops_the_lost_key_by_name(aws: Aws, lost_from_latest: dict[str, str], tmp_path: Path) -> None:
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")), "--remove", LOST)
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"), "--remove", LOST)
 
     assert result.exit_code == 0, result.output
     assert f"- {LOST} (removed)" in result.output

@@ -20,7 +20,7 @@ from shipcaptaincrew.deploy.site_files import SiteFile
 from shipcaptaincrew.deploy.steps import DeployFailed
 from tests.deploy.conftest import REGION, Aws, a_package, code_that_does_not_start
 from tests.deploy.revision_proxy import RevisionProxy
-from tests.deploy.test_deploy import ALONE, FUNCTION, SET_BY_HAND, scc
+from tests.deploy.test_deploy import ALONE, FUNCTION, SET_BY_HAND, deploy_prod
 
 OLD_PAGE = b"<!doctype html><title>the page version 1 went out with</title>"
 
@@ -28,7 +28,7 @@ OLD_PAGE = b"<!doctype html><title>the page version 1 went out with</title>"
 @pytest.fixture
 def live_on_version_1(aws: Aws, tmp_path: Path) -> str:
     aws.create_function(FUNCTION, a_package(tmp_path, "v1"), {"SCC_STORE": "sqlite", **SET_BY_HAND})
-    assert scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2"))).exit_code == 0
+    assert deploy_prod(aws, tmp_path, a_package(tmp_path, "v2")).exit_code == 0
     assert aws.configuration(FUNCTION, "live")["Version"] == "1"
     return "1"
 
@@ -66,7 +66,7 @@ def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
 ) -> None:
     broken = code_that_does_not_start(tmp_path, "broken")
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(broken))
+    result = deploy_prod(aws, tmp_path, broken)
 
     assert result.exit_code == 1
     assert "✗ GET /healthz: function error: Runtime.ImportModuleError" in result.output
@@ -78,12 +78,9 @@ def test_a_version_that_fails_its_check_before_the_shift_never_moves_live(
 def test_a_fixed_build_goes_out_after_a_version_failed_its_check_before_the_shift(
     aws: Aws, live_on_version_1: str, tmp_path: Path
 ) -> None:
-    assert (
-        scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(code_that_does_not_start(tmp_path, "x"))).exit_code
-        == 1
-    )
+    assert deploy_prod(aws, tmp_path, code_that_does_not_start(tmp_path, "x")).exit_code == 1
 
-    fixed = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v3")))
+    fixed = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"))
 
     assert fixed.exit_code == 0, fixed.output
     assert aws.configuration(FUNCTION, "live")["Version"] == "3"
@@ -94,17 +91,7 @@ def test_a_function_error_that_quotes_a_setting_never_prints_its_value(
 ) -> None:
     misplaced = "a-password-typed-into-the-wrong-setting-9Qe"
 
-    result = scc(
-        aws,
-        tmp_path,
-        "deploy",
-        "--stage",
-        "prod",
-        "--zip",
-        str(a_package(tmp_path, "v3")),
-        "--set",
-        f"SCC_PORT={misplaced}",
-    )
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v3"), "--set", f"SCC_PORT={misplaced}")
 
     assert result.exit_code == 1
     assert "✗ GET /healthz: function error: SettingsError: SCC_PORT must be a number; got '[redacted]'" in result.output

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.deploy.conftest import ROLE, Aws, a_package
-from tests.deploy.test_deploy import scc
+from tests.deploy.test_deploy import deploy_prod
 
 FUNCTION = "scc-prod"
 BY_HAND = {"Runtime": "python3.11", "Architectures": ["arm64"], "Handler": "lambda_function.lambda_handler"}
@@ -26,7 +26,7 @@ def test_a_package_for_another_runtime_architecture_and_handler_is_refused_with_
 ) -> None:
     before = a_function_deployed_by_hand(aws, tmp_path)
 
-    result = scc(aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")))
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v2"))
 
     assert result.exit_code == 1
     assert "runtime: the function runs python3.11, the package is for python3.12" in result.output
@@ -42,9 +42,7 @@ def test_a_package_for_another_runtime_architecture_and_handler_is_refused_with_
 def test_update_runtime_sets_them_with_the_code_and_keeps_every_setting(aws: Aws, tmp_path: Path) -> None:
     a_function_deployed_by_hand(aws, tmp_path)
 
-    result = scc(
-        aws, tmp_path, "deploy", "--stage", "prod", "--zip", str(a_package(tmp_path, "v2")), "--update-runtime"
-    )
+    result = deploy_prod(aws, tmp_path, a_package(tmp_path, "v2"), "--update-runtime")
 
     assert result.exit_code == 0, result.output
     live = aws.configuration(FUNCTION, "live")

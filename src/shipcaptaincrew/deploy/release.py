@@ -134,25 +134,11 @@ class Releaser:
 
     def shift(self, version: str) -> tuple[None, str]:
         previous, trial = self.progress.live_version, marks.on_trial(version, datetime.now(UTC))
+        alias = {"FunctionName": self.function, "Name": self.alias, "FunctionVersion": version, "Description": trial}
         if previous is None:
-            moved = call(
-                self.client,
-                "create_alias",
-                FunctionName=self.function,
-                Name=self.alias,
-                FunctionVersion=version,
-                Description=trial,
-            )
+            moved = call(self.client, "create_alias", **alias)
         else:
-            moved = call(
-                self.client,
-                "update_alias",
-                FunctionName=self.function,
-                Name=self.alias,
-                FunctionVersion=version,
-                Description=trial,
-                RevisionId=self.alias_revision,
-            )
+            moved = call(self.client, "update_alias", **alias, RevisionId=self.alias_revision)
         self.alias_revision = moved.get("RevisionId")
         self.progress.alias_moved = True
         return None, f"{self.alias}: {previous or '(new)'} → {version} (on trial)"

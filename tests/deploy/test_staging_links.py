@@ -28,19 +28,22 @@ def staging(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     return handler
 
 
-def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function(staging: Any) -> None:
+def booked_and_listed(staging: Any) -> tuple[int, Any]:
+    """Book Sarah through staging's prefixed API, then list May there: the status and the list."""
     token = sign_in(staging)
     assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
-
-    status, body = call(
-        staging,
-        url_event(
-            "GET",
-            "/_staging/api/events",
-            query="from=2026-05-01&to=2026-05-31",
-            headers={"authorization": f"Bearer {token}"},
-        ),
+    listing = url_event(
+        "GET",
+        "/_staging/api/events",
+        query="from=2026-05-01&to=2026-05-31",
+        headers={"authorization": f"Bearer {token}"},
     )
+    status, body = call(staging, listing)
+    return status, body
+
+
+def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function(staging: Any) -> None:
+    status, body = booked_and_listed(staging)
     guest_url = body["events"][0]["guest_url"]
     routed = CliRunner().invoke(cli, ["cdn", "route", guest_url])
 
@@ -49,18 +52,7 @@ def test_staging_guest_url_carries_the_prefix_and_routes_to_the_staging_function
 
 
 def test_staging_guest_link_is_the_full_address_of_the_staging_party_page(staging: Any) -> None:
-    token = sign_in(staging)
-    assert call(staging, json_event("POST", "/_staging/api/events", event_body(), token=token))[0] == 201
-
-    status, body = call(
-        staging,
-        url_event(
-            "GET",
-            "/_staging/api/events",
-            query="from=2026-05-01&to=2026-05-31",
-            headers={"authorization": f"Bearer {token}"},
-        ),
-    )
+    status, body = booked_and_listed(staging)
     event = body["events"][0]
     path = urlsplit(event["guest_link"]).path
     routed = CliRunner().invoke(cli, ["cdn", "route", path])

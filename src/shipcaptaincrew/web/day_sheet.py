@@ -9,10 +9,9 @@ shows it, with the time it was read.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -27,24 +26,9 @@ from shipcaptaincrew.web import day_sheet_view
 from shipcaptaincrew.web import guest_guard as guard
 from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.http import context, off_loop
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
+from shipcaptaincrew.web.page_templates import templates
 
 STATIC = Path(__file__).parent / "static" / "day"
-
-
-@functools.cache
-def templates() -> Environment:
-    """The day sheet's templates, loaded on the first day sheet: Jinja2 stays off the cold start."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("shipcaptaincrew.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 Tap = Callable[[Context, str, str, str, dict[str, str]], object]

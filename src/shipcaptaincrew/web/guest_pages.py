@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,25 +24,10 @@ from shipcaptaincrew.web import guest_guard as guard
 from shipcaptaincrew.web.delivery import after_response
 from shipcaptaincrew.web.guest_form import FormView, draft, read_answers, rows_changed
 from shipcaptaincrew.web.http import client_address, context
+from shipcaptaincrew.web.page_templates import templates
 from shipcaptaincrew.web.web_settings import WebSettings
 
-if TYPE_CHECKING:
-    from jinja2 import Environment
-
 FORM_MAX_AGE = 6 * 3600
-
-
-@functools.cache
-def templates() -> Environment:
-    """The guest page templates, loaded on the first guest page: Jinja2 stays off the cold start."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("shipcaptaincrew.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 async def party_page(request: Request) -> Response:

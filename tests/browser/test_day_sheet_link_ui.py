@@ -49,3 +49,28 @@ def test_the_roster_shows_a_persons_day_sheet_link_on_demand_and_a_new_one_kills
     expect(roster.locator(".sheet-address")).to_have_text(renewed["day_sheet_link"])
     assert phone.request.get(ana["day_sheet_url"]).status == 404
     assert phone.request.get(renewed["day_sheet_url"]).status == 200
+
+
+def test_copy_link_copies_the_day_sheet_address_or_selects_it_where_the_clipboard_is_refused(
+    phone: Page,  # noqa: F811 (the fixture)
+    api: BoardApi,
+    days: Days,
+) -> None:
+    ana = api.call("POST", "/api/people", {"name": "Ana Ruiz", "role": "captain"})
+    open_board(phone, days)
+    open_roster(phone)
+    roster = phone.locator("#roster-modal")
+    roster.get_by_role("button", name="Day sheet link for Ana Ruiz").click()
+    copy = roster.locator(".sheet-actions button").first
+    expect(copy).to_have_text("Copy link")
+
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert phone.evaluate("navigator.clipboard.readText()") == ana["day_sheet_link"]
+
+    # A browser that refuses the clipboard (Chromium cannot be told to refuse it, so the page's is replaced)
+    phone.evaluate("() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused')); }")
+    copy.click()
+    expect(copy).to_have_text("Press Ctrl+C")
+    assert phone.evaluate("String(window.getSelection())") == ana["day_sheet_link"]

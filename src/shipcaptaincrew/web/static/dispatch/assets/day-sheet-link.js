@@ -2,6 +2,7 @@
 // a phone is lost (the old link answers 404 at once). The address is the only credential, so it stays folded away
 // until asked for. Text goes in through textContent.
 import { apiFetch } from './api.js';
+import { copyLink } from './notice.js';
 import { el } from './panel.js';
 
 let opened = 0;
@@ -26,23 +27,12 @@ function fill(block, person, onError) {
   // The public address (SCC_PUBLIC_URL) the server gives, never this browser's origin: it goes to another phone.
   const link = el('a', { className: 'sheet-address', href: person.day_sheet_link, textContent: person.day_sheet_link });
   const copy = el('button', { type: 'button', className: 'quiet small', textContent: 'Copy link' });
-  copy.addEventListener('click', () => copyAddress(copy, link));
+  copy.addEventListener('click', () => copyLink(copy, link));
   const rotate = el('button', { type: 'button', className: 'quiet small', textContent: 'New day sheet link' });
   rotate.addEventListener('click', () => rotateSheet(block, person, onError));
   const status = el('p', { className: 'status', role: 'status' });
   block.replaceChildren(el('p', { textContent: `${person.name}'s charters today and the next days, for their phone at the dock:` }),
     link, el('div', { className: 'sheet-actions' }, copy, rotate), status);
-}
-
-async function copyAddress(button, link) {
-  try {
-    await navigator.clipboard.writeText(link.href);
-    button.textContent = 'Copied';
-  } catch {
-    window.getSelection().selectAllChildren(link); // no clipboard access: select it for Ctrl+C
-    button.textContent = 'Press Ctrl+C';
-  }
-  setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
 }
 
 async function rotateSheet(block, person, onError) {

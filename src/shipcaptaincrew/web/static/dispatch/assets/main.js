@@ -6,7 +6,7 @@ import { clearBoard, eventBySlug, filter, forgetEvent, loadBoard, refreshBoard, 
 import { busy, clearErrors, fieldError, focusFirstInvalid } from './forms.js';
 import { addDays, dayLabel, isoDay, money, periodWords, setChoices } from './format.js';
 import { dropSuspended, resumeModal, suspendModal } from './modal.js';
-import { hideBanner, showBanner, toast } from './notice.js';
+import { copyLink, hideBanner, showBanner, toast } from './notice.js';
 
 const WINDOW_DAYS = 28;
 const POLL_MS = 10_000; // what changed elsewhere shows within this, whatever the tab did meanwhile
@@ -162,18 +162,6 @@ async function signOut() {
   showLogin('Signed out.');
 }
 
-async function copyLink(button, card) {
-  const link = card.querySelector('.guest-link');
-  try {
-    await navigator.clipboard.writeText(link.href);
-    button.textContent = 'Copied';
-  } catch {
-    window.getSelection().selectAllChildren(link); // no clipboard access: select it for Ctrl+C
-    button.textContent = 'Press Ctrl+C';
-  }
-  setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
-}
-
 async function onBooked(created) {
   const range = shownRange();
   if (range && created.date >= range.from && created.date <= range.to) await updateEvent(created);
@@ -230,7 +218,7 @@ function onBoardClick(event) {
   const card = button?.closest('.card');
   if (card) {
     const action = button.dataset.action;
-    if (action === 'copy') copyLink(button, card);
+    if (action === 'copy') copyLink(button, card.querySelector('.guest-link'));
     else ACTIONS[action]?.(eventBySlug(card.dataset.slug));
     return;
   }

@@ -1,5 +1,6 @@
 // Page-level messages: the board's status line, an error banner with an optional Retry, and the toast that
-// confirms an action where the eye is (fixed to the viewport), with Undo where the action can be reversed.
+// confirms an action where the eye is (fixed to the viewport), with Undo where the action can be reversed; and what
+// a Copy link button says once it has copied.
 
 const status = document.getElementById('status');
 const banner = document.getElementById('banner');
@@ -76,3 +77,15 @@ toastBox.addEventListener('click', (event) => {
     hideToast();
   }
 });
+
+// Copy `link`'s address for a Copy link `button`, saying on the button that it did (or how to copy it by hand).
+export async function copyLink(button, link) {
+  try {
+    await navigator.clipboard.writeText(link.href);
+    button.textContent = 'Copied';
+  } catch {
+    window.getSelection().selectAllChildren(link); // no clipboard access: select it for Ctrl+C
+    button.textContent = 'Press Ctrl+C';
+  }
+  setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
+}

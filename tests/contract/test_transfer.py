@@ -269,15 +269,6 @@ def test_an_import_queues_no_mail_and_adds_no_audit_entry(sqlite: SqliteStore, d
     assert again.count(b'"type":"outbox_message"') == data.count(b'"type":"outbox_message"')
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Transfer]:
-    if request.param == "sqlite":
-        yield SqliteTransfer(tmp_path / "target.sqlite3")
-    else:
-        for store in dynamodb_store():
-            yield DynamoDbTransfer(store)
-
-
 def small_export(tmp_path: Path) -> list[bytes]:
     store = SqliteStore(tmp_path / "source.sqlite3", DEFAULT_PERIODS)
     ctx = context(store)

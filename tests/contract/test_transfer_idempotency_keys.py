@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from shipcaptaincrew.adapters.dynamodb_transfer import DynamoDbTransfer
 from shipcaptaincrew.adapters.sqlite import SqliteStore
 from shipcaptaincrew.adapters.sqlite_transfer import SqliteTransfer
 from shipcaptaincrew.domain.errors import InvalidInput
@@ -20,17 +18,7 @@ from shipcaptaincrew.ports import Transfer
 from shipcaptaincrew.services import booking, payments
 from shipcaptaincrew.services.transfer import encode, import_jsonl
 from tests.builders import event_details
-from tests.contract.dynamodb import dynamodb_store
 from tests.contract.test_transfer import context, exported, line_of, restore
-
-
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Transfer]:
-    if request.param == "sqlite":
-        yield SqliteTransfer(tmp_path / "target.sqlite3")
-    else:
-        for store in dynamodb_store():
-            yield DynamoDbTransfer(store)
 
 
 def export_with_a_key(tmp_path: Path) -> list[bytes]:
